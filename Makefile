@@ -1,0 +1,43 @@
+# Tap N Take — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: run test install install-dev migrate seed lint bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(PY)
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+install: $(VENV)/.runtime-installed
+
+install-dev: $(VENV)/.dev-installed
+
+## make run: embedded mode — SQLite, local-memory cache, eager Celery, console SMS, sandbox Razorpay, demo data.
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	if DEBUG=1 $(PY) manage.py help seed_demo >/dev/null 2>&1; then DEBUG=1 $(PY) manage.py seed_demo; fi
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: throwaway PostgreSQL + Redis on loopback, Chromium if missing, lint, checks, every test.
+test: install-dev
+	scripts/ensure-chromium.sh
+	scripts/with-services.sh scripts/test-steps.sh $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+bench: install-dev
+	scripts/with-services.sh $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles var db.sqlite3

@@ -1,0 +1,34 @@
+"""Indian mobile numbers in E.164: +91 and ten digits starting 6-9."""
+
+import re
+
+PHONE_RE = re.compile(r"^\+91[6-9]\d{9}$")
+PHONE_REGEX = r"^\+91[6-9][0-9]{9}$"
+
+
+class InvalidPhone(ValueError):
+    pass
+
+
+def normalize_phone(raw: str) -> str:
+    """Return the E.164 form of an Indian mobile number, or raise InvalidPhone.
+
+    Accepts `+91XXXXXXXXXX`, `91XXXXXXXXXX`, `0XXXXXXXXXX` and a bare ten-digit number,
+    with spaces or dashes between digits.
+    """
+    if not isinstance(raw, str):
+        raise InvalidPhone("Enter a phone number.")
+    digits = re.sub(r"[\s-]", "", raw.strip())
+    if digits.startswith("+"):
+        candidate = digits
+    elif len(digits) == 10:
+        candidate = "+91" + digits
+    elif len(digits) == 12 and digits.startswith("91"):
+        candidate = "+" + digits
+    elif len(digits) == 11 and digits.startswith("0"):
+        candidate = "+91" + digits[1:]
+    else:
+        candidate = digits
+    if not PHONE_RE.match(candidate):
+        raise InvalidPhone("Enter an Indian mobile number: 10 digits starting with 6, 7, 8 or 9.")
+    return candidate

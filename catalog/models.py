@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+
+models.CharField.register_lookup(Length)
+
+MAX_PRICE_PAISE = 10_00_000  # ₹10,000
+
+
+class Shop(models.Model):
+    """A vendor's shop as students see it. Its primary key is the vendor's user id."""
+
+    vendor = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="shop"
+    )
+    name = models.CharField(max_length=120)
+    description = models.TextField(max_length=1000, blank=True)
+    vendor_type = models.CharField(max_length=10, choices=[("food", "Food"), ("stationery", "Stationery")])
+    is_open = models.BooleanField(default=True)
+    opening_note = models.CharField(max_length=200, blank=True, help_text="e.g. 'Open 8 am to 8 pm'")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(name__length__gte=1), name="shop_name_not_empty"),
+        ]
+        indexes = [models.Index(fields=["vendor_type", "is_open"], name="shop_type_open")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MenuItem(models.Model):
+    """A dish a food vendor sells. Deleting one hides it; past orders keep their snapshots."""
+
+    vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="menu_items")
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=500, blank=True)
+    price_paise = models.PositiveIntegerField()
+    is_available = models.BooleanField(default=True)
+    category = models.CharField(max_length=60, blank=True)
+    is_deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_paise__gte=1) & Q(price_paise__lte=MAX_PRICE_PAISE), name="menu_item_price_in_range"
+            ),
+            models.CheckConstraint(condition=Q(name__length__gte=1), name="menu_item_name_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["vendor", "is_deleted", "is_available"], name="menu_item_vendor_avail"),
+            models.Index(fields=["vendor", "category"], name="menu_item_vendor_category"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PrintService(models.Model):
+    """Something a stationery shop sells: per page (B/W, colour) or per job (binding)."""
+
+    class Unit(models.TextChoices):
+        PAGE = "page", "Per page"
+        JOB = "job", "Per job"
+
+    vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="print_services")
+    name = models.CharField(max_length=120)
+    unit = models.CharField(max_length=4, choices=Unit.choices, default=Unit.PAGE)
+    price_paise = models.PositiveIntegerField()
+    is_colour = models.BooleanField(default=False)
+    is_available = models.BooleanField(default=True)
+    is_deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_paise__gte=1) & Q(price_paise__lte=MAX_PRICE_PAISE),
+                name="print_service_price_in_range",
+            ),
+            models.CheckConstraint(condition=Q(name__length__gte=1), name="print_service_name_not_empty"),
+        ]
+        indexes = [models.Index(fields=["vendor", "is_deleted", "is_available"], name="print_service_vendor_avail")]
+
+    def __str__(self) -> str:
+        return self.name

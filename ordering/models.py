@@ -1,0 +1,127 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Slot(models.Model):
+    """A pickup window at one food vendor, holding at most `capacity` live orders."""
+
+    vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    capacity = models.PositiveIntegerField()
+    reserved = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1) & Q(capacity__lte=1000), name="slot_capacity_in_range"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="slot_reserved_not_negative"),
+            models.CheckConstraint(condition=Q(reserved__lte=F("capacity")), name="slot_reserved_within_capacity"),
+        ]
+        indexes = [models.Index(fields=["vendor", "starts_at"], name="slot_vendor_starts")]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%d %b %H:%M}–{self.ends_at:%H:%M}"
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.reserved, 0)
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", "Waiting for payment"
+        PAID = "paid", "Paid"
+        ACCEPTED = "accepted", "Accepted"
+        READY = "ready", "Ready for pickup"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Expired"
+
+    # The only moves an order can make; every status change checks this map.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.PENDING_PAYMENT: frozenset({Status.PAID, Status.CANCELLED, Status.EXPIRED}),
+        Status.PAID: frozenset({Status.ACCEPTED, Status.CANCELLED, Status.REJECTED}),
+        Status.ACCEPTED: frozenset({Status.READY, Status.REJECTED}),
+        Status.READY: frozenset({Status.COMPLETED}),
+        Status.COMPLETED: frozenset(),
+        Status.CANCELLED: frozenset(),
+        Status.REJECTED: frozenset(),
+        Status.EXPIRED: frozenset(),
+    }
+    # Orders that hold a place in their slot.
+    LIVE_STATUSES = (Status.PENDING_PAYMENT, Status.PAID, Status.ACCEPTED, Status.READY)
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendor_orders")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING_PAYMENT)
+    total_paise = models.PositiveIntegerField()
+    note = models.CharField(max_length=300, blank=True)
+    pickup_code = models.CharField(max_length=6, blank=True)
+    payment_due_by = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True, help_text="Why it was rejected or cancelled.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_paise__gte=1), name="order_total_positive"),
+            models.CheckConstraint(
+                condition=Q(pickup_code="") | Q(pickup_code__regex=r"^[0-9]{6}$"), name="order_pickup_code_6_digits"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["student", "created_at"], name="order_student_created"),
+            models.Index(fields=["vendor", "status"], name="order_vendor_status"),
+            models.Index(fields=["slot", "status"], name="order_slot_status"),
+            models.Index(fields=["status", "payment_due_by"], name="order_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order #{self.pk}"
+
+
+class OrderItem(models.Model):
+    """One line of an order, with the name and price as they were when it was placed."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    menu_item = models.ForeignKey("catalog.MenuItem", on_delete=models.PROTECT, related_name="order_items")
+    name = models.CharField(max_length=120)
+    unit_price_paise = models.PositiveIntegerField()
+    quantity = models.PositiveSmallIntegerField()
+    line_total_paise = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1) & Q(quantity__lte=20), name="order_item_quantity_1_20"),
+            models.CheckConstraint(condition=Q(unit_price_paise__gte=1), name="order_item_price_positive"),
+            models.CheckConstraint(
+                condition=Q(line_total_paise=F("unit_price_paise") * F("quantity")), name="order_item_line_total"
+            ),
+            models.UniqueConstraint(fields=["order", "menu_item"], name="order_item_unique_per_order"),
+        ]
+
+
+class OrderEvent(models.Model):
+    """Audit trail: every status change of an order, who made it and why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at"], name="order_event_order_created")]

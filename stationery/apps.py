@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StationeryConfig(AppConfig):
+    name = "stationery"
+    verbose_name = "Stationery"

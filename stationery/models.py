@@ -1,0 +1,87 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+def print_file_path(instance, filename: str) -> str:
+    """A random name: nothing about the student or the original file leaks into storage."""
+    return f"print-jobs/{secrets.token_hex(16)}.pdf"
+
+
+class PrintJob(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        READY = "ready", "Ready to pay"
+        PAID = "paid", "Paid"
+        COMPLETED = "completed", "Completed"
+        REJECTED = "rejected", "Rejected"
+        CANCELLED = "cancelled", "Cancelled"
+
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.SUBMITTED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.CANCELLED}),
+        Status.ACCEPTED: frozenset({Status.READY, Status.REJECTED, Status.CANCELLED}),
+        Status.READY: frozenset({Status.PAID, Status.REJECTED, Status.CANCELLED}),
+        Status.PAID: frozenset({Status.COMPLETED}),
+        Status.COMPLETED: frozenset(),
+        Status.REJECTED: frozenset(),
+        Status.CANCELLED: frozenset(),
+    }
+    ENDED_STATUSES = (Status.COMPLETED, Status.REJECTED, Status.CANCELLED)
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="print_jobs")
+    vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendor_print_jobs")
+    service = models.ForeignKey("catalog.PrintService", on_delete=models.PROTECT, related_name="print_jobs")
+    file = models.FileField(upload_to=print_file_path, max_length=200, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    pages = models.PositiveIntegerField()
+    copies = models.PositiveSmallIntegerField(default=1)
+    double_sided = models.BooleanField(default=False)
+    note = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    estimated_paise = models.PositiveIntegerField()
+    amount_paise = models.PositiveIntegerField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(copies__gte=1) & Q(copies__lte=100), name="print_job_copies_1_100"),
+            models.CheckConstraint(condition=Q(pages__gte=1), name="print_job_pages_positive"),
+            models.CheckConstraint(
+                condition=Q(amount_paise__isnull=True) | (Q(amount_paise__gte=1) & Q(amount_paise__lte=10_00_000)),
+                name="print_job_amount_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["student", "created_at"], name="print_job_student_created"),
+            models.Index(fields=["vendor", "status"], name="print_job_vendor_status"),
+            models.Index(fields=["status", "ended_at"], name="print_job_status_ended"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Print job #{self.pk}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+
+class PrintJobEvent(models.Model):
+    job = models.ForeignKey(PrintJob, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["job", "created_at"], name="print_job_event_job_created")]

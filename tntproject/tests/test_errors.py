@@ -1,0 +1,72 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _test_urls(settings):
+    settings.ROOT_URLCONF = "tntproject.tests.urls"
+
+
+def _assert_envelope(response, status, code):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert isinstance(body["error"]["details"], dict)
+    assert body["request_id"] == response["X-Request-ID"]
+    return body
+
+
+@pytest.mark.django_db
+def test_unknown_api_path_is_404_envelope(client):
+    response = client.get("/api/v1/no/such/thing", HTTP_X_REQUEST_ID="req-abc-123")
+    body = _assert_envelope(response, 404, "not_found")
+    assert body["request_id"] == "req-abc-123"
+
+
+@pytest.mark.django_db
+def test_wrong_method_is_405_envelope(client):
+    _assert_envelope(client.post("/api/v1/test/boom"), 405, "method_not_allowed")
+
+
+@pytest.mark.django_db
+def test_unauthenticated_is_401_envelope(client):
+    response = client.get("/api/v1/test/protected")
+    _assert_envelope(response, 401, "not_authenticated")
+
+
+@pytest.mark.django_db
+def test_bad_token_is_401_authentication_failed(client):
+    response = client.get("/api/v1/test/protected", HTTP_AUTHORIZATION="Token nope")
+    _assert_envelope(response, 401, "authentication_failed")
+
+
+@pytest.mark.django_db
+def test_exception_in_view_is_500_envelope_without_internals(client, caplog):
+    response = client.get("/api/v1/test/boom")
+    _assert_envelope(response, 500, "server_error")
+    assert b"secret internals" not in response.content
+    assert b"Traceback" not in response.content
+    assert any("unhandled exception" in r.getMessage() for r in caplog.records)
+
+
+def test_request_id_is_generated_when_absent(client):
+    response = client.get("/health/live")
+    assert len(response["X-Request-ID"]) == 32
+
+
+def test_insane_request_id_is_replaced(client):
+    response = client.get("/health/live", HTTP_X_REQUEST_ID="bad id\nwith newline")
+    assert response["X-Request-ID"] != "bad id\nwith newline"
+    assert len(response["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db
+def test_access_log_line_per_request(client, caplog):
+    caplog.set_level("INFO", logger="tnt.access")
+    client.get("/health/live", HTTP_X_REQUEST_ID="trace-1")
+    lines = [r for r in caplog.records if r.name == "tnt.access"]
+    assert len(lines) == 1
+    record = lines[0]
+    assert (record.method, record.path, record.status, record.request_id) == ("GET", "/health/live", 200, "trace-1")
+    assert record.duration_ms >= 0
+    assert record.user_id is None

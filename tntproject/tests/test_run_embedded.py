@@ -1,0 +1,62 @@
+"""`make run`'s embedded mode: SQLite, local-memory cache, a server that gets ready fast."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_embedded_server_is_ready_within_a_minute(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
+    env.update(
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'embedded.sqlite3'}",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        SMS_FILE_PATH=str(tmp_path / "sms.jsonl"),
+        SMS_BACKEND="console",
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline:
+            try:
+                response = requests.get(f"http://127.0.0.1:{port}/health/ready", timeout=2)
+                status = response.status_code
+                if status == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.3)
+        assert status == 200
+        assert response.json()["checks"] == {"database": "ok", "cache": "ok"}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
