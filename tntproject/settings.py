@@ -218,8 +218,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_TIMEZONE = TIME_ZONE
 # Every periodic job, in one place.
-CELERY_BEAT_SCHEDULE: dict = {}
-_ = crontab  # schedules below may use crontab()
+CELERY_BEAT_SCHEDULE: dict = {
+    "expire-unpaid-orders": {"task": "ordering.tasks.expire_unpaid_orders", "schedule": 60.0},
+    "reconcile-payments": {"task": "payments.tasks.reconcile_payments", "schedule": 120.0},
+    "purge-print-files": {"task": "stationery.tasks.purge_print_files", "schedule": crontab(minute=17)},
+}
 
 # --- Domain settings ------------------------------------------------------
 OTP_TTL_SECONDS = env.int("OTP_TTL_SECONDS", default=300)

@@ -8,6 +8,11 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("accounts.urls")),
+    path("", include("catalog.urls")),
+    path("", include("ledger.urls")),
+    path("", include("payments.urls")),
+    path("", include("ordering.urls")),
+    path("", include("stationery.urls")),
 ]
 
 urlpatterns = [
