@@ -18,6 +18,8 @@ from django.db import models
 class PayableType:
     name: str  # "order" or "print_job": also the name of the Payment foreign key
     model: type[models.Model]
+    # The payables this user may pay for (scoping: anyone else's is simply not found).
+    queryset_for_payer: Callable[[Any], models.QuerySet]
     amount_paise: Callable[[Any], int]  # what must be captured, from our own database
     vendor_id: Callable[[Any], int]  # whose ledger payable is credited
     payer_id: Callable[[Any], int]  # the only user who may pay and verify
