@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "payments",
     "ordering",
     "stationery",
+    "pages",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

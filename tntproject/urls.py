@@ -20,6 +20,8 @@ urlpatterns = [
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("api/v1/", include(api_v1)),
+    path("dashboard/", include("dashboard.urls")),
+    path("", include("pages.urls")),
 ]
 
 handler400 = "tntproject.errors.handler400"
