@@ -1,0 +1,100 @@
+"""Staff views of shops, menu items and print services.
+
+Shops are created at vendor sign-up, and items and services by their vendors, so
+staff do not add them here. Nothing is hard-deleted: order lines and print jobs
+point at items and services (PROTECT); staff hide and restore them with actions.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+
+from .models import MenuItem, PrintService, Shop
+from .services import catalog_entry_set_deleted
+
+
+def _rupees(paise: int) -> str:
+    return f"₹{paise // 100:,}.{paise % 100:02d}"
+
+
+@admin.register(Shop)
+class ShopAdmin(admin.ModelAdmin):
+    list_display = ("name", "vendor", "vendor_type", "is_open", "vendor_approved", "vendor_active", "updated_at")
+    list_filter = ("vendor_type", "is_open", "vendor__is_approved", "vendor__is_active")
+    search_fields = ("name", "vendor__phone", "vendor__name")
+    list_select_related = ("vendor",)
+    readonly_fields = ("vendor", "vendor_type", "created_at", "updated_at")
+    fields = ("vendor", "vendor_type", "name", "description", "is_open", "opening_note", "created_at", "updated_at")
+    ordering = ("name",)
+
+    @admin.display(boolean=True, description="approved", ordering="vendor__is_approved")
+    def vendor_approved(self, shop: Shop) -> bool:
+        return shop.vendor.is_approved
+
+    @admin.display(boolean=True, description="active", ordering="vendor__is_active")
+    def vendor_active(self, shop: Shop) -> bool:
+        return shop.vendor.is_active
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class _SoftDeletableAdmin(admin.ModelAdmin):
+    actions = ("hide_entries", "restore_entries")
+    list_select_related = ("vendor__shop",)
+    search_fields = ("name", "vendor__phone", "vendor__name", "vendor__shop__name")
+    readonly_fields = ("vendor", "is_deleted", "created_at", "updated_at")
+
+    @admin.display(description="shop", ordering="vendor__shop__name")
+    def shop_name(self, obj) -> str:
+        shop = getattr(obj.vendor, "shop", None)
+        return shop.name if shop else str(obj.vendor)
+
+    @admin.display(description="price", ordering="price_paise")
+    def price(self, obj) -> str:
+        return _rupees(obj.price_paise)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def _set_deleted(self, request, queryset: QuerySet, *, deleted: bool) -> None:
+        done = skipped = 0
+        for obj in queryset:
+            if catalog_entry_set_deleted(actor=request.user, obj=obj, deleted=deleted):
+                done += 1
+            else:
+                skipped += 1
+        verb = "Hidden" if deleted else "Restored"
+        self.message_user(request, f"{verb}: {done}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"Not restored (a live entry has the same name): {skipped}.", messages.WARNING)
+
+    @admin.action(description="Hide selected (orders and print jobs keep their snapshots)")
+    def hide_entries(self, request, queryset: QuerySet) -> None:
+        self._set_deleted(request, queryset, deleted=True)
+
+    @admin.action(description="Restore selected")
+    def restore_entries(self, request, queryset: QuerySet) -> None:
+        self._set_deleted(request, queryset, deleted=False)
+
+
+@admin.register(MenuItem)
+class MenuItemAdmin(_SoftDeletableAdmin):
+    list_display = ("name", "shop_name", "category", "price", "is_available", "is_deleted", "updated_at")
+    list_filter = ("is_available", "is_deleted", "vendor__is_approved", "category")
+    search_fields = (*_SoftDeletableAdmin.search_fields, "category")
+    fields = ("vendor", "name", "description", "category", "price_paise", "is_available", "is_deleted")
+    ordering = ("vendor_id", "category", "name")
+
+
+@admin.register(PrintService)
+class PrintServiceAdmin(_SoftDeletableAdmin):
+    list_display = ("name", "shop_name", "unit", "is_colour", "price", "is_available", "is_deleted", "updated_at")
+    list_filter = ("unit", "is_colour", "is_available", "is_deleted", "vendor__is_approved")
+    fields = ("vendor", "name", "unit", "is_colour", "price_paise", "is_available", "is_deleted")
+    ordering = ("vendor_id", "name")

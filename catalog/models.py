@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 
 models.CharField.register_lookup(Length)
 
@@ -25,6 +25,7 @@ class Shop(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(name__length__gte=1), name="shop_name_not_empty"),
+            models.CheckConstraint(condition=Q(vendor_type__in=["food", "stationery"]), name="shop_vendor_type_valid"),
         ]
         indexes = [models.Index(fields=["vendor_type", "is_open"], name="shop_type_open")]
 
@@ -52,10 +53,15 @@ class MenuItem(models.Model):
                 condition=Q(price_paise__gte=1) & Q(price_paise__lte=MAX_PRICE_PAISE), name="menu_item_price_in_range"
             ),
             models.CheckConstraint(condition=Q(name__length__gte=1), name="menu_item_name_not_empty"),
+            # One live item per name in a shop (case-insensitive); a deleted item frees its name.
+            models.UniqueConstraint(
+                "vendor", Lower("name"), condition=Q(is_deleted=False), name="menu_item_name_unique_per_vendor"
+            ),
         ]
         indexes = [
             models.Index(fields=["vendor", "is_deleted", "is_available"], name="menu_item_vendor_avail"),
             models.Index(fields=["vendor", "category"], name="menu_item_vendor_category"),
+            models.Index(fields=["category"], name="menu_item_category"),
         ]
 
     def __str__(self) -> str:
@@ -87,6 +93,9 @@ class PrintService(models.Model):
                 name="print_service_price_in_range",
             ),
             models.CheckConstraint(condition=Q(name__length__gte=1), name="print_service_name_not_empty"),
+            models.UniqueConstraint(
+                "vendor", Lower("name"), condition=Q(is_deleted=False), name="print_service_name_unique_per_vendor"
+            ),
         ]
         indexes = [models.Index(fields=["vendor", "is_deleted", "is_available"], name="print_service_vendor_avail")]
 

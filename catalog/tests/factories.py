@@ -1,0 +1,50 @@
+import factory
+
+from accounts.tests.factories import FoodVendorFactory, StationeryVendorFactory
+from catalog.models import MenuItem, PrintService, Shop
+
+
+class ShopFactory(factory.django.DjangoModelFactory):
+    """A shop and its (approved) vendor; pass `vendor=` to use an existing one."""
+
+    class Meta:
+        model = Shop
+
+    vendor = factory.SubFactory(FoodVendorFactory)
+    name = factory.Sequence(lambda n: f"Canteen {n}")
+    description = "Hot food near the library."
+    vendor_type = factory.LazyAttribute(lambda shop: shop.vendor.vendor_type)
+    is_open = True
+
+
+class FoodShopFactory(ShopFactory):
+    vendor = factory.SubFactory(FoodVendorFactory)
+
+
+class StationeryShopFactory(ShopFactory):
+    vendor = factory.SubFactory(StationeryVendorFactory)
+    name = factory.Sequence(lambda n: f"Xerox Point {n}")
+
+
+class MenuItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MenuItem
+
+    vendor = factory.SubFactory(FoodVendorFactory)
+    name = factory.Sequence(lambda n: f"Dish {n}")
+    description = ""
+    price_paise = 5000
+    is_available = True
+    category = "Meals"
+
+
+class PrintServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrintService
+
+    vendor = factory.SubFactory(StationeryVendorFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    unit = PrintService.Unit.PAGE
+    price_paise = 200
+    is_colour = False
+    is_available = True

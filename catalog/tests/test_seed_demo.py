@@ -1,0 +1,155 @@
+"""`manage.py seed_demo` (ordering/management/commands/seed_demo.py): the demo campus."""
+
+import re
+from datetime import datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.tests.factories import StudentFactory
+from catalog.models import MenuItem, PrintService, Shop
+from ordering.management.commands import seed_demo
+from ordering.models import Slot
+
+pytestmark = pytest.mark.django_db
+IST = ZoneInfo("Asia/Kolkata")
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "shops": Shop.objects.count(),
+        "menu_items": MenuItem.objects.count(),
+        "print_services": PrintService.objects.count(),
+        "slots": Slot.objects.count(),
+    }
+
+
+def printed_password(output: str) -> str:
+    return re.search(r"password (\S+)", output).group(1)
+
+
+def test_seed_demo_builds_the_campus_and_is_safe_to_run_twice(api_client):
+    first_output = run()
+    first = counts()
+    second_output = run()
+    assert counts() == first
+
+    # People: one staff, four vendors, three students.
+    assert User.objects.filter(role="staff", is_staff=True, is_superuser=True).count() == 1
+    assert User.objects.filter(role="vendor").count() == 4
+    assert User.objects.filter(role="student").count() == 3
+    assert first["users"] == 8
+
+    # The printed staff password signs in to the admin, and a rerun prints one that works too.
+    staff = User.objects.get(role="staff")
+    assert staff.check_password(printed_password(second_output))
+    assert staff.phone in first_output
+    assert api_client.login(username=staff.phone, password=printed_password(second_output))
+
+    # Every sign-in phone is printed.
+    for user in User.objects.all():
+        assert user.phone in second_output
+
+    food = Shop.objects.filter(vendor_type="food", vendor__is_approved=True)
+    assert food.count() == 2
+    for shop in food:
+        items = MenuItem.objects.filter(vendor_id=shop.pk, is_deleted=False)
+        assert items.count() == 12
+        # Canteen prices: rupees, stored as paise.
+        assert all(1000 <= item.price_paise <= 20000 and item.price_paise % 100 == 0 for item in items)
+        assert items.values("category").distinct().count() >= 3
+    assert MenuItem.objects.filter(name="Masala Dosa", price_paise=5000).exists()
+
+    stationery = Shop.objects.get(vendor_type="stationery")
+    services = {s.name: s for s in PrintService.objects.filter(vendor_id=stationery.pk)}
+    assert (services["B/W print"].unit, services["B/W print"].price_paise, services["B/W print"].is_colour) == (
+        "page",
+        200,
+        False,
+    )
+    assert services["Colour print"].is_colour and services["Colour print"].unit == "page"
+    assert services["Spiral binding"].unit == "job"
+
+    pending = User.objects.get(role="vendor", is_approved=False)
+    assert Shop.objects.filter(pk=pending.pk).exists()
+
+    # Students see exactly the three approved shops.
+    listed = {row["id"] for row in api_client.get("/api/v1/vendors").json()["results"]}
+    assert listed == set(food.values_list("pk", flat=True)) | {stationery.pk}
+
+    # Slots: only the food vendors', all ahead, 30 minutes, capacity 10, inside lunch or evening.
+    now = timezone.now()
+    for slot in Slot.objects.all():
+        assert slot.vendor.vendor_type == "food" and slot.vendor.is_approved
+        assert slot.starts_at > now - timedelta(minutes=1)
+        assert slot.ends_at - slot.starts_at == timedelta(minutes=30)
+        assert slot.capacity == 10 and slot.reserved == 0
+        local = slot.starts_at.astimezone(IST).time()
+        assert local.minute in (0, 30)
+        assert (12 <= local.hour < 14) or (17 <= local.hour < 20) or (local.hour == 14 and local.minute == 0)
+    # Tomorrow's 11 slots per food vendor exist whatever the time of day.
+    tomorrow = timezone.localdate(now, IST) + timedelta(days=1)
+    for shop in food:
+        assert Slot.objects.filter(vendor_id=shop.pk, starts_at__date=tomorrow).count() == 11
+
+
+def test_seed_demo_staff_password_option():
+    run("--staff-password", "demo-pass-123")
+    assert User.objects.get(role="staff").check_password("demo-pass-123")
+
+
+def test_seed_demo_late_at_night_creates_only_tomorrows_slots(monkeypatch):
+    late = datetime.now(IST).replace(hour=23, minute=30, second=0, microsecond=0)
+    monkeypatch.setattr(seed_demo, "now", lambda: late)
+    run()
+    local_days = {slot.starts_at.astimezone(IST).date() for slot in Slot.objects.all()}
+    assert local_days == {late.date() + timedelta(days=1)}
+    assert Slot.objects.count() == 2 * 11
+
+
+def test_seed_demo_fills_in_what_is_missing_without_duplicating():
+    run()
+    vendor_item = MenuItem.objects.get(name="Masala Dosa")
+    vendor_item.is_deleted = True
+    vendor_item.save()
+    before = counts()
+    run()
+    after = counts()
+    assert after["menu_items"] == before["menu_items"] + 1
+    assert MenuItem.objects.filter(name="Masala Dosa", is_deleted=False).count() == 1
+
+
+def test_seed_demo_refuses_a_demo_phone_taken_by_another_role():
+    StudentFactory(phone=seed_demo.VENDORS[0].phone)
+    with pytest.raises(CommandError, match="already belongs to a student"):
+        run()
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "expected"),
+    [
+        (8, 0, 22),  # before lunch: all of today's 11 and tomorrow's 11
+        (13, 10, 2 + 6 + 11),  # during lunch: 13:30 and 14:00, the evening, tomorrow
+        (14, 0, 6 + 11),  # a slot starting right now is not ahead
+        (19, 45, 11),  # after the last slot start
+        (23, 59, 11),  # late at night: tomorrow's still exist
+    ],
+)
+def test_demo_slot_times(hour, minute, expected):
+    at = datetime(2026, 3, 10, hour, minute, tzinfo=IST)
+    slots = seed_demo.demo_slot_times(at=at)
+    assert len(slots) == expected
+    assert all(start > at and end - start == timedelta(minutes=30) for start, end in slots)
+    starts = [start.astimezone(IST).strftime("%d %H:%M") for start, _ in slots]
+    assert "11 12:00" in starts and "11 19:30" in starts and "11 20:00" not in starts and "11 14:30" not in starts
