@@ -1,3 +1,12 @@
+"""The double-entry book.
+
+An `Account` is named by a code (see `ledger.accounts`). A `Transaction` is one
+posting, unique by `(kind, reference)` so it happens at most once, and its
+`Entry` rows (debits positive, credits negative) always sum to zero. Rows are
+written only by `ledger.services` and never updated or deleted: on PostgreSQL
+triggers (migration 0003) enforce both the balance and the append-only rule.
+"""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,6 +29,18 @@ class Account(models.Model):
 
     class Meta:
         ordering = ["code"]
+        permissions = [("record_payout", "Can record a payout to a vendor")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type__in=["asset", "liability", "income", "expense"]), name="ledger_account_type_valid"
+            ),
+            # A vendor is set exactly on vendor payable accounts, which are liabilities.
+            models.CheckConstraint(
+                condition=(Q(code__startswith="vendor:") & Q(vendor__isnull=False) & Q(type="liability"))
+                | (~Q(code__startswith="vendor:") & Q(vendor__isnull=True)),
+                name="ledger_account_vendor_only_on_payable",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -36,12 +57,34 @@ class Transaction(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     reference = models.CharField(max_length=100)
     memo = models.CharField(max_length=300, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # PROTECT, not SET_NULL: transactions are never updated, so who posted one stays recorded.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        help_text="The transaction this reversal undoes (each can be reversed once).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["kind", "reference"], name="ledger_transaction_kind_reference")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "reference"], name="ledger_transaction_kind_reference"),
+            models.CheckConstraint(condition=~Q(reference=""), name="ledger_transaction_reference_not_blank"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["capture", "refund", "payout", "adjustment", "reversal"]),
+                name="ledger_transaction_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="reversal") & Q(reverses__isnull=False))
+                | (~Q(kind="reversal") & Q(reverses__isnull=True)),
+                name="ledger_transaction_reversal_has_target",
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="ledger_transaction_created")]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.reference}"
@@ -59,3 +102,4 @@ class Entry(models.Model):
         ordering = ["id"]
         constraints = [models.CheckConstraint(condition=~Q(amount_paise=0), name="ledger_entry_amount_not_zero")]
         indexes = [models.Index(fields=["account", "created_at"], name="ledger_entry_account_created")]
+        verbose_name_plural = "entries"

@@ -1,0 +1,110 @@
+"""Property: whatever sequence of captures, refunds, payouts and retries happens, the book balances."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.tests.factories import FoodVendorFactory, StaffFactory
+from ledger import accounts as chart
+from ledger.errors import PayoutExceedsBalance
+from ledger.models import Account, Entry
+from ledger.selectors import account_balance, book_check, vendor_summary
+from ledger.services import ledger_payout, ledger_post
+
+from .factories import capture_entries, refund_entries
+
+VENDORS = 3
+
+capture = st.tuples(
+    st.just("capture"),
+    st.integers(0, VENDORS - 1),
+    st.integers(1, 500_000),
+    st.integers(0, 1_000),  # fee bps
+)
+refund = st.tuples(st.just("refund"), st.integers(0, 50), st.floats(0.01, 1.0), st.just(0))  # which capture, share
+payout = st.tuples(st.just("payout"), st.integers(0, VENDORS - 1), st.integers(1, 600_000), st.just(0))
+retry = st.tuples(st.just("retry"), st.integers(0, 50), st.just(0), st.just(0))  # repeat an earlier posting
+operations = st.lists(st.one_of(capture, refund, payout, retry), min_size=1, max_size=25)
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=operations)
+def test_random_postings_keep_the_book_balanced(ops):
+    with transaction.atomic():  # each example starts from an empty book
+        vendors = FoodVendorFactory.create_batch(VENDORS)
+        staff = StaffFactory()
+        expected: dict[str, int] = {}  # the model: account code -> signed balance
+        summaries = {v.pk: {"captured": 0, "refunded": 0, "paid_out": 0} for v in vendors}
+        captures: list[dict] = []  # captures with what is still refundable
+        posted: list[tuple[str, str, list]] = []
+
+        def apply(entries):
+            for code, amount in entries:
+                expected[code] = expected.get(code, 0) + amount
+
+        for step, (op, a, b, c) in enumerate(ops):
+            if op == "capture":
+                vendor = vendors[a]
+                fee = b * c // 10_000
+                entries = [e for e in capture_entries(vendor.pk, b, fee) if e[1]]
+                ledger_post(kind="capture", reference=f"pay_{step}", entries=entries)
+                apply(entries)
+                summaries[vendor.pk]["captured"] += b - fee
+                captures.append({"vendor": vendor, "left": b, "amount": b, "fee": fee})
+                posted.append(("capture", f"pay_{step}", entries))
+            elif op == "refund" and captures:
+                cap = captures[a % len(captures)]
+                amount = min(cap["left"], max(1, int(cap["amount"] * b)))
+                if amount == 0:
+                    continue
+                fee_share = cap["fee"] * amount // cap["amount"]
+                entries = [e for e in refund_entries(cap["vendor"].pk, amount, fee_share) if e[1]]
+                ledger_post(kind="refund", reference=f"rfnd_{step}", entries=entries)
+                apply(entries)
+                cap["left"] -= amount
+                summaries[cap["vendor"].pk]["refunded"] += amount - fee_share
+                posted.append(("refund", f"rfnd_{step}", entries))
+            elif op == "payout":
+                vendor = vendors[a]
+                owed = -expected.get(chart.vendor_payable(vendor.pk), 0)
+                if b > owed:
+                    with pytest.raises(PayoutExceedsBalance):
+                        ledger_payout(vendor=vendor, amount_paise=b, actor=staff, reference=f"po_{step}")
+                    continue
+                ledger_payout(vendor=vendor, amount_paise=b, actor=staff, reference=f"po_{step}")
+                entries = [(chart.vendor_payable(vendor.pk), b), (chart.PAYOUTS, -b)]
+                apply(entries)
+                summaries[vendor.pk]["paid_out"] += b
+                posted.append(("payout", f"po_{step}", entries))
+            elif op == "retry" and posted:
+                kind, reference, entries = posted[a % len(posted)]
+                ledger_post(kind=kind, reference=reference, entries=entries)  # changes nothing
+
+        # Every account's balance equals the sum of its postings, as the model predicts.
+        postings = dict(Entry.objects.values_list("account__code").annotate(total=Sum("amount_paise")))
+        for account in Account.objects.all():
+            assert account_balance(code=account.code) == postings[account.code] == expected[account.code]
+        assert set(postings) == {code for code, total in expected.items() if total or code in postings}
+        assert sum(postings.values()) == 0
+        for vendor in vendors:
+            summary = vendor_summary(vendor_id=vendor.pk)
+            assert summary["payable_paise"] == -expected.get(chart.vendor_payable(vendor.pk), 0)
+            assert summary["captured_paise"] == summaries[vendor.pk]["captured"]
+            assert summary["refunded_paise"] == summaries[vendor.pk]["refunded"]
+            assert summary["paid_out_paise"] == summaries[vendor.pk]["paid_out"]
+        report = book_check()
+        assert report.ok and report.entries == Entry.objects.count()
+        call_command("ledger_check", stdout=_Sink())  # raises CommandError if it disagrees
+        transaction.set_rollback(True)
+
+
+class _Sink:
+    def write(self, text):
+        pass
+
+    def flush(self):
+        pass
