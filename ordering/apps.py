@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class OrderingConfig(AppConfig):
     name = "ordering"
     verbose_name = "Ordering"
+
+    def ready(self) -> None:
+        from .payable import register
+
+        register()

@@ -12,6 +12,8 @@ class Slot(models.Model):
     capacity = models.PositiveIntegerField()
     reserved = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    # A deleted slot that still has finished orders stays as their history, hidden everywhere else.
+    is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -57,6 +59,10 @@ class Order(models.Model):
     }
     # Orders that hold a place in their slot.
     LIVE_STATUSES = (Status.PENDING_PAYMENT, Status.PAID, Status.ACCEPTED, Status.READY)
+    # Ends that give the slot place back (exactly once: none of them has a way out).
+    RELEASING_STATUSES = (Status.CANCELLED, Status.REJECTED, Status.EXPIRED)
+    # Orders whose money has been taken and that are still going (or went) to the counter.
+    PAID_STATUSES = (Status.PAID, Status.ACCEPTED, Status.READY, Status.COMPLETED)
 
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendor_orders")
@@ -78,6 +84,12 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(pickup_code="") | Q(pickup_code__regex=r"^[0-9]{6}$"), name="order_pickup_code_6_digits"
             ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["paid", "accepted", "ready", "completed"])
+                | (~Q(pickup_code="") & Q(paid_at__isnull=False)),
+                name="order_paid_has_pickup_code",
+            ),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="order_rejected_has_reason"),
         ]
         indexes = [
             models.Index(fields=["student", "created_at"], name="order_student_created"),

@@ -1,1 +1,13 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .api import OrderViewSet, SlotViewSet, VendorSlotsView
+
+router = SimpleRouter(trailing_slash=False)
+router.register("slots", SlotViewSet, basename="slot")
+router.register("orders", OrderViewSet, basename="order")
+
+urlpatterns = [
+    path("vendors/<int:vendor_id>/slots", VendorSlotsView.as_view(), name="vendor-slots"),
+    *router.urls,
+]

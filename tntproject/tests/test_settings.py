@@ -46,7 +46,8 @@ def test_deploy_check_passes_with_production_settings():
         "RAZORPAY_KEY_SECRET": "s",
         "RAZORPAY_WEBHOOK_SECRET": "w",
     }
-    for key in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is rightly refused by the deploy check.
+    for key in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(key, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

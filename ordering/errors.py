@@ -1,0 +1,34 @@
+"""Refusals raised by ordering services, each with a stable code (see API.md)."""
+
+from tntproject.errors import ApplicationError, Conflict
+
+
+class SlotFull(Conflict):
+    code = "slot_full"
+    message = "This pickup slot is full."
+
+
+class SlotClosed(Conflict):
+    code = "slot_closed"
+    message = "This pickup slot is no longer taking orders."
+
+
+class ShopClosed(Conflict):
+    code = "shop_closed"
+    message = "This shop is closed right now."
+
+
+class ItemUnavailable(Conflict):
+    code = "item_unavailable"
+    message = "Some of these items are not available right now."
+
+
+class SlotHasOrders(Conflict):
+    code = "slot_has_orders"
+    message = "This slot has orders waiting; it cannot be deleted or moved."
+
+
+class InvalidPickupCode(ApplicationError):
+    status_code = 400
+    code = "invalid_pickup_code"
+    message = "This pickup code is not right."

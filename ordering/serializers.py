@@ -1,0 +1,154 @@
+"""Input and output shapes of slots and orders (API.md)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Order, OrderItem, Slot
+from .services import MAX_LINES, MAX_QUANTITY, OrderLine
+
+# --- slots ------------------------------------------------------------------------
+
+
+class SlotSerializer(serializers.ModelSerializer):
+    remaining = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Slot
+        fields = ["id", "vendor", "starts_at", "ends_at", "capacity", "reserved", "remaining", "is_active"]
+        read_only_fields = fields
+
+
+class SlotCreateSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    capacity = serializers.IntegerField(min_value=1, max_value=1000)
+    is_active = serializers.BooleanField(default=True)
+
+    def validate(self, attrs):
+        if attrs["ends_at"] <= attrs["starts_at"]:
+            raise serializers.ValidationError({"ends_at": ["Must be after the start."]})
+        return attrs
+
+
+class SlotUpdateSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField(required=False)
+    capacity = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class SlotListQuerySerializer(serializers.Serializer):
+    vendor = serializers.IntegerField(required=False, min_value=1)
+    upcoming = serializers.BooleanField(required=False, default=True)
+
+
+class PrepSheetLineSerializer(serializers.Serializer):
+    menu_item = serializers.IntegerField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+
+
+class PrepSheetSerializer(serializers.Serializer):
+    slot = SlotSerializer()
+    items = PrepSheetLineSerializer(many=True)
+
+
+# --- orders -----------------------------------------------------------------------
+
+
+class OrderLineInputSerializer(serializers.Serializer):
+    menu_item = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    """What a student sends. Prices or totals in the body are ignored: they come from the database."""
+
+    vendor = serializers.IntegerField(min_value=1)
+    slot = serializers.IntegerField(min_value=1)
+    items = OrderLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate_items(self, value: list[dict]) -> list[dict]:
+        ids = [line["menu_item"] for line in value]
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError("Each item may appear only once; use its quantity.")
+        return value
+
+    def lines(self) -> list[OrderLine]:
+        return [
+            OrderLine(menu_item_id=line["menu_item"], quantity=line["quantity"])
+            for line in self.validated_data["items"]
+        ]
+
+
+class OrderRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, trim_whitespace=True)
+
+
+class OrderCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class OrderCompleteSerializer(serializers.Serializer):
+    # Any string is checked against the code (and counts as a guess), so a malformed one is
+    # `invalid_pickup_code` like any other wrong code.
+    pickup_code = serializers.CharField(max_length=20, trim_whitespace=True)
+
+
+class OrderListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Order.Status.choices, required=False)
+    slot = serializers.IntegerField(required=False, min_value=1)
+    date = serializers.DateField(required=False, help_text="The pickup slot's date (YYYY-MM-DD, campus time).")
+
+
+class OrderSlotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Slot
+        fields = ["id", "starts_at", "ends_at"]
+
+
+class OrderItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderItem
+        fields = ["menu_item", "name", "unit_price_paise", "quantity", "line_total_paise"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    """The `order` of API.md. `pickup_code` goes to the order's student once paid, never to anyone else."""
+
+    slot = OrderSlotSerializer(read_only=True)
+    items = OrderItemSerializer(many=True, read_only=True)
+    pickup_code = serializers.SerializerMethodField()
+    student_name = serializers.CharField(source="student.name", read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "status",
+            "vendor",
+            "student",
+            "student_name",
+            "slot",
+            "items",
+            "total_paise",
+            "note",
+            "reason",
+            "pickup_code",
+            "payment_due_by",
+            "paid_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True, min_length=6, max_length=6))
+    def get_pickup_code(self, order: Order) -> str | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or order.student_id != user.pk or order.status not in Order.PAID_STATUSES:
+            return None
+        return order.pickup_code or None

@@ -1,0 +1,528 @@
+"""The only writers of pickup slots and orders.
+
+Capacity: a slot's `reserved` counts its live orders. Placing an order takes a
+place with one conditional UPDATE (`reserved < capacity`), so no number of
+concurrent requests can overfill a slot; the database's check constraint
+`slot_reserved_within_capacity` is the last line of defence. The place goes back
+when, and only when, an order moves from a live status to cancelled, rejected or
+expired. That move happens under the order's row lock and those statuses have no
+way out, so it happens at most once per order.
+
+Lock order: order row, then slot row (payments adds payment → ledger after the order).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.sms import queue_sms
+from catalog.models import MenuItem, Shop
+from payments.services import payment_refund_payable_in_full
+from tntproject.errors import InvalidTransition, NotFound, RateLimited, ValidationFailed
+
+from .errors import (
+    InvalidPickupCode,
+    ItemUnavailable,
+    ShopClosed,
+    SlotClosed,
+    SlotFull,
+    SlotHasOrders,
+)
+from .models import Order, OrderEvent, OrderItem, Slot
+
+logger = logging.getLogger(__name__)
+
+Status = Order.Status
+
+MAX_LINES = 30
+MAX_QUANTITY = 20
+# Wrong pickup codes allowed per order before guessing is locked out for a while.
+PICKUP_CODE_MAX_ATTEMPTS = getattr(settings, "PICKUP_CODE_MAX_ATTEMPTS", 5)
+PICKUP_CODE_LOCKOUT_SECONDS = getattr(settings, "PICKUP_CODE_LOCKOUT_SECONDS", 15 * 60)
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    menu_item_id: int
+    quantity: int
+
+
+def order_cutoff(*, now: datetime | None = None) -> datetime:
+    """Slots starting at or before this moment no longer take orders."""
+    return (now or timezone.now()) + timedelta(minutes=settings.ORDER_CUTOFF_MINUTES)
+
+
+# --- slots ---------------------------------------------------------------------
+
+
+def _slot_validate_times(*, starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise ValidationFailed(details={"ends_at": ["Must be after the start."]})
+
+
+def _slot_has_live_orders(slot: Slot) -> bool:
+    return slot.reserved > 0 or Order.objects.filter(slot_id=slot.pk, status__in=Order.LIVE_STATUSES).exists()
+
+
+@transaction.atomic
+def slot_create(*, vendor: User, starts_at: datetime, ends_at: datetime, capacity: int, is_active: bool = True) -> Slot:
+    """A new pickup slot of `vendor` (an approved food vendor, checked by the caller's permission).
+
+    Raises ValidationFailed when it ends before it starts or starts in the past.
+    """
+    _slot_validate_times(starts_at=starts_at, ends_at=ends_at)
+    if starts_at <= timezone.now():
+        raise ValidationFailed(details={"starts_at": ["Must be in the future."]})
+    return Slot.objects.create(
+        vendor=vendor, starts_at=starts_at, ends_at=ends_at, capacity=capacity, is_active=is_active
+    )
+
+
+@transaction.atomic
+def slot_update(*, slot: Slot, vendor: User, data: dict[str, Any]) -> Slot:
+    """Change `starts_at`, `ends_at`, `capacity` or `is_active` of the vendor's own slot.
+
+    The slot row is locked, so a concurrent order cannot slip in between the check
+    and the write. Capacity below the places already reserved is a ValidationFailed;
+    moving a slot that students have live orders for is SlotHasOrders (409).
+    """
+    locked = Slot.objects.select_for_update().filter(pk=slot.pk, vendor_id=vendor.pk, is_deleted=False).first()
+    if locked is None:
+        raise NotFound("No such slot.")
+    changed: list[str] = []
+    for field in ("starts_at", "ends_at", "capacity", "is_active"):
+        if field in data and data[field] != getattr(locked, field):
+            setattr(locked, field, data[field])
+            changed.append(field)
+    if not changed:
+        return locked
+    _slot_validate_times(starts_at=locked.starts_at, ends_at=locked.ends_at)
+    if "capacity" in changed and locked.capacity < locked.reserved:
+        raise ValidationFailed(
+            details={"capacity": [f"{locked.reserved} places are already taken; capacity cannot be lower."]}
+        )
+    if {"starts_at", "ends_at"} & set(changed) and _slot_has_live_orders(locked):
+        raise SlotHasOrders("Students have orders for this slot; it cannot be moved.")
+    locked.save(update_fields=[*changed, "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def slot_delete(*, slot: Slot, vendor: User) -> None:
+    """Delete the vendor's own slot. SlotHasOrders (409) while any order in it is live.
+
+    A slot whose orders are all finished is kept as their history but hidden
+    (`is_deleted`); a slot that never had an order is removed.
+    """
+    locked = Slot.objects.select_for_update().filter(pk=slot.pk, vendor_id=vendor.pk, is_deleted=False).first()
+    if locked is None:
+        raise NotFound("No such slot.")
+    if _slot_has_live_orders(locked):
+        raise SlotHasOrders()
+    if Order.objects.filter(slot_id=locked.pk).exists():
+        locked.is_deleted = True
+        locked.is_active = False
+        locked.save(update_fields=["is_deleted", "is_active", "updated_at"])
+    else:
+        locked.delete()
+
+
+def _slot_reserve(*, slot_id: int, vendor_id: int) -> None:
+    """Take one place in the slot, atomically. Raises SlotFull or SlotClosed.
+
+    Must run inside the transaction that creates the order: the row stays locked
+    until it commits and the place is given back if it rolls back.
+    """
+    cutoff = order_cutoff()
+    taken = Slot.objects.filter(
+        pk=slot_id,
+        vendor_id=vendor_id,
+        is_active=True,
+        is_deleted=False,
+        starts_at__gt=cutoff,
+        reserved__lt=F("capacity"),
+    ).update(reserved=F("reserved") + 1, updated_at=timezone.now())
+    if taken == 1:
+        return
+    # Why not? Read it back to give the right refusal.
+    slot = Slot.objects.filter(pk=slot_id, vendor_id=vendor_id).first()
+    if slot is None or slot.is_deleted or not slot.is_active or slot.starts_at <= cutoff:
+        raise SlotClosed()
+    raise SlotFull()
+
+
+def _slot_release(*, slot_id: int) -> None:
+    """Give one place back. Called only by the transition that ends a live order."""
+    released = Slot.objects.filter(pk=slot_id, reserved__gt=0).update(
+        reserved=F("reserved") - 1, updated_at=timezone.now()
+    )
+    if released != 1:  # an invariant broke (e.g. someone edited `reserved` by hand); never go negative
+        logger.error("slot release found nothing reserved", extra={"slot_id": slot_id})
+
+
+# --- placing an order ---------------------------------------------------------
+
+
+def _vendor_for_ordering(vendor_id: int) -> tuple[User, Shop]:
+    """The food vendor students may order from, and its shop. Closed shops are ShopClosed."""
+    vendor = User.objects.filter(
+        pk=vendor_id,
+        role=User.Role.VENDOR,
+        vendor_type=User.VendorType.FOOD,
+        is_approved=True,
+        is_active=True,
+    ).first()
+    shop = Shop.objects.filter(vendor_id=vendor_id).first() if vendor is not None else None
+    if vendor is None or shop is None:
+        raise ValidationFailed(details={"vendor": ["No such food vendor."]})
+    if not shop.is_open:
+        raise ShopClosed()
+    return vendor, shop
+
+
+def _lines_validate(lines: list[OrderLine]) -> None:
+    errors: list[str] = []
+    if not 1 <= len(lines) <= MAX_LINES:
+        errors.append(f"Order between 1 and {MAX_LINES} different items.")
+    if any(not 1 <= line.quantity <= MAX_QUANTITY for line in lines):
+        errors.append(f"Each quantity must be between 1 and {MAX_QUANTITY}.")
+    if len({line.menu_item_id for line in lines}) != len(lines):
+        errors.append("Each item may appear only once; use its quantity.")
+    if errors:
+        raise ValidationFailed(details={"items": errors})
+
+
+@transaction.atomic
+def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[OrderLine], note: str = "") -> Order:
+    """Place an order for `student`: prices from the database, one slot place reserved.
+
+    Everything happens in one transaction: the conditional UPDATE of the slot,
+    the order with its stored total, the item snapshots and the first event.
+    Raises ValidationFailed (unknown vendor, slot or items, bad lines),
+    ShopClosed, ItemUnavailable, SlotClosed or SlotFull; nothing is written then.
+    """
+    _lines_validate(lines)
+    vendor, _shop = _vendor_for_ordering(vendor_id)
+
+    if not Slot.objects.filter(pk=slot_id, vendor_id=vendor.pk, is_deleted=False).exists():
+        raise ValidationFailed(details={"slot": ["No such pickup slot at this vendor."]})
+
+    wanted = {line.menu_item_id: line.quantity for line in lines}
+    menu = {item.pk: item for item in MenuItem.objects.filter(pk__in=wanted, vendor_id=vendor.pk)}
+    unknown = sorted(set(wanted) - set(menu))
+    if unknown:
+        raise ValidationFailed(details={"items": [f"No such item at this vendor: {', '.join(map(str, unknown))}."]})
+    unavailable = sorted(pk for pk, item in menu.items() if item.is_deleted or not item.is_available)
+    if unavailable:
+        raise ItemUnavailable(details={"items": unavailable})
+
+    # Writes start here; everything above only read.
+    _slot_reserve(slot_id=slot_id, vendor_id=vendor.pk)
+
+    items = [
+        OrderItem(
+            menu_item=menu[line.menu_item_id],
+            name=menu[line.menu_item_id].name,
+            unit_price_paise=menu[line.menu_item_id].price_paise,
+            quantity=line.quantity,
+            line_total_paise=menu[line.menu_item_id].price_paise * line.quantity,
+        )
+        for line in lines
+    ]
+    now = timezone.now()
+    order = Order.objects.create(
+        student=student,
+        vendor=vendor,
+        slot_id=slot_id,
+        status=Status.PENDING_PAYMENT,
+        total_paise=sum(item.line_total_paise for item in items),
+        note=note,
+        payment_due_by=now + timedelta(minutes=settings.PAYMENT_WINDOW_MINUTES),
+    )
+    for item in items:
+        item.order = order
+    OrderItem.objects.bulk_create(items)
+    OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=student)
+    return order
+
+
+# --- the state machine ---------------------------------------------------------
+
+
+def _order_lock(order: Order) -> Order:
+    """The order's row, locked for this transaction and read afresh."""
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _copy_state(*, into: Order, source: Order) -> None:
+    """Keep the caller's instance in step with the row we changed."""
+    for field in Order._meta.concrete_fields:
+        setattr(into, field.attname, getattr(source, field.attname))
+
+
+def _order_transition_check(*, from_status: str, to_status: str) -> None:
+    """InvalidTransition (409) unless `Order.TRANSITIONS` allows the move."""
+    if to_status not in Order.TRANSITIONS[from_status]:
+        raise InvalidTransition(
+            f"An order that is {Status(from_status).label.lower()} cannot become {Status(to_status).label.lower()}.",
+            details={"status": from_status},
+        )
+
+
+def _order_transition(
+    *,
+    order: Order,
+    to_status: str,
+    actor: User | None,
+    reason: str = "",
+    fields: dict[str, Any] | None = None,
+) -> tuple[Order, str]:
+    """Move a locked order to `to_status` if the map allows it; write the event.
+
+    Returns the order and the status it came from. Raises InvalidTransition (409)
+    with nothing written when the move is not in `Order.TRANSITIONS`. Gives the
+    slot place back when a live order ends as cancelled, rejected or expired.
+    """
+    from_status = order.status
+    _order_transition_check(from_status=from_status, to_status=to_status)
+    order.status = to_status
+    changed = ["status", "updated_at"]
+    for name, value in (fields or {}).items():
+        setattr(order, name, value)
+        changed.append(name)
+    order.save(update_fields=changed)
+    OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
+    if from_status in Order.LIVE_STATUSES and to_status in Order.RELEASING_STATUSES:
+        _slot_release(slot_id=order.slot_id)
+    return order, from_status
+
+
+def _order_was_paid(order: Order) -> bool:
+    return order.paid_at is not None
+
+
+def _shop_name(vendor_id: int) -> str:
+    return Shop.objects.filter(vendor_id=vendor_id).values_list("name", flat=True).first() or "Your vendor"
+
+
+def _sms_student(order: Order, body: str) -> None:
+    phone = User.objects.filter(pk=order.student_id).values_list("phone", flat=True).get()
+    queue_sms(phone=phone, body=body)
+
+
+def _pickup_time(order: Order) -> str:
+    slot = Slot.objects.only("starts_at", "ends_at").get(pk=order.slot_id)
+    start = timezone.localtime(slot.starts_at)
+    end = timezone.localtime(slot.ends_at)
+    return f"{start:%d %b %H:%M}–{end:%H:%M}"
+
+
+def _rupees(paise: int) -> str:
+    return f"₹{paise // 100}.{paise % 100:02d}"
+
+
+def _require_vendor_of(order: Order, vendor: User) -> None:
+    # The API reaches orders through scoped selectors; this guards every other caller.
+    if order.vendor_id != vendor.pk:
+        raise NotFound("No such order.")
+
+
+@transaction.atomic
+def order_mark_paid(*, order: Order, payment: Any) -> Order:
+    """pending_payment → paid, with a fresh 6-digit pickup code (from `secrets`) and `paid_at`.
+
+    Payments calls this inside its capture transaction, with the order row
+    already locked; locking again in the same transaction is a no-op. Whether the
+    capture may still be accepted (`is_payable`) is the caller's decision; here
+    only the transition map applies (InvalidTransition otherwise).
+    """
+    locked = _order_lock(order)
+    _order_transition(
+        order=locked,
+        to_status=Status.PAID,
+        actor=None,
+        reason=f"Payment #{payment.pk} captured.",
+        fields={"pickup_code": f"{secrets.randbelow(1_000_000):06d}", "paid_at": timezone.now()},
+    )
+    _copy_state(into=order, source=locked)
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, student: User, reason: str = "") -> Order:
+    """The student cancels its own order before the vendor accepted it (pending_payment or paid).
+
+    The slot place goes back. InvalidTransition (409) from any other status.
+    """
+    if order.student_id != student.pk:
+        raise NotFound("No such order.")
+    locked = _order_lock(order)
+    _order_transition(order=locked, to_status=Status.CANCELLED, actor=student, reason=reason, fields={"reason": reason})
+    if _order_was_paid(locked):
+        # The order was paid: the student gets the whole amount back. The refund is reserved
+        # and posted to the ledger in this transaction and sent to Razorpay after commit.
+        payment_refund_payable_in_full(
+            payable="order", obj=locked, reason=f"Order #{locked.pk} cancelled by the student.", actor=student
+        )
+        _sms_student(
+            locked,
+            f"Tap N Take: your order #{locked.pk} is cancelled. "
+            f"The {_rupees(locked.total_paise)} you paid will be refunded in full.",
+        )
+    _copy_state(into=order, source=locked)
+    return order
+
+
+@transaction.atomic
+def order_accept(*, order: Order, vendor: User) -> Order:
+    """The vendor takes a paid order on (paid → accepted); the student gets an SMS."""
+    _require_vendor_of(order, vendor)
+    locked = _order_lock(order)
+    _order_transition(order=locked, to_status=Status.ACCEPTED, actor=vendor)
+    _sms_student(
+        locked,
+        f"Tap N Take: {_shop_name(locked.vendor_id)} accepted your order #{locked.pk}. Pickup {_pickup_time(locked)}.",
+    )
+    _copy_state(into=order, source=locked)
+    return order
+
+
+@transaction.atomic
+def order_reject(*, order: Order, vendor: User, reason: str) -> Order:
+    """The vendor turns a paid or accepted order down, saying why; the slot place goes back.
+
+    ValidationFailed without a reason; InvalidTransition (409) from other statuses.
+    The student gets an SMS with the reason.
+    """
+    _require_vendor_of(order, vendor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(details={"reason": ["Tell the student why."]})
+    locked = _order_lock(order)
+    _order_transition(order=locked, to_status=Status.REJECTED, actor=vendor, reason=reason, fields={"reason": reason})
+    body = f"Tap N Take: {_shop_name(locked.vendor_id)} could not take your order #{locked.pk}: {reason}"
+    if _order_was_paid(locked):
+        # The order was paid: the student gets the whole amount back. The refund is reserved
+        # and posted to the ledger in this transaction and sent to Razorpay after commit.
+        payment_refund_payable_in_full(
+            payable="order", obj=locked, reason=f"Order #{locked.pk} rejected by the vendor: {reason}", actor=vendor
+        )
+        body += f" The {_rupees(locked.total_paise)} you paid will be refunded in full."
+    _sms_student(locked, body)
+    _copy_state(into=order, source=locked)
+    return order
+
+
+@transaction.atomic
+def order_mark_ready(*, order: Order, vendor: User) -> Order:
+    """accepted → ready; the student gets an SMS to come and collect it."""
+    _require_vendor_of(order, vendor)
+    locked = _order_lock(order)
+    _order_transition(order=locked, to_status=Status.READY, actor=vendor)
+    _sms_student(
+        locked,
+        f"Tap N Take: your order #{locked.pk} is ready at {_shop_name(locked.vendor_id)}. "
+        "Show your pickup code at the counter.",
+    )
+    _copy_state(into=order, source=locked)
+    return order
+
+
+def _pickup_attempts_key(order: Order) -> str:
+    return f"ordering:pickup-code-misses:{order.pk}"
+
+
+def _pickup_attempts_check(order: Order) -> None:
+    misses = cache.get(_pickup_attempts_key(order), 0)
+    if misses >= PICKUP_CODE_MAX_ATTEMPTS:
+        raise RateLimited(
+            "Too many wrong pickup codes for this order. Try again later.",
+            headers={"Retry-After": str(PICKUP_CODE_LOCKOUT_SECONDS)},
+        )
+
+
+def _pickup_attempts_record_miss(order: Order) -> None:
+    key = _pickup_attempts_key(order)
+    # add() starts the window once; incr() is atomic in Redis so parallel guesses all count.
+    cache.add(key, 0, timeout=PICKUP_CODE_LOCKOUT_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=PICKUP_CODE_LOCKOUT_SECONDS)
+
+
+@transaction.atomic
+def order_complete(*, order: Order, vendor: User, pickup_code: str) -> Order:
+    """ready → completed when the student shows the right pickup code.
+
+    InvalidTransition (409) unless ready; InvalidPickupCode (400) for a wrong code;
+    RateLimited (429, Retry-After) after PICKUP_CODE_MAX_ATTEMPTS wrong codes for
+    this order within PICKUP_CODE_LOCKOUT_SECONDS.
+    """
+    _require_vendor_of(order, vendor)
+    locked = _order_lock(order)
+    _order_transition_check(from_status=locked.status, to_status=Status.COMPLETED)
+    _pickup_attempts_check(locked)
+    if not secrets.compare_digest(str(pickup_code or "").encode(), locked.pickup_code.encode()):
+        _pickup_attempts_record_miss(locked)
+        raise InvalidPickupCode()
+    _order_transition(order=locked, to_status=Status.COMPLETED, actor=vendor)
+    cache.delete(_pickup_attempts_key(locked))
+    _copy_state(into=order, source=locked)
+    return order
+
+
+# --- expiry ----------------------------------------------------------------------
+
+
+def order_expire(*, order_id: int, now: datetime | None = None) -> bool:
+    """Expire one unpaid order whose payment window has passed; True if this call did it.
+
+    Safe to run any number of times and concurrently: the row is locked and its
+    status read again, so the place goes back once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(pk=order_id, status=Status.PENDING_PAYMENT, payment_due_by__lte=now)
+            .first()
+        )
+        if locked is None:  # paid, cancelled, already expired, or being changed right now
+            return False
+        _order_transition(order=locked, to_status=Status.EXPIRED, actor=None, reason="Not paid in time.")
+    return True
+
+
+def order_expire_unpaid(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Expire every order still waiting for payment after its window; returns how many.
+
+    Each order is its own short transaction, so one busy row never holds up the rest
+    and locks are never held for long. Running it twice expires (and frees) nothing twice.
+    """
+    now = now or timezone.now()
+    expired = 0
+    while True:
+        due = list(
+            Order.objects.filter(status=Status.PENDING_PAYMENT, payment_due_by__lte=now)
+            .order_by("payment_due_by", "pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        done_now = sum(order_expire(order_id=order_id, now=now) for order_id in due)
+        expired += done_now
+        if len(due) < batch_size or done_now == 0:
+            break
+    if expired:
+        logger.info("expired unpaid orders", extra={"count": expired})
+    return expired

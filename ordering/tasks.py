@@ -1,0 +1,17 @@
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from .services import order_expire_unpaid
+
+
+@shared_task(
+    name="ordering.tasks.expire_unpaid_orders",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=60,
+    max_retries=3,
+    acks_late=True,
+)
+def expire_unpaid_orders() -> int:
+    """Beat, every minute: expire orders not paid within PAYMENT_WINDOW_MINUTES. Safe to run twice."""
+    return order_expire_unpaid()
