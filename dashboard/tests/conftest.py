@@ -1,0 +1,99 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts import sms
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+TABLET = {"width": 768, "height": 1024}
+LAPTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshots_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def open_dashboard(chromium, live_server) -> Iterator[Callable]:
+    """`open_dashboard(user, viewport=LAPTOP)` → a Playwright page of /dashboard/ signed in as `user`.
+
+    The session is made directly (force_login), not through the OTP page. Any
+    uncaught script error on the page fails the test.
+    """
+    contexts = []
+    script_errors: list[str] = []
+
+    def open_(user, viewport: dict | None = None, path: str = "/dashboard/"):
+        client = Client()
+        client.force_login(user)
+        context = chromium.new_context(viewport=viewport or LAPTOP, accept_downloads=True)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("pageerror", lambda error: script_errors.append(str(error)))
+        page.goto(live_server.url + path)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert script_errors == [], f"script errors on the dashboard: {script_errors}"
+
+
+@pytest.fixture
+def sandbox(settings, live_server):
+    """Razorpay is the project's own sandbox, served by the live server (as in `make run`)."""
+    from payments.conf import SANDBOX_PATH
+
+    settings.RAZORPAY_SANDBOX = True
+    settings.RAZORPAY_KEY_ID = ""
+    settings.RAZORPAY_KEY_SECRET = ""
+    settings.RAZORPAY_WEBHOOK_SECRET = ""
+    settings.RAZORPAY_SANDBOX_BASE_URL = live_server.url + SANDBOX_PATH
+    return live_server

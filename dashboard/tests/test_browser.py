@@ -1,0 +1,488 @@
+"""The vendor dashboard in real Chromium against a live server (issue 10's "done when").
+
+Orders, jobs and payments are made through the real services (the payment through
+the Razorpay sandbox and payments' one capture path). The page only ever talks
+to the API, so every assertion on the page is followed by one on the database.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from catalog.models import MenuItem, PrintService, Shop
+from ordering.models import Order, OrderEvent, Slot
+from ordering.services import order_accept
+from payments.models import Payment, Refund
+from stationery.models import PrintJob
+
+from .conftest import LAPTOP, TABLET
+from .factories import (
+    dish,
+    food_vendor,
+    paid_order,
+    pay,
+    place_order,
+    print_service,
+    slot,
+    stationery_vendor,
+    submit_print_job,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+IST = ZoneInfo("Asia/Kolkata")
+# Polling runs every few seconds; give a new order two rounds and some slack.
+ARRIVAL_TIMEOUT_MS = 15_000
+
+
+def wait_for_polls(page, count: int = 1) -> None:
+    page.wait_for_function(f"window.tntDashboard && window.tntDashboard.polls >= {count}")
+
+
+def fetch_json(page, method: str, path: str) -> dict:
+    """Call the API from inside the page, with the dashboard's own session cookie and CSRF token."""
+    return page.evaluate(
+        """async ([method, path]) => {
+            const token = (document.cookie.match(/csrftoken=([^;]+)/) || [])[1] || "";
+            const resp = await fetch(path, {method, credentials: "same-origin",
+                headers: {"X-CSRFToken": token, "Content-Type": "application/json", "Accept": "application/json"},
+                body: method === "GET" ? undefined : "{}"});
+            return {status: resp.status, body: await resp.json()};
+        }""",
+        [method, path],
+    )
+
+
+def wrong_code(order: Order) -> str:
+    return f"{(int(order.pickup_code) + 1) % 1_000_000:06d}"
+
+
+# --- food counter -------------------------------------------------------------------------
+
+
+def test_a_new_paid_order_appears_by_itself_and_is_run_to_completion(open_dashboard, sandbox):
+    vendor = food_vendor()
+    lunch = slot(vendor)
+    dosa = dish(vendor, "Masala dosa", 6000)
+    page = open_dashboard(vendor)
+    wait_for_polls(page)
+    page.locator(".brand").click()  # the counter's first tap lets the page make sound
+    expect(page.locator(".order")).to_have_count(0)
+
+    order = paid_order(lunch, {dosa: 2})
+
+    card = page.locator(f"#order-{order.pk}")
+    expect(card).to_be_visible(timeout=ARRIVAL_TIMEOUT_MS)
+    expect(card).to_have_class(re.compile(r"\border--new\b"))
+    expect(page.locator("#new-banner")).to_contain_text(f"New order #{order.pk}")
+    expect(page.locator("#queue-count")).to_have_text("1")
+    assert page.evaluate("window.tntDashboard.cues") == 1
+    assert page.evaluate("window.tntDashboard.beeps") == 1  # the WebAudio beep played
+    expect(card).to_contain_text("2 × Masala dosa")
+    expect(card).to_contain_text("₹120.00")
+    # The vendor never sees the student's pickup code.
+    expect(card).not_to_contain_text(order.pickup_code)
+
+    # Accept, holding the API's answer: the button stays disabled and a second tap sends nothing.
+    held = []
+    page.route(f"**/api/v1/orders/{order.pk}/accept", lambda route: held.append(route))
+    accept = card.get_by_role("button", name="Accept")
+    accept.click()
+    expect(accept).to_be_disabled()
+    accept.click(force=True)
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    held[0].continue_()
+    expect(card.locator(".status")).to_have_text("Accepted")
+    page.unroute(f"**/api/v1/orders/{order.pk}/accept")
+    order.refresh_from_db()
+    assert order.status == Order.Status.ACCEPTED
+    assert OrderEvent.objects.filter(order=order, to_status="accepted").count() == 1
+
+    card.get_by_role("button", name="Mark ready").click()
+    expect(card.locator(".status")).to_have_text("Ready")
+    order.refresh_from_db()
+    assert order.status == Order.Status.READY
+
+    # A wrong code: the API's message in plain words, and nothing changes.
+    events_before = OrderEvent.objects.filter(order=order).count()
+    card.get_by_label(f"Pickup code for order {order.pk}").fill(wrong_code(order))
+    card.get_by_role("button", name="Complete").click()
+    expect(card.locator(".order__error")).to_have_text("This pickup code is not right.")
+    expect(page.locator("#alert")).to_contain_text("This pickup code is not right.")
+    expect(card.locator(".status")).to_have_text("Ready")
+    order.refresh_from_db()
+    assert order.status == Order.Status.READY
+    assert OrderEvent.objects.filter(order=order).count() == events_before
+
+    card.get_by_label(f"Pickup code for order {order.pk}").fill(order.pickup_code)
+    card.get_by_role("button", name="Complete").click()
+    expect(card.locator(".status")).to_have_text("Completed")
+    expect(page.locator("#new-banner")).to_contain_text(f"Order #{order.pk} completed")
+    order.refresh_from_db()
+    assert order.status == Order.Status.COMPLETED
+
+
+def test_a_vendor_rejects_a_paid_order_with_a_reason_and_it_shows_rejected_and_refunded(open_dashboard, sandbox):
+    vendor = food_vendor()
+    dosa = dish(vendor, "Paneer dosa", 9000)
+    order = paid_order(slot(vendor), {dosa: 1})
+    page = open_dashboard(vendor)
+    card = page.locator(f"#order-{order.pk}")
+    expect(card).to_be_visible()
+
+    card.get_by_role("button", name="Reject…").click()
+    # No reason, no request: the student must be told why.
+    card.get_by_role("button", name="Reject order").click()
+    expect(card.locator(".order__error")).to_contain_text("type a reason")
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+
+    card.get_by_label(f"Reason for rejecting order {order.pk}").fill("Out of paneer")
+    card.get_by_role("button", name="Reject order").click()
+    expect(card.locator(".status")).to_have_text("Rejected")
+    expect(card).to_contain_text("Reason: Out of paneer")
+    refund_label = card.locator(f'[data-payment-for="order:{order.pk}"]')
+    expect(refund_label).to_have_attribute("data-refunded", "true", timeout=ARRIVAL_TIMEOUT_MS)
+    expect(refund_label).to_contain_text("Refunded ₹90.00")
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.REJECTED
+    assert order.reason == "Out of paneer"
+    payment = Payment.objects.get(order=order, status__in=Payment.CAPTURED_STATUSES)
+    assert payment.status == Payment.Status.REFUNDED
+    assert Refund.objects.get(payment=payment).amount_paise == 9000
+
+    # History says the same, from the API.
+    page.locator('.tab[data-tab="history"]').click()
+    row = page.locator(f'#history-table tr[data-order-id="{order.pk}"]')
+    expect(row.locator(".status")).to_have_text("Rejected")
+    expect(row.locator(".refund")).to_contain_text("Refunded ₹90.00")
+
+
+def test_the_prep_sheet_totals_each_item_over_the_slots_live_orders(open_dashboard, sandbox):
+    vendor = food_vendor()
+    lunch = slot(vendor, capacity=10)
+    later = slot(vendor, starts_in=timedelta(hours=3))
+    dosa = dish(vendor, "Masala dosa", 6000)
+    coffee = dish(vendor, "Filter coffee", 2000)
+    first = paid_order(lunch, {dosa: 2, coffee: 1})
+    paid_order(lunch, {dosa: 1})
+    place_order(lunch, {dosa: 5})  # not paid: nothing to cook yet, but it holds a place
+    paid_order(later, {dosa: 4})  # another slot
+
+    page = open_dashboard(vendor)
+    group = page.locator(f"#slot-{lunch.pk}")
+    expect(group.locator(f"#order-{first.pk}")).to_be_visible()
+    expect(group.locator(".slot-group__fill")).to_contain_text("3 / 10 reserved")
+
+    group.get_by_role("button", name="Prep sheet").click()
+    sheet = group.locator(".prep")
+    expect(sheet.locator("tr")).to_have_count(2)
+    expect(sheet.locator('tr[data-item="Masala dosa"] .qty')).to_have_text("× 3")
+    expect(sheet.locator('tr[data-item="Filter coffee"] .qty')).to_have_text("× 1")
+
+    # Accepting and rejecting orders keeps the open sheet right.
+    second = Order.objects.filter(slot=lunch, status="paid").exclude(pk=first.pk).get()
+    card = group.locator(f"#order-{second.pk}")
+    card.get_by_role("button", name="Reject…").click()
+    card.get_by_label(f"Reason for rejecting order {second.pk}").fill("Batter ran out")
+    card.get_by_role("button", name="Reject order").click()
+    expect(sheet.locator('tr[data-item="Masala dosa"] .qty')).to_have_text("× 2", timeout=ARRIVAL_TIMEOUT_MS)
+
+
+def test_the_sales_chart_and_the_balance_show_todays_sales(open_dashboard, sandbox):
+    vendor = food_vendor()
+    lunch = slot(vendor)
+    thali = dish(vendor, "Veg thali", 12000)
+    paid_order(lunch, {thali: 1})
+    paid_order(lunch, {thali: 2})
+
+    page = open_dashboard(vendor)
+    page.locator('.tab[data-tab="money"]').click()
+    today = timezone.localdate().isoformat()
+    days = page.locator("#sales-chart g.day")
+    expect(days).to_have_count(14)
+    expect(days.last).to_have_attribute("data-date", today)
+    expect(days.last).to_have_attribute("data-paise", "36000")
+    expect(days.last.locator("rect.bar")).to_have_attribute("height", re.compile(r"^[1-9]"))
+    expect(page.locator("#sales-chart svg")).to_contain_text("₹360")
+    assert page.locator('#sales-chart g.day[data-paise="0"]').count() == 13
+    expect(page.locator('#balance [data-field="payable_paise"]')).to_have_text("₹360.00")
+    expect(page.locator('#balance [data-field="captured_paise"]')).to_have_text("₹360.00")
+    expect(page.locator('#balance [data-field="refunded_paise"]')).to_have_text("₹0.00")
+    expect(page.locator('#balance [data-field="paid_out_paise"]')).to_have_text("₹0.00")
+
+
+def test_another_vendors_order_never_appears_and_the_api_says_404(open_dashboard, sandbox):
+    mine, theirs = food_vendor("Dosa Point"), food_vendor("Chaat Corner")
+    my_order = paid_order(slot(mine), {dish(mine, "Idli", 4000): 1})
+    their_slot = slot(theirs)
+    their_order = paid_order(their_slot, {dish(theirs, "Pani puri", 5000): 1})
+
+    page = open_dashboard(mine)
+    expect(page.locator(f"#order-{my_order.pk}")).to_be_visible()
+    wait_for_polls(page, 2)
+    expect(page.locator(f"#order-{their_order.pk}")).to_have_count(0)
+    expect(page.locator(f"#slot-{their_slot.pk}")).to_have_count(0)
+    page.locator('.tab[data-tab="history"]').click()
+    expect(page.locator(f'#history-table tr[data-order-id="{my_order.pk}"]')).to_be_visible()
+    expect(page.locator(f'#history-table tr[data-order-id="{their_order.pk}"]')).to_have_count(0)
+
+    for method, path in [
+        ("GET", f"/api/v1/orders/{their_order.pk}"),
+        ("POST", f"/api/v1/orders/{their_order.pk}/accept"),
+        ("GET", f"/api/v1/slots/{their_slot.pk}/prep-sheet"),
+    ]:
+        answer = fetch_json(page, method, path)
+        assert answer["status"] == 404, (method, path, answer)
+        assert answer["body"]["error"]["code"] == "not_found"
+    states = fetch_json(page, "GET", f"/dashboard/api/payment-states?order={their_order.pk}")
+    assert states == {"status": 200, "body": {"results": []}}
+    their_order.refresh_from_db()
+    assert their_order.status == Order.Status.PAID
+
+
+def test_menu_management_in_rupees(open_dashboard):
+    vendor = food_vendor()
+    page = open_dashboard(vendor)
+    page.locator('.tab[data-tab="menu"]').click()
+    form = page.locator("#menu-form")
+
+    form.get_by_label("Name").fill("Paneer roll")
+    form.get_by_label("Price (₹)").fill("45,5x")
+    form.get_by_role("button", name="Add dish").click()
+    expect(page.locator("#alert")).to_contain_text("Enter the price in rupees")
+    assert not MenuItem.objects.filter(vendor=vendor).exists()
+
+    form.get_by_label("Price (₹)").fill("45.50")
+    form.get_by_label("Category").fill("Rolls")
+    form.get_by_role("button", name="Add dish").click()
+    row = page.locator('#menu-table tr[data-name="Paneer roll"]')
+    expect(row.locator(".price")).to_have_text("₹45.50")
+    item = MenuItem.objects.get(vendor=vendor)
+    assert (item.name, item.price_paise, item.category, item.is_available) == ("Paneer roll", 4550, "Rolls", True)
+
+    row.get_by_label("Paneer roll available").uncheck()
+    expect(row.get_by_label("Paneer roll available")).not_to_be_checked()
+    page.wait_for_function("!document.querySelector('#menu-table [aria-busy]')")
+    item.refresh_from_db()
+    assert item.is_available is False
+
+    row.get_by_role("button", name="Edit").click()
+    expect(form.get_by_label("Price (₹)")).to_have_value("45.50")
+    form.get_by_label("Price (₹)").fill("50")
+    form.get_by_role("button", name="Save changes").click()
+    expect(page.locator('#menu-table tr[data-name="Paneer roll"] .price')).to_have_text("₹50.00")
+    item.refresh_from_db()
+    assert item.price_paise == 5000
+
+
+def test_slot_management_creates_a_day_in_one_go_and_changes_capacity(open_dashboard, sandbox):
+    vendor = food_vendor()
+    page = open_dashboard(vendor)
+    page.locator('.tab[data-tab="slots"]').click()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    form = page.locator("#slot-batch-form")
+    form.get_by_label("Day").fill(tomorrow.isoformat())
+    form.get_by_label("First slot starts").fill("12:00")
+    form.get_by_label("Last slot ends").fill("13:30")
+    form.get_by_label("Each slot (minutes)").fill("30")
+    form.get_by_label("Orders per slot").fill("15")
+    expect(page.locator("#slot-batch-preview")).to_have_text("3 slots: 12:00–12:30, 12:30–13:00, 13:00–13:30")
+    form.get_by_role("button", name="Create slots").click()
+    expect(page.locator("#slots-table tbody tr")).to_have_count(3)
+
+    slots = list(Slot.objects.filter(vendor=vendor).order_by("starts_at"))
+    assert [(s.starts_at.astimezone(IST).strftime("%Y-%m-%d %H:%M"), s.capacity) for s in slots] == [
+        (f"{tomorrow} 12:00", 15),
+        (f"{tomorrow} 12:30", 15),
+        (f"{tomorrow} 13:00", 15),
+    ]
+
+    first = slots[0]
+    row = page.locator(f'#slots-table tr[data-slot-id="{first.pk}"]')
+    row.get_by_label(re.compile("Capacity of")).fill("5")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator("#new-banner")).to_contain_text(re.compile(r"Saved .*12:00–12:30"))
+    expect(page.locator(f'#slots-table tr[data-slot-id="{first.pk}"] input[type=number]')).to_have_value("5")
+    first.refresh_from_db()
+    assert first.capacity == 5
+
+    # Below the places already taken: the API refuses and says why, in words.
+    dosa = dish(vendor, "Masala dosa", 6000)
+    place_order(first, {dosa: 1})
+    place_order(first, {dosa: 1})
+    page.locator("#slots-day").dispatch_event("change")
+    row = page.locator(f'#slots-table tr[data-slot-id="{first.pk}"]')
+    expect(row.locator(".reserved")).to_have_text("2")
+    row.get_by_label(re.compile("Capacity of")).fill("1")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator("#alert")).to_contain_text("2 places are already taken; capacity cannot be lower.")
+    expect(row.get_by_label(re.compile("Capacity of"))).to_have_value("5")
+    first.refresh_from_db()
+    assert first.capacity == 5
+
+
+def test_the_open_closed_switch_pauses_taking_orders(open_dashboard):
+    vendor = food_vendor()
+    page = open_dashboard(vendor)
+    label = page.locator("#shop-open-label")
+    expect(label).to_have_text("Open · taking orders")
+    page.locator(".switch").click()
+    expect(label).to_have_text("Closed · paused")
+    expect(page.locator("#shop-open")).to_be_enabled()
+    assert Shop.objects.get(vendor=vendor).is_open is False
+    page.locator(".switch").click()
+    expect(label).to_have_text("Open · taking orders")
+    expect(page.locator("#shop-open")).to_be_enabled()
+    assert Shop.objects.get(vendor=vendor).is_open is True
+
+
+def test_order_history_filters_by_status_and_slot(open_dashboard, sandbox):
+    vendor = food_vendor()
+    lunch, dinner = slot(vendor), slot(vendor, starts_in=timedelta(hours=5))
+    dosa = dish(vendor, "Masala dosa", 6000)
+    waiting = paid_order(lunch, {dosa: 1})
+    unpaid = place_order(lunch, {dosa: 2})
+    evening = paid_order(dinner, {dosa: 3})
+
+    page = open_dashboard(vendor)
+    page.locator('.tab[data-tab="history"]').click()
+    rows = page.locator("#history-table tbody tr")
+    expect(rows).to_have_count(3)
+    page.locator("#history-status").select_option("pending_payment")
+    expect(rows).to_have_count(1)
+    expect(page.locator(f'#history-table tr[data-order-id="{unpaid.pk}"]')).to_be_visible()
+    page.locator("#history-status").select_option("paid")
+    expect(rows).to_have_count(2)
+    page.locator("#history-slot").select_option(str(dinner.pk))
+    expect(rows).to_have_count(1)
+    expect(page.locator(f'#history-table tr[data-order-id="{evening.pk}"]')).to_be_visible()
+    page.locator("#history-slot").select_option("")
+    page.locator("#history-status").select_option("")
+    expect(rows).to_have_count(3)
+    expect(page.locator(f'#history-table tr[data-order-id="{waiting.pk}"]')).to_be_visible()
+
+
+# --- print shop ---------------------------------------------------------------------------
+
+
+def test_a_stationery_vendor_downloads_prices_readies_and_completes_a_paid_job(open_dashboard, sandbox):
+    vendor = stationery_vendor()
+    service = print_service(vendor, price_paise=200)
+    job, sent = submit_print_job(service, pages=3, copies=2)
+    page = open_dashboard(vendor)
+    card = page.locator(f"#job-{job.pk}")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("3 pages × 2 copies")
+    expect(card).to_contain_text("≈ ₹12.00")
+
+    with page.expect_download() as download_info:
+        card.get_by_role("link", name="Download PDF").click()
+    download = download_info.value
+    with open(download.path(), "rb") as fh:
+        assert fh.read() == sent
+
+    card.get_by_role("button", name="Accept").click()
+    amount = card.get_by_label(f"Amount for job {job.pk} in rupees")
+    expect(amount).to_have_value("12")
+    amount.fill("24.50")
+    card.get_by_role("button", name="Set amount & mark ready").click()
+    expect(card).to_contain_text("Waiting for the student to pay ₹24.50.")
+    job.refresh_from_db()
+    assert (job.status, job.amount_paise) == (PrintJob.Status.READY, 2450)
+    expect(card.get_by_role("button", name=re.compile("Complete"))).to_have_count(0)
+
+    pay("print_job", job)
+    complete = card.get_by_role("button", name="Complete (handed over)")
+    expect(complete).to_be_visible(timeout=ARRIVAL_TIMEOUT_MS)
+    expect(card).to_contain_text("Paid ₹24.50")
+    complete.click()
+    expect(card.locator(".status")).to_have_text("Completed")
+    job.refresh_from_db()
+    assert job.status == PrintJob.Status.COMPLETED
+
+
+def test_a_stationery_vendor_sees_new_jobs_arrive_and_rejects_one_with_a_reason(open_dashboard, sandbox):
+    vendor = stationery_vendor()
+    service = print_service(vendor)
+    page = open_dashboard(vendor)
+    wait_for_polls(page)
+    job, _ = submit_print_job(service, pages=1, copies=1)
+    card = page.locator(f"#job-{job.pk}")
+    expect(card).to_be_visible(timeout=ARRIVAL_TIMEOUT_MS)
+    expect(page.locator("#new-banner")).to_contain_text(f"New print job #{job.pk}")
+    expect(card).to_have_class(re.compile(r"\border--new\b"))
+
+    card.get_by_role("button", name="Reject…").click()
+    card.get_by_label(f"Reason for rejecting job {job.pk}").fill("The file is blank")
+    card.get_by_role("button", name="Reject job").click()
+    expect(card.locator(".status")).to_have_text("Rejected")
+    job.refresh_from_db()
+    assert (job.status, job.reason) == (PrintJob.Status.REJECTED, "The file is blank")
+
+
+def test_print_services_management(open_dashboard):
+    vendor = stationery_vendor()
+    page = open_dashboard(vendor)
+    page.locator('.tab[data-tab="services"]').click()
+    form = page.locator("#service-form")
+    form.get_by_label("Name").fill("A4 colour")
+    form.get_by_label("Charged per").select_option("page")
+    form.get_by_label("Price (₹)").fill("10")
+    form.get_by_label("Colour").check()
+    form.get_by_role("button", name="Add service").click()
+    row = page.locator('#services-table tr[data-name="A4 colour"]')
+    expect(row.locator(".price")).to_have_text("₹10.00")
+    service = PrintService.objects.get(vendor=vendor)
+    assert (service.unit, service.price_paise, service.is_colour, service.is_available) == ("page", 1000, True, True)
+
+    row.get_by_label("A4 colour available").uncheck()
+    page.wait_for_function("!document.querySelector('#services-table [aria-busy]')")
+    service.refresh_from_db()
+    assert service.is_available is False
+
+
+# --- both sizes -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [TABLET, LAPTOP], ids=["tablet-768", "laptop-1280"])
+def test_screenshots_of_both_dashboards(open_dashboard, sandbox, screenshots_dir, viewport):
+    food = food_vendor()
+    lunch = slot(food)
+    dosa, coffee = dish(food, "Masala dosa", 6000), dish(food, "Filter coffee", 2000)
+    paid_order(lunch, {dosa: 2, coffee: 1}, note="Less spicy, please")
+    order_accept(order=paid_order(lunch, {coffee: 2}), vendor=food)
+    shop = stationery_vendor()
+    job, _ = submit_print_job(print_service(shop), pages=12, copies=1)
+
+    width = viewport["width"]
+    page = open_dashboard(food, viewport)
+    group = page.locator(f"#slot-{lunch.pk}")
+    expect(group.locator(".order")).to_have_count(2)
+    group.get_by_role("button", name="Prep sheet").click()
+    expect(group.locator(".prep tr")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    food_shot = screenshots_dir / f"dashboard-food-{width}.png"
+    page.screenshot(path=str(food_shot), full_page=True)
+    page.locator('.tab[data-tab="money"]').click()
+    expect(page.locator("#sales-chart g.day")).to_have_count(14)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    money_shot = screenshots_dir / f"dashboard-money-{width}.png"
+    page.screenshot(path=str(money_shot), full_page=True)
+
+    page = open_dashboard(shop, viewport)
+    expect(page.locator(f"#job-{job.pk}")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    print_shot = screenshots_dir / f"dashboard-stationery-{width}.png"
+    page.screenshot(path=str(print_shot), full_page=True)
+
+    for shot in (food_shot, money_shot, print_shot):
+        assert shot.stat().st_size > 10_000

@@ -1,0 +1,108 @@
+"""Who gets what at /dashboard/ (Django test client, no browser)."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import (
+    FoodVendorFactory,
+    StaffFactory,
+    StationeryVendorFactory,
+    StudentFactory,
+    VendorFactory,
+)
+from catalog.models import Shop
+
+pytestmark = pytest.mark.django_db
+
+URL = "/dashboard/"
+
+
+def _config(response) -> dict:
+    html = response.content.decode()
+    start = html.index('<script id="dashboard-config" type="application/json">') + len(
+        '<script id="dashboard-config" type="application/json">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_the_dashboard_lives_at_slash_dashboard():
+    assert reverse("dashboard:home") == URL
+
+
+def test_anonymous_visitors_are_sent_to_the_sign_in_page(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == "/login?next=/dashboard/"
+
+
+@pytest.mark.parametrize(("factory", "target"), [(StudentFactory, "/"), (StaffFactory, "/admin/")])
+def test_students_and_staff_are_sent_to_their_own_start_page(client, factory, target):
+    client.force_login(factory())
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+def test_an_unapproved_vendor_sees_only_its_pending_state(client):
+    vendor = VendorFactory(is_approved=False)
+    Shop.objects.create(vendor=vendor, name="Chai Corner", vendor_type="food")
+    client.force_login(vendor)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert [t.name for t in response.templates] == ["dashboard/pending.html"]
+    html = response.content.decode()
+    assert "waiting for approval" in html
+    assert "Chai Corner" in html
+    assert "dashboard-config" not in html
+    assert "dashboard.js" not in html
+
+
+def test_a_blocked_vendor_is_signed_out_and_sent_to_sign_in(client):
+    vendor = FoodVendorFactory()
+    client.force_login(vendor)
+    vendor.is_active = False
+    vendor.save(update_fields=["is_active"])
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login")
+
+
+def test_an_approved_food_vendor_gets_the_food_dashboard(client):
+    vendor = FoodVendorFactory()
+    Shop.objects.create(vendor=vendor, name="Dosa Point", vendor_type="food")
+    client.force_login(vendor)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert [t.name for t in response.templates] == ["dashboard/dashboard.html"]
+    html = response.content.decode()
+    assert "Dosa Point" in html
+    for panel in ("panel-queue", "panel-slots", "panel-menu", "panel-history", "panel-money"):
+        assert f'id="{panel}"' in html
+    assert 'id="panel-jobs"' not in html
+    config = _config(response)
+    assert config["vendor_id"] == vendor.pk
+    assert config["vendor_type"] == "food"
+    assert config["utc_offset"] == "+05:30"
+    assert config["api_base"] == "/api/v1/"
+    # The page's script sends the CSRF token back with every write.
+    assert response.cookies["csrftoken"].value
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_an_approved_stationery_vendor_gets_the_print_shop_dashboard(client):
+    vendor = StationeryVendorFactory()
+    client.force_login(vendor)
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for panel in ("panel-jobs", "panel-services", "panel-history", "panel-money"):
+        assert f'id="{panel}"' in html
+    assert 'id="panel-menu"' not in html
+    assert _config(response)["vendor_type"] == "stationery"
+
+
+def test_the_page_is_read_only(client):
+    client.force_login(FoodVendorFactory())
+    assert client.post(URL).status_code == 405

@@ -1,0 +1,61 @@
+"""The vendor dashboard page: a shell served by Django whose script talks only to the DRF API.
+
+Who gets what at `/dashboard/`:
+- an approved, active vendor: the dashboard of its kind of shop (food or stationery);
+- a vendor still waiting for approval: its pending state, nothing more;
+- anyone signed out (blocked users' sessions no longer resolve): the sign-in page;
+- students and staff: sent to their own start page (the student pages, the admin).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET
+
+# How often the page asks the API for new orders and jobs.
+POLL_INTERVAL_MS = 4000
+
+
+def _shop_name(user) -> str:
+    shop = getattr(user, "shop", None)  # catalog.Shop, one-to-one with the vendor
+    return shop.name if shop is not None else (user.name or "Your shop")
+
+
+@require_GET
+@never_cache
+@ensure_csrf_cookie
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+    if not user.is_vendor:
+        return redirect("/admin/" if user.is_staff else "/")
+    if not user.is_approved:
+        return render(request, "dashboard/pending.html", {"shop_name": _shop_name(user), "vendor": user})
+
+    now = timezone.localtime()
+    config = {
+        "vendor_id": user.pk,
+        "vendor_type": user.vendor_type,
+        "shop_name": _shop_name(user),
+        "api_base": "/api/v1/",
+        "sales_url": "/api/v1/ledger/sales",
+        "payment_states_url": reverse("dashboard:payment-states"),
+        "poll_ms": POLL_INTERVAL_MS,
+        "time_zone": settings.TIME_ZONE,
+        # e.g. "+05:30": slot times typed in the page are sent with the campus offset.
+        "utc_offset": now.strftime("%z")[:3] + ":" + now.strftime("%z")[3:],
+        "today": now.date().isoformat(),
+    }
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {"config": config, "shop_name": config["shop_name"], "vendor": user, "is_food": user.is_food_vendor},
+    )
