@@ -1,3 +1,10 @@
+"""Payments: one `Payment` per attempt to collect money for a payable through Razorpay.
+
+A payable is exactly one of an order or a print job (a database constraint says
+so). Status changes only through `payments.services`, which checks
+`Payment.TRANSITIONS` and records a `PaymentEvent` for every change.
+"""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +20,21 @@ class Payment(models.Model):
         REFUNDED = "refunded", "Refunded"
         PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
 
+    # The only moves a payment can make. A failed payment may still be captured later
+    # (Razorpay sends payment.failed and then payment.captured for a retried attempt);
+    # nothing ever goes back to created, and captured money only moves on through refunds.
+    # partially_refunded/refunded -> captured/partially_refunded happen only when a
+    # refund fails at Razorpay and its amount is given back.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.CREATED: frozenset({Status.CAPTURED, Status.FAILED}),
+        Status.FAILED: frozenset({Status.CAPTURED}),
+        Status.CAPTURED: frozenset({Status.PARTIALLY_REFUNDED, Status.REFUNDED}),
+        Status.PARTIALLY_REFUNDED: frozenset({Status.PARTIALLY_REFUNDED, Status.REFUNDED, Status.CAPTURED}),
+        Status.REFUNDED: frozenset({Status.PARTIALLY_REFUNDED, Status.CAPTURED}),
+    }
+    # Statuses in which money has been captured (refundable while something is left).
+    CAPTURED_STATUSES = (Status.CAPTURED, Status.PARTIALLY_REFUNDED, Status.REFUNDED)
+
     payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
     order = models.ForeignKey(
         "ordering.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
@@ -23,10 +45,14 @@ class Payment(models.Model):
     amount_paise = models.PositiveIntegerField()
     currency = models.CharField(max_length=3, default="INR")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CREATED)
-    razorpay_order_id = models.CharField(max_length=40, unique=True)
+    # Null only for the few seconds between reserving the payment and Razorpay answering.
+    razorpay_order_id = models.CharField(max_length=40, null=True, blank=True, unique=True)
     razorpay_payment_id = models.CharField(max_length=40, null=True, blank=True, unique=True)
     captured_paise = models.PositiveIntegerField(default=0)
+    # Refunds asked of Razorpay and not failed (pending or processed), as Razorpay counts them.
     refunded_paise = models.PositiveIntegerField(default=0)
+    # The platform's fee on this capture (PLATFORM_FEE_BPS when it was captured); refunds reverse it pro rata.
+    platform_fee_paise = models.PositiveIntegerField(default=0)
     captured_at = models.DateTimeField(null=True, blank=True)
     is_flagged = models.BooleanField(default=False)
     flag_reason = models.CharField(max_length=200, blank=True)
@@ -46,9 +72,27 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=Q(refunded_paise__lte=F("captured_paise")), name="payment_refund_within_capture"
             ),
+            models.CheckConstraint(
+                condition=Q(platform_fee_paise__lte=F("captured_paise")), name="payment_fee_within_capture"
+            ),
             models.UniqueConstraint(fields=["order"], condition=Q(status="created"), name="payment_one_open_per_order"),
             models.UniqueConstraint(
                 fields=["print_job"], condition=Q(status="created"), name="payment_one_open_per_print_job"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["created", "captured", "failed", "refunded", "partially_refunded"]),
+                name="payment_status_valid",
+            ),
+            # Captured money has a Razorpay payment id and an amount; uncaptured money has neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(status__in=["captured", "refunded", "partially_refunded"])
+                    & Q(razorpay_payment_id__isnull=False)
+                    & Q(captured_paise__gte=1)
+                    & Q(captured_at__isnull=False)
+                )
+                | (Q(status__in=["created", "failed"]) & Q(captured_paise=0) & Q(refunded_paise=0)),
+                name="payment_captured_consistent",
             ),
         ]
         indexes = [
@@ -57,19 +101,29 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Payment #{self.pk} ({self.razorpay_order_id})"
+        return f"Payment #{self.pk} ({self.razorpay_order_id or 'reserving'})"
+
+    @property
+    def refundable_paise(self) -> int:
+        return self.captured_paise - self.refunded_paise
 
 
 class PaymentEvent(models.Model):
+    """Audit trail: every status change of a payment (and every refund step), where it came from."""
+
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
     source = models.CharField(max_length=20, help_text="verify, webhook, reconcile, staff, system")
     note = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["payment", "created_at"], name="payment_event_payment_created")]
 
 
 class Refund(models.Model):
@@ -78,20 +132,43 @@ class Refund(models.Model):
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed"
 
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.PENDING: frozenset({Status.PROCESSED, Status.FAILED}),
+        Status.PROCESSED: frozenset(),
+        Status.FAILED: frozenset(),
+    }
+
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount_paise = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     razorpay_refund_id = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    # Sent as Razorpay's X-Refund-Idempotency, so asking again never refunds twice.
     idempotency_key = models.CharField(max_length=64, unique=True)
     reason = models.CharField(max_length=300, blank=True)
+    is_automatic = models.BooleanField(default=False, help_text="Started by the system, not by a person.")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    failure_reason = models.CharField(max_length=300, blank=True)
+    submit_attempts = models.PositiveIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount_paise__gte=1), name="refund_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_paise__gte=1), name="refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "processed", "failed"]), name="refund_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="processed") | Q(razorpay_refund_id__isnull=False),
+                name="refund_processed_has_razorpay_id",
+            ),
+        ]
         indexes = [models.Index(fields=["status", "created_at"], name="refund_status_created")]
+
+    def __str__(self) -> str:
+        return f"Refund #{self.pk} of {self.amount_paise} paise ({self.status})"
 
 
 class WebhookEvent(models.Model):
@@ -106,3 +183,6 @@ class WebhookEvent(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"

@@ -236,6 +236,9 @@ RATE_LIMIT_PAYMENTS = env.str("RATE_LIMIT_PAYMENTS", default="30/m")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 ORDER_CUTOFF_MINUTES = env.int("ORDER_CUTOFF_MINUTES", default=10)
+PICKUP_CODE_MAX_ATTEMPTS = env.int("PICKUP_CODE_MAX_ATTEMPTS", default=5)
+PICKUP_CODE_LOCKOUT_SECONDS = env.int("PICKUP_CODE_LOCKOUT_SECONDS", default=900)
+IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS = env.int("IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS", default=120)
 PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=10)
 PLATFORM_FEE_BPS = env.int("PLATFORM_FEE_BPS", default=0)
 
@@ -244,6 +247,7 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jso
 SMS_SENDER_ID = env.str("SMS_SENDER_ID", default="TAPNTK")
 MSG91_AUTH_KEY = env.str("MSG91_AUTH_KEY", default="")
 MSG91_TEMPLATE_ID = env.str("MSG91_TEMPLATE_ID", default="")
+MSG91_BODY_VARIABLE = env.str("MSG91_BODY_VARIABLE", default="body")
 MSG91_BASE_URL = env.str("MSG91_BASE_URL", default="https://control.msg91.com")
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
@@ -254,7 +258,12 @@ SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=5.0)
 RAZORPAY_KEY_ID = env.str("RAZORPAY_KEY_ID", default="")
 RAZORPAY_KEY_SECRET = env.str("RAZORPAY_KEY_SECRET", default="")
 RAZORPAY_WEBHOOK_SECRET = env.str("RAZORPAY_WEBHOOK_SECRET", default="")
-RAZORPAY_BASE_URL = env.str("RAZORPAY_BASE_URL", default="https://api.razorpay.com")
+# With DEBUG on and no keys, the built-in sandbox stands in for Razorpay (payments/sandbox).
+RAZORPAY_SANDBOX = env.bool("RAZORPAY_SANDBOX", default=DEBUG and not RAZORPAY_KEY_ID)
+RAZORPAY_BASE_URL = env.str(
+    "RAZORPAY_BASE_URL",
+    default="http://127.0.0.1:8000/api/v1/sandbox/razorpay" if RAZORPAY_SANDBOX else "https://api.razorpay.com",
+)
 RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=8.0)
 RECONCILE_AFTER_SECONDS = env.int("RECONCILE_AFTER_SECONDS", default=300)
 

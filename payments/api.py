@@ -1,0 +1,217 @@
+"""HTTP API of payments: validate → call one service or selector → serialise."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+from django_ratelimit.core import get_usage
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.idempotency import run_idempotent
+from accounts.permissions import IsStaff
+from tntproject.errors import RateLimited, ValidationFailed
+
+from . import gateway, selectors, services
+from .conf import razorpay_config
+from .errors import SignatureInvalid
+from .models import Payment
+from .serializers import (
+    CheckoutSerializer,
+    PaymentSerializer,
+    PaymentVerifySerializer,
+    RefundCreateSerializer,
+    RefundSerializer,
+    WebhookAckSerializer,
+)
+
+logger = logging.getLogger(__name__)
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="1–255 characters. The same key with the same body returns the first response again.",
+)
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(description=description)
+
+
+def rate_limit(request: Request, *, group: str) -> None:
+    """RATE_LIMIT_PAYMENTS per signed-in user and action: 429 `rate_limited` with Retry-After."""
+    usage = get_usage(
+        request, group=f"payments.{group}", key="user_or_ip", rate=settings.RATE_LIMIT_PAYMENTS, increment=True
+    )
+    if usage is not None and usage["should_limit"]:
+        raise RateLimited(headers={"Retry-After": str(max(1, int(usage["time_left"])))})
+
+
+def checkout_of(payment: Payment) -> dict:
+    config = razorpay_config()
+    return {
+        "payment_id": payment.pk,
+        "razorpay_order_id": payment.razorpay_order_id,
+        "razorpay_key_id": config.key_id,
+        "amount_paise": payment.amount_paise,
+        "currency": payment.currency,
+        "sandbox": config.sandbox,
+        "checkout_url": reverse("razorpay-sandbox-checkout", args=[payment.razorpay_order_id])
+        if config.sandbox
+        else None,
+    }
+
+
+class PayView(APIView):
+    """`POST /orders/{id}/pay` and `POST /print-jobs/{id}/pay`: open (or reopen) the payment.
+
+    The payable is found only among the caller's own (anyone else's: 404). The amount
+    is the payable's stored amount, never one from the client.
+    """
+
+    payable: str = ""
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="Pay: open Razorpay checkout for this",
+        request=None,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={
+            200: CheckoutSerializer,
+            404: _error("Not found (or not yours)."),
+            409: _error("already_paid, invalid_transition or idempotency_conflict."),
+            429: _error("rate_limited"),
+            502: _error("gateway_error: Razorpay is unreachable; nothing changed."),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        rate_limit(request, group="pay")
+
+        def handler() -> Response:
+            payment = services.payment_open(payable=self.payable, object_id=pk, user=request.user)
+            return Response(CheckoutSerializer(checkout_of(payment)).data, status=status.HTTP_200_OK)
+
+        return run_idempotent(request, handler)
+
+
+class PaymentVerifyView(APIView):
+    """`POST /payments/verify`: the checkout callback, by the payer only."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="Verify Razorpay checkout's signed result",
+        request=PaymentVerifySerializer,
+        responses={
+            200: PaymentSerializer,
+            400: _error("validation_error or signature_invalid (nothing changed)."),
+            404: _error("No such payment of yours."),
+            429: _error("rate_limited"),
+            502: _error("gateway_error"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        rate_limit(request, group="verify")
+        data = PaymentVerifySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payment = services.payment_verify(user=request.user, **data.validated_data)
+        return Response(PaymentSerializer(payment).data)
+
+
+class RazorpayWebhookView(APIView):
+    """`POST /payments/webhooks/razorpay`: Razorpay's events. No session, no CSRF, no token:
+    the signature over the raw body is the authentication."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        summary="Razorpay webhook",
+        request=OpenApiTypes.OBJECT,
+        parameters=[
+            OpenApiParameter("X-Razorpay-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Razorpay-Event-Id", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
+        ],
+        responses={200: WebhookAckSerializer, 400: _error("signature_invalid or validation_error")},
+    )
+    def post(self, request: Request) -> Response:
+        body: bytes = request._request.body  # the raw bytes, before anything parses them
+        if not gateway.webhook_signature_valid(body=body, signature=request.headers.get("X-Razorpay-Signature")):
+            raise SignatureInvalid("The webhook signature is not valid.")
+        event_id = (request.headers.get("X-Razorpay-Event-Id") or "").strip()
+        if not event_id or len(event_id) > 64:
+            raise ValidationFailed(details={"X-Razorpay-Event-Id": ["This header is required (1–64 characters)."]})
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            raise ValidationFailed(details={"body": ["Not JSON."]}) from None
+        if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
+            raise ValidationFailed(details={"event": ["Missing."]})
+        event, created = services.webhook_receive(
+            event_id=event_id, event_type=payload["event"], body=body.decode("utf-8"), payload=payload
+        )
+        if not created:
+            return Response({"status": "duplicate"})
+        return Response({"status": "processed", "result": event.result})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Payments (students: their own; staff: all)", responses=PaymentSerializer(many=True)),
+    retrieve=extend_schema(summary="One payment (its payer or staff)", responses=PaymentSerializer),
+)
+class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = PaymentSerializer
+    lookup_value_regex = r"[0-9]+"
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_permissions(self):
+        if self.action == "refund":
+            return [IsStaff()]
+        return super().get_permissions()
+
+    def get_queryset(self) -> QuerySet[Payment]:
+        return selectors.payment_list_for(user=self.request.user)
+
+    @extend_schema(
+        summary="Staff: refund a payment, in full or in part",
+        request=RefundCreateSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={
+            201: RefundSerializer,
+            401: _error("not_authenticated"),
+            403: _error("permission_denied (staff only)"),
+            404: _error("not_found"),
+            409: _error("refund_exceeds_captured, invalid_transition or idempotency_conflict"),
+            429: _error("rate_limited"),
+            502: _error("gateway_error: Razorpay refused the refund"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def refund(self, request: Request, pk: str) -> Response:
+        rate_limit(request, group="refund")
+        payment = self.get_object()
+
+        def handler() -> Response:
+            data = RefundCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            refund = services.payment_refund(
+                payment_id=payment.pk,
+                amount_paise=data.validated_data.get("amount_paise"),
+                reason=data.validated_data["reason"],
+                actor=request.user,
+                idempotency_key=request.headers.get("Idempotency-Key"),
+            )
+            return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
+
+        return run_idempotent(request, handler)

@@ -1,0 +1,51 @@
+"""The admin: payments with their events and refunds, and the refund action."""
+
+import pytest
+
+from accounts.tests.factories import StaffFactory
+from ordering.tests.factories import place_order
+from payments.models import Payment, Refund
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def admin_client(client):
+    staff = StaffFactory(is_superuser=True)
+    client.force_login(staff)
+    return client
+
+
+def test_admin_pages_render(admin_client, sandbox, make_client):
+    order = place_order()
+    checkout = make_client(order.student).post(f"/api/v1/orders/{order.pk}/pay").json()
+    sandbox.pay(checkout["razorpay_order_id"])
+    payment = Payment.objects.get()
+    for url in (
+        "/admin/payments/payment/",
+        f"/admin/payments/payment/{payment.pk}/change/",
+        "/admin/payments/refund/",
+        "/admin/payments/webhookevent/",
+    ):
+        assert admin_client.get(url).status_code == 200, url
+    page = admin_client.get(f"/admin/payments/payment/{payment.pk}/change/").content.decode()
+    assert "captured" in page and checkout["razorpay_order_id"] in page
+
+
+def test_admin_refund_action_refunds_through_the_service(admin_client, sandbox, make_client):
+    order = place_order()
+    checkout = make_client(order.student).post(f"/api/v1/orders/{order.pk}/pay").json()
+    sandbox.pay(checkout["razorpay_order_id"])
+    payment = Payment.objects.get()
+    response = admin_client.post(
+        "/admin/payments/payment/",
+        {"action": "refund_in_full", "_selected_action": [payment.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    refund = Refund.objects.get()
+    assert refund.amount_paise == payment.amount_paise and refund.status == "processed"
+    assert refund.requested_by.is_staff
+    # Running it again finds nothing left to refund.
+    admin_client.post("/admin/payments/payment/", {"action": "refund_in_full", "_selected_action": [payment.pk]})
+    assert Refund.objects.count() == 1

@@ -1,0 +1,94 @@
+"""Exactly once under concurrency: verify and webhooks racing for the same payment (PostgreSQL, threads)."""
+
+import threading
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from ledger.models import Entry, Transaction
+from ordering.models import Order, OrderEvent
+from ordering.tests.factories import place_order
+from payments.models import Payment, PaymentEvent, WebhookEvent
+
+from .factories import event_body, post_webhook
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_ten_verifies_and_ten_webhooks_at_once_capture_once(sandbox, make_client):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is shown on PostgreSQL")
+    order = place_order(quantity=2)
+    student_client = make_client(order.student)
+    checkout = student_client.post(f"/api/v1/orders/{order.pk}/pay").json()
+    sandbox.webhooks(False)  # we deliver the webhooks ourselves, all at once
+    signed = sandbox.pay(checkout["razorpay_order_id"])
+    payment_entity = sandbox.payment(signed["razorpay_payment_id"])
+    token = student_client._credentials["HTTP_AUTHORIZATION"]
+
+    start = threading.Barrier(20)
+    statuses: list[tuple[str, int]] = []
+
+    def verify() -> None:
+        try:
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=token)
+            start.wait()
+            statuses.append(("verify", client.post("/api/v1/payments/verify", signed, format="json").status_code))
+        finally:
+            connection.close()
+
+    def webhook(index: int) -> None:
+        try:
+            event = "payment.captured" if index % 2 else "order.paid"
+            body = event_body(event, payment=payment_entity)
+            start.wait()
+            statuses.append(("webhook", post_webhook(APIClient(), body).status_code))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=verify) for _ in range(10)]
+    threads += [threading.Thread(target=webhook, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [("verify", 200)] * 10 + [("webhook", 200)] * 10
+    payment = Payment.objects.get()
+    assert payment.status == "captured" and payment.captured_paise == order.total_paise
+    assert PaymentEvent.objects.filter(to_status="captured").count() == 1
+    assert Transaction.objects.filter(kind="capture").count() == 1
+    assert Transaction.objects.count() == 1 and Entry.objects.count() == 2
+    assert OrderEvent.objects.filter(order=order, to_status=Order.Status.PAID).count() == 1
+    assert WebhookEvent.objects.count() == 10
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+
+
+def test_the_same_event_delivered_concurrently_is_stored_once(make_client):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is shown on PostgreSQL")
+    from .factories import PaymentFactory, payment_entity
+
+    payment = PaymentFactory()
+    body = event_body("payment.captured", payment=payment_entity(payment))
+    start = threading.Barrier(8)
+    statuses: list[int] = []
+
+    def deliver() -> None:
+        try:
+            start.wait()
+            statuses.append(post_webhook(APIClient(), body, event_id="evt_RACE000000001").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [200] * 8
+    assert WebhookEvent.objects.count() == 1
+    assert Transaction.objects.count() == 1
