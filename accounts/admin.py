@@ -1,22 +1,217 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+"""The Django admin for accounts: every approval, rejection, block and unblock goes through services."""
 
-from .models import User
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from tntproject.errors import ApplicationError
+
+from . import services
+from .models import AccountEvent, User
+from .phones import InvalidPhone, normalize_phone
+
+
+class UserAddForm(forms.ModelForm):
+    """Add a phone-login account. Vendors need a shop name (their shop is created with them);
+    staff need a password to use the admin. Everyone else signs in by OTP only."""
+
+    shop_name = forms.CharField(max_length=120, required=False, help_text="Vendors only: the shop students will see.")
+    password1 = forms.CharField(
+        label="Password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Staff only (for the admin). Students and vendors sign in by OTP.",
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ("phone", "name", "role", "vendor_type")
+
+    def clean_phone(self) -> str:
+        try:
+            phone = normalize_phone(self.cleaned_data["phone"])
+        except InvalidPhone as exc:
+            raise ValidationError(str(exc)) from None
+        if User.objects.filter(phone=phone).exists():
+            raise ValidationError("An account with this phone already exists.")
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        role, vendor_type = cleaned.get("role"), cleaned.get("vendor_type")
+        if role == User.Role.VENDOR:
+            if not vendor_type:
+                self.add_error("vendor_type", "A vendor is food or stationery.")
+            if not (cleaned.get("shop_name") or "").strip():
+                self.add_error("shop_name", "A vendor needs a shop name.")
+        elif vendor_type:
+            self.add_error("vendor_type", "Only vendors have a vendor type.")
+        password1, password2 = cleaned.get("password1") or "", cleaned.get("password2") or ""
+        if password1 != password2:
+            self.add_error("password2", "The two passwords differ.")
+        elif role == User.Role.STAFF and not password1:
+            self.add_error("password1", "Staff need a password to sign in to the admin.")
+        elif password1:
+            try:
+                validate_password(password1, self.instance)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class UserEditForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+        field_classes: dict = {}
+
+    def clean_phone(self) -> str:
+        try:
+            phone = normalize_phone(self.cleaned_data["phone"])
+        except InvalidPhone as exc:
+            raise ValidationError(str(exc)) from None
+        if User.objects.filter(phone=phone).exclude(pk=self.instance.pk).exists():
+            raise ValidationError("An account with this phone already exists.")
+        return phone
+
+
+class AccountEventInline(admin.TabularInline):
+    model = AccountEvent
+    fk_name = "user"
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "kind", "actor", "reason")
+    readonly_fields = fields
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserAddForm
     ordering = ("-created_at",)
     list_display = ("phone", "name", "role", "vendor_type", "is_approved", "is_active", "created_at")
-    list_filter = ("role", "vendor_type", "is_approved", "is_active")
+    list_filter = ("role", "vendor_type", "is_approved", "is_active", "is_staff")
     search_fields = ("phone", "name")
     readonly_fields = ("created_at", "updated_at", "last_login")
+    inlines = [AccountEventInline]
+    actions = ["approve_vendors", "reject_vendors", "block_users", "unblock_users"]
     fieldsets = (
         (None, {"fields": ("phone", "password")}),
         ("Profile", {"fields": ("name", "role", "vendor_type")}),
-        ("Access", {"fields": ("is_active", "is_approved", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            "Access",
+            {
+                "fields": ("is_active", "is_approved", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "description": "Changing 'active' blocks or unblocks (tokens and sessions are revoked); "
+                "changing 'approved' approves or rejects the vendor.",
+            },
+        ),
         ("Dates", {"fields": ("last_login", "created_at", "updated_at")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("phone", "role", "vendor_type", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("phone", "name", "role", "vendor_type", "shop_name", "password1", "password2"),
+            },
+        ),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            phone = normalize_phone(search_term)
+        except InvalidPhone:
+            return results, may_have_duplicates
+        return results | queryset.filter(phone=phone), True
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            data = form.cleaned_data
+            created = services.user_create_by_staff(
+                by=request.user,
+                phone=data["phone"],
+                name=data.get("name") or "",
+                role=data["role"],
+                vendor_type=data.get("vendor_type") or None,
+                shop_name=data.get("shop_name") or "",
+                password=data.get("password1") or None,
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+            obj.refresh_from_db()
+            return
+
+        # Blocking and approval are not plain field edits: put them back and let the services do them.
+        block_change = "is_active" in form.changed_data
+        approval_change = "is_approved" in form.changed_data
+        wants_active, wants_approved = obj.is_active, obj.is_approved
+        if block_change:
+            obj.is_active = form.initial["is_active"]
+        if approval_change:
+            obj.is_approved = form.initial["is_approved"]
+        super().save_model(request, obj, form, change)
+        try:
+            if block_change:
+                if wants_active:
+                    services.user_unblock(user=obj, by=request.user)
+                else:
+                    services.user_block(user=obj, by=request.user)
+            if approval_change:
+                if wants_approved:
+                    services.vendor_approve(vendor=obj, by=request.user)
+                else:
+                    services.vendor_reject(vendor=obj, by=request.user)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        obj.refresh_from_db()
+
+    def _apply(self, request, queryset, action, verb: str) -> None:
+        done, refused = 0, []
+        for user in queryset:
+            try:
+                action(user)
+            except ApplicationError as exc:
+                refused.append(f"{user.phone}: {exc.message}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{verb} {done} account(s).", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description="Approve selected vendors", permissions=["change"])
+    def approve_vendors(self, request, queryset):
+        self._apply(request, queryset, lambda u: services.vendor_approve(vendor=u, by=request.user), "Approved")
+
+    @admin.action(description="Reject selected vendors (unapprove, keep the account)", permissions=["change"])
+    def reject_vendors(self, request, queryset):
+        self._apply(request, queryset, lambda u: services.vendor_reject(vendor=u, by=request.user), "Rejected")
+
+    @admin.action(description="Block selected users (revoke tokens and sessions)", permissions=["change"])
+    def block_users(self, request, queryset):
+        self._apply(request, queryset, lambda u: services.user_block(user=u, by=request.user), "Blocked")
+
+    @admin.action(description="Unblock selected users", permissions=["change"])
+    def unblock_users(self, request, queryset):
+        self._apply(request, queryset, lambda u: services.user_unblock(user=u, by=request.user), "Unblocked")

@@ -97,6 +97,69 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_vendor and self.vendor_type == self.VendorType.STATIONERY
 
 
+class AccountEvent(models.Model):
+    """What happened to an account and who did it: sign-up, approval, rejection, blocking."""
+
+    class Kind(models.TextChoices):
+        SIGNED_UP = "signed_up", "Signed up"
+        APPROVED = "approved", "Vendor approved"
+        REJECTED = "rejected", "Vendor rejected"
+        BLOCKED = "blocked", "Blocked"
+        UNBLOCKED = "unblocked", "Unblocked"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_events")
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Staff who acted; empty for the user.",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["signed_up", "approved", "rejected", "blocked", "unblocked"]),
+                name="account_event_kind_valid",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "created_at"], name="account_event_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id}"
+
+
+class RevokedCredential(models.Model):
+    """A token or session deleted when its user was blocked, kept as a SHA-256 digest.
+
+    It lets a request that still presents it be told `account_blocked` rather
+    than a bare "invalid token". It never authenticates anyone.
+    """
+
+    class Kind(models.TextChoices):
+        TOKEN = "token", "API token"
+        SESSION = "session", "Session"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="revoked_credentials")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    digest = models.CharField(max_length=64)
+    revoked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "digest"], name="revoked_credential_unique"),
+            models.CheckConstraint(condition=Q(kind__in=["token", "session"]), name="revoked_credential_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.user_id}"
+
+
 class IdempotencyKey(models.Model):
     """The first response to a money-moving POST, replayed for retries with the same key."""
 

@@ -1,22 +1,62 @@
+"""Celery tasks of accounts."""
+
+from __future__ import annotations
+
 import logging
+import random
 
 from celery import shared_task
 
-from .sms import SmsError, get_backend
+from .sms import SmsError, SmsRejected, claim_body, forget_body, get_backend
 
 logger = logging.getLogger(__name__)
 
+SMS_MAX_RETRIES = 5
+SMS_BACKOFF_BASE_SECONDS = 2
+SMS_BACKOFF_MAX_SECONDS = 300
 
-@shared_task(
-    bind=True,
-    autoretry_for=(SmsError,),
-    retry_backoff=2,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=5,
-    acks_late=True,
-)
-def send_sms(self, *, to: str, body: str) -> None:
-    """Deliver one SMS through the configured backend. The body is never logged."""
-    get_backend().send(to=to, body=body)
-    logger.info("sms sent", extra={"to_suffix": to[-4:]})
+
+def sms_backoff_seconds(retries: int) -> int:
+    """Exponential back-off with full jitter: up to 2, 4, 8 … seconds, capped at 5 minutes."""
+    ceiling = min(SMS_BACKOFF_MAX_SECONDS, SMS_BACKOFF_BASE_SECONDS * 2**retries)
+    return random.randint(max(1, ceiling // 2), ceiling)
+
+
+@shared_task(bind=True, max_retries=SMS_MAX_RETRIES, acks_late=True)
+def send_sms(self, *, to: str, body: str | None = None, body_ref: str | None = None) -> bool:
+    """Deliver one SMS through the configured backend; True once sent.
+
+    The text comes as `body`, or (from `queue_sms`) as `body_ref`, a reference to
+    it in the cache so that it never sits in task arguments. Provider and network
+    errors are retried with exponential back-off; after `SMS_MAX_RETRIES` retries,
+    or on a permanent refusal, the task logs and gives up (returns False) rather
+    than failing. The body is never logged.
+    """
+    where = {"to_suffix": to[-4:], "attempt": self.request.retries + 1}
+    if body is None:
+        body = claim_body(body_ref) if body_ref else None
+        if body is None:
+            logger.error("sms dropped: its text is no longer in the cache", extra=where)
+            return False
+    try:
+        get_backend().send(to=to, body=body)
+    except SmsRejected as exc:
+        logger.error("sms refused, not retrying: %s", exc, extra=where)
+        _forget(body_ref)
+        return False
+    except SmsError as exc:
+        if self.request.retries >= self.max_retries:
+            logger.error("sms failed, giving up after %d attempts: %s", self.request.retries + 1, exc, extra=where)
+            _forget(body_ref)
+            return False
+        countdown = sms_backoff_seconds(self.request.retries)
+        logger.warning("sms failed, retrying in %ss: %s", countdown, exc, extra=where)
+        raise self.retry(exc=exc, countdown=countdown) from None
+    _forget(body_ref)
+    logger.info("sms sent", extra=where)
+    return True
+
+
+def _forget(body_ref: str | None) -> None:
+    if body_ref:
+        forget_body(body_ref)

@@ -1,0 +1,23 @@
+"""Refusals of the accounts app, with the stable codes of API.md."""
+
+from tntproject.errors import ApplicationError, Forbidden
+
+
+class InvalidOtp(ApplicationError):
+    status_code = 400
+    code = "invalid_otp"
+    # One answer for wrong, expired, used-up and never-requested codes: it must not tell them apart.
+    message = "That code is not valid. Check it, or ask for a new one."
+
+
+class AccountBlockedError(Forbidden):
+    code = "account_blocked"
+    message = "This account is blocked. Contact campus staff."
+
+
+class CannotActOnSelf(Forbidden):
+    message = "You cannot do this to your own account."
+
+
+class StaffOnlyBySuperuser(Forbidden):
+    message = "Only a superuser can block or unblock a staff account."

@@ -1,0 +1,43 @@
+"""Reads of the accounts app."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import QuerySet
+
+from .models import RevokedCredential, User
+
+
+def credential_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def credential_is_revoked_for_blocked_user(*, kind: str, secret: str) -> bool:
+    """Whether `secret` (a token key or session key) was revoked when its user was blocked,
+    and that user is still blocked."""
+    return RevokedCredential.objects.filter(kind=kind, digest=credential_digest(secret), user__is_active=False).exists()
+
+
+def user_is_blocked(*, user_id) -> bool:
+    return User.objects.filter(pk=user_id, is_active=False).exists()
+
+
+def user_get_by_phone(*, phone: str) -> User | None:
+    return User.objects.filter(phone=phone).first()
+
+
+def vendor_list(*, is_approved: bool | None = None) -> QuerySet[User]:
+    """Vendors with their shops (one query), newest first; optionally only (un)approved ones."""
+    vendors = User.objects.filter(role=User.Role.VENDOR).select_related("shop").order_by("-created_at", "-id")
+    if is_approved is not None:
+        vendors = vendors.filter(is_approved=is_approved)
+    return vendors
+
+
+def vendor_get(*, user_id: int) -> User | None:
+    return vendor_list().filter(pk=user_id).first()
+
+
+def user_get(*, user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id).first()

@@ -1,0 +1,286 @@
+"""Writes of the accounts app: OTP sign-in, sign-up, profile, vendor approval, blocking.
+
+Every service is keyword-only and atomic; services that staff run name the
+acting user (`by`) and leave an `AccountEvent` row. SMS go out through
+`queue_sms`, i.e. only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.contrib.sessions.models import Session
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from tntproject.errors import RateLimited, ValidationFailed
+
+from . import otp
+from .errors import AccountBlockedError, CannotActOnSelf, InvalidOtp, StaffOnlyBySuperuser
+from .hooks import run_vendor_signup
+from .models import AccountEvent, RevokedCredential, User
+from .selectors import credential_digest, user_get_by_phone
+from .sms import queue_sms
+
+logger = logging.getLogger(__name__)
+
+
+# --- OTP sign-in ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OtpSent:
+    expires_in: int
+    resend_after: int
+
+
+def otp_request(*, phone: str) -> OtpSent:
+    """Make a new sign-in code for `phone` (already normalised) and text it.
+
+    Raises RateLimited (with Retry-After) inside the resend cool-down. Answers the
+    same for known, unknown and blocked phones, so it tells nobody who has an account.
+    """
+    wait = otp.resend_wait(phone=phone)
+    if wait:
+        raise RateLimited(
+            "A code was sent moments ago. Wait before asking for another.",
+            details={"resend_after": wait},
+            headers={"Retry-After": str(wait)},
+        )
+    issued = otp.issue(phone=phone)
+    minutes = max(1, issued.expires_in // 60)
+    queue_sms(
+        phone=phone,
+        body=f"{issued.code} is your Tap N Take sign-in code. It expires in {minutes} min. Never share it.",
+    )
+    logger.info("otp issued", extra={"phone_suffix": phone[-4:]})
+    return OtpSent(expires_in=issued.expires_in, resend_after=issued.resend_after)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User
+    token: str
+    created: bool
+
+
+def otp_verify(
+    *,
+    phone: str,
+    code: str,
+    name: str = "",
+    role: str = User.Role.STUDENT,
+    shop_name: str = "",
+    vendor_type: str | None = None,
+) -> SignIn:
+    """Check the code and sign the phone in, creating the account if the phone is new.
+
+    A new phone becomes a student, or with `role=vendor` an unapproved vendor whose
+    shop is created by the vendor sign-up hook in the same transaction.
+    Raises InvalidOtp (one answer for every bad code) or AccountBlockedError.
+    """
+    if not otp.check(phone=phone, code=code):
+        logger.info("otp rejected", extra={"phone_suffix": phone[-4:]})
+        raise InvalidOtp()
+    user = user_get_by_phone(phone=phone)
+    created = False
+    if user is None:
+        try:
+            user = user_sign_up(phone=phone, name=name, role=role, shop_name=shop_name, vendor_type=vendor_type)
+            created = True
+        except IntegrityError:
+            # The same phone signed up in a concurrent request a moment ago.
+            user = user_get_by_phone(phone=phone)
+            if user is None:
+                raise
+    if not user.is_active:
+        raise AccountBlockedError()
+    token, _ = Token.objects.get_or_create(user=user)
+    return SignIn(user=user, token=token.key, created=created)
+
+
+@transaction.atomic
+def user_sign_up(
+    *,
+    phone: str,
+    name: str = "",
+    role: str = User.Role.STUDENT,
+    shop_name: str = "",
+    vendor_type: str | None = None,
+) -> User:
+    """Create the account of a new phone: a student, or an unapproved vendor with its shop."""
+    if role == User.Role.VENDOR:
+        errors = {}
+        if not shop_name.strip():
+            errors["shop_name"] = ["A new vendor needs a shop name."]
+        if vendor_type not in User.VendorType.values:
+            errors["vendor_type"] = ["Choose food or stationery."]
+        if errors:
+            raise ValidationFailed(details=errors)
+        user = User.objects.create_user(
+            phone, name=name.strip(), role=User.Role.VENDOR, vendor_type=vendor_type, is_approved=False
+        )
+        run_vendor_signup(user=user, shop_name=shop_name.strip())
+    elif role == User.Role.STUDENT:
+        user = User.objects.create_user(phone, name=name.strip(), role=User.Role.STUDENT)
+    else:
+        raise ValidationFailed(details={"role": ["Sign up as a student or a vendor."]})
+    AccountEvent.objects.create(user=user, actor=None, kind=AccountEvent.Kind.SIGNED_UP)
+    return user
+
+
+@transaction.atomic
+def user_create_by_staff(
+    *,
+    by: User,
+    phone: str,
+    name: str = "",
+    role: str = User.Role.STUDENT,
+    vendor_type: str | None = None,
+    shop_name: str = "",
+    password: str | None = None,
+) -> User:
+    """An account added by staff (the admin's add form). Vendors get their shop and start
+    unapproved; staff accounts get admin access and need `password` to use it."""
+    if role == User.Role.STAFF:
+        user = User.objects.create_user(phone, password, name=name.strip(), role=User.Role.STAFF, is_staff=True)
+    else:
+        user = user_sign_up(phone=phone, name=name, role=role, shop_name=shop_name, vendor_type=vendor_type)
+        if password:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        AccountEvent.objects.filter(user=user, kind=AccountEvent.Kind.SIGNED_UP).update(actor=by)
+        return user
+    AccountEvent.objects.create(user=user, actor=by, kind=AccountEvent.Kind.SIGNED_UP)
+    return user
+
+
+@transaction.atomic
+def user_sign_out(*, user: User) -> None:
+    """Revoke the user's API token (the view ends the session)."""
+    Token.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, name: str) -> User:
+    user.name = name.strip()
+    user.save(update_fields=["name", "updated_at"])
+    return user
+
+
+# --- Staff: vendor approval ------------------------------------------------------
+
+
+def _locked(user: User) -> User:
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def _ensure_vendor(user: User) -> None:
+    if user.role != User.Role.VENDOR:
+        raise ValidationFailed("Only vendors are approved or rejected.", details={"user": ["Not a vendor."]})
+
+
+@transaction.atomic
+def vendor_approve(*, vendor: User, by: User) -> User:
+    """Let a vendor sell. Approving an approved vendor changes nothing."""
+    _ensure_vendor(vendor)
+    vendor = _locked(vendor)
+    if vendor.is_approved:
+        return vendor
+    vendor.is_approved = True
+    vendor.save(update_fields=["is_approved", "updated_at"])
+    AccountEvent.objects.create(user=vendor, actor=by, kind=AccountEvent.Kind.APPROVED)
+    queue_sms(phone=vendor.phone, body="Tap N Take: your shop is approved. Sign in to open it to students.")
+    return vendor
+
+
+@transaction.atomic
+def vendor_reject(*, vendor: User, by: User, reason: str = "") -> User:
+    """Refuse (or withdraw) a vendor's approval: the vendor stays signed-in-able but unapproved.
+
+    Its shop disappears from students' lists and its vendor endpoints answer
+    `vendor_not_approved`; the account is not blocked (block it separately to shut
+    it out), so staff can approve it later. The reason is kept on the event row.
+    """
+    _ensure_vendor(vendor)
+    vendor = _locked(vendor)
+    was_approved = vendor.is_approved
+    if was_approved:
+        vendor.is_approved = False
+        vendor.save(update_fields=["is_approved", "updated_at"])
+    AccountEvent.objects.create(user=vendor, actor=by, kind=AccountEvent.Kind.REJECTED, reason=reason.strip())
+    queue_sms(
+        phone=vendor.phone,
+        body="Tap N Take: your shop was not approved"
+        + (" and is no longer listed" if was_approved else "")
+        + ". Contact campus staff for details.",
+    )
+    return vendor
+
+
+# --- Staff: blocking -----------------------------------------------------------
+
+
+def _ensure_may_block(*, user: User, by: User) -> None:
+    if user.pk == by.pk:
+        raise CannotActOnSelf()
+    if (user.is_staff or user.is_superuser or user.role == User.Role.STAFF) and not by.is_superuser:
+        raise StaffOnlyBySuperuser()
+
+
+def _user_session_keys(user: User) -> list[str]:
+    # Database sessions are not indexed by user, so decode the live ones
+    # (as Zulip's delete_user_sessions does); blocking is rare.
+    keys = []
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    for session in live.iterator(chunk_size=2000):
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            keys.append(session.session_key)
+    return keys
+
+
+@transaction.atomic
+def user_block(*, user: User, by: User, reason: str = "") -> User:
+    """Shut the user out everywhere at once: deactivate, delete every token and session.
+
+    Deleted credentials are remembered by digest so they are answered
+    `account_blocked`. Blocking a blocked user only sweeps credentials again.
+    """
+    _ensure_may_block(user=user, by=by)
+    user = _locked(user)
+    was_active = user.is_active
+    if was_active:
+        user.is_active = False
+        user.save(update_fields=["is_active", "updated_at"])
+        AccountEvent.objects.create(user=user, actor=by, kind=AccountEvent.Kind.BLOCKED, reason=reason.strip())
+
+    revoked = [
+        RevokedCredential(user=user, kind=RevokedCredential.Kind.TOKEN, digest=credential_digest(key))
+        for key in Token.objects.filter(user=user).values_list("key", flat=True)
+    ]
+    session_keys = _user_session_keys(user)
+    revoked += [
+        RevokedCredential(user=user, kind=RevokedCredential.Kind.SESSION, digest=credential_digest(key))
+        for key in session_keys
+    ]
+    RevokedCredential.objects.bulk_create(revoked, ignore_conflicts=True)
+    Token.objects.filter(user=user).delete()
+    Session.objects.filter(session_key__in=session_keys).delete()
+    logger.info("user blocked", extra={"user_id": user.pk, "by_user_id": by.pk, "sessions": len(session_keys)})
+    return user
+
+
+@transaction.atomic
+def user_unblock(*, user: User, by: User, reason: str = "") -> User:
+    """Let the user sign in again (by OTP; the old tokens and sessions stay dead)."""
+    _ensure_may_block(user=user, by=by)
+    user = _locked(user)
+    if user.is_active:
+        return user
+    user.is_active = True
+    user.save(update_fields=["is_active", "updated_at"])
+    RevokedCredential.objects.filter(user=user).delete()
+    AccountEvent.objects.create(user=user, actor=by, kind=AccountEvent.Kind.UNBLOCKED, reason=reason.strip())
+    return user
