@@ -4,10 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# Where uploaded print files live in the (private) default storage.
+PRINT_FILE_FOLDER = "print-jobs"
+
 
 def print_file_path(instance, filename: str) -> str:
     """A random name: nothing about the student or the original file leaks into storage."""
-    return f"print-jobs/{secrets.token_hex(16)}.pdf"
+    return f"{PRINT_FILE_FOLDER}/{secrets.token_hex(16)}.pdf"
+
+
+# The most one print job may cost (₹10,000), for the estimate and the vendor's final amount alike.
+MAX_AMOUNT_PAISE = 10_00_000
 
 
 class PrintJob(models.Model):
@@ -30,6 +37,9 @@ class PrintJob(models.Model):
         Status.CANCELLED: frozenset(),
     }
     ENDED_STATUSES = (Status.COMPLETED, Status.REJECTED, Status.CANCELLED)
+    # Statuses in which the vendor has set the final amount / the student has paid it.
+    PRICED_STATUSES = (Status.READY, Status.PAID, Status.COMPLETED)
+    PAID_STATUSES = (Status.PAID, Status.COMPLETED)
 
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="print_jobs")
     vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendor_print_jobs")
@@ -52,12 +62,40 @@ class PrintJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Status literals: the class attributes above are not in scope inside Meta.
         constraints = [
             models.CheckConstraint(condition=Q(copies__gte=1) & Q(copies__lte=100), name="print_job_copies_1_100"),
             models.CheckConstraint(condition=Q(pages__gte=1), name="print_job_pages_positive"),
             models.CheckConstraint(
-                condition=Q(amount_paise__isnull=True) | (Q(amount_paise__gte=1) & Q(amount_paise__lte=10_00_000)),
+                condition=Q(amount_paise__isnull=True)
+                | (Q(amount_paise__gte=1) & Q(amount_paise__lte=MAX_AMOUNT_PAISE)),
                 name="print_job_amount_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_paise__gte=1) & Q(estimated_paise__lte=MAX_AMOUNT_PAISE),
+                name="print_job_estimate_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["ready", "paid", "completed"]) | Q(amount_paise__isnull=False),
+                name="print_job_priced_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status__in=["paid", "completed"]) & Q(paid_at__isnull=False))
+                | (~Q(status__in=["paid", "completed"]) & Q(paid_at__isnull=True)),
+                name="print_job_paid_at_iff_paid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status__in=["completed", "rejected", "cancelled"]) & Q(ended_at__isnull=False))
+                | (~Q(status__in=["completed", "rejected", "cancelled"]) & Q(ended_at__isnull=True)),
+                name="print_job_ended_at_iff_ended",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""),
+                name="print_job_rejected_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(file_deleted_at__isnull=True) | Q(ended_at__isnull=False),
+                name="print_job_file_deleted_only_when_ended",
             ),
         ]
         indexes = [
@@ -72,6 +110,11 @@ class PrintJob(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+    @property
+    def is_file_available(self) -> bool:
+        """The uploaded PDF is still stored (the retention task has not deleted it)."""
+        return bool(self.file.name) and self.file_deleted_at is None
 
 
 class PrintJobEvent(models.Model):

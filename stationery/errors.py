@@ -1,0 +1,41 @@
+"""Refusals raised by stationery services and views, each with a stable code (see API.md)."""
+
+from tntproject.errors import ApplicationError, Conflict, InvalidTransition
+
+
+class InvalidFile(ApplicationError):
+    """The upload is not a printable PDF. `details` says why, under `file`."""
+
+    status_code = 400
+    code = "invalid_file"
+    message = "The file is not a printable PDF."
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The file is not a printable PDF: {reason}", details={"file": [reason]})
+        self.reason = reason
+
+
+class FileTooLarge(ApplicationError):
+    status_code = 413
+    code = "file_too_large"
+    message = "The file is too large."
+
+    def __init__(self, *, max_mb: int) -> None:
+        reason = f"The file must be at most {max_mb} MB."
+        super().__init__(reason, details={"file": [reason]})
+
+
+class ShopClosed(Conflict):
+    code = "shop_closed"
+    message = "This shop is closed right now. Try again when it opens."
+
+
+class PrintServiceUnavailable(Conflict):
+    code = "item_unavailable"
+    message = "This print service is not available right now."
+
+
+class PrintJobNotPaid(InvalidTransition):
+    """Completing (handing over) a job needs the job to be paid first."""
+
+    message = "This print job has not been paid yet."

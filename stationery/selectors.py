@@ -1,0 +1,69 @@
+"""Reads of print jobs, always scoped to the user asking.
+
+A student sees their own jobs, a stationery vendor the jobs sent to its shop,
+and nobody else sees any: another user's job is simply not found (404).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from catalog.models import PrintService
+from tntproject.errors import NotFound
+
+from .models import PrintJob
+
+
+def print_job_queryset_for(*, user: User) -> QuerySet[PrintJob]:
+    """Every print job `user` may see, with what the `print_job` shape needs joined in."""
+    jobs = PrintJob.objects.select_related("service")
+    if user.is_student:
+        return jobs.filter(student_id=user.pk)
+    if user.is_stationery_vendor:
+        return jobs.filter(vendor_id=user.pk)
+    return jobs.none()
+
+
+def print_job_list_for(*, user: User, status: str | None = None) -> QuerySet[PrintJob]:
+    """The user's print jobs, newest first, optionally of one status."""
+    jobs = print_job_queryset_for(user=user)
+    if status:
+        jobs = jobs.filter(status=status)
+    return jobs.order_by("-created_at", "-id")
+
+
+def print_job_get_for(*, user: User, job_id: int) -> PrintJob:
+    """One of the user's print jobs; `NotFound` for anyone else's."""
+    job = print_job_queryset_for(user=user).filter(pk=job_id).first()
+    if job is None:
+        raise NotFound("No such print job.")
+    return job
+
+
+def print_job_file_for(*, user: User, job_id: int) -> PrintJob:
+    """A job whose PDF `user` may download (its student or its vendor) and which is still stored."""
+    job = print_job_get_for(user=user, job_id=job_id)
+    if not job.is_file_available:
+        raise NotFound("The file of this print job has been deleted after the retention period.")
+    return job
+
+
+def print_service_orderable(*, service_id: int) -> PrintService | None:
+    """A live print service of an approved, active stationery vendor (available or not), or None.
+
+    Availability and whether the shop is open are checked by the caller, so that
+    each refusal gets its own error code.
+    """
+    return (
+        PrintService.objects.select_related("vendor", "vendor__shop")
+        .filter(
+            pk=service_id,
+            is_deleted=False,
+            vendor__role=User.Role.VENDOR,
+            vendor__vendor_type=User.VendorType.STATIONERY,
+            vendor__is_approved=True,
+            vendor__is_active=True,
+        )
+        .first()
+    )

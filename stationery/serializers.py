@@ -1,0 +1,74 @@
+"""Input and output shapes of the print-job API (`print_job` in API.md)."""
+
+from rest_framework import serializers
+
+from .models import MAX_AMOUNT_PAISE, PrintJob
+
+
+class PrintJobSerializer(serializers.ModelSerializer):
+    """The `print_job` shape, plus a few extra read-only fields."""
+
+    is_paid = serializers.BooleanField(read_only=True)
+    service_name = serializers.CharField(source="service.name", read_only=True)
+    file_available = serializers.BooleanField(source="is_file_available", read_only=True)
+
+    class Meta:
+        model = PrintJob
+        fields = [
+            "id",
+            "status",
+            "vendor",
+            "student",
+            "service",
+            "service_name",
+            "pages",
+            "copies",
+            "double_sided",
+            "note",
+            "estimated_paise",
+            "amount_paise",
+            "is_paid",
+            "reason",
+            "original_name",
+            "file_available",
+            "paid_at",
+            "ended_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PrintJobSubmitSerializer(serializers.Serializer):
+    """`POST /print-jobs` (multipart). The file is checked by the service, not here."""
+
+    file = serializers.FileField(allow_empty_file=True, help_text="The PDF to print.")
+    service = serializers.IntegerField(min_value=1, help_text="A print service of an open stationery shop.")
+    copies = serializers.IntegerField(min_value=1, max_value=100, default=1)
+    double_sided = serializers.BooleanField(default=False)
+    note = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
+
+
+class PrintJobListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PrintJob.Status.choices, required=False)
+
+
+class PrintJobReadySerializer(serializers.Serializer):
+    amount_paise = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT_PAISE)
+
+
+class PrintJobRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, trim_whitespace=True)
+
+
+class StationeryErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.DictField()
+
+
+class StationeryErrorSerializer(serializers.Serializer):
+    """The error envelope every failure comes in (see API.md)."""
+
+    error = StationeryErrorDetailSerializer()
+    request_id = serializers.CharField()

@@ -1,0 +1,344 @@
+"""Writes to print jobs: submission, the vendor's workflow, payment, file retention.
+
+Every status change goes through `_transition`, which checks `PrintJob.TRANSITIONS`,
+saves with `update_fields` and records a `PrintJobEvent` in the same transaction.
+Vendor and student actions lock the job row scoped to the acting user, so another
+user's job is not found and two concurrent actions cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.sms import queue_sms
+from catalog.models import PrintService, Shop
+from tntproject.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+
+from .errors import FileTooLarge, PrintJobNotPaid, PrintServiceUnavailable, ShopClosed
+from .models import MAX_AMOUNT_PAISE, PRINT_FILE_FOLDER, PrintJob, PrintJobEvent, print_file_path
+from .pdf import pdf_inspect
+from .selectors import print_service_orderable
+from .uploads import max_upload_bytes
+
+logger = logging.getLogger(__name__)
+
+MAX_COPIES = 100
+NOTE_MAX = PrintJob._meta.get_field("note").max_length
+# A job in one of these has not been paid yet and could still be.
+_UNPAID_LIVE_STATUSES = (PrintJob.Status.SUBMITTED, PrintJob.Status.ACCEPTED, PrintJob.Status.READY)
+REASON_MAX = PrintJob._meta.get_field("reason").max_length
+ORIGINAL_NAME_MAX = PrintJob._meta.get_field("original_name").max_length
+
+
+def _file_storage():
+    return PrintJob._meta.get_field("file").storage
+
+
+def rupees(paise: int) -> str:
+    """`1250` -> `"12.50"`: paise as rupees for messages, without floats."""
+    return f"{paise // 100}.{paise % 100:02d}"
+
+
+def _clean_name(name: str) -> str:
+    """The uploaded file's own name, for display: last path part, no control characters."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    return name.strip()[:ORIGINAL_NAME_MAX]
+
+
+def _shop_name(vendor: User) -> str:
+    shop = Shop.objects.filter(vendor_id=vendor.pk).only("name").first()
+    return shop.name if shop else (vendor.name or "the print shop")
+
+
+# --- pricing -------------------------------------------------------------------
+
+
+def print_job_estimate(*, service: PrintService, pages: int, copies: int) -> int:
+    """The estimate in paise: pages × copies × price for `page` services, the flat price for `job` ones.
+
+    Double-sided printing does not change the estimate: a `page` service is priced
+    per page of the document, and the vendor sets the final amount when the job is ready.
+    """
+    if service.unit == PrintService.Unit.JOB:
+        return service.price_paise
+    return pages * copies * service.price_paise
+
+
+# --- submission ----------------------------------------------------------------
+
+
+def _service_for_submission(*, service_id: int) -> PrintService:
+    service = print_service_orderable(service_id=service_id)
+    if service is None:
+        raise ValidationFailed(details={"service": ["No such print service."]})
+    try:
+        shop = service.vendor.shop
+    except Shop.DoesNotExist:
+        shop = None
+    if shop is None or not shop.is_open:
+        raise ShopClosed()
+    if not service.is_available:
+        raise PrintServiceUnavailable()
+    return service
+
+
+def print_job_submit(
+    *,
+    student: User,
+    service_id: int,
+    upload: UploadedFile,
+    copies: int = 1,
+    double_sided: bool = False,
+    note: str = "",
+) -> PrintJob:
+    """A student sends a PDF to a stationery shop's print service.
+
+    Checks, cheapest first: the upload size, copies and note, the service (live, of an
+    approved and active stationery vendor, available) and its shop (open), then the
+    file itself (a complete, unencrypted PDF of 1 … PRINT_MAX_PAGES pages; its page
+    count prices the job) and the estimate (at most MAX_AMOUNT_PAISE). Only then is the
+    file stored, under a random name, and the job created with its first event in one
+    transaction; if that fails the stored file is removed again. (Files cannot take part
+    in a database transaction: if an enclosing one rolls back later, the file is left
+    without a row and `print_job_orphan_files_purge` removes it.)
+    Raises Forbidden, FileTooLarge, ValidationFailed, ShopClosed, PrintServiceUnavailable, InvalidFile.
+    """
+    if not student.is_student:
+        raise Forbidden("Only students can send print jobs.")
+    if upload.size is not None and upload.size > max_upload_bytes():
+        raise FileTooLarge(max_mb=settings.PRINT_MAX_UPLOAD_MB)
+    if not 1 <= copies <= MAX_COPIES:
+        raise ValidationFailed(details={"copies": [f"Choose between 1 and {MAX_COPIES} copies."]})
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationFailed(details={"note": [f"At most {NOTE_MAX} characters."]})
+
+    service = _service_for_submission(service_id=service_id)
+    info = pdf_inspect(upload)
+    estimate = print_job_estimate(service=service, pages=info.pages, copies=copies)
+    if estimate > MAX_AMOUNT_PAISE:
+        raise ValidationFailed(
+            f"This job would cost about Rs {rupees(estimate)}; one print job can cost at most "
+            f"Rs {rupees(MAX_AMOUNT_PAISE)}. Send fewer copies or split the document.",
+            details={"copies": ["Too many pages × copies for one print job."]},
+        )
+
+    storage = _file_storage()
+    stored_name = storage.save(print_file_path(None, upload.name or ""), upload)
+    try:
+        with transaction.atomic():
+            job = PrintJob.objects.create(
+                student=student,
+                vendor=service.vendor,
+                service=service,
+                file=stored_name,
+                original_name=_clean_name(upload.name or ""),
+                pages=info.pages,
+                copies=copies,
+                double_sided=double_sided,
+                note=note,
+                estimated_paise=estimate,
+            )
+            PrintJobEvent.objects.create(job=job, from_status="", to_status=job.status, actor=student)
+    except BaseException:
+        storage.delete(stored_name)
+        raise
+    logger.info("print job submitted", extra={"print_job": job.pk, "pages": info.pages, "copies": copies})
+    return job
+
+
+# --- the lifecycle -------------------------------------------------------------
+
+
+def _transition(
+    *,
+    job: PrintJob,
+    to_status: str,
+    actor: User | None,
+    reason: str = "",
+    update_fields: tuple[str, ...] = (),
+    refusal: InvalidTransition | None = None,
+    now: datetime | None = None,
+) -> PrintJob:
+    """Move a locked job to `to_status` if the map allows it, with its event row."""
+    if to_status not in PrintJob.TRANSITIONS[job.status]:
+        raise refusal or InvalidTransition(
+            f"A print job that is {job.get_status_display().lower()} cannot become {to_status}.",
+            details={"status": job.status},
+        )
+    from_status = job.status
+    job.status = to_status
+    fields = {"status", "updated_at", *update_fields}
+    if to_status in PrintJob.ENDED_STATUSES:
+        job.ended_at = now or timezone.now()
+        fields.add("ended_at")
+    job.save(update_fields=sorted(fields))
+    PrintJobEvent.objects.create(job=job, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
+    return job
+
+
+def _lock_job(*, job_id: int, **scope) -> PrintJob:
+    job = PrintJob.objects.select_for_update(of=("self",)).filter(pk=job_id, **scope).first()
+    if job is None:
+        raise NotFound("No such print job.")
+    return job
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(details={"reason": ["Say why."]})
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(details={"reason": [f"At most {REASON_MAX} characters."]})
+    return reason
+
+
+@transaction.atomic
+def print_job_accept(*, vendor: User, job_id: int) -> PrintJob:
+    """The vendor takes on a submitted job. NotFound if it is not theirs; InvalidTransition otherwise."""
+    job = _lock_job(job_id=job_id, vendor_id=vendor.pk)
+    return _transition(job=job, to_status=PrintJob.Status.ACCEPTED, actor=vendor)
+
+
+@transaction.atomic
+def print_job_mark_ready(*, vendor: User, job_id: int, amount_paise: int) -> PrintJob:
+    """The vendor has printed an accepted job and sets what the student pays (1 … 10,00,000 paise).
+
+    The student gets an SMS with the amount once this commits.
+    """
+    if isinstance(amount_paise, bool) or not isinstance(amount_paise, int) or not 1 <= amount_paise <= MAX_AMOUNT_PAISE:
+        raise ValidationFailed(details={"amount_paise": [f"Enter a whole number of paise, 1 to {MAX_AMOUNT_PAISE}."]})
+    job = _lock_job(job_id=job_id, vendor_id=vendor.pk)
+    job.amount_paise = amount_paise
+    _transition(job=job, to_status=PrintJob.Status.READY, actor=vendor, update_fields=("amount_paise",))
+    queue_sms(
+        phone=job.student.phone,
+        body=(
+            f"Tap N Take: your print job #{job.pk} at {_shop_name(vendor)} is ready. "
+            f"Pay Rs {rupees(amount_paise)} in the app, then collect it."
+        ),
+    )
+    return job
+
+
+@transaction.atomic
+def print_job_complete(*, vendor: User, job_id: int) -> PrintJob:
+    """The vendor hands a paid job over. An unpaid job cannot be completed (409)."""
+    job = _lock_job(job_id=job_id, vendor_id=vendor.pk)
+    refusal = PrintJobNotPaid(details={"status": job.status}) if job.status in _UNPAID_LIVE_STATUSES else None
+    return _transition(job=job, to_status=PrintJob.Status.COMPLETED, actor=vendor, refusal=refusal)
+
+
+@transaction.atomic
+def print_job_reject(*, vendor: User, job_id: int, reason: str) -> PrintJob:
+    """The vendor turns a job down before it is paid, saying why; the student gets an SMS."""
+    reason = _clean_reason(reason)
+    job = _lock_job(job_id=job_id, vendor_id=vendor.pk)
+    job.reason = reason
+    _transition(job=job, to_status=PrintJob.Status.REJECTED, actor=vendor, reason=reason, update_fields=("reason",))
+    queue_sms(
+        phone=job.student.phone,
+        body=f"Tap N Take: {_shop_name(vendor)} could not print your job #{job.pk}: {reason}",
+    )
+    return job
+
+
+@transaction.atomic
+def print_job_cancel(*, student: User, job_id: int) -> PrintJob:
+    """The student withdraws a job before paying for it."""
+    job = _lock_job(job_id=job_id, student_id=student.pk)
+    return _transition(job=job, to_status=PrintJob.Status.CANCELLED, actor=student)
+
+
+def print_job_mark_paid(*, job: PrintJob, payment) -> PrintJob:
+    """A captured payment pays a ready job: status `paid`, `paid_at`, an event.
+
+    Called by payments inside its capture transaction with `job` locked
+    (select_for_update); raises InvalidTransition if the job is not `ready`.
+    """
+    if payment.print_job_id != job.pk:
+        raise ValueError(f"payment {payment.pk} is not for print job {job.pk}")
+    job.paid_at = timezone.now()
+    return _transition(
+        job=job,
+        to_status=PrintJob.Status.PAID,
+        actor=payment.payer,
+        reason=f"payment {payment.pk}",
+        update_fields=("paid_at",),
+    )
+
+
+# --- retention -----------------------------------------------------------------
+
+
+def print_job_files_purge(*, now: datetime | None = None) -> int:
+    """Delete the stored PDF of every job that ended over PRINT_FILE_RETENTION_HOURS ago.
+
+    The job row stays, with `file` cleared and `file_deleted_at` set. Live jobs are
+    never touched. Each job is handled in its own short transaction with its row
+    locked; the file goes before the row is updated, so a crash in between leaves a
+    row that the next run finishes (deleting a missing file is a no-op). Safe to run
+    twice and concurrently. Returns how many jobs had their file deleted.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.PRINT_FILE_RETENTION_HOURS)
+    due = dict(
+        status__in=PrintJob.ENDED_STATUSES,
+        ended_at__lt=cutoff,
+        file_deleted_at__isnull=True,
+    )
+    storage = _file_storage()
+    purged = 0
+    for job_id in list(PrintJob.objects.filter(**due).values_list("pk", flat=True).order_by("ended_at")):
+        with transaction.atomic():
+            job = PrintJob.objects.select_for_update(skip_locked=True).filter(pk=job_id, **due).first()
+            if job is None:
+                continue
+            if job.file.name:
+                storage.delete(job.file.name)
+            job.file = ""
+            job.file_deleted_at = now
+            job.save(update_fields=["file", "file_deleted_at", "updated_at"])
+            purged += 1
+    if purged:
+        logger.info("print files purged", extra={"count": purged})
+    return purged
+
+
+# A stored file with no job row this long after it was written belongs to a submission that
+# never committed (the process died, or an enclosing transaction rolled back).
+ORPHAN_GRACE = timedelta(hours=1)
+
+
+def print_job_orphan_files_purge(*, now: datetime | None = None) -> int:
+    """Delete stored print files that no job refers to and that are older than ORPHAN_GRACE."""
+    now = now or timezone.now()
+    storage = _file_storage()
+    folder = PRINT_FILE_FOLDER
+    try:
+        _, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    paths = {f"{folder}/{name}" for name in names}
+    referenced = set(PrintJob.objects.filter(file__in=paths).values_list("file", flat=True))
+    removed = 0
+    for path in sorted(paths - referenced):
+        try:
+            if storage.get_modified_time(path) >= now - ORPHAN_GRACE:
+                continue
+        except FileNotFoundError:
+            continue
+        storage.delete(path)
+        removed += 1
+    if removed:
+        logger.warning("orphaned print files removed", extra={"count": removed})
+    return removed

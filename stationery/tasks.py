@@ -1,0 +1,24 @@
+"""Periodic work of the stationery app (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
+
+import logging
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from .services import print_job_files_purge, print_job_orphan_files_purge
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="stationery.tasks.purge_print_files",
+    autoretry_for=(DatabaseError, OSError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=3,
+    acks_late=True,
+)
+def purge_print_files() -> dict[str, int]:
+    """Delete the stored files of print jobs that ended more than PRINT_FILE_RETENTION_HOURS ago,
+    and files left behind by submissions that never committed."""
+    return {"purged": print_job_files_purge(), "orphans": print_job_orphan_files_purge()}

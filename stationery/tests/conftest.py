@@ -1,0 +1,19 @@
+import pytest
+
+from accounts import sms
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """A private, empty MEDIA_ROOT per test, so stored files can be counted exactly."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox():
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()

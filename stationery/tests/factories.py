@@ -1,0 +1,59 @@
+"""Print shops, print services and print jobs for the stationery tests."""
+
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import StationeryVendorFactory, StudentFactory
+from catalog.models import PrintService, Shop
+from stationery.models import PrintJob, PrintJobEvent
+
+
+class PrintShopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shop
+        django_get_or_create = ("vendor",)
+
+    vendor = factory.SubFactory(StationeryVendorFactory)
+    name = factory.Sequence(lambda n: f"Xerox Point {n}")
+    vendor_type = "stationery"
+    is_open = True
+
+
+class PrintServiceFactory(factory.django.DjangoModelFactory):
+    """₹2 per page, black and white, at an open shop of an approved stationery vendor."""
+
+    class Meta:
+        model = PrintService
+
+    vendor = factory.LazyAttribute(lambda service: PrintShopFactory().vendor)
+    name = factory.Sequence(lambda n: f"B/W print {n}")
+    unit = PrintService.Unit.PAGE
+    price_paise = 200
+    is_colour = False
+    is_available = True
+
+
+class PrintJobFactory(factory.django.DjangoModelFactory):
+    """A submitted job (with no stored file unless `file` is given). Set `status` for later states."""
+
+    class Meta:
+        model = PrintJob
+        skip_postgeneration_save = True
+
+    student = factory.SubFactory(StudentFactory)
+    service = factory.SubFactory(PrintServiceFactory)
+    vendor = factory.LazyAttribute(lambda job: job.service.vendor)
+    original_name = "notes.pdf"
+    pages = 3
+    copies = 2
+    estimated_paise = factory.LazyAttribute(lambda job: job.pages * job.copies * job.service.price_paise)
+    status = PrintJob.Status.SUBMITTED
+    amount_paise = factory.LazyAttribute(lambda job: 1200 if job.status in PrintJob.PRICED_STATUSES else None)
+    paid_at = factory.LazyAttribute(lambda job: timezone.now() if job.status in PrintJob.PAID_STATUSES else None)
+    ended_at = factory.LazyAttribute(lambda job: timezone.now() if job.status in PrintJob.ENDED_STATUSES else None)
+    reason = factory.LazyAttribute(lambda job: "Printer is broken" if job.status == "rejected" else "")
+
+    @factory.post_generation
+    def with_event(job, create, extracted, **kwargs):
+        if create:
+            PrintJobEvent.objects.create(job=job, from_status="", to_status=job.status, actor=job.student)
