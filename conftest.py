@@ -1,5 +1,9 @@
 """Fixtures shared by every app's tests."""
 
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
@@ -30,3 +34,32 @@ def client_for(user) -> APIClient:
 @pytest.fixture
 def make_client():
     return client_for
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator:
+    """Debian's Chromium driven by Playwright, one for the whole run.
+
+    Playwright's sync API allows one running instance per thread, so every browser
+    test shares this one (each test opens its own context).
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

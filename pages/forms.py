@@ -1,0 +1,85 @@
+"""Forms of the student pages. They only parse what the browser sent; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accounts.phones import InvalidPhone, normalize_phone
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(max_length=20, error_messages={"required": "Enter your mobile number."})
+
+    def clean_phone(self) -> str:
+        try:
+            return normalize_phone(self.cleaned_data["phone"])
+        except InvalidPhone as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        regex=r"^\d{6}$",
+        max_length=6,
+        error_messages={"required": "Enter the 6-digit code from the SMS.", "invalid": "Enter the 6-digit code."},
+    )
+    name = forms.CharField(max_length=120, required=False)
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+
+class OrderForm(forms.Form):
+    """The cart: one quantity field per menu item (`qty_<id>`), the slot and a note."""
+
+    slot = forms.IntegerField(min_value=1, error_messages={"required": "Choose a pickup time."})
+    note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, item_ids: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.item_ids = item_ids
+        for item_id in item_ids:
+            self.fields[f"qty_{item_id}"] = forms.IntegerField(
+                min_value=0, required=False, error_messages={"invalid": "Enter a whole number."}
+            )
+
+    def quantities(self) -> dict[int, int]:
+        """Item id -> quantity for every item with a quantity above zero (after `is_valid()`)."""
+        wanted = {}
+        for item_id in self.item_ids:
+            quantity = self.cleaned_data.get(f"qty_{item_id}") or 0
+            if quantity > 0:
+                wanted[item_id] = quantity
+        return wanted
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.quantities():
+            raise forms.ValidationError("Your cart is empty. Add at least one item.")
+        return cleaned
+
+
+class PrintJobForm(forms.Form):
+    service = forms.IntegerField(min_value=1, error_messages={"required": "Choose a print service."})
+    file = forms.FileField(error_messages={"required": "Choose a PDF file to print."})
+    copies = forms.IntegerField(
+        min_value=1, initial=1, error_messages={"required": "Say how many copies.", "invalid": "Enter a whole number."}
+    )
+    double_sided = forms.TypedChoiceField(
+        choices=[("false", "Single-sided"), ("true", "Double-sided")],
+        coerce=lambda value: value == "true",
+        required=False,
+        empty_value=False,
+    )
+    note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, service_ids: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.service_ids = service_ids
+
+    def clean_service(self) -> int:
+        service_id = self.cleaned_data["service"]
+        # Only this shop's services are offered on its page; the service checks the rest.
+        if service_id not in self.service_ids:
+            raise forms.ValidationError("Choose one of this shop's print services.")
+        return service_id

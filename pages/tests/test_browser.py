@@ -1,0 +1,328 @@
+"""The student pages in real Chromium (Debian's package) against a live server.
+
+Payments go through the development sandbox, reached by the real `razorpay` SDK
+over HTTP on the live server, and its checkout page in a pop-up window, exactly
+as a developer sees it with `make run`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from playwright.sync_api import expect
+
+from accounts import sms
+from accounts.tests.factories import StudentFactory
+from catalog.models import MenuItem
+from ordering.models import Order
+from payments.conf import SANDBOX_PATH
+from stationery.models import PrintJob
+
+from . import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(django_settings.BASE_DIR) / "test-artifacts" / "screenshots"
+PHONE_WIDTH, DESKTOP_WIDTH = 360, 1280
+WAIT_MS = 15_000
+
+
+@pytest.fixture
+def browser(chromium):
+    return chromium
+
+
+@pytest.fixture
+def sandbox(settings, live_server):
+    """Razorpay is the project's sandbox, served by the live server itself."""
+    settings.RAZORPAY_SANDBOX = True
+    settings.RAZORPAY_KEY_ID = ""
+    settings.RAZORPAY_KEY_SECRET = ""
+    settings.RAZORPAY_WEBHOOK_SECRET = ""
+    settings.RAZORPAY_BASE_URL = f"{live_server.url}{SANDBOX_PATH}"
+    settings.RAZORPAY_SANDBOX_WEBHOOK_URL = f"{live_server.url}/api/v1/payments/webhooks/razorpay"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_outbox():
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 780}, base_url=live_server.url)
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _session_cookie(page, user, live_server) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def _latest_code(phone: str) -> str:
+    bodies = [message["body"] for message in sms.outbox if message["to"] == phone]
+    assert bodies, f"no SMS was sent to {phone}"
+    return re.search(r"\b(\d{6})\b", bodies[-1]).group(1)
+
+
+def _pay_in_sandbox(page, button_name: str) -> None:
+    """Press our Pay button, then Pay in the sandbox's checkout window."""
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name=button_name).click()
+    checkout = popup_info.value
+    checkout.wait_for_load_state()
+    checkout.get_by_test_id("pay").click()
+
+
+# --- 1. sign in, order two items, pay, collect ---------------------------------------------------
+
+
+def test_student_signs_in_orders_pays_and_collects(phone_page, live_server, sandbox, make_client):
+    campus = factories.campus()
+    page = phone_page
+
+    page.goto("/")
+    page.get_by_role("link", name="Sign in").click()
+    assert page.title() == "Sign in · Tap N Take"
+    page.get_by_label("Mobile number").fill("98765 01234")
+    page.get_by_role("button", name="Send me a code").click()
+    page.wait_for_url("**/login/code")
+    assert page.get_by_role("button", name=re.compile("Send a new code")).is_disabled()  # the resend cool-down
+    page.get_by_label("6-digit code").fill(_latest_code("+919876501234"))
+    page.get_by_label(re.compile("Your name")).fill("Meera")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert "You are signed in, Meera." in page.inner_text("main")
+
+    page.get_by_role("link", name=re.compile("Main Canteen")).click()
+    page.get_by_role("button", name="One more Masala Dosa").click()
+    page.get_by_role("button", name="One more Chai").click()
+    assert page.get_by_label("Quantity of Masala Dosa").input_value() == "1"
+    assert page.locator("[data-cart-total]").inner_text() == "₹75"
+    page.get_by_label(re.compile("5 places left")).check()
+    page.get_by_role("button", name="Place order").click()
+
+    page.wait_for_url(re.compile(r"/orders/\d+$"))
+    order = Order.objects.get()
+    assert order.total_paise == 7500 and order.items.count() == 2
+    assert page.get_by_test_id("order-status").inner_text() == "Waiting for payment"
+
+    # A failed attempt leaves a clear way to pay again.
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name="Pay ₹75 now").click()
+    popup_info.value.get_by_test_id("fail").click()
+    expect(page.locator("#pay-status")).to_contain_text("The payment did not go through")
+    expect(page.get_by_role("button", name="Pay ₹75 now")).to_be_enabled()
+    assert Order.objects.get().status == Order.Status.PENDING_PAYMENT
+
+    _pay_in_sandbox(page, "Pay ₹75 now")
+    page.get_by_test_id("pickup-code").wait_for()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert page.get_by_test_id("order-status").inner_text() == "Paid"
+    code = page.get_by_test_id("pickup-code").inner_text()
+    assert code == order.pickup_code and re.fullmatch(r"\d{6}", code)
+    assert page.locator(".qr svg").count() == 1
+
+    # The vendor serves it and completes it with the code the student shows; the page follows by itself.
+    vendor = make_client(campus.canteen.vendor)
+    assert vendor.post(f"/api/v1/orders/{order.pk}/accept").status_code == 200
+    assert vendor.post(f"/api/v1/orders/{order.pk}/ready").status_code == 200
+    assert vendor.post(f"/api/v1/orders/{order.pk}/complete", {"pickup_code": code}, format="json").status_code == 200
+    expect(page.get_by_test_id("order-status")).to_have_text("Completed", timeout=WAIT_MS)
+    assert "Collected" in page.get_by_test_id("timeline").inner_text()
+
+
+# --- 2. full slots -------------------------------------------------------------------------------
+
+
+def test_full_slot_is_not_offered_and_a_slot_filling_meanwhile_keeps_the_cart(phone_page, live_server):
+    campus = factories.campus()
+    full = factories.slot(campus.canteen, capacity=1, starts_in=timedelta(hours=3))
+    factories.fill(full)
+    tight = factories.slot(campus.canteen, capacity=1, starts_in=timedelta(hours=4))
+    student = StudentFactory()
+    page = phone_page
+    _session_cookie(page, student, live_server)
+
+    page.goto(f"/vendors/{campus.canteen.vendor_id}")
+    assert page.locator(f"input[name=slot][value='{full.pk}']").count() == 0
+    assert page.get_by_test_id("full-slot").count() == 1
+    page.get_by_role("button", name="One more Masala Dosa").click()
+    page.get_by_role("button", name="One more Masala Dosa").click()
+    # Keyboard only: the quantity buttons and the slot choice work without a pointer.
+    page.get_by_role("button", name="One more Chai").focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#slot-{tight.pk}").focus()
+    page.keyboard.press("Space")
+    expect(page.locator(f"#slot-{tight.pk}")).to_be_checked()
+
+    factories.fill(tight)  # someone else takes the last place while the student decides
+    page.get_by_role("button", name="Place order").click()
+
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "That pickup time has just filled up" in alert.inner_text()
+    assert page.get_by_label("Quantity of Masala Dosa").input_value() == "2"
+    assert page.get_by_label("Quantity of Chai").input_value() == "1"
+    assert page.locator("[data-cart-total]").inner_text() == "₹135"
+    assert page.locator(f"input[name=slot][value='{tight.pk}']").count() == 0
+    assert not Order.objects.filter(student=student).exists()
+
+    # The cart survives a reload too (sessionStorage), and another time still works.
+    page.goto(f"/vendors/{campus.canteen.vendor_id}")
+    assert page.get_by_label("Quantity of Masala Dosa").input_value() == "2"
+    page.locator(f"#slot-{campus.lunch.pk}").check()
+    page.get_by_role("button", name="Place order").click()
+    page.wait_for_url(re.compile(r"/orders/\d+$"))
+    assert Order.objects.get(student=student).total_paise == 2 * 6000 + 1500
+
+    # Changed their mind: cancelling asks first, then gives the place back.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Cancel this order").click()
+    expect(page.get_by_test_id("order-status")).to_have_text("Cancelled")
+    campus.lunch.refresh_from_db()
+    assert campus.lunch.reserved == 0
+
+
+# --- 3. print, then pay when ready ------------------------------------------------------------------
+
+
+def test_student_prints_a_pdf_and_pays_when_ready(phone_page, live_server, sandbox, make_client):
+    campus = factories.campus()
+    student = StudentFactory()
+    page = phone_page
+    _session_cookie(page, student, live_server)
+
+    page.goto("/print")
+    page.get_by_role("link", name=re.compile("Library Xerox")).click()
+    assert page.title() == "Print at Library Xerox · Tap N Take"
+    send = page.get_by_role("button", name="Send to the shop")
+    page.get_by_label(re.compile("Black and white A4")).check()
+    page.get_by_label("Copies").fill("2")
+    page.get_by_label("Double-sided").check()
+    assert send.is_disabled()  # no price seen yet
+    page.get_by_label("PDF file").set_input_files(
+        {"name": "notes.pdf", "mimeType": "application/pdf", "buffer": factories.pdf_bytes(3)}
+    )
+    expect(page.get_by_test_id("estimate")).to_contain_text("Estimate: ₹12 for 3 pages × 2 copies, double-sided")
+    expect(send).to_be_enabled()
+    assert not PrintJob.objects.exists()  # seeing the price sends nothing
+
+    send.click()
+    page.wait_for_url(f"{live_server.url}/print-jobs")
+    job = PrintJob.objects.get()
+    assert (job.pages, job.copies, job.double_sided, job.estimated_paise) == (3, 2, True, 1200)
+    assert page.get_by_test_id("print-job-status").inner_text() == "Submitted"
+
+    vendor = make_client(campus.xerox.vendor)
+    assert vendor.post(f"/api/v1/print-jobs/{job.pk}/accept").status_code == 200
+    response = vendor.post(f"/api/v1/print-jobs/{job.pk}/ready", {"amount_paise": 1100}, format="json")
+    assert response.status_code == 200
+
+    # This phone blocks pop-ups: the checkout takes over the tab and posts its signed result back to us.
+    page.add_init_script("window.open = function () { return null; };")
+    page.reload()
+    page.get_by_role("button", name="Pay ₹11 now").click()
+    page.wait_for_url(re.compile(r"/sandbox/razorpay/checkout/"))
+    page.get_by_test_id("pay").click()
+    page.wait_for_url(f"{live_server.url}/print-jobs")
+    expect(page.locator(".messages")).to_contain_text("Payment received")
+    expect(page.get_by_test_id("print-job-status")).to_have_text("Paid", timeout=WAIT_MS)
+    job.refresh_from_db()
+    assert job.status == PrintJob.Status.PAID and job.is_paid
+
+
+# --- 4. every main page at 360 px and 1280 px, never scrolling sideways on a phone ------------------
+
+
+def test_screenshots_and_no_horizontal_scrolling(browser, live_server):
+    campus = factories.campus()
+    MenuItem.objects.filter(pk=campus.dosa.pk).update(
+        description="A long description without spaces: " + "Supercalifragilisticexpialidocious" * 3
+    )
+    student = StudentFactory(name="Kiran")
+    paid = factories.order(student=student, slot=campus.lunch, items=[(campus.dosa, 2), (campus.chai, 1)])
+    from ordering import services as ordering_services
+    from payments.models import Payment
+
+    payment = Payment.objects.create(
+        payer=student, order=paid, amount_paise=paid.total_paise, razorpay_order_id="order_SHOTS0001"
+    )
+    ordering_services.order_mark_paid(order=paid, payment=payment)
+    unpaid = factories.order(student=student, slot=campus.lunch, items=[(campus.chai, 3)])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from stationery import services as stationery_services
+
+    job = stationery_services.print_job_submit(
+        student=student,
+        service_id=campus.bw.pk,
+        upload=SimpleUploadedFile("a-very-long-file-name-for-the-semester-notes.pdf", factories.pdf_bytes(2)),
+    )
+    stationery_services.print_job_accept(vendor=campus.xerox.vendor, job_id=job.pk)
+    stationery_services.print_job_mark_ready(vendor=campus.xerox.vendor, job_id=job.pk, amount_paise=400)
+
+    signed_out = {
+        "home": "/",
+        "sign-in": "/login",
+        "menu": f"/vendors/{campus.canteen.vendor_id}",
+        "print-shops": "/print",
+    }
+    signed_in = {
+        "home-signed-in": "/",
+        "menu-signed-in": f"/vendors/{campus.canteen.vendor_id}",
+        "orders": "/orders",
+        "order-paid": f"/orders/{paid.pk}",
+        "order-unpaid": f"/orders/{unpaid.pk}",
+        "print-form": f"/print/{campus.xerox.vendor_id}",
+        "print-jobs": "/print-jobs",
+    }
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    overflowing = []
+    for width in (PHONE_WIDTH, DESKTOP_WIDTH):
+        context = browser.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url)
+        page = context.new_page()
+        pages = dict(signed_out)
+        for name, path in pages.items():
+            overflowing += _shoot(page, name, path, width)
+        _session_cookie(page, student, live_server)
+        for name, path in signed_in.items():
+            overflowing += _shoot(page, name, path, width)
+        # The code step of sign-in needs a code on its way.
+        context.clear_cookies()
+        page.goto("/login")
+        page.get_by_label("Mobile number").fill("9876507777")
+        page.get_by_role("button", name="Send me a code").click()
+        page.wait_for_url("**/login/code")
+        overflowing += _shoot(page, "sign-in-code", None, width)
+        context.close()
+    assert overflowing == [], f"pages scroll sideways at {PHONE_WIDTH} px: {overflowing}"
+    for width in (PHONE_WIDTH, DESKTOP_WIDTH):
+        assert (SCREENSHOTS / f"student-order-paid-{width}.png").stat().st_size > 0
+
+
+def _shoot(page, name: str, path: str | None, width: int) -> list[str]:
+    if path is not None:
+        response = page.goto(path)
+        assert response.ok, f"{path} answered {response.status}"
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SCREENSHOTS / f"student-{name}-{width}.png"), full_page=True)
+    if width != PHONE_WIDTH:
+        return []
+    scroll_width, client_width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    return [f"{name} ({scroll_width} > {client_width})"] if scroll_width > client_width else []

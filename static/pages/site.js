@@ -1,0 +1,290 @@
+/* Tap N Take student pages: small progressive enhancements, no build step.
+   Every feature hooks onto data- attributes, so pages work (more plainly) without it. */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function rupees(paise) {
+    var whole = Math.floor(paise / 100), part = paise % 100;
+    return "\u20B9" + whole.toLocaleString("en-IN") + (part ? "." + String(part).padStart(2, "0") : "");
+  }
+
+  function randomKey() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return String(Date.now()) + "-" + Math.random().toString(36).slice(2);
+  }
+
+  /* POST to our JSON API with the session cookie and CSRF token. Resolves to the parsed body;
+     rejects with an Error whose message is the API's plain-words message. */
+  function postJson(url, body, extraHeaders) {
+    var headers = { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Accept": "application/json" };
+    Object.keys(extraHeaders || {}).forEach(function (k) { headers[k] = extraHeaders[k]; });
+    return fetch(url, { method: "POST", credentials: "same-origin", headers: headers, body: JSON.stringify(body || {}) })
+      .then(readJson);
+  }
+
+  function readJson(response) {
+    return response.text().then(function (text) {
+      var data = null;
+      try { data = text ? JSON.parse(text) : {}; } catch (e) { data = null; }
+      if (response.ok && data !== null) return data;
+      var message = "Something went wrong (" + response.status + "). Please try again.";
+      var code = "error";
+      if (data && data.error) { message = data.error.message || message; code = data.error.code || code; }
+      var err = new Error(message);
+      err.code = code;
+      err.status = response.status;
+      throw err;
+    }, function () {
+      throw new Error("No connection. Check your network and try again.");
+    });
+  }
+
+  function showStatus(el, text, kind) {
+    if (!el) return;
+    el.hidden = !text;
+    el.textContent = text || "";
+    el.className = "alert" + (kind ? " alert-" + kind : "");
+  }
+
+  /* --- Ask before a step that cannot be undone (cancelling) --- */
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); event.stopImmediatePropagation(); }
+    });
+  });
+
+  /* --- Buttons that must not be pressed twice (placing an order, sending a print) --- */
+  document.querySelectorAll("form[data-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.submitting === "1") { event.preventDefault(); return; }
+      form.dataset.submitting = "1";
+      var button = event.submitter || form.querySelector("[type=submit]");
+      if (button) {
+        // Keep the pressed button's name/value in the submission, then disable it.
+        if (button.name) {
+          var hidden = document.createElement("input");
+          hidden.type = "hidden"; hidden.name = button.name; hidden.value = button.value;
+          form.appendChild(hidden);
+        }
+        setTimeout(function () { button.disabled = true; button.setAttribute("aria-busy", "true"); }, 0);
+      }
+    });
+  });
+
+  /* --- OTP resend cool-down --- */
+  document.querySelectorAll("[data-cooldown-seconds]").forEach(function (button) {
+    var left = parseInt(button.dataset.cooldownSeconds, 10) || 0;
+    var label = button.dataset.label || button.textContent;
+    var note = document.getElementById(button.getAttribute("aria-describedby") || "");
+    function tick() {
+      if (left <= 0) {
+        button.disabled = false;
+        button.textContent = label;
+        if (note) note.textContent = "You can ask for a new code now.";
+        return;
+      }
+      button.disabled = true;
+      button.textContent = label + " (" + left + " s)";
+      if (note) note.textContent = "You can ask for a new code in " + left + " seconds.";
+      left -= 1;
+      setTimeout(tick, 1000);
+    }
+    tick();
+  });
+
+  /* --- The cart on a vendor's menu: quantities, total, kept in sessionStorage --- */
+  var orderForm = document.querySelector("form[data-cart]");
+  if (orderForm) {
+    var storageKey = "tnt-cart-" + orderForm.dataset.cart;
+    var qtyInputs = Array.prototype.slice.call(orderForm.querySelectorAll("input[data-price]"));
+    var totalEl = orderForm.querySelector("[data-cart-total]");
+    var countEl = orderForm.querySelector("[data-cart-count]");
+    var submit = orderForm.querySelector("[data-cart-submit]");
+
+    var clamp = function (input) {
+      var max = parseInt(input.max, 10) || 20;
+      var value = parseInt(input.value, 10);
+      if (isNaN(value) || value < 0) value = 0;
+      if (value > max) value = max;
+      input.value = value;
+      return value;
+    };
+    var save = function () {
+      var cart = { items: {}, slot: null };
+      qtyInputs.forEach(function (input) { var q = clamp(input); if (q > 0) cart.items[input.dataset.item] = q; });
+      var slot = orderForm.querySelector("input[name=slot]:checked");
+      if (slot) cart.slot = slot.value;
+      try { sessionStorage.setItem(storageKey, JSON.stringify(cart)); } catch (e) { /* private mode */ }
+    };
+    var render = function () {
+      var total = 0, count = 0;
+      qtyInputs.forEach(function (input) {
+        var q = clamp(input);
+        total += q * parseInt(input.dataset.price, 10);
+        count += q;
+        var row = input.closest(".menu-item");
+        if (row) row.classList.toggle("in-cart", q > 0);
+      });
+      if (totalEl) totalEl.textContent = rupees(total);
+      if (countEl) countEl.textContent = count === 1 ? "1 item" : count + " items";
+      if (submit) submit.disabled = count === 0;
+    };
+
+    if (orderForm.dataset.restore === "true") {
+      var saved = null;
+      try { saved = JSON.parse(sessionStorage.getItem(storageKey) || "null"); } catch (e) { saved = null; }
+      if (saved && saved.items) {
+        qtyInputs.forEach(function (input) {
+          if (saved.items[input.dataset.item]) input.value = saved.items[input.dataset.item];
+        });
+        if (saved.slot) {
+          var radio = orderForm.querySelector('input[name=slot][value="' + saved.slot + '"]');
+          if (radio) radio.checked = true;
+        }
+      }
+    }
+    orderForm.querySelectorAll("button[data-step]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var input = document.getElementById(button.getAttribute("aria-controls"));
+        input.value = clamp(input) + parseInt(button.dataset.step, 10);
+        clamp(input);
+        render(); save();
+      });
+    });
+    orderForm.addEventListener("input", function () { render(); save(); });
+    orderForm.addEventListener("change", function () { render(); save(); });
+    render(); save();
+  }
+
+  /* A page that follows a successful order empties that vendor's cart. */
+  document.querySelectorAll("[data-clear-cart]").forEach(function (el) {
+    try { sessionStorage.removeItem("tnt-cart-" + el.dataset.clearCart); } catch (e) { /* ignore */ }
+  });
+
+  /* --- Live status: poll the JSON API and reload the page when the status moves --- */
+  document.querySelectorAll("[data-poll-url]").forEach(function (el) {
+    var url = el.dataset.pollUrl, current = el.dataset.pollStatus;
+    var every = (parseInt(el.dataset.pollSeconds, 10) || 5) * 1000;
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(readJson)
+        .then(function (data) {
+          if (data.status && data.status !== current) {
+            if (!window.TNT_RELOADING) { window.TNT_RELOADING = true; window.location.reload(); }
+            return;
+          }
+          setTimeout(poll, every);
+        }, function () { setTimeout(poll, every * 2); });
+    }
+    setTimeout(poll, every);
+  });
+
+  /* --- Print estimate before sending --- */
+  var printForm = document.querySelector("form[data-estimate-url]");
+  if (printForm) {
+    var out = printForm.querySelector("[data-estimate]");
+    var send = printForm.querySelector("[data-send]");
+    var seq = 0;
+    var estimate = function () {
+      var file = printForm.querySelector("input[type=file]");
+      if (!file || !file.files || !file.files.length) { showStatus(out, "Choose a PDF to see the price.", ""); return; }
+      var mine = ++seq;
+      if (send) send.disabled = true;
+      showStatus(out, "Counting pages\u2026", "");
+      var data = new FormData(printForm);
+      data.delete("action");
+      fetch(printForm.dataset.estimateUrl, {
+        method: "POST", credentials: "same-origin", body: data,
+        headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
+      }).then(readJson).then(function (result) {
+        if (mine !== seq) return;
+        out.hidden = false;
+        out.className = "alert alert-success estimate";
+        out.innerHTML = "";
+        var strong = document.createElement("strong");
+        strong.textContent = rupees(result.estimated_paise);
+        out.appendChild(document.createTextNode("Estimate: "));
+        out.appendChild(strong);
+        out.appendChild(document.createTextNode(" for " + result.pages + (result.pages === 1 ? " page" : " pages") +
+          " \u00D7 " + result.copies + (result.copies === 1 ? " copy" : " copies") +
+          (result.double_sided ? ", double-sided" : ", single-sided") + ". The shop confirms the final amount."));
+        if (send) send.disabled = false;
+      }, function (err) {
+        if (mine !== seq) return;
+        showStatus(out, err.message, "error");
+      });
+    };
+    if (send) send.disabled = true;
+    showStatus(out, "Choose a PDF to see the price before you send it.", "");
+    printForm.addEventListener("change", estimate);
+    var copies = printForm.querySelector("input[name=copies]");
+    if (copies) copies.addEventListener("input", function () { clearTimeout(copies._t); copies._t = setTimeout(estimate, 400); });
+  }
+
+  /* --- Paying: open a checkout, then hand the signed result to /payments/verify --- */
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      if (document.querySelector('script[src="' + src + '"]')) { resolve(); return; }
+      var s = document.createElement("script");
+      s.src = src; s.onload = resolve;
+      s.onerror = function () { reject(new Error("Could not load the payment page. Check your connection.")); };
+      document.head.appendChild(s);
+    });
+  }
+
+  function verify(fields, status, returnUrl) {
+    showStatus(status, "Confirming your payment\u2026", "");
+    return postJson("/api/v1/payments/verify", {
+      razorpay_order_id: fields.razorpay_order_id,
+      razorpay_payment_id: fields.razorpay_payment_id,
+      razorpay_signature: fields.razorpay_signature
+    }).then(function () { window.location.assign(returnUrl); });
+  }
+
+  window.TNT = { postJson: postJson, verify: verify, showStatus: showStatus, rupees: rupees, randomKey: randomKey };
+
+  /* Razorpay checkout.js (or the sandbox's stand-in with the same surface) opens the payment;
+     its signed result goes to /payments/verify; then the page reloads to show the new status. */
+  document.querySelectorAll("button[data-pay-url]").forEach(function (button) {
+    var status = document.getElementById(button.dataset.status || "") || null;
+    var returnUrl = button.dataset.returnUrl || window.location.href;
+    var failed = function (message) { showStatus(status, message, "error"); button.disabled = false; };
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      showStatus(status, "Opening the payment page\u2026", "");
+      postJson(button.dataset.payUrl, {}, { "Idempotency-Key": randomKey() }).then(function (checkout) {
+        return loadScript(button.dataset.checkoutJs).then(function () {
+          var options = {
+            key: checkout.razorpay_key_id, amount: checkout.amount_paise, currency: checkout.currency,
+            order_id: checkout.razorpay_order_id, name: "Tap N Take", description: button.dataset.description || "",
+            handler: function (response) {
+              verify(response, status, returnUrl).catch(function (err) { failed(err.message); });
+            },
+            modal: { ondismiss: function () {
+              failed("Payment not finished. Nothing was charged; you can pay now or later from this page.");
+            } }
+          };
+          if (button.dataset.callbackUrl) options.callback_url = new URL(button.dataset.callbackUrl, window.location.href).toString();
+          var checkoutForm = new window.Razorpay(options);
+          checkoutForm.on("payment.failed", function (response) {
+            var reason = response && response.error && response.error.description;
+            failed("The payment did not go through" + (reason ? " (" + reason + ")" : "") + ". You can try again.");
+          });
+          showStatus(status, "Finish paying in the payment window.", "");
+          checkoutForm.open();
+        });
+      }).catch(function (err) { failed(err.message); });
+    });
+  });
+})();
+
+/* An error shown after a submit gets the focus, so screen readers and keyboards land on it. */
+(function () {
+  var el = document.querySelector("[data-focus]");
+  if (el) el.focus();
+})();
