@@ -106,3 +106,15 @@ def test_an_approved_stationery_vendor_gets_the_print_shop_dashboard(client):
 def test_the_page_is_read_only(client):
     client.force_login(FoodVendorFactory())
     assert client.post(URL).status_code == 405
+
+
+@pytest.mark.parametrize("approved", [True, False])
+def test_the_dashboard_offers_sign_out_which_ends_the_session(client, approved):
+    vendor = FoodVendorFactory(is_approved=approved)
+    Shop.objects.create(vendor=vendor, name="Dosa Point", vendor_type="food")
+    client.force_login(vendor)
+    html = client.get(URL).content.decode()
+    assert f'action="{reverse("pages:logout")}"' in html
+    client.post(reverse("pages:logout"))
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/login")
