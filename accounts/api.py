@@ -48,8 +48,9 @@ class OtpRequestView(_SignInView):
         limits.enforce_otp_request_limits_by_ip(request)
         serializer = OtpRequestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        limits.enforce_otp_request_limits_by_phone(request)
-        sent = services.otp_request(phone=serializer.validated_data["phone"])
+        phone = serializer.validated_data["phone"]
+        limits.enforce_otp_request_limits_by_phone(request, phone=phone)
+        sent = services.otp_request(phone=phone)
         body = OtpRequestOutputSerializer({"expires_in": sent.expires_in, "resend_after": sent.resend_after}).data
         return Response(body, status=status.HTTP_202_ACCEPTED)
 

@@ -14,20 +14,10 @@ from django_ratelimit.core import get_usage
 from tntproject.errors import RateLimited
 
 from .ip import client_ip_key
-from .phones import InvalidPhone, normalize_phone
 
 OTP_PHONE_GROUP = "accounts.otp.phone"
 OTP_REQUEST_IP_GROUP = "accounts.otp.request.ip"
 OTP_VERIFY_IP_GROUP = "accounts.otp.verify.ip"
-
-
-def phone_key(group: str, request) -> str:
-    """The normalised phone of the request body (a raw, invalid one keys as itself)."""
-    raw = str(request.data.get("phone", "")) if hasattr(request, "data") else ""
-    try:
-        return normalize_phone(raw)
-    except InvalidPhone:
-        return f"invalid:{raw[:32]}"
 
 
 def ip_key(group: str, request) -> str:
@@ -47,9 +37,9 @@ def enforce_otp_request_limits_by_ip(request) -> None:
     enforce(request, group=OTP_REQUEST_IP_GROUP, key=ip_key, rate=settings.RATE_LIMIT_OTP_IP)
 
 
-def enforce_otp_request_limits_by_phone(request) -> None:
-    """Call after the phone was validated; counts every request for that phone."""
-    enforce(request, group=OTP_PHONE_GROUP, key=phone_key, rate=settings.RATE_LIMIT_OTP_PHONE)
+def enforce_otp_request_limits_by_phone(request, *, phone: str) -> None:
+    """Count a code request for an already normalised `phone` (the API and the pages share the counter)."""
+    enforce(request, group=OTP_PHONE_GROUP, key=lambda group, req: phone, rate=settings.RATE_LIMIT_OTP_PHONE)
 
 
 def enforce_otp_verify_limits(request) -> None:

@@ -160,12 +160,7 @@ def login_phone(request: HttpRequest) -> HttpResponse:
             try:
                 # The same limits, groups and counters as POST /api/v1/auth/otp/request.
                 otp_limits.enforce_otp_request_limits_by_ip(request)
-                otp_limits.enforce(
-                    request,
-                    group=otp_limits.OTP_PHONE_GROUP,
-                    key=lambda group, req: phone,
-                    rate=settings.RATE_LIMIT_OTP_PHONE,
-                )
+                otp_limits.enforce_otp_request_limits_by_phone(request, phone=phone)
                 sent = account_services.otp_request(phone=phone)
             except RateLimited as exc:
                 wait = exc.details.get("resend_after")
