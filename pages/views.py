@@ -40,7 +40,6 @@ from stationery import selectors as stationery_selectors
 from stationery import services as stationery_services
 from stationery.errors import FileTooLarge
 from stationery.models import PrintJob
-from stationery.pdf import pdf_inspect
 from stationery.uploads import UploadLimitHandler, max_upload_bytes, refuse_oversized_request, upload_was_refused
 from tntproject.errors import ApplicationError, Forbidden, NotFound, RateLimited, ValidationFailed, envelope
 
@@ -441,16 +440,19 @@ class _Estimate:
     estimated_paise: int
 
 
-def _estimate(form: PrintJobForm, services) -> _Estimate:
-    """Price the chosen file with the stationery service's own estimate (nothing is stored)."""
-    service = next(s for s in services if s.pk == form.cleaned_data["service"])
-    info = pdf_inspect(form.cleaned_data["file"])
-    copies = form.cleaned_data["copies"]
+def _estimate(request: HttpRequest, form: PrintJobForm) -> _Estimate:
+    """Price the chosen file with the stationery service's own checks and estimate (nothing is stored)."""
+    quote = stationery_services.print_job_quote(
+        student=request.user,
+        service_id=form.cleaned_data["service"],
+        upload=form.cleaned_data["file"],
+        copies=form.cleaned_data["copies"],
+    )
     return _Estimate(
-        pages=info.pages,
-        copies=copies,
+        pages=quote.pages,
+        copies=quote.copies,
         double_sided=form.cleaned_data["double_sided"],
-        estimated_paise=stationery_services.print_job_estimate(service=service, pages=info.pages, copies=copies),
+        estimated_paise=quote.estimated_paise,
     )
 
 
@@ -494,7 +496,7 @@ def _print_submit(request: HttpRequest, *, shop: Shop, services) -> HttpResponse
     if form.is_valid():
         try:
             if request.POST.get("action") == "estimate":
-                estimate, status = _estimate(form, services), 200
+                estimate, status = _estimate(request, form), 200
             else:
                 job = stationery_services.print_job_submit(
                     student=request.user,
@@ -552,7 +554,7 @@ def _print_estimate_checked(request: HttpRequest, vendor_id: int) -> HttpRespons
         _check_upload_completed(request)
         if not form.is_valid():
             raise ValidationFailed(details={name: list(errors) for name, errors in form.errors.items()})
-        estimate = _estimate(form, services)
+        estimate = _estimate(request, form)
     except ApplicationError as exc:
         return _json_error(request, exc)
     return JsonResponse(

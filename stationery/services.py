@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -91,25 +92,25 @@ def _service_for_submission(*, service_id: int) -> PrintService:
     return service
 
 
-def print_job_submit(
-    *,
-    student: User,
-    service_id: int,
-    upload: UploadedFile,
-    copies: int = 1,
-    double_sided: bool = False,
-    note: str = "",
-) -> PrintJob:
-    """A student sends a PDF to a stationery shop's print service.
+@dataclass(frozen=True)
+class PrintQuote:
+    """What a document would cost at a service, before anything is stored."""
+
+    service: PrintService
+    pages: int
+    copies: int
+    estimated_paise: int
+
+
+def print_job_quote(
+    *, student: User, service_id: int, upload: UploadedFile, copies: int = 1, note: str = ""
+) -> PrintQuote:
+    """Check a submission and price it, storing nothing.
 
     Checks, cheapest first: the upload size, copies and note, the service (live, of an
     approved and active stationery vendor, available) and its shop (open), then the
     file itself (a complete, unencrypted PDF of 1 … PRINT_MAX_PAGES pages; its page
-    count prices the job) and the estimate (at most MAX_AMOUNT_PAISE). Only then is the
-    file stored, under a random name, and the job created with its first event in one
-    transaction; if that fails the stored file is removed again. (Files cannot take part
-    in a database transaction: if an enclosing one rolls back later, the file is left
-    without a row and `print_job_orphan_files_purge` removes it.)
+    count prices the job) and the estimate (at most MAX_AMOUNT_PAISE).
     Raises Forbidden, FileTooLarge, ValidationFailed, ShopClosed, PrintServiceUnavailable, InvalidFile.
     """
     if not student.is_student:
@@ -118,8 +119,7 @@ def print_job_submit(
         raise FileTooLarge(max_mb=settings.PRINT_MAX_UPLOAD_MB)
     if not 1 <= copies <= MAX_COPIES:
         raise ValidationFailed(details={"copies": [f"Choose between 1 and {MAX_COPIES} copies."]})
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX:
+    if len((note or "").strip()) > NOTE_MAX:
         raise ValidationFailed(details={"note": [f"At most {NOTE_MAX} characters."]})
 
     service = _service_for_submission(service_id=service_id)
@@ -131,6 +131,30 @@ def print_job_submit(
             f"Rs {rupees(MAX_AMOUNT_PAISE)}. Send fewer copies or split the document.",
             details={"copies": ["Too many pages × copies for one print job."]},
         )
+    return PrintQuote(service=service, pages=info.pages, copies=copies, estimated_paise=estimate)
+
+
+def print_job_submit(
+    *,
+    student: User,
+    service_id: int,
+    upload: UploadedFile,
+    copies: int = 1,
+    double_sided: bool = False,
+    note: str = "",
+) -> PrintJob:
+    """A student sends a PDF to a stationery shop's print service.
+
+    Everything `print_job_quote` checks is checked first. Only then is the file stored,
+    under a random name, and the job created with its first event in one transaction;
+    if that fails the stored file is removed again. (Files cannot take part in a
+    database transaction: if an enclosing one rolls back later, the file is left without
+    a row and `print_job_orphan_files_purge` removes it.)
+    Raises what `print_job_quote` raises.
+    """
+    quote = print_job_quote(student=student, service_id=service_id, upload=upload, copies=copies, note=note)
+    service = quote.service
+    note = (note or "").strip()
 
     storage = _file_storage()
     stored_name = storage.save(print_file_path(None, upload.name or ""), upload)
@@ -142,17 +166,17 @@ def print_job_submit(
                 service=service,
                 file=stored_name,
                 original_name=_clean_name(upload.name or ""),
-                pages=info.pages,
+                pages=quote.pages,
                 copies=copies,
                 double_sided=double_sided,
                 note=note,
-                estimated_paise=estimate,
+                estimated_paise=quote.estimated_paise,
             )
             PrintJobEvent.objects.create(job=job, from_status="", to_status=job.status, actor=student)
     except BaseException:
         storage.delete(stored_name)
         raise
-    logger.info("print job submitted", extra={"print_job": job.pk, "pages": info.pages, "copies": copies})
+    logger.info("print job submitted", extra={"print_job": job.pk, "pages": quote.pages, "copies": copies})
     return job
 
 

@@ -440,6 +440,16 @@ def test_print_estimate_refuses_what_is_not_a_pdf(student_client, campus):
     assert anonymous.post(url, {"service": campus.bw.pk, "file": _pdf(), "copies": "1"}).status_code == 401
 
 
+def test_print_estimate_refuses_a_closed_shop_like_sending_does(student_client, campus):
+    campus.xerox.is_open = False
+    campus.xerox.save(update_fields=["is_open"])
+    url = f"/print/{campus.xerox.vendor_id}/estimate"
+    response = student_client.post(url, {"service": campus.bw.pk, "file": _pdf(2), "copies": "1"})
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "shop_closed"
+    assert not PrintJob.objects.exists()
+
+
 def test_sending_a_print_job(student_client, student, campus):
     response = student_client.post(
         f"/print/{campus.xerox.vendor_id}",
