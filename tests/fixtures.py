@@ -1,0 +1,261 @@
+"""A small, realistic campus built through the apps' own services, shared by the cross-cutting suites.
+
+`build_campus()` makes every kind of actor (with API tokens) and every object the API
+serves, each in the state an action needs: student A's orders at food vendor A in
+every state, print jobs of student A at the stationery vendor in every state, real
+captured payments (through `payments.services.payment_capture`, so the ledger is
+posted), plus rows of other tenants that must never leak into someone else's list.
+
+`module_campus()` builds it once inside an outer transaction that is rolled back at
+the end: each test then runs in its own savepoint (pytest-django's `db`), so tests do
+not see each other's writes and nothing is left in the database afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from pypdf import PdfWriter
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts import services as account_services
+from accounts.models import User
+from accounts.tests.factories import (
+    FoodVendorFactory,
+    StaffFactory,
+    StationeryVendorFactory,
+    StudentFactory,
+)
+from catalog.models import MenuItem, PrintService, Shop
+from ordering import services as ordering_services
+from ordering.models import Order, Slot
+from payments import services as payment_services
+from payments.models import Payment
+from payments.sandbox.state import new_id
+from stationery import services as stationery_services
+from stationery.models import PrintJob
+
+# The nine callers of the authorization matrix, in its column order.
+ANON = "anon"
+STUDENT_A = "student_a"
+STUDENT_B = "student_b"
+FOOD_A = "food_a"
+FOOD_B = "food_b"
+STATIONERY = "stationery"
+UNAPPROVED = "unapproved"
+BLOCKED = "blocked"
+STAFF = "staff"
+ACTORS = (ANON, STUDENT_A, STUDENT_B, FOOD_A, FOOD_B, STATIONERY, UNAPPROVED, BLOCKED, STAFF)
+
+
+def pdf_bytes(pages: int = 2) -> bytes:
+    """A real, tiny PDF of blank A4 pages (made here, never read from disk)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pdf_upload(pages: int = 2, name: str = "notes.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes(pages), content_type="application/pdf")
+
+
+def shop_for(vendor: User, *, name: str, is_open: bool = True) -> Shop:
+    return Shop.objects.create(vendor=vendor, name=name, vendor_type=vendor.vendor_type, is_open=is_open)
+
+
+def food_vendor(*, name: str, approved: bool = True) -> User:
+    vendor = FoodVendorFactory(is_approved=approved)
+    shop_for(vendor, name=name)
+    return vendor
+
+
+def stationery_vendor(*, name: str) -> User:
+    vendor = StationeryVendorFactory()
+    shop_for(vendor, name=name)
+    return vendor
+
+
+def menu_item(vendor: User, *, name: str, price_paise: int = 6000) -> MenuItem:
+    return MenuItem.objects.create(
+        vendor=vendor, name=name, price_paise=price_paise, is_available=True, category="Meals"
+    )
+
+
+def print_service(vendor: User, *, name: str, price_paise: int = 200) -> PrintService:
+    return PrintService.objects.create(
+        vendor=vendor, name=name, unit=PrintService.Unit.PAGE, price_paise=price_paise, is_available=True
+    )
+
+
+def slot(vendor: User, *, hours_ahead: int = 3, capacity: int = 50) -> Slot:
+    starts_at = timezone.now() + timedelta(hours=hours_ahead)
+    return ordering_services.slot_create(
+        vendor=vendor, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=30), capacity=capacity
+    )
+
+
+def order(student: User, the_slot: Slot, items: list[MenuItem], *, quantity: int = 1) -> Order:
+    lines = [ordering_services.OrderLine(menu_item_id=item.pk, quantity=quantity) for item in items]
+    return ordering_services.order_place(
+        student=student, vendor_id=the_slot.vendor_id, slot_id=the_slot.pk, lines=lines
+    )
+
+
+def open_payment(*, payer: User, order_: Order | None = None, job: PrintJob | None = None) -> Payment:
+    """A payment as `payment_open` leaves it once Razorpay made its order (the id is made up)."""
+    amount = order_.total_paise if order_ is not None else job.amount_paise
+    return Payment.objects.create(
+        order=order_, print_job=job, payer=payer, amount_paise=amount, currency="INR", razorpay_order_id=new_id("order")
+    )
+
+
+def capture(payment: Payment) -> Payment:
+    """Capture through the one capture path: payable marked paid, ledger posted."""
+    return payment_services.payment_capture(
+        payment_id=payment.pk,
+        razorpay_payment_id=new_id("pay"),
+        amount_paise=payment.amount_paise,
+        currency="INR",
+        source=payment_services.Source.WEBHOOK,
+    )
+
+
+def paid_order(student: User, the_slot: Slot, items: list[MenuItem]) -> tuple[Order, Payment]:
+    placed = order(student, the_slot, items)
+    payment = capture(open_payment(payer=student, order_=placed))
+    placed.refresh_from_db()
+    return placed, payment
+
+
+def submit_job(student: User, service: PrintService, *, pages: int = 2) -> PrintJob:
+    return stationery_services.print_job_submit(
+        student=student, service_id=service.pk, upload=pdf_upload(pages), copies=1, double_sided=False
+    )
+
+
+@dataclass
+class Campus:
+    """Everyone and everything; `users[actor]` and `tokens[actor]` for the matrix columns."""
+
+    users: dict[str, User | None] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def client(self, actor: str) -> APIClient:
+        client = APIClient()
+        if self.tokens.get(actor):
+            client.credentials(HTTP_AUTHORIZATION=f"Token {self.tokens[actor]}")
+        return client
+
+
+def build_campus() -> Campus:
+    campus = Campus()
+    o = campus.objects
+    staff = StaffFactory(name="Campus Staff")
+    student_a = StudentFactory(name="Student A")
+    student_b = StudentFactory(name="Student B")
+    food_a = food_vendor(name="Canteen A")
+    food_b = food_vendor(name="Canteen B")
+    stationery = stationery_vendor(name="Xerox A")
+    stationery_other = stationery_vendor(name="Xerox Other")
+    unapproved = food_vendor(name="Pending Dhaba", approved=False)
+    blocked = StudentFactory(name="Blocked Student")
+    campus.users = {
+        ANON: None,
+        STUDENT_A: student_a,
+        STUDENT_B: student_b,
+        FOOD_A: food_a,
+        FOOD_B: food_b,
+        STATIONERY: stationery,
+        UNAPPROVED: unapproved,
+        BLOCKED: blocked,
+        STAFF: staff,
+    }
+    for actor, user in campus.users.items():
+        if user is not None:
+            campus.tokens[actor] = Token.objects.create(user=user).key
+    # Blocked the real way: the token is revoked and remembered, so presenting it says account_blocked.
+    account_services.user_block(user=blocked, by=staff, reason="Abusive orders")
+    o.update(staff=staff, student_a=student_a, student_b=student_b, food_a=food_a, food_b=food_b)
+    o.update(stationery=stationery, stationery_other=stationery_other, unapproved=unapproved, blocked=blocked)
+
+    # Catalogue.
+    o["item_a"] = menu_item(food_a, name="Masala Dosa", price_paise=6000)
+    o["item_a2"] = menu_item(food_a, name="Filter Coffee", price_paise=2000)
+    o["item_b"] = menu_item(food_b, name="Veg Thali", price_paise=9000)
+    o["item_unapproved"] = menu_item(unapproved, name="Secret Biryani")
+    o["service"] = print_service(stationery, name="B/W page")
+    o["service_other"] = print_service(stationery_other, name="Colour page", price_paise=1000)
+    o["slot_a"] = slot(food_a)
+    o["slot_a_empty"] = slot(food_a, hours_ahead=5)
+    o["slot_b"] = slot(food_b)
+    o["slot_unapproved"] = Slot.objects.create(
+        vendor=unapproved,
+        starts_at=timezone.now() + timedelta(hours=3),
+        ends_at=timezone.now() + timedelta(hours=4),
+        capacity=5,
+    )
+
+    # Orders of student A at vendor A, one per state an action starts from.
+    items_a = [o["item_a"], o["item_a2"]]
+    o["order_pending"] = order(student_a, o["slot_a"], items_a)
+    o["order_unpaid"] = order(student_a, o["slot_a"], [o["item_a"]])
+    o["payment_open"] = open_payment(payer=student_a, order_=o["order_unpaid"])
+    o["order_paid"], o["payment_captured"] = paid_order(student_a, o["slot_a"], items_a)
+    accepted, _ = paid_order(student_a, o["slot_a"], [o["item_a"]])
+    o["order_accepted"] = ordering_services.order_accept(order=accepted, vendor=food_a)
+    ready, _ = paid_order(student_a, o["slot_a"], [o["item_a2"]])
+    ordering_services.order_accept(order=ready, vendor=food_a)
+    o["order_ready"] = ordering_services.order_mark_ready(order=ready, vendor=food_a)
+    # Other tenants' orders: B at A's canteen, B at B's canteen (paid: B has a payment too).
+    o["order_b_at_a"] = order(student_b, o["slot_a"], [o["item_a"]])
+    o["order_b_at_b"], o["payment_b"] = paid_order(student_b, o["slot_b"], [o["item_b"]])
+
+    # Print jobs of student A at the stationery vendor, one per state.
+    service = o["service"]
+    o["job_submitted"] = submit_job(student_a, service)
+    job = submit_job(student_a, service)
+    o["job_accepted"] = stationery_services.print_job_accept(vendor=stationery, job_id=job.pk)
+    job = submit_job(student_a, service)
+    stationery_services.print_job_accept(vendor=stationery, job_id=job.pk)
+    o["job_ready"] = stationery_services.print_job_mark_ready(vendor=stationery, job_id=job.pk, amount_paise=800)
+    job = submit_job(student_a, service)
+    stationery_services.print_job_accept(vendor=stationery, job_id=job.pk)
+    job = stationery_services.print_job_mark_ready(vendor=stationery, job_id=job.pk, amount_paise=600)
+    o["job_payment"] = capture(open_payment(payer=student_a, job=job))
+    o["job_paid"] = PrintJob.objects.get(pk=job.pk)
+    o["job_b"] = submit_job(student_b, service)
+    o["job_other_shop"] = submit_job(student_a, o["service_other"])
+    for name, value in list(o.items()):
+        if hasattr(value, "refresh_from_db"):
+            value.refresh_from_db()
+    return campus
+
+
+@contextlib.contextmanager
+def module_campus(django_db_blocker) -> Iterator[Campus]:
+    """Build the campus once, inside a transaction rolled back when the block ends."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        campus = build_campus()
+        try:
+            yield campus
+        finally:
+            transaction.set_rollback(True)

@@ -1,0 +1,472 @@
+"""The authorization matrix: every API endpoint × every kind of caller → the status it must get.
+
+One row per endpoint (method + path), one column per caller, run against the real
+objects of `tests.fixtures.build_campus` (student A's orders at food vendor A in
+every state, student A's print jobs at the stationery vendor, captured payments …).
+Each cell is its own test, in its own savepoint, so cells cannot affect each other.
+
+For every refused cell (4xx) the whole database is compared before and after: a
+refusal changes nothing. Refusals come in the error envelope. List endpoints are
+checked to hold only the caller's own rows (or only public rows). And the table is
+checked against the URL conf and the OpenAPI schema: an endpoint without a row
+fails `test_every_endpoint_has_a_row`.
+
+Money-moving cells go through the Razorpay sandbox over HTTP (`razorpay_sandbox`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import TestCase
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+
+from accounts import services as account_services
+from accounts import sms
+from catalog.models import MenuItem, PrintService, Shop
+from ledger.accounts import vendor_payable
+from ledger.models import Entry
+from ordering.models import Order, Slot
+from payments.models import Payment
+from payments.sandbox import state
+from stationery.models import PrintJob
+
+from .fixtures import (
+    ACTORS,
+    ANON,
+    BLOCKED,
+    FOOD_A,
+    FOOD_B,
+    STAFF,
+    STATIONERY,
+    STUDENT_A,
+    STUDENT_B,
+    UNAPPROVED,
+    Campus,
+    pdf_upload,
+)
+
+NEW_PHONE = "+919811122233"
+
+# --- per-row preparation (runs inside the cell's savepoint, before the snapshot) -----------
+
+
+def _otp_code(campus: Campus) -> dict:
+    """Ask for a code the way the endpoint does and read it from the SMS outbox."""
+    sms.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        account_services.otp_request(phone=NEW_PHONE)
+    (message,) = sms.outbox
+    return {"code": re.search(r"\b(\d{6})\b", message["body"]).group(1)}
+
+
+def _sandbox_paid(payment: Payment) -> dict:
+    """Make Razorpay (the sandbox) hold an order for `payment` and a captured payment of it."""
+    remote = state.order_create(
+        amount=payment.amount_paise, currency="INR", receipt=f"tnt-{payment.pk}", notes={}, webhook_url=""
+    )
+    signed = state.checkout_complete(remote["id"], succeed=True)
+    fields = {"razorpay_order_id": remote["id"]}
+    if payment.razorpay_payment_id:
+        fields["razorpay_payment_id"] = signed["razorpay_payment_id"]
+    Payment.objects.filter(pk=payment.pk).update(**fields)
+    return signed
+
+
+def _checkout_result(campus: Campus) -> dict:
+    return _sandbox_paid(campus.payment_open)
+
+
+def _captured_at_razorpay(campus: Campus) -> dict:
+    _sandbox_paid(campus.payment_captured)
+    return {}
+
+
+# --- the table ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # `{name}` is the pk of campus object `name`
+    expect: tuple[int, ...]  # one status per caller, in ACTORS order
+    body: Any = None  # a dict, or callable(campus, prepared) -> dict
+    multipart: bool = False
+    prepare: Callable[[Campus], dict] | None = None
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}{' ' + self.note if self.note else ''}"
+
+    @property
+    def template(self) -> str:
+        return normalise(self.path.split("?")[0])
+
+
+def _slot_body(campus: Campus, prepared: dict) -> dict:
+    starts = timezone.now() + timedelta(days=2)
+    return {"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(minutes=30)).isoformat(), "capacity": 5}
+
+
+def _order_body(campus: Campus, prepared: dict) -> dict:
+    return {
+        "vendor": campus.food_a.pk,
+        "slot": campus.slot_a.pk,
+        "items": [{"menu_item": campus.item_a.pk, "quantity": 2}],
+    }
+
+
+def _print_job_body(campus: Campus, prepared: dict) -> dict:
+    return {"file": pdf_upload(1), "service": campus.service.pk, "copies": 1, "double_sided": False}
+
+
+def _pickup(campus: Campus, prepared: dict) -> dict:
+    return {"pickup_code": campus.order_ready.pickup_code}
+
+
+def _otp_verify_body(campus: Campus, prepared: dict) -> dict:
+    return {"phone": NEW_PHONE, "code": prepared["code"], "name": "New Student"}
+
+
+# Columns:       anon stA  stB  fdA  fdB  stn  unap blkd staff
+PUBLIC = (200, 200, 200, 200, 200, 200, 200, 403, 200)
+SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 403, 200)
+STAFF_ONLY = (401, 403, 403, 403, 403, 403, 403, 403, 200)
+APPROVED_VENDOR = (401, 403, 403, 200, 200, 200, 403, 403, 403)
+FOOD_A_ONLY = (401, 403, 403, 200, 404, 403, 403, 403, 403)
+STATIONERY_ONLY = (401, 403, 403, 403, 403, 200, 403, 403, 403)
+STUDENT_A_ONLY = (401, 200, 404, 403, 403, 403, 403, 403, 403)
+STUDENT_A_JOB = (401, 200, 404, 403, 403, 200, 403, 403, 403)
+
+MATRIX: tuple[Row, ...] = (
+    # --- accounts -------------------------------------------------------------------------------
+    Row("POST", "/api/v1/auth/otp/request", (202,) * 9, body={"phone": NEW_PHONE}),
+    Row("POST", "/api/v1/auth/otp/verify", (200,) * 9, body=_otp_verify_body, prepare=_otp_code),
+    Row("POST", "/api/v1/auth/logout", (401, 204, 204, 204, 204, 204, 204, 403, 204)),
+    Row("GET", "/api/v1/me", SIGNED_IN),
+    Row("PATCH", "/api/v1/me", SIGNED_IN, body={"name": "Renamed"}),
+    Row("GET", "/api/v1/staff/vendors?is_approved=false", STAFF_ONLY),
+    Row("POST", "/api/v1/staff/vendors/{unapproved}/approve", STAFF_ONLY),
+    Row("POST", "/api/v1/staff/vendors/{food_b}/reject", STAFF_ONLY, body={"reason": "Hygiene inspection"}),
+    Row("POST", "/api/v1/staff/users/{student_b}/block", STAFF_ONLY, body={"reason": "Spam orders"}),
+    Row("POST", "/api/v1/staff/users/{blocked}/unblock", STAFF_ONLY, body={"reason": "Appeal accepted"}),
+    # --- shops, menus, print services -----------------------------------------------------------
+    Row("GET", "/api/v1/vendors", PUBLIC),
+    Row("GET", "/api/v1/vendors/{food_a}", PUBLIC),
+    Row("GET", "/api/v1/vendors/{unapproved}", (404, 404, 404, 404, 404, 404, 404, 403, 404), note="(pending)"),
+    Row("GET", "/api/v1/vendors/{food_a}/menu", PUBLIC),
+    Row("GET", "/api/v1/vendors/{food_a}/slots", PUBLIC),
+    Row("GET", "/api/v1/vendor/shop", (401, 403, 403, 200, 200, 200, 200, 403, 403)),
+    Row("PATCH", "/api/v1/vendor/shop", APPROVED_VENDOR, body={"description": "Now serving dosa"}),
+    Row("GET", "/api/v1/menu-items", PUBLIC),
+    Row(
+        "POST",
+        "/api/v1/menu-items",
+        (401, 403, 403, 201, 201, 403, 403, 403, 403),
+        body={"name": "Samosa", "price_paise": 1500, "category": "Snacks"},
+    ),
+    Row("GET", "/api/v1/menu-items/{item_a}", PUBLIC),
+    Row("PATCH", "/api/v1/menu-items/{item_a}", FOOD_A_ONLY, body={"price_paise": 9900}),
+    Row("DELETE", "/api/v1/menu-items/{item_a}", (401, 403, 403, 204, 404, 403, 403, 403, 403)),
+    Row("GET", "/api/v1/print-services", PUBLIC),
+    Row(
+        "POST",
+        "/api/v1/print-services",
+        (401, 403, 403, 403, 403, 201, 403, 403, 403),
+        body={"name": "Spiral binding", "unit": "job", "price_paise": 3000},
+    ),
+    Row("GET", "/api/v1/print-services/{service}", PUBLIC),
+    Row("PATCH", "/api/v1/print-services/{service}", STATIONERY_ONLY, body={"price_paise": 300}),
+    Row(
+        "PATCH",
+        "/api/v1/print-services/{service_other}",
+        (401, 403, 403, 403, 403, 404, 403, 403, 403),
+        body={"price_paise": 1},
+        note="(another print shop's)",
+    ),
+    Row("DELETE", "/api/v1/print-services/{service}", (401, 403, 403, 403, 403, 204, 403, 403, 403)),
+    # --- slots -------------------------------------------------------------------------------------
+    Row("GET", "/api/v1/slots", PUBLIC),
+    Row("POST", "/api/v1/slots", (401, 403, 403, 201, 201, 403, 403, 403, 403), body=_slot_body),
+    Row("GET", "/api/v1/slots/{slot_a}", PUBLIC),
+    Row("PATCH", "/api/v1/slots/{slot_a}", FOOD_A_ONLY, body={"capacity": 60}),
+    Row("DELETE", "/api/v1/slots/{slot_a_empty}", (401, 403, 403, 204, 404, 403, 403, 403, 403)),
+    Row("GET", "/api/v1/slots/{slot_a}/prep-sheet", FOOD_A_ONLY),
+    # --- orders ------------------------------------------------------------------------------------
+    Row("GET", "/api/v1/orders?page_size=100", (401, 200, 200, 200, 200, 200, 403, 403, 200)),
+    Row("POST", "/api/v1/orders", (401, 201, 201, 403, 403, 403, 403, 403, 403), body=_order_body),
+    Row("GET", "/api/v1/orders/{order_pending}", (401, 200, 404, 200, 404, 404, 403, 403, 404)),
+    Row(
+        "GET",
+        "/api/v1/orders/{order_b_at_b}",
+        (401, 404, 200, 404, 200, 404, 403, 403, 404),
+        note="(student B at vendor B)",
+    ),
+    Row("POST", "/api/v1/orders/{order_pending}/pay", (401, 200, 404, 404, 404, 404, 404, 403, 404)),
+    Row("POST", "/api/v1/orders/{order_pending}/cancel", STUDENT_A_ONLY, body={"reason": "Changed my mind"}),
+    Row("POST", "/api/v1/orders/{order_paid}/accept", FOOD_A_ONLY),
+    Row("POST", "/api/v1/orders/{order_paid}/reject", FOOD_A_ONLY, body={"reason": "Out of batter"}),
+    Row("POST", "/api/v1/orders/{order_accepted}/ready", FOOD_A_ONLY),
+    Row("POST", "/api/v1/orders/{order_ready}/complete", FOOD_A_ONLY, body=_pickup),
+    # --- print jobs --------------------------------------------------------------------------------
+    Row("GET", "/api/v1/print-jobs?page_size=100", (401, 200, 200, 403, 403, 200, 403, 403, 403)),
+    Row(
+        "POST",
+        "/api/v1/print-jobs",
+        (401, 201, 201, 403, 403, 403, 403, 403, 403),
+        body=_print_job_body,
+        multipart=True,
+    ),
+    Row("GET", "/api/v1/print-jobs/{job_submitted}", STUDENT_A_JOB),
+    Row("GET", "/api/v1/print-jobs/{job_b}", (401, 404, 200, 403, 403, 200, 403, 403, 403), note="(student B's)"),
+    Row("GET", "/api/v1/print-jobs/{job_submitted}/file", STUDENT_A_JOB),
+    Row("POST", "/api/v1/print-jobs/{job_submitted}/accept", STATIONERY_ONLY),
+    Row(
+        "POST",
+        "/api/v1/print-jobs/{job_other_shop}/accept",
+        (401, 403, 403, 403, 403, 404, 403, 403, 403),
+        note="(another print shop's)",
+    ),
+    Row("POST", "/api/v1/print-jobs/{job_accepted}/ready", STATIONERY_ONLY, body={"amount_paise": 700}),
+    Row("POST", "/api/v1/print-jobs/{job_ready}/pay", (401, 200, 404, 404, 404, 404, 404, 403, 404)),
+    Row("POST", "/api/v1/print-jobs/{job_paid}/complete", STATIONERY_ONLY),
+    Row("POST", "/api/v1/print-jobs/{job_submitted}/reject", STATIONERY_ONLY, body={"reason": "Printer jammed"}),
+    Row("POST", "/api/v1/print-jobs/{job_submitted}/cancel", STUDENT_A_ONLY),
+    # --- payments ----------------------------------------------------------------------------------
+    Row("GET", "/api/v1/payments?page_size=100", SIGNED_IN),
+    Row("GET", "/api/v1/payments/{payment_captured}", (401, 200, 404, 404, 404, 404, 404, 403, 200)),
+    Row(
+        "POST",
+        "/api/v1/payments/{payment_captured}/refund",
+        (401, 403, 403, 403, 403, 403, 403, 403, 201),
+        body={"reason": "Food was cold"},
+        prepare=_captured_at_razorpay,
+    ),
+    Row(
+        "POST",
+        "/api/v1/payments/verify",
+        (401, 200, 404, 404, 404, 404, 404, 403, 404),
+        body=lambda campus, prepared: prepared,
+        prepare=_checkout_result,
+    ),
+    Row("POST", "/api/v1/payments/webhooks/razorpay", (400,) * 9, body={"event": "payment.captured", "payload": {}}),
+    # --- ledger --------------------------------------------------------------------------------------
+    Row("GET", "/api/v1/ledger/balance", APPROVED_VENDOR),
+    Row("GET", "/api/v1/ledger/entries?page_size=100", (401, 403, 403, 200, 200, 200, 403, 403, 200)),
+    Row("GET", "/api/v1/ledger/sales", APPROVED_VENDOR),
+    # --- dashboard --------------------------------------------------------------------------------
+    Row(
+        "GET",
+        "/dashboard/api/payment-states?order={order_paid}&order={order_b_at_b}&print_job={job_paid}",
+        APPROVED_VENDOR,
+    ),
+)
+
+assert all(len(row.expect) == len(ACTORS) for row in MATRIX)
+
+
+def normalise(path: str) -> str:
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def resolve(campus: Campus, path: str) -> str:
+    return re.sub(r"\{(\w+)\}", lambda match: str(getattr(campus, match.group(1)).pk), path)
+
+
+# --- what "unchanged" means: every row of every table the apps own ---------------------------
+
+_SNAPSHOT_APPS = {"accounts", "catalog", "ledger", "ordering", "payments", "stationery", "authtoken"}
+
+
+def db_snapshot() -> dict[str, list[dict]]:
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for model in apps.get_models()
+        if model._meta.app_label in _SNAPSHOT_APPS
+    }
+
+
+def db_difference(before: dict, after: dict) -> dict:
+    return {label: (before[label], after[label]) for label in before if before[label] != after[label]}
+
+
+# --- lists: only the caller's own rows, or only public ones -----------------------------------
+
+
+def _ids(body: Any) -> set[int]:
+    rows = body["results"] if isinstance(body, dict) else body
+    return {row["id"] for row in rows}
+
+
+def _expected_scope(campus: Campus, actor: str, path: str) -> Callable[[Any], None] | None:
+    """An assertion on the body of a successful list, or None when `path` is not a list."""
+    user = campus.users[actor]
+    base = path.split("?")[0]
+
+    def equal(expected: set[int]) -> Callable[[Any], None]:
+        def check(body: Any) -> None:
+            assert _ids(body) == expected
+
+        return check
+
+    if base == "/api/v1/orders":
+        if user.is_student:
+            return equal(set(Order.objects.filter(student=user).values_list("pk", flat=True)))
+        if user.is_food_vendor:
+            return equal(set(Order.objects.filter(vendor=user).values_list("pk", flat=True)))
+        return equal(set())
+    if base == "/api/v1/print-jobs":
+        if user.is_student:
+            return equal(set(PrintJob.objects.filter(student=user).values_list("pk", flat=True)))
+        return equal(set(PrintJob.objects.filter(vendor=user).values_list("pk", flat=True)))
+    if base == "/api/v1/payments":
+        if actor == STAFF:
+            return equal(set(Payment.objects.exclude(razorpay_order_id=None).values_list("pk", flat=True)))
+        return equal(set(Payment.objects.filter(payer=user).values_list("pk", flat=True)))
+    if base == "/api/v1/ledger/entries":
+        entries = Entry.objects.all() if actor == STAFF else Entry.objects.filter(account__code=vendor_payable(user.pk))
+        return equal(set(entries.values_list("pk", flat=True)))
+    if base == "/dashboard/api/payment-states":
+        own_orders = set(Order.objects.filter(vendor=user).values_list("pk", flat=True))
+        own_jobs = set(PrintJob.objects.filter(vendor=user).values_list("pk", flat=True))
+
+        def check(body: Any) -> None:
+            for state_row in body["results"]:
+                assert state_row["order"] in own_orders | {None}
+                assert state_row["print_job"] in own_jobs | {None}
+
+        return check
+    public = {
+        "/api/v1/vendors": Shop.objects.filter(vendor__is_approved=True).values_list("vendor_id", flat=True),
+        "/api/v1/menu-items": MenuItem.objects.filter(vendor__is_approved=True).values_list("pk", flat=True),
+        "/api/v1/print-services": PrintService.objects.filter(vendor__is_approved=True).values_list("pk", flat=True),
+        "/api/v1/slots": Slot.objects.filter(vendor__is_approved=True).values_list("pk", flat=True),
+    }
+    if base in public:
+        # Rows of the pending vendor (its shop, menu item, slot) are never listed to anyone else;
+        # a vendor may see its own (ordering lists a food vendor's own slots, even inactive).
+        allowed = set(public[base])
+        if base == "/api/v1/slots" and user is not None:
+            allowed |= set(Slot.objects.filter(vendor=user).values_list("pk", flat=True))
+
+        def check(body: Any) -> None:
+            shown = _ids(body)
+            assert shown, "a public list of the campus is empty"
+            assert shown <= allowed, shown - allowed
+
+        return check
+    return None
+
+
+# --- the cells ----------------------------------------------------------------------------------
+
+CELLS = [
+    pytest.param(row, actor, expected, id=f"{row.label} | {actor}")
+    for row in MATRIX
+    for actor, expected in zip(ACTORS, row.expect, strict=True)
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "actor", "expected"), CELLS)
+def test_matrix(campus, razorpay_sandbox, row: Row, actor: str, expected: int):
+    prepared = row.prepare(campus) if row.prepare else {}
+    body = row.body(campus, prepared) if callable(row.body) else row.body
+    path = resolve(campus, row.path)
+    client = campus.client(actor)
+    before = db_snapshot()
+
+    kwargs: dict[str, Any] = {}
+    if body is not None:
+        kwargs = {"data": body, "format": "multipart"} if row.multipart else {"data": body, "format": "json"}
+    response = getattr(client, row.method.lower())(path, **kwargs)
+
+    detail = response.content[:300] if not getattr(response, "streaming", False) else b"<file>"
+    assert response.status_code == expected, f"{row.label} as {actor}: {response.status_code} {detail!r}"
+    if response.status_code >= 400:
+        error = response.json()["error"]
+        assert error["code"] and error["message"], error
+        assert db_difference(before, db_snapshot()) == {}, f"{row.label} as {actor} was refused but changed rows"
+    elif row.method == "GET" and (check := _expected_scope(campus, actor, row.path)):
+        check(response.json())
+
+
+# --- every endpoint has a row ---------------------------------------------------------------------
+
+_SKIPPED_PREFIXES = ("api/v1/schema/", "api/v1/docs/", "api/v1/sandbox/")
+_API_PREFIXES = ("api/v1/", "dashboard/api/")
+
+
+def _pattern_template(pattern) -> str:
+    text = str(pattern.pattern)
+    text = re.sub(r"\(\?P<\w+>[^)]*\)", "{}", text)  # regex groups (routers)
+    text = re.sub(r"<(?:\w+:)?\w+>", "{}", text)  # path converters
+    return text.lstrip("^").rstrip("$")
+
+
+def _walk(patterns, prefix: str = ""):
+    for pattern in patterns:
+        here = prefix + _pattern_template(pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, here)
+        elif isinstance(pattern, URLPattern):
+            yield here, pattern.callback
+
+
+def _methods(callback) -> set[str]:
+    if getattr(callback, "actions", None):
+        # DRF adds "head" to a viewset's actions once it has served a GET; HEAD follows GET anyway.
+        return {method.upper() for method in callback.actions if method not in ("head", "options")}
+    view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if view is None:
+        return {"GET"}
+    return {name.upper() for name in view.http_method_names if name not in ("head", "options") and hasattr(view, name)}
+
+
+def url_conf_operations() -> set[tuple[str, str]]:
+    operations = set()
+    for template, callback in _walk(get_resolver().url_patterns):
+        if template.startswith(_API_PREFIXES) and not template.startswith(_SKIPPED_PREFIXES):
+            operations |= {(method, "/" + template) for method in _methods(callback)}
+    return operations
+
+
+def schema_operations() -> set[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        (method.upper(), normalise(path))
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+
+
+def test_every_endpoint_has_a_row():
+    rows = {(row.method, row.template) for row in MATRIX}
+    in_url_conf = url_conf_operations()
+    in_schema = schema_operations()
+    assert in_url_conf - rows == set(), "endpoints in the URL conf without a row in MATRIX"
+    assert in_schema - rows == set(), "endpoints in the OpenAPI schema without a row in MATRIX"
+    assert rows - in_url_conf == set(), "rows for endpoints that no longer exist"
+    # The schema documents exactly what is routed (no undocumented endpoint, no phantom one).
+    assert in_url_conf == in_schema
+
+
+def test_the_table_has_refusals_and_successes_for_every_kind_of_caller():
+    """Guard against a table that passes trivially: every caller is refused somewhere and allowed somewhere."""
+    for index, actor in enumerate(ACTORS):
+        column = [row.expect[index] for row in MATRIX]
+        assert any(code < 300 for code in column), actor
+        if actor != ANON:
+            assert any(code in (403, 404) for code in column), actor
+    for actor in (STUDENT_A, STUDENT_B, FOOD_A, FOOD_B, STATIONERY, UNAPPROVED, BLOCKED):
+        assert actor in ACTORS
