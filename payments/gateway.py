@@ -137,7 +137,7 @@ def payment_signature_valid(*, razorpay_order_id: str, razorpay_payment_id: str,
     if not (config.key_secret and isinstance(signature, str) and signature):
         return False
     expected = hmac_sha256_hex(config.key_secret, f"{razorpay_order_id}|{razorpay_payment_id}")
-    return hmac.compare_digest(expected, signature.strip().lower())
+    return _same_hex_digest(expected, signature)
 
 
 def webhook_signature_valid(*, body: bytes, signature: str | None) -> bool:
@@ -147,4 +147,10 @@ def webhook_signature_valid(*, body: bytes, signature: str | None) -> bool:
     if not (config.webhook_secret and isinstance(signature, str) and signature):
         return False
     expected = hmac_sha256_hex(config.webhook_secret, body)
-    return hmac.compare_digest(expected, signature.strip().lower())
+    return _same_hex_digest(expected, signature)
+
+
+def _same_hex_digest(expected: str, given: str) -> bool:
+    """Constant-time comparison of hex digests; compared as bytes, since compare_digest refuses
+    non-ASCII text (a hostile header must be a mismatch, not a crash)."""
+    return hmac.compare_digest(expected.encode(), given.strip().lower().encode("utf-8", "surrogateescape"))

@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError as DbInterfaceError
 from django.db import OperationalError as DbOperationalError
 from django.http import Http404, HttpRequest, JsonResponse
@@ -86,6 +87,12 @@ class IdempotencyConflict(Conflict):
     message = "This Idempotency-Key was already used for a different request, or that request is still running."
 
 
+class RequestTooLarge(ApplicationError):
+    status_code = 413
+    code = "request_too_large"
+    message = "The request body is too large."
+
+
 class RateLimited(ApplicationError):
     status_code = 429
     code = "rate_limited"
@@ -153,6 +160,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, Ratelimited):
         exc = RateLimited(headers={"Retry-After": "60"})
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = ValidationFailed("The request has too many fields or files.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = drf_exceptions.PermissionDenied()
     elif isinstance(exc, DbOperationalError | DbInterfaceError | RedisConnectionError | RedisTimeoutError):
