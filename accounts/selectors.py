@@ -19,7 +19,7 @@ def credential_is_revoked_for_blocked_user(*, kind: str, secret: str) -> bool:
     return RevokedCredential.objects.filter(kind=kind, digest=credential_digest(secret), user__is_active=False).exists()
 
 
-def user_is_blocked(*, user_id) -> bool:
+def user_is_blocked(*, user_id: int) -> bool:
     return User.objects.filter(pk=user_id, is_active=False).exists()
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from accounts.models import User
 from tntproject.errors import NotFound
 
 from . import accounts as chart
@@ -121,7 +122,7 @@ def _is_staff(user) -> bool:
     return bool(user.is_staff or getattr(user, "role", None) == "staff")
 
 
-def entries_for(*, user, account_code: str | None = None) -> QuerySet[Entry]:
+def entries_for(*, user: User, account_code: str | None = None) -> QuerySet[Entry]:
     """The entries `user` may read, newest first, with account and transaction joined (no N+1).
 
     Staff read every entry, optionally of one account. A vendor reads only its own

@@ -11,10 +11,10 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
+from accounts.models import User
 from tntproject.errors import Forbidden
 
 from . import accounts as chart
@@ -101,7 +101,6 @@ def _accounts_for(codes: Iterable[str]) -> dict[str, Account]:
     specs = [chart.parse_code(code) for code in missing]
     vendor_ids = {spec.vendor_id for spec in specs if spec.vendor_id is not None}
     if vendor_ids:
-        User = get_user_model()
         known = set(User.objects.filter(pk__in=vendor_ids, role=User.Role.VENDOR).values_list("pk", flat=True))
         if unknown := sorted(vendor_ids - known):
             raise LedgerInvalid(details={"entries": [f"vendor {vendor_id} does not exist" for vendor_id in unknown]})
@@ -175,7 +174,7 @@ def _post(
 
 
 def ledger_post(
-    *, kind: str, reference: str, entries: list[tuple[str, int]], memo: str = "", actor=None
+    *, kind: str, reference: str, entries: list[tuple[str, int]], memo: str = "", actor: User | None = None
 ) -> Transaction:
     """Write one balanced transaction, at most once per `(kind, reference)`.
 
@@ -190,7 +189,9 @@ def ledger_post(
     return _post(kind=kind, reference=reference, entries=entries, memo=memo, actor=actor)
 
 
-def ledger_reverse(*, transaction: Transaction, reference: str, memo: str = "", actor=None) -> Transaction:
+def ledger_reverse(
+    *, transaction: Transaction, reference: str, memo: str = "", actor: User | None = None
+) -> Transaction:
     """Post a `reversal` that undoes `transaction` entry by entry; the only way to correct the book.
 
     Each transaction is reversed at most once (a database constraint): reversing it
@@ -223,7 +224,7 @@ def ledger_reverse(*, transaction: Transaction, reference: str, memo: str = "", 
     return reversal
 
 
-def ledger_payout(*, vendor, amount_paise: int, actor, reference: str, memo: str = "") -> Transaction:
+def ledger_payout(*, vendor: User, amount_paise: int, actor: User, reference: str, memo: str = "") -> Transaction:
     """Record money paid out to `vendor`: debit its payable, credit `bank:payouts`.
 
     Never more than the vendor's payable balance (`PayoutExceedsBalance`, 409, nothing
@@ -233,7 +234,6 @@ def ledger_payout(*, vendor, amount_paise: int, actor, reference: str, memo: str
     """
     if isinstance(amount_paise, bool) or not isinstance(amount_paise, int) or amount_paise <= 0:
         raise LedgerInvalid(details={"amount_paise": ["must be a positive integer number of paise"]})
-    User = get_user_model()
     if getattr(vendor, "role", None) != User.Role.VENDOR or not vendor.pk:
         raise LedgerInvalid(details={"vendor": ["payouts are made to vendors only"]})
     if actor is None or not (actor.is_staff or actor.role == User.Role.STAFF):

@@ -358,7 +358,7 @@ def payment_capture(
     source: str,
     payment_id: int | None = None,
     razorpay_order_id: str | None = None,
-    actor=None,
+    actor: User | None = None,
 ) -> Payment:
     """Apply a capture Razorpay reported, exactly once.
 
@@ -617,7 +617,7 @@ def payment_refund(
         return refund
 
 
-def payment_refund_payable_in_full(*, payable: str, obj: Any, reason: str, actor) -> list[Refund]:
+def payment_refund_payable_in_full(*, payable: str, obj: Any, reason: str, actor: User | None) -> list[Refund]:
     """Refund whatever is captured and not yet refunded for this payable (its cancel/reject).
 
     Call it inside the payable's own transaction, with its row locked: the refunds

@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.sms import queue_sms
 from catalog.models import PrintService, Shop
+from payments.models import Payment
 from tntproject.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 
 from .errors import FileTooLarge, PrintJobNotPaid, PrintServiceUnavailable, ShopClosed
@@ -283,7 +284,7 @@ def print_job_cancel(*, student: User, job_id: int) -> PrintJob:
     return _transition(job=job, to_status=PrintJob.Status.CANCELLED, actor=student)
 
 
-def print_job_mark_paid(*, job: PrintJob, payment) -> PrintJob:
+def print_job_mark_paid(*, job: PrintJob, payment: Payment) -> PrintJob:
     """A captured payment pays a ready job: status `paid`, `paid_at`, an event.
 
     Called by payments inside its capture transaction with `job` locked
