@@ -47,7 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "shop_name": _shop_name(user),
         "api_base": "/api/v1/",
         "sales_url": "/api/v1/ledger/sales",
-        "payment_states_url": reverse("dashboard:payment-states"),
+        "payment_states_url": reverse("dashboard-payment-states"),
         "poll_ms": POLL_INTERVAL_MS,
         "time_zone": settings.TIME_ZONE,
         # e.g. "+05:30": slot times typed in the page are sent with the campus offset.

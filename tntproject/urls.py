@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("payments.urls")),
     path("", include("ordering.urls")),
     path("", include("stationery.urls")),
+    path("", include("dashboard.api_urls")),
 ]
 
 urlpatterns = [

@@ -1,11 +1,11 @@
-"""GET /dashboard/api/payment-states: where the money of the vendor's own orders and jobs went."""
+"""GET /api/v1/dashboard/payment-states: where the money of the vendor's own orders and jobs went."""
 
 import pytest
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.tests.factories import StudentFactory, VendorFactory
-from dashboard import urls as dashboard_urls
+from dashboard import api_urls as dashboard_api_urls
 from stationery.models import PrintJob
 from stationery.tests.factories import PrintJobFactory
 
@@ -13,7 +13,7 @@ from .factories import captured_payment, dish, food_vendor, place_order, print_s
 
 pytestmark = pytest.mark.django_db
 
-URL = "/dashboard/api/payment-states"
+URL = "/api/v1/dashboard/payment-states"
 
 
 @pytest.fixture
@@ -131,8 +131,8 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_orders(make_clie
 
 def test_the_openapi_schema_describes_the_endpoint_without_warnings():
     GENERATOR_STATS.reset()
-    schema = SchemaGenerator(patterns=dashboard_urls.urlpatterns).get_schema(request=None, public=True)
+    schema = SchemaGenerator(patterns=dashboard_api_urls.urlpatterns).get_schema(request=None, public=True)
     assert not GENERATOR_STATS, "drf-spectacular warned about the dashboard API"
-    operation = schema["paths"]["/api/payment-states"]["get"]
+    operation = schema["paths"]["/dashboard/payment-states"]["get"]
     assert {p["name"] for p in operation["parameters"]} == {"order", "print_job"}
     assert "PaymentStateList" in schema["components"]["schemas"]

@@ -243,7 +243,7 @@ def test_another_vendors_order_never_appears_and_the_api_says_404(open_dashboard
         answer = fetch_json(page, method, path)
         assert answer["status"] == 404, (method, path, answer)
         assert answer["body"]["error"]["code"] == "not_found"
-    states = fetch_json(page, "GET", f"/dashboard/api/payment-states?order={their_order.pk}")
+    states = fetch_json(page, "GET", f"/api/v1/dashboard/payment-states?order={their_order.pk}")
     assert states == {"status": 200, "body": {"results": []}}
     their_order.refresh_from_db()
     assert their_order.status == Order.Status.PAID
