@@ -36,7 +36,9 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
+## make bench: gunicorn + Celery + PostgreSQL + Redis on loopback, driven by wrk; see bench/README.md.
 bench: install-dev
+	$(PIP) install -q -r bench/requirements.txt
 	scripts/with-services.sh $(PY) bench/run.py
 
 clean:

@@ -217,7 +217,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# A task of a worker that died unacknowledged is handed out again after visibility_timeout
+# (keep it above the longest task retry back-off, or a retrying task runs twice); kombu
+# looks for such tasks every unacked_restore_interval × unacked_restore_throttle seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=1),
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE: dict = {
