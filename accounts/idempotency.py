@@ -184,3 +184,13 @@ def run_idempotent(request: Request, handler: Callable[[], Response], *, atomic:
         # (409 for retries) rather than being freed to run the handler a second time.
         _record(record, response)
     return response
+
+
+def idempotency_keys_purge(*, older_than: timedelta | None = None) -> int:
+    """Delete recorded keys older than IDEMPOTENCY_KEY_RETENTION_HOURS; returns how many.
+
+    A client retries a request within minutes; a day later the same key is a new request.
+    """
+    age = older_than or timedelta(hours=settings.IDEMPOTENCY_KEY_RETENTION_HOURS)
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - age).delete()
+    return deleted

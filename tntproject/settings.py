@@ -231,6 +231,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-unpaid-orders": {"task": "ordering.tasks.expire_unpaid_orders", "schedule": 60.0},
     "reconcile-payments": {"task": "payments.tasks.reconcile_payments", "schedule": 120.0},
     "purge-print-files": {"task": "stationery.tasks.purge_print_files", "schedule": crontab(minute=17)},
+    "purge-idempotency-keys": {"task": "accounts.tasks.purge_idempotency_keys", "schedule": crontab(minute=43)},
 }
 
 # --- Domain settings ------------------------------------------------------
@@ -246,6 +247,7 @@ ORDER_CUTOFF_MINUTES = env.int("ORDER_CUTOFF_MINUTES", default=10)
 PICKUP_CODE_MAX_ATTEMPTS = env.int("PICKUP_CODE_MAX_ATTEMPTS", default=5)
 PICKUP_CODE_LOCKOUT_SECONDS = env.int("PICKUP_CODE_LOCKOUT_SECONDS", default=900)
 IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS = env.int("IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS", default=120)
+IDEMPOTENCY_KEY_RETENTION_HOURS = env.int("IDEMPOTENCY_KEY_RETENTION_HOURS", default=24)
 PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=10)
 PLATFORM_FEE_BPS = env.int("PLATFORM_FEE_BPS", default=0)
 
@@ -294,6 +296,8 @@ LOGGING = {
         "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         "tnt.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        # pypdf warns about every malformed upload; the refusal itself is logged by stationery.
+        "pypdf": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
     },
 }
 

@@ -240,3 +240,22 @@ def test_concurrent_same_key_runs_the_handler_once():
     assert sorted(results) == [201, 409, 409, 409, 409, 409]
     assert handler.runs == 1
     assert IdempotencyKey.objects.get().state == IdempotencyKey.State.DONE
+
+
+@pytest.mark.django_db
+def test_keys_past_retention_are_purged_by_the_beat_task(settings):
+    from accounts.tasks import purge_idempotency_keys
+
+    settings.IDEMPOTENCY_KEY_RETENTION_HOURS = 24
+    user = StudentFactory()
+    old = IdempotencyKey.objects.create(user=user, key="old", scope="POST /x", fingerprint="f")
+    fresh = IdempotencyKey.objects.create(user=user, key="fresh", scope="POST /x", fingerprint="f")
+    IdempotencyKey.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+
+    assert purge_idempotency_keys.delay().get() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh"]
+    assert purge_idempotency_keys.delay().get() == 0
+    assert IdempotencyKey.objects.filter(pk=fresh.pk).exists()
+    assert "accounts.tasks.purge_idempotency_keys" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
