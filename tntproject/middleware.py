@@ -5,6 +5,8 @@ import re
 import time
 import uuid
 
+from django.http import JsonResponse
+
 from .logging import request_id_var
 
 access_log = logging.getLogger("tnt.access")
@@ -53,4 +55,31 @@ class AccessLogMiddleware:
                 "request_id": getattr(request, "request_id", "-"),
             },
         )
+        return response
+
+
+class ApiErrorEnvelopeMiddleware:
+    """Under /api/, an error page Django rendered itself becomes the error envelope.
+
+    With DEBUG off the project's handler404/handler500 already answer in the envelope;
+    with DEBUG on (the embedded mode) Django renders its technical HTML pages instead,
+    which API clients cannot read and which must not show internals anyway.
+    """
+
+    _CODES = {404: ("not_found", "Not found."), 500: ("server_error", "Something went wrong on our side.")}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code in self._CODES
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            from .errors import envelope
+
+            code, message = self._CODES[response.status_code]
+            return JsonResponse(envelope(code, message, None, request), status=response.status_code)
         return response

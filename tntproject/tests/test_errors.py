@@ -70,3 +70,18 @@ def test_access_log_line_per_request(client, caplog):
     assert (record.method, record.path, record.status, record.request_id) == ("GET", "/health/live", 200, "trace-1")
     assert record.duration_ms >= 0
     assert record.user_id is None
+
+
+@pytest.mark.django_db
+def test_unknown_api_path_is_an_envelope_in_debug_too(client, settings):
+    settings.DEBUG = True  # Django would render its technical 404 page
+    response = client.get("/api/v1/orders//pay", HTTP_X_REQUEST_ID="dbg-1")
+    body = _assert_envelope(response, 404, "not_found")
+    assert body["request_id"] == "dbg-1"
+
+
+@pytest.mark.django_db
+def test_pages_keep_their_html_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
