@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from tntproject.admin_mixins import ReadOnlyAdminMixin, ReadOnlyTabularInline
+
 from . import selectors
 from .errors import LedgerError
 from .models import Account, Entry, Transaction
@@ -27,19 +29,6 @@ def rupees(paise: int) -> str:
     return f"{sign}₹{abs(paise) // 100:,}.{abs(paise) % 100:02d}"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The book is append-only: nothing is added, changed or deleted through the admin."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 class PayoutForm(forms.Form):
     amount_paise = forms.IntegerField(min_value=1, label="Amount (paise)")
     memo = forms.CharField(max_length=300, required=False, help_text="e.g. the bank transfer's UTR number")
@@ -48,7 +37,7 @@ class PayoutForm(forms.Form):
 
 
 @admin.register(Account)
-class AccountAdmin(ReadOnlyAdmin):
+class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "type", "vendor", "balance", "entry_count", "created_at")
     list_filter = ("type",)
     search_fields = ("code", "name", "vendor__phone", "vendor__name")
@@ -132,28 +121,17 @@ class AccountAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, "admin/ledger/account/payout.html", context)
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyTabularInline):
     model = Entry
     fields = ("account", "amount_paise", "created_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("account")
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Transaction)
-class TransactionAdmin(ReadOnlyAdmin):
+class TransactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "kind", "reference", "memo", "actor", "reverses", "created_at")
     list_filter = ("kind",)
     list_select_related = ("actor", "reverses")

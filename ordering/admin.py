@@ -4,27 +4,18 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from tntproject.admin_mixins import ReadOnlyTabularInline
+
 from .models import Order, OrderEvent, OrderItem, Slot
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class OrderItemInline(ReadOnlyInline):
+class OrderItemInline(ReadOnlyTabularInline):
     model = OrderItem
     fields = ["menu_item", "name", "unit_price_paise", "quantity", "line_total_paise"]
     readonly_fields = fields
 
 
-class OrderEventInline(ReadOnlyInline):
+class OrderEventInline(ReadOnlyTabularInline):
     model = OrderEvent
     fields = ["created_at", "from_status", "to_status", "actor", "reason"]
     readonly_fields = fields

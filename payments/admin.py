@@ -7,40 +7,28 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from tntproject.admin_mixins import ReadOnlyAdminMixin, ReadOnlyTabularInline
 from tntproject.errors import ApplicationError
 
 from . import services
 from .models import Payment, PaymentEvent, Refund, WebhookEvent
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class PaymentEventInline(ReadOnlyMixin, admin.TabularInline):
+class PaymentEventInline(ReadOnlyTabularInline):
     model = PaymentEvent
-    extra = 0
     fields = ["created_at", "from_status", "to_status", "source", "actor", "note"]
     readonly_fields = fields
 
 
-class RefundInline(ReadOnlyMixin, admin.TabularInline):
+class RefundInline(ReadOnlyTabularInline):
     model = Refund
-    extra = 0
     fields = ["created_at", "amount_paise", "status", "razorpay_refund_id", "reason", "is_automatic", "requested_by"]
     readonly_fields = fields
     show_change_link = True
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "status",
@@ -88,7 +76,7 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "payment", "amount_paise", "status", "razorpay_refund_id", "is_automatic", "created_at"]
     list_filter = ["status", "is_automatic", "created_at"]
     search_fields = ["=id", "razorpay_refund_id", "payment__razorpay_payment_id"]
@@ -107,7 +95,7 @@ class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["event_id", "event_type", "received_at", "processed_at", "result"]
     list_filter = ["event_type", "received_at"]
     search_fields = ["event_id", "body"]

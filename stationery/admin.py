@@ -7,22 +7,16 @@ driven by the student, the vendor and payments).
 from django.contrib import admin
 from django.utils import timezone
 
+from tntproject.admin_mixins import ReadOnlyTabularInline
+
 from .models import PrintJob, PrintJobEvent
 
 
-class PrintJobEventInline(admin.TabularInline):
+class PrintJobEventInline(ReadOnlyTabularInline):
     model = PrintJobEvent
-    extra = 0
-    can_delete = False
     fields = ("created_at", "from_status", "to_status", "actor", "reason")
     readonly_fields = fields
     ordering = ("created_at", "id")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(PrintJob)
