@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from accounts.idempotency import run_idempotent
 from accounts.permissions import IsStationeryVendor, IsStudent
 from tntproject.errors import NotFound
+from tntproject.schema import ErrorEnvelopeSerializer
 
 from . import selectors, services
 from .errors import FileTooLarge
@@ -29,7 +30,6 @@ from .serializers import (
     PrintJobRejectSerializer,
     PrintJobSerializer,
     PrintJobSubmitSerializer,
-    StationeryErrorSerializer,
 )
 from .uploads import UploadLimitHandler, max_upload_bytes, refuse_oversized_request, upload_was_refused
 
@@ -56,13 +56,13 @@ class _AlwaysJson(BaseContentNegotiation):
 
 
 _ERRORS = {
-    400: OpenApiResponse(StationeryErrorSerializer, description="validation_error"),
-    401: OpenApiResponse(StationeryErrorSerializer, description="not_authenticated"),
+    400: OpenApiResponse(ErrorEnvelopeSerializer, description="validation_error"),
+    401: OpenApiResponse(ErrorEnvelopeSerializer, description="not_authenticated"),
     403: OpenApiResponse(
-        StationeryErrorSerializer, description="permission_denied, vendor_not_approved, wrong_vendor_type"
+        ErrorEnvelopeSerializer, description="permission_denied, vendor_not_approved, wrong_vendor_type"
     ),
-    404: OpenApiResponse(StationeryErrorSerializer, description="not_found (also another user's job)"),
-    409: OpenApiResponse(StationeryErrorSerializer, description="invalid_transition"),
+    404: OpenApiResponse(ErrorEnvelopeSerializer, description="not_found (also another user's job)"),
+    409: OpenApiResponse(ErrorEnvelopeSerializer, description="invalid_transition"),
 }
 
 
@@ -131,11 +131,11 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={
             201: PrintJobSerializer,
             **_errors(401, 403),
-            400: OpenApiResponse(StationeryErrorSerializer, description="validation_error, invalid_file"),
+            400: OpenApiResponse(ErrorEnvelopeSerializer, description="validation_error, invalid_file"),
             409: OpenApiResponse(
-                StationeryErrorSerializer, description="shop_closed, item_unavailable, idempotency_conflict"
+                ErrorEnvelopeSerializer, description="shop_closed, item_unavailable, idempotency_conflict"
             ),
-            413: OpenApiResponse(StationeryErrorSerializer, description="file_too_large"),
+            413: OpenApiResponse(ErrorEnvelopeSerializer, description="file_too_large"),
         },
     )
     def create(self, request: Request) -> Response:

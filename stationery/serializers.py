@@ -59,16 +59,3 @@ class PrintJobReadySerializer(serializers.Serializer):
 
 class PrintJobRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, trim_whitespace=True)
-
-
-class StationeryErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    details = serializers.DictField()
-
-
-class StationeryErrorSerializer(serializers.Serializer):
-    """The error envelope every failure comes in (see API.md)."""
-
-    error = StationeryErrorDetailSerializer()
-    request_id = serializers.CharField()
