@@ -8,7 +8,6 @@ import logging
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
-from django_ratelimit.core import get_usage
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
@@ -17,9 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import limits
 from accounts.idempotency import run_idempotent
 from accounts.permissions import IsStaff
-from tntproject.errors import RateLimited, ValidationFailed
+from tntproject.errors import ValidationFailed
 
 from . import gateway, selectors, services
 from .conf import razorpay_config
@@ -51,11 +51,7 @@ def _error(description: str) -> OpenApiResponse:
 
 def rate_limit(request: Request, *, group: str) -> None:
     """RATE_LIMIT_PAYMENTS per signed-in user and action: 429 `rate_limited` with Retry-After."""
-    usage = get_usage(
-        request, group=f"payments.{group}", key="user_or_ip", rate=settings.RATE_LIMIT_PAYMENTS, increment=True
-    )
-    if usage is not None and usage["should_limit"]:
-        raise RateLimited(headers={"Retry-After": str(max(1, int(usage["time_left"])))})
+    limits.enforce(request, group=f"payments.{group}", key="user_or_ip", rate=settings.RATE_LIMIT_PAYMENTS)
 
 
 def checkout_of(payment: Payment) -> dict:
