@@ -19,7 +19,7 @@ from tntproject.errors import RateLimited, ValidationFailed
 
 from . import otp
 from .errors import AccountBlockedError, CannotActOnSelf, InvalidOtp, StaffOnlyBySuperuser
-from .hooks import run_vendor_signup
+from .hooks import run_vendor_access_changed, run_vendor_signup
 from .models import AccountEvent, RevokedCredential, User
 from .selectors import credential_digest, user_get_by_phone
 from .sms import queue_sms
@@ -191,6 +191,7 @@ def vendor_approve(*, vendor: User, by: User) -> User:
         return vendor
     vendor.is_approved = True
     vendor.save(update_fields=["is_approved", "updated_at"])
+    run_vendor_access_changed(user=vendor)
     AccountEvent.objects.create(user=vendor, actor=by, kind=AccountEvent.Kind.APPROVED)
     queue_sms(phone=vendor.phone, body="Tap N Take: your shop is approved. Sign in to open it to students.")
     return vendor
@@ -210,6 +211,7 @@ def vendor_reject(*, vendor: User, by: User, reason: str = "") -> User:
     if was_approved:
         vendor.is_approved = False
         vendor.save(update_fields=["is_approved", "updated_at"])
+        run_vendor_access_changed(user=vendor)
     AccountEvent.objects.create(user=vendor, actor=by, kind=AccountEvent.Kind.REJECTED, reason=reason.strip())
     queue_sms(
         phone=vendor.phone,
@@ -254,6 +256,8 @@ def user_block(*, user: User, by: User, reason: str = "") -> User:
     if was_active:
         user.is_active = False
         user.save(update_fields=["is_active", "updated_at"])
+        if user.role == User.Role.VENDOR:
+            run_vendor_access_changed(user=user)
         AccountEvent.objects.create(user=user, actor=by, kind=AccountEvent.Kind.BLOCKED, reason=reason.strip())
 
     revoked = [
@@ -281,6 +285,8 @@ def user_unblock(*, user: User, by: User, reason: str = "") -> User:
         return user
     user.is_active = True
     user.save(update_fields=["is_active", "updated_at"])
+    if user.role == User.Role.VENDOR:
+        run_vendor_access_changed(user=user)
     RevokedCredential.objects.filter(user=user).delete()
     AccountEvent.objects.create(user=user, actor=by, kind=AccountEvent.Kind.UNBLOCKED, reason=reason.strip())
     return user

@@ -8,7 +8,8 @@ in the same run, writes a PNG chart and a JSON file, then checks the invariants 
 Exits non-zero if any scenario saw a 5xx or a socket error, or an invariant is broken.
 
 Environment knobs: WEB_CONCURRENCY (default 4), BENCH_SECONDS (12), BENCH_CONNECTIONS (16),
-BENCH_THREADS (2), BENCH_OUT (var/bench).
+BENCH_THREADS (2), BENCH_OUT (var/bench), BENCH_PROFILE (scenarios to sample with py-spy),
+BENCH_SETTINGS_MODULE (default tntproject.settings; on PYTHONPATH, to measure a settings change).
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def free_port() -> int:
 def production_env(work: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="tntproject.settings",
+        # BENCH_SETTINGS_MODULE: try a settings change (a module that imports ours and edits it) without editing ours.
+        DJANGO_SETTINGS_MODULE=os.environ.get("BENCH_SETTINGS_MODULE", "tntproject.settings"),
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",

@@ -9,15 +9,17 @@ and the object-level permission checks ownership once more.
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsApprovedVendor, IsFoodVendor, IsStationeryVendor, IsVendorOwnerOrReadOnly
 
-from . import selectors, services
+from . import cache, selectors, services
 from .permissions import IsVendor
 from .serializers import (
     MenuItemFilterSerializer,
@@ -32,6 +34,11 @@ from .serializers import (
 )
 
 # --- public shops ---------------------------------------------------------------
+
+
+def _json_answer(body: bytes) -> HttpResponse:
+    """A stored answer, sent as DRF's JSONRenderer made it (same bytes, same content type)."""
+    return HttpResponse(body, content_type=JSONRenderer.media_type)
 
 
 class VendorListView(GenericAPIView):
@@ -57,8 +64,10 @@ class VendorDetailView(APIView):
 
     @extend_schema(operation_id="vendors_retrieve", responses=VendorSerializer, summary="One visible vendor")
     def get(self, request, vendor_id: int):
-        shop = selectors.shop_get_public(vendor_id=vendor_id)
-        return Response(VendorSerializer(shop).data)
+        def build() -> bytes:
+            return JSONRenderer().render(VendorSerializer(selectors.shop_get_public(vendor_id=vendor_id)).data)
+
+        return _json_answer(cache.vendor_public_answer(vendor_id=vendor_id, part=cache.DETAIL, build=build))
 
 
 class VendorMenuView(APIView):
@@ -70,8 +79,12 @@ class VendorMenuView(APIView):
         summary="A visible vendor's available menu items (not paginated)",
     )
     def get(self, request, vendor_id: int):
-        items = selectors.vendor_menu_public(vendor_id=vendor_id)
-        return Response(MenuItemSerializer(items, many=True).data)
+        # Answered from the cache: see catalog/cache.py for how it stays fresh.
+        def build() -> bytes:
+            items = selectors.vendor_menu_public(vendor_id=vendor_id)
+            return JSONRenderer().render(MenuItemSerializer(items, many=True).data)
+
+        return _json_answer(cache.vendor_public_answer(vendor_id=vendor_id, part=cache.MENU, build=build))
 
 
 # --- the vendor's own shop --------------------------------------------------------

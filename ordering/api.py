@@ -183,7 +183,9 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             lines=data.lines(),
             note=data.validated_data["note"],
         )
-        return self._answer(order, status.HTTP_201_CREATED)
+        # order_place hands back the order with its slot, student and items loaded as GET
+        # loads them, so the answer has GET's shape without reading the order back.
+        return Response(OrderSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Cancel your order before it is accepted", request=OrderCancelSerializer, responses=OrderSerializer

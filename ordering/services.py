@@ -174,21 +174,41 @@ def _slot_release(*, slot_id: int) -> None:
 # --- placing an order ---------------------------------------------------------
 
 
-def _vendor_for_ordering(vendor_id: int) -> tuple[User, Shop]:
-    """The food vendor students may order from, and its shop. Closed shops are ShopClosed."""
-    vendor = User.objects.filter(
-        pk=vendor_id,
-        role=User.Role.VENDOR,
-        vendor_type=User.VendorType.FOOD,
-        is_approved=True,
-        is_active=True,
-    ).first()
-    shop = Shop.objects.filter(vendor_id=vendor_id).first() if vendor is not None else None
-    if vendor is None or shop is None:
+def _shop_of(vendor: User | None) -> Shop | None:
+    try:
+        return vendor.shop if vendor is not None else None
+    except Shop.DoesNotExist:
+        return None
+
+
+def _is_orderable_food_vendor(vendor: User | None) -> bool:
+    return (
+        vendor is not None
+        and vendor.role == User.Role.VENDOR
+        and vendor.vendor_type == User.VendorType.FOOD
+        and vendor.is_approved
+        and vendor.is_active
+    )
+
+
+def _slot_for_ordering(*, vendor_id: int, slot_id: int) -> Slot:
+    """The slot, with its food vendor and shop, read in one query (a join).
+
+    Refuses, in this order: a vendor students may not order from (ValidationFailed `vendor`),
+    a closed shop (ShopClosed), a slot that is not this vendor's or is deleted
+    (ValidationFailed `slot`). Whether the slot still takes orders is `_slot_reserve`'s to say.
+    """
+    slot = Slot.objects.select_related("vendor__shop").filter(pk=slot_id, vendor_id=vendor_id).first()
+    # Not this vendor's slot: read the vendor alone, to refuse the vendor first if it is the wrong one.
+    vendor = slot.vendor if slot is not None else User.objects.select_related("shop").filter(pk=vendor_id).first()
+    shop = _shop_of(vendor)
+    if not _is_orderable_food_vendor(vendor) or shop is None:
         raise ValidationFailed(details={"vendor": ["No such food vendor."]})
     if not shop.is_open:
         raise ShopClosed()
-    return vendor, shop
+    if slot is None or slot.is_deleted:
+        raise ValidationFailed(details={"slot": ["No such pickup slot at this vendor."]})
+    return slot
 
 
 def _lines_validate(lines: list[OrderLine]) -> None:
@@ -211,12 +231,14 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
     the order with its stored total, the item snapshots and the first event.
     Raises ValidationFailed (unknown vendor, slot or items, bad lines),
     ShopClosed, ItemUnavailable, SlotClosed or SlotFull; nothing is written then.
+
+    Six statements when it succeeds (slot with vendor and shop, items, the slot's UPDATE,
+    three INSERTs). The returned order holds its slot, student and items (as
+    `selectors.order_list_for` would load them), so answering with it needs no read-back.
     """
     _lines_validate(lines)
-    vendor, _shop = _vendor_for_ordering(vendor_id)
-
-    if not Slot.objects.filter(pk=slot_id, vendor_id=vendor.pk, is_deleted=False).exists():
-        raise ValidationFailed(details={"slot": ["No such pickup slot at this vendor."]})
+    slot = _slot_for_ordering(vendor_id=vendor_id, slot_id=slot_id)
+    vendor = slot.vendor
 
     wanted = {line.menu_item_id: line.quantity for line in lines}
     menu = {item.pk: item for item in MenuItem.objects.filter(pk__in=wanted, vendor_id=vendor.pk)}
@@ -244,7 +266,7 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
     order = Order.objects.create(
         student=student,
         vendor=vendor,
-        slot_id=slot_id,
+        slot=slot,
         status=Status.PENDING_PAYMENT,
         total_paise=sum(item.line_total_paise for item in items),
         note=note,
@@ -254,7 +276,17 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
         item.order = order
     OrderItem.objects.bulk_create(items)
     OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=student)
+    _remember_items(order, items)
     return order
+
+
+def _remember_items(order: Order, items: list[OrderItem]) -> None:
+    """Leave `order.items` as `prefetch_related("items")` leaves it (Django's own three steps),
+    so the caller reads the lines just written without reading them back."""
+    prefetched = order.items.all()
+    prefetched._result_cache = items
+    prefetched._prefetch_done = True
+    order._prefetched_objects_cache = {Order.items.rel.get_accessor_name(): prefetched}
 
 
 # --- the state machine ---------------------------------------------------------
