@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.idempotency import run_idempotent
-from accounts.permissions import IsFoodVendor, IsStudent, IsStudentOrApprovedVendor
+from accounts.permissions import IsFoodVendor, IsStudent, IsStudentOrFoodVendor
 
 from . import selectors, services
 from .models import Order, Slot
@@ -145,7 +145,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return [IsStudent()]
         if self.action in self.VENDOR_ACTIONS:
             return [IsFoodVendor()]
-        return [IsStudentOrApprovedVendor()]
+        return [IsStudentOrFoodVendor()]
 
     def get_queryset(self) -> QuerySet[Order]:
         if self.action == "list":

@@ -16,14 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.idempotency import run_idempotent
-from accounts.permissions import IsStationeryVendor, IsStudent
+from accounts.permissions import IsStationeryVendor, IsStudent, IsStudentOrStationeryVendor
 from tntproject.errors import NotFound
 from tntproject.schema import ErrorEnvelopeSerializer
 
 from . import selectors, services
 from .errors import FileTooLarge
 from .models import PrintJob
-from .permissions import IsStudentOrStationeryVendor
 from .serializers import (
     PrintJobListQuerySerializer,
     PrintJobReadySerializer,

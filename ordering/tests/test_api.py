@@ -271,13 +271,15 @@ class TestScoping:
         assert [o["id"] for o in client.get("/api/v1/orders").json()["results"]] == [mine.pk]
         assert client.get(f"/api/v1/orders/{theirs.pk}").status_code == 404
 
-    @pytest.mark.parametrize("who", ["staff", "stationery"])
-    def test_anyone_else_sees_nothing(self, make_client, who):
+    @pytest.mark.parametrize(
+        ("who", "code"), [("staff", "permission_denied"), ("stationery", "wrong_vendor_type")]
+    )
+    def test_staff_and_print_shops_are_refused(self, make_client, who, code):
         order = place_order()
         user = StaffFactory() if who == "staff" else StationeryVendorFactory()
         client = make_client(user)
-        assert client.get("/api/v1/orders").json()["results"] == []
-        assert client.get(f"/api/v1/orders/{order.pk}").status_code == 404
+        for response in (client.get("/api/v1/orders"), client.get(f"/api/v1/orders/{order.pk}")):
+            assert (response.status_code, response.json()["error"]["code"]) == (403, code)
 
     def test_unapproved_vendor_is_told_so(self, make_client):
         vendor = FoodVendorFactory(is_approved=False)
