@@ -85,3 +85,14 @@ def test_pages_keep_their_html_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_schema_carries_the_bounds_of_nested_lists_and_the_error_envelope():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    items = schema["components"]["schemas"]["OrderCreateRequest"]["properties"]["items"]
+    assert (items["minItems"], items["maxItems"]) == (1, 30)
+    place = schema["paths"]["/api/v1/orders"]["post"]["responses"]
+    for code in ("400", "401", "403", "409", "429"):
+        assert place[code]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorEnvelope"}
