@@ -3,4 +3,9 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tntproject.settings")
+
 application = get_asgi_application()
+
+from tntproject.startup import require_secret_key  # noqa: E402 - settings must be configured first
+
+require_secret_key()

@@ -60,23 +60,36 @@ def test_deploy_check_passes_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def _without_secret_key() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(DEBUG="0", SMS_BACKEND="file")
+    return env
+
+
 def test_settings_refuse_to_start_without_secret_key_in_production():
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    env["DEBUG"] = "0"
+    """The web process refuses to start without SECRET_KEY when DEBUG is off."""
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='tntproject.settings'; django.setup()",
-        ],
+        [sys.executable, "-c", "import tntproject.wsgi"],
         cwd=ROOT,
-        env=env,
+        env=_without_secret_key(),
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_commands_that_sign_nothing_run_without_secret_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=_without_secret_key(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.django_db
