@@ -55,7 +55,7 @@ SCOPE_LENGTH = IdempotencyKey._meta.get_field("scope").max_length
 
 
 def _in_flight_timeout() -> timedelta:
-    return timedelta(seconds=getattr(settings, "IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS", 120))
+    return timedelta(seconds=settings.IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS)
 
 
 def _file_digest(upload: UploadedFile) -> str:

@@ -55,7 +55,7 @@ DETAIL = "detail"
 
 def answer_seconds() -> int:
     """How long a stored answer may be served: the bound on staleness for writes that bypass the hooks."""
-    return getattr(settings, "CATALOG_PUBLIC_CACHE_SECONDS", 60)
+    return settings.CATALOG_PUBLIC_CACHE_SECONDS
 
 
 def _version_key(vendor_id: int) -> str:

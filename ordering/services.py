@@ -48,8 +48,8 @@ Status = Order.Status
 MAX_LINES = 30
 MAX_QUANTITY = 20
 # Wrong pickup codes allowed per order before guessing is locked out for a while.
-PICKUP_CODE_MAX_ATTEMPTS = getattr(settings, "PICKUP_CODE_MAX_ATTEMPTS", 5)
-PICKUP_CODE_LOCKOUT_SECONDS = getattr(settings, "PICKUP_CODE_LOCKOUT_SECONDS", 15 * 60)
+PICKUP_CODE_MAX_ATTEMPTS = settings.PICKUP_CODE_MAX_ATTEMPTS
+PICKUP_CODE_LOCKOUT_SECONDS = settings.PICKUP_CODE_LOCKOUT_SECONDS
 
 
 @dataclass(frozen=True)

@@ -245,6 +245,8 @@ RATE_LIMIT_OTP_IP = env.str("RATE_LIMIT_OTP_IP", default="30/h")
 RATE_LIMIT_PAYMENTS = env.str("RATE_LIMIT_PAYMENTS", default="30/m")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# Public menus and vendor details are served from the cache; writes outside the ORM show after this.
+CATALOG_PUBLIC_CACHE_SECONDS = env.int("CATALOG_PUBLIC_CACHE_SECONDS", default=60)
 ORDER_CUTOFF_MINUTES = env.int("ORDER_CUTOFF_MINUTES", default=10)
 PICKUP_CODE_MAX_ATTEMPTS = env.int("PICKUP_CODE_MAX_ATTEMPTS", default=5)
 PICKUP_CODE_LOCKOUT_SECONDS = env.int("PICKUP_CODE_LOCKOUT_SECONDS", default=900)
@@ -276,6 +278,8 @@ RAZORPAY_BASE_URL = env.str(
     default="http://127.0.0.1:8000/api/v1/sandbox/razorpay" if RAZORPAY_SANDBOX else "https://api.razorpay.com",
 )
 RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=8.0)
+# Where the sandbox delivers its signed webhooks; empty: this server's own webhook URL.
+RAZORPAY_SANDBOX_WEBHOOK_URL = env.str("RAZORPAY_SANDBOX_WEBHOOK_URL", default="")
 RECONCILE_AFTER_SECONDS = env.int("RECONCILE_AFTER_SECONDS", default=300)
 
 # --- Logging: structured lines on stdout -----------------------------------

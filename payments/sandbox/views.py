@@ -84,7 +84,7 @@ def _json_body(request: HttpRequest) -> dict:
 
 
 def _webhook_url(request: HttpRequest) -> str:
-    configured = getattr(settings, "RAZORPAY_SANDBOX_WEBHOOK_URL", "")
+    configured = settings.RAZORPAY_SANDBOX_WEBHOOK_URL
     return configured or request.build_absolute_uri(reverse("payments-webhook-razorpay"))
 
 
