@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.models import User
 from accounts.phones import InvalidPhone, normalize_phone
+from catalog.services import SHOP_NAME_MAX
 
 
 class PhoneForm(forms.Form):
@@ -27,6 +29,40 @@ class CodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip()
+
+    def sign_up_fields(self) -> dict[str, str]:
+        """What `otp_verify` needs besides the code and name if the phone is new: a student needs nothing."""
+        return {}
+
+
+class ShopSignUpForm(CodeForm):
+    """The code step of registering a shop: also the new vendor's shop name and what it sells.
+
+    Like the API's verify serializer, both are asked for before the code is checked,
+    so a missing one never uses up the code; `user_sign_up` holds the rule itself.
+    """
+
+    shop_name = forms.CharField(
+        max_length=SHOP_NAME_MAX,
+        error_messages={
+            "required": "Enter your shop's name.",
+            "max_length": f"Keep the shop's name to {SHOP_NAME_MAX} characters.",
+        },
+    )
+    vendor_type = forms.ChoiceField(
+        choices=User.VendorType.choices,
+        error_messages={
+            "required": "Choose what your shop sells: food or stationery.",
+            "invalid_choice": "Choose what your shop sells: food or stationery.",
+        },
+    )
+
+    def sign_up_fields(self) -> dict[str, str]:
+        return {
+            "role": User.Role.VENDOR,
+            "shop_name": self.cleaned_data["shop_name"],
+            "vendor_type": self.cleaned_data["vendor_type"],
+        }
 
 
 class OrderForm(forms.Form):

@@ -45,7 +45,7 @@ from tntproject.errors import ApplicationError, Forbidden, NotFound, RateLimited
 
 from .access import blocked_response, is_blocked_visitor, not_for_role_response, page, student_required
 from .errors import plain_error
-from .forms import CodeForm, OrderForm, PhoneForm, PrintJobForm
+from .forms import CodeForm, OrderForm, PhoneForm, PrintJobForm, ShopSignUpForm
 from .payment_ui import gateway_context
 
 PAGE_SIZE = 20
@@ -129,7 +129,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", context)
 
 
-# --- sign in / out -----------------------------------------------------------------
+# --- sign in / out, and registering a shop ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _OtpFlow:
+    """The two ways in by OTP. Both share every step, limit and counter; registering a
+    shop only adds the new vendor's shop name and type to the code step."""
+
+    phone_url: str
+    code_url: str
+    register_shop: bool = False
+
+
+_SIGN_IN = _OtpFlow(phone_url="pages:login", code_url="pages:login-code")
+_REGISTER_SHOP = _OtpFlow(phone_url="pages:register-shop", code_url="pages:register-shop-code", register_shop=True)
 
 
 def _remember_code_sent(request: HttpRequest, *, phone: str, resend_after: int, expires_in: int) -> None:
@@ -140,13 +154,31 @@ def _remember_code_sent(request: HttpRequest, *, phone: str, resend_after: int, 
     }
 
 
-@page
-@require_http_methods(["GET", "POST"])
-def login_phone(request: HttpRequest) -> HttpResponse:
+def _flow_context(flow: _OtpFlow) -> dict:
+    return {
+        "nav": "register-shop" if flow.register_shop else "login",
+        "register_shop": flow.register_shop,
+        "phone_action": reverse(flow.phone_url),
+        "code_action": reverse(flow.code_url),
+    }
+
+
+def _already_signed_in(request: HttpRequest, *, flow: _OtpFlow, next_url: str) -> HttpResponse:
+    user = request.user
+    if flow.register_shop and user.role != User.Role.VENDOR:
+        messages.info(
+            request,
+            "You are already signed in. To register a shop, sign out first and use the shop's own phone number.",
+        )
+    return redirect(next_url or _landing_for(user))
+
+
+def _otp_phone_step(request: HttpRequest, *, flow: _OtpFlow) -> HttpResponse:
     """Step 1: the phone number. Sends the code, rate-limited like the API, and goes to step 2."""
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    # A new shop always lands on the dashboard, so registering ignores `next`.
+    next_url = "" if flow.register_shop else _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
-        return redirect(next_url or _landing_for(request.user))
+        return _already_signed_in(request, flow=flow, next_url=next_url)
     if request.GET.get("change"):
         request.session.pop(_OTP_PENDING, None)
 
@@ -173,30 +205,51 @@ def login_phone(request: HttpRequest) -> HttpResponse:
                         expires_in=pending.get("expires_in") or settings.OTP_TTL_SECONDS,
                     )
                     messages.info(request, f"We sent a code moments ago. You can ask for a new one in {wait} seconds.")
-                    return redirect(_with_next(reverse("pages:login-code"), next_url))
+                    return redirect(_with_next(reverse(flow.code_url), next_url))
                 error, status = plain_error(exc), 429
             except ApplicationError as exc:
                 error, status = plain_error(exc), exc.status_code
             else:
                 _remember_code_sent(request, phone=phone, resend_after=sent.resend_after, expires_in=sent.expires_in)
                 messages.success(request, "We sent you a code by SMS.")
-                return redirect(_with_next(reverse("pages:login-code"), next_url))
-    context = {"nav": "login", "form": form, "error": error, "next": next_url}
+                return redirect(_with_next(reverse(flow.code_url), next_url))
+    context = {**_flow_context(flow), "form": form, "error": error, "next": next_url}
     return render(request, "pages/login.html", context, status=status)
 
 
-@page
-@require_http_methods(["GET", "POST"])
-def login_code(request: HttpRequest) -> HttpResponse:
-    """Step 2: the code. Signs the browser in; a new phone becomes a student account."""
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+def _signed_in_redirect(
+    request: HttpRequest, *, signed_in: account_services.SignIn, flow: _OtpFlow, next_url: str
+) -> HttpResponse:
+    """Where a fresh sign-in goes, with a word on what happened. An existing phone keeps its role."""
+    user = signed_in.user
+    if flow.register_shop:
+        if user.role == User.Role.VENDOR:
+            # Its dashboard says the rest: pending approval, or the shop itself.
+            return redirect(_landing_for(user))
+        kind = "a student" if user.role == User.Role.STUDENT else "a staff"
+        messages.warning(
+            request,
+            f"This number already has {kind} account, so no shop was registered: you are signed in with it. "
+            "To register a shop, sign out and use the shop's own phone number.",
+        )
+        return redirect(_landing_for(user))
+    messages.success(request, f"You are signed in{', ' + user.name if user.name else ''}.")
+    if user.role != User.Role.STUDENT:
+        return redirect(_landing_for(user))
+    return redirect(next_url or _landing_for(user))
+
+
+def _otp_code_step(request: HttpRequest, *, flow: _OtpFlow) -> HttpResponse:
+    """Step 2: the code. Signs the browser in; a new phone becomes a student, or a new shop
+    (an unapproved vendor) when registering."""
+    next_url = "" if flow.register_shop else _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
-        return redirect(next_url or _landing_for(request.user))
+        return _already_signed_in(request, flow=flow, next_url=next_url)
     pending = request.session.get(_OTP_PENDING)
     if not pending:
-        return redirect(_with_next(reverse("pages:login"), next_url))
+        return redirect(_with_next(reverse(flow.phone_url), next_url))
 
-    form = CodeForm(request.POST or None)
+    form = (ShopSignUpForm if flow.register_shop else CodeForm)(request.POST or None)
     error, status = "", 200
     if request.method == "POST":
         status = 400
@@ -204,31 +257,63 @@ def login_code(request: HttpRequest) -> HttpResponse:
             try:
                 otp_limits.enforce_otp_verify_limits(request)
                 signed_in = account_services.otp_verify(
-                    phone=pending["phone"], code=form.cleaned_data["code"], name=form.cleaned_data["name"]
+                    phone=pending["phone"],
+                    code=form.cleaned_data["code"],
+                    name=form.cleaned_data["name"],
+                    **form.sign_up_fields(),
                 )
-            except AccountBlockedError:
+            except AccountBlockedError as exc:
                 request.session.pop(_OTP_PENDING, None)
-                return render(request, "pages/blocked.html", status=403)
+                return render(request, "pages/blocked.html", {"refusal": plain_error(exc)}, status=403)
             except ApplicationError as exc:
                 error, status = plain_error(exc), exc.status_code
             else:
                 login(request, signed_in.user, backend=_SESSION_BACKEND)
                 request.session.pop(_OTP_PENDING, None)
-                user = signed_in.user
-                messages.success(request, f"You are signed in{', ' + user.name if user.name else ''}.")
-                if user.role != User.Role.STUDENT:
-                    return redirect(_landing_for(user))
-                return redirect(next_url or _landing_for(user))
+                return _signed_in_redirect(request, signed_in=signed_in, flow=flow, next_url=next_url)
+        elif flow.register_shop:
+            error = "Please check: " + " ".join(e for errors in form.errors.values() for e in errors)
     context = {
-        "nav": "login",
+        **_flow_context(flow),
         "form": form,
         "error": error,
         "phone": pending["phone"],
         "next": next_url,
         "resend_after": max(0, int(pending["resend_at"] - time.time() + 0.999)),
         "expires_minutes": max(1, int(pending.get("expires_in") or settings.OTP_TTL_SECONDS) // 60),
+        "vendor_types": User.VendorType.choices,
     }
     return render(request, "pages/login_code.html", context, status=status)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def login_phone(request: HttpRequest) -> HttpResponse:
+    return _otp_phone_step(request, flow=_SIGN_IN)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def login_code(request: HttpRequest) -> HttpResponse:
+    return _otp_code_step(request, flow=_SIGN_IN)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def register_shop(request: HttpRequest) -> HttpResponse:
+    """Register a shop, step 1: the shop's phone number (the sign-in step with the same limits)."""
+    return _otp_phone_step(request, flow=_REGISTER_SHOP)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def register_shop_code(request: HttpRequest) -> HttpResponse:
+    """Register a shop, step 2: the code, the shop's name and what it sells.
+
+    Signs up through `otp_verify` exactly as POST /api/v1/auth/otp/verify with
+    role=vendor does; the shop is made by the vendor sign-up hook in that transaction.
+    """
+    return _otp_code_step(request, flow=_REGISTER_SHOP)
 
 
 @require_POST

@@ -17,8 +17,9 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from accounts import sms
+from accounts.models import User
 from accounts.tests.factories import StudentFactory
-from catalog.models import MenuItem
+from catalog.models import MenuItem, Shop
 from ordering.models import Order
 from payments.conf import SANDBOX_PATH
 from stationery.models import PrintJob
@@ -314,15 +315,73 @@ def test_screenshots_and_no_horizontal_scrolling(browser, live_server):
         assert (SCREENSHOTS / f"student-order-paid-{width}.png").stat().st_size > 0
 
 
-def _shoot(page, name: str, path: str | None, width: int) -> list[str]:
+def _shoot(page, name: str, path: str | None, width: int, *, prefix: str = "student") -> list[str]:
     if path is not None:
         response = page.goto(path)
         assert response.ok, f"{path} answered {response.status}"
     page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(SCREENSHOTS / f"student-{name}-{width}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{prefix}-{name}-{width}.png"), full_page=True)
     if width != PHONE_WIDTH:
         return []
     scroll_width, client_width = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     return [f"{name} ({scroll_width} > {client_width})"] if scroll_width > client_width else []
+
+
+# --- 5. a new vendor registers its shop on the pages --------------------------------------------
+
+
+def test_vendor_registers_a_stationery_shop_and_lands_on_its_pending_dashboard(browser, phone_page, live_server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = phone_page
+
+    page.goto("/login")
+    page.get_by_role("link", name="Register your shop").click()
+    page.wait_for_url(f"{live_server.url}/register-shop")
+    assert page.title() == "Register your shop · Tap N Take"
+    overflowing = _shoot(page, "register-shop", None, PHONE_WIDTH, prefix="vendor")
+
+    # Keyboard only from here on: each step starts with the focus in its first field.
+    expect(page.get_by_label("Shop's mobile number")).to_be_focused()
+    page.keyboard.type("98766 01234")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/register-shop/code")
+    assert page.get_by_role("button", name=re.compile("Send a new code")).is_disabled()  # the same cool-down
+    overflowing += _shoot(page, "register-shop-code", None, PHONE_WIDTH, prefix="vendor")
+
+    expect(page.get_by_label("6-digit code")).to_be_focused()
+    page.keyboard.type(_latest_code("+919876601234"))
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Shop name")).to_be_focused()
+    page.keyboard.type("Library Xerox")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("radio", name=re.compile("^Food"))).to_be_focused()
+    page.keyboard.press("ArrowDown")  # arrow keys move the choice within the radio group
+    expect(page.get_by_role("radio", name=re.compile("^Stationery"))).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label(re.compile("Your name"))).to_be_focused()
+    page.keyboard.type("Gopal")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"{live_server.url}/dashboard/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your shop is waiting for approval")
+    assert "Library Xerox" in page.inner_text("body")
+    vendor = User.objects.get(phone="+919876601234")
+    assert (vendor.role, vendor.vendor_type, vendor.is_approved) == ("vendor", "stationery", False)
+    assert Shop.objects.get(vendor=vendor).name == "Library Xerox"
+
+    # The same two steps on a laptop.
+    context = browser.new_context(viewport={"width": DESKTOP_WIDTH, "height": 800}, base_url=live_server.url)
+    desktop = context.new_page()
+    overflowing += _shoot(desktop, "register-shop", "/register-shop", DESKTOP_WIDTH, prefix="vendor")
+    desktop.get_by_label("Shop's mobile number").fill("9876601235")
+    desktop.get_by_role("button", name="Send me a code").click()
+    desktop.wait_for_url("**/register-shop/code")
+    overflowing += _shoot(desktop, "register-shop-code", None, DESKTOP_WIDTH, prefix="vendor")
+    context.close()
+
+    assert overflowing == [], f"pages scroll sideways at {PHONE_WIDTH} px: {overflowing}"
+    for name in ("register-shop", "register-shop-code"):
+        for width in (PHONE_WIDTH, DESKTOP_WIDTH):
+            assert (SCREENSHOTS / f"vendor-{name}-{width}.png").stat().st_size > 0

@@ -11,7 +11,9 @@ from django.test import Client
 
 from accounts import services as account_services
 from accounts import sms
+from accounts.models import AccountEvent, User
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StationeryVendorFactory, StudentFactory
+from catalog.models import Shop
 from ordering import services as ordering_services
 from ordering.models import Order
 from payments.models import Payment
@@ -235,6 +237,188 @@ def test_anonymous_student_pages_redirect_to_sign_in(client):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/login?next=")
+
+
+# --- registering a shop ------------------------------------------------------------------------
+
+
+def _register_code_step(client, ask_code, phone: str, raw_phone: str):
+    """Step 1 of registering: the shop's phone; answers the code from the SMS."""
+    response = ask_code(client, {"phone": raw_phone}, "/register-shop")
+    assert response.status_code == 302 and response["Location"] == "/register-shop/code"
+    return _code_from_sms(phone)
+
+
+def test_sign_in_page_links_to_registering_a_shop(client):
+    html = client.get("/login").content.decode()
+    assert 'href="/register-shop"' in html and "Register your shop" in html
+    response = client.get("/register-shop")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Register your shop · Tap N Take</title>" in html
+    assert '<label for="id_phone">Shop\'s mobile number</label>' in html
+    assert 'action="/register-shop"' in html and 'href="/login"' in html
+
+
+def test_registering_a_shop_signs_in_an_unapproved_vendor_with_its_shop(client, ask_code):
+    code = _register_code_step(client, ask_code, "+919876600001", "98766 00001")
+
+    page = client.get("/register-shop/code")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "+919876600001" in html
+    for label in (
+        'for="id_code"',
+        'for="id_shop_name"',
+        'for="id_vendor_type_food"',
+        'for="id_vendor_type_stationery"',
+    ):
+        assert label in html
+    assert 'action="/register-shop/code"' in html
+    assert 'data-cooldown-seconds="' in html
+
+    response = client.post(
+        "/register-shop/code",
+        {"code": code, "shop_name": "  Library Xerox  ", "vendor_type": "stationery", "name": "Gopal"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/dashboard/"
+
+    vendor = User.objects.get(phone="+919876600001")
+    assert (vendor.role, vendor.vendor_type, vendor.is_approved, vendor.name) == (
+        "vendor",
+        "stationery",
+        False,
+        "Gopal",
+    )
+    shop = Shop.objects.get(vendor=vendor)
+    assert (shop.name, shop.vendor_type) == ("Library Xerox", "stationery")
+    assert AccountEvent.objects.filter(user=vendor, kind=AccountEvent.Kind.SIGNED_UP).count() == 1
+    assert client.session["_auth_user_id"] == str(vendor.pk)
+
+    dashboard = client.get("/dashboard/")
+    assert dashboard.status_code == 200
+    assert "Your shop is waiting for approval" in dashboard.content.decode()
+    assert "Library Xerox" in dashboard.content.decode()
+    # Not listed to students until staff approve it.
+    assert "Library Xerox" not in Client().get("/print").content.decode()
+
+
+def test_register_shop_errors_are_plain_words_and_keep_the_code(client, ask_code):
+    response = ask_code(client, {"phone": "12345"}, "/register-shop")
+    assert response.status_code == 400
+    assert "Enter an Indian mobile number" in response.content.decode()
+
+    code = _register_code_step(client, ask_code, "+919876600002", "9876600002")
+    response = client.post("/register-shop/code", {"code": code, "shop_name": "   "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Enter your shop&#x27;s name." in html
+    assert "Choose what your shop sells: food or stationery." in html
+    assert 'role="alert"' in html and 'aria-invalid="true"' in html
+
+    response = client.post("/register-shop/code", {"code": code, "shop_name": "Books", "vendor_type": "books"})
+    assert response.status_code == 400
+    assert "Choose what your shop sells: food or stationery." in response.content.decode()
+    assert 'value="Books"' in response.content.decode()  # what was typed stays
+
+    response = client.post("/register-shop/code", {"code": code, "shop_name": "x" * 121, "vendor_type": "food"})
+    assert response.status_code == 400
+    assert "Keep the shop&#x27;s name to 120 characters." in response.content.decode()
+
+    wrong = "000000" if code != "000000" else "111111"
+    response = client.post("/register-shop/code", {"code": wrong, "shop_name": "Juice Bar", "vendor_type": "food"})
+    assert response.status_code == 400
+    assert "That code is not valid" in response.content.decode()
+    assert not User.objects.filter(phone="+919876600002").exists()
+
+    # None of those used the code up.
+    response = client.post("/register-shop/code", {"code": code, "shop_name": "Juice Bar", "vendor_type": "food"})
+    assert response["Location"] == "/dashboard/"
+    assert Shop.objects.get(vendor__phone="+919876600002").vendor_type == "food"
+
+
+def test_student_phone_registering_a_shop_signs_in_as_the_student(client, ask_code):
+    student = StudentFactory(phone="+919876600003", name="Asha")
+    code = _register_code_step(client, ask_code, "+919876600003", "9876600003")
+    response = client.post("/register-shop/code", {"code": code, "shop_name": "Asha's Snacks", "vendor_type": "food"})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+    student.refresh_from_db()
+    assert (student.role, student.vendor_type) == ("student", None)
+    assert not Shop.objects.filter(vendor_id=student.pk).exists()
+    assert client.session["_auth_user_id"] == str(student.pk)
+    home = client.get("/").content.decode()
+    assert "This number already has a student account, so no shop was registered" in home
+    assert client.get("/orders").status_code == 200
+
+
+def test_vendor_phone_registering_again_keeps_its_shop(client, ask_code):
+    vendor = FoodVendorFactory(phone="+919876600004")
+    code = _register_code_step(client, ask_code, "+919876600004", "9876600004")
+    response = client.post("/register-shop/code", {"code": code, "shop_name": "Second", "vendor_type": "stationery"})
+    assert response["Location"] == "/dashboard/"
+    vendor.refresh_from_db()
+    assert vendor.vendor_type == "food"
+    assert not Shop.objects.filter(name="Second").exists()
+    assert User.objects.filter(phone="+919876600004").count() == 1
+
+
+def test_blocked_phone_cannot_register_a_shop(client, ask_code):
+    blocked = StudentFactory(phone="+919876600005")
+    account_services.user_block(user=blocked, by=StaffFactory(is_superuser=True))
+    code = _register_code_step(client, ask_code, "+919876600005", "9876600005")
+    response = client.post("/register-shop/code", {"code": code, "shop_name": "Sneaky", "vendor_type": "food"})
+    assert response.status_code == 403
+    assert "This account is blocked. Contact campus staff." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not Shop.objects.filter(name="Sneaky").exists()
+    blocked.refresh_from_db()
+    assert blocked.role == "student" and not blocked.is_active
+
+
+def test_register_shop_shares_the_sign_in_rate_limits(client, settings, ask_code):
+    settings.OTP_RESEND_SECONDS = 0
+    settings.RATE_LIMIT_OTP_PHONE = "2/m"
+    assert ask_code(client, {"phone": "9876600006"}, "/login").status_code == 302
+    assert ask_code(client, {"phone": "9876600006"}, "/register-shop").status_code == 302
+    response = ask_code(client, {"phone": "9876600006"}, "/register-shop")
+    assert response.status_code == 429
+    assert "Too many tries" in response.content.decode()
+    assert ask_code(client, {"phone": "9876600006"}, "/login").status_code == 429
+
+
+def test_register_shop_shares_the_sign_in_limit_per_address(client, settings, ask_code):
+    settings.OTP_RESEND_SECONDS = 0
+    settings.RATE_LIMIT_OTP_IP = "2/m"
+    assert ask_code(client, {"phone": "9876600007"}, "/login").status_code == 302
+    assert ask_code(client, {"phone": "9876600008"}, "/register-shop").status_code == 302
+    response = ask_code(client, {"phone": "9876600009"}, "/register-shop")
+    assert response.status_code == 429
+    assert "Too many tries" in response.content.decode()
+
+
+def test_register_shop_keeps_the_resend_cool_down(client, settings, ask_code):
+    settings.OTP_RESEND_SECONDS = 30
+    ask_code(client, {"phone": "9876600010"}, "/login")
+    response = ask_code(client, {"phone": "9876600010"}, "/register-shop")
+    assert response.status_code == 302 and response["Location"] == "/register-shop/code"
+    assert len([m for m in sms.outbox if m["to"] == "+919876600010"]) == 1
+    page = client.get("/register-shop/code").content.decode()
+    assert "We sent a code moments ago" in page
+    assert 1 <= int(re.search(r'data-cooldown-seconds="(\d+)"', page).group(1)) <= 30
+    # "Send a new code" and "Use a different number" stay on the register path.
+    assert '<form method="post" action="/register-shop" class="actions">' in page
+    assert 'href="/register-shop?change=1"' in page
+
+
+def test_register_code_step_without_a_phone_goes_back_to_step_one(client):
+    assert client.get("/register-shop/code")["Location"] == "/register-shop"
+
+
+def test_signed_in_student_opening_register_shop_is_told_to_sign_out_first(student_client):
+    response = student_client.get("/register-shop")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "sign out first and use the shop&#x27;s own phone number" in student_client.get("/").content.decode()
 
 
 # --- menu, cart and placing an order ----------------------------------------------------------------
