@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.idempotency import run_idempotent
-from accounts.permissions import IsFoodVendor, IsStudent, IsStudentOrFoodVendor
+from accounts.permissions import IsFoodVendor, IsStudent, IsStudentOrApprovedVendor
 
 from . import selectors, services
 from .models import Order, Slot
@@ -145,7 +145,10 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return [IsStudent()]
         if self.action in self.VENDOR_ACTIONS:
             return [IsFoodVendor()]
-        return [IsStudentOrFoodVendor()]
+        if self.action == "retrieve":
+            # Scoping decides: anyone but the order's student and vendor gets 404.
+            return [permissions.IsAuthenticated()]
+        return [IsStudentOrApprovedVendor()]
 
     def get_queryset(self) -> QuerySet[Order]:
         if self.action == "list":

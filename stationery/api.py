@@ -12,11 +12,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.idempotency import run_idempotent
-from accounts.permissions import IsStationeryVendor, IsStudent, IsStudentOrStationeryVendor
+from accounts.permissions import IsStationeryVendor, IsStudent, IsStudentOrApprovedVendor
 from tntproject.errors import NotFound
 from tntproject.schema import ErrorEnvelopeSerializer
 
@@ -92,10 +93,13 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         "ready": [IsStationeryVendor],
         "complete": [IsStationeryVendor],
         "reject": [IsStationeryVendor],
+        # Scoping decides: anyone but the job's student and vendor gets 404.
+        "retrieve": [IsAuthenticated],
+        "file": [IsAuthenticated],
     }
 
     def get_permissions(self):
-        classes = self.permission_by_action.get(self.action, [IsStudentOrStationeryVendor])
+        classes = self.permission_by_action.get(self.action, [IsStudentOrApprovedVendor])
         return [permission() for permission in classes]
 
     def get_queryset(self):

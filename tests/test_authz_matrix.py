@@ -145,7 +145,7 @@ APPROVED_VENDOR = (401, 403, 403, 200, 200, 200, 403, 403, 403)
 FOOD_A_ONLY = (401, 403, 403, 200, 404, 403, 403, 403, 403)
 STATIONERY_ONLY = (401, 403, 403, 403, 403, 200, 403, 403, 403)
 STUDENT_A_ONLY = (401, 200, 404, 403, 403, 403, 403, 403, 403)
-STUDENT_A_JOB = (401, 200, 404, 403, 403, 200, 403, 403, 403)
+STUDENT_A_JOB = (401, 200, 404, 404, 404, 200, 404, 403, 404)
 
 MATRIX: tuple[Row, ...] = (
     # --- accounts -------------------------------------------------------------------------------
@@ -202,13 +202,13 @@ MATRIX: tuple[Row, ...] = (
     Row("DELETE", "/api/v1/slots/{slot_a_empty}", (401, 403, 403, 204, 404, 403, 403, 403, 403)),
     Row("GET", "/api/v1/slots/{slot_a}/prep-sheet", FOOD_A_ONLY),
     # --- orders ------------------------------------------------------------------------------------
-    Row("GET", "/api/v1/orders?page_size=100", (401, 200, 200, 200, 200, 403, 403, 403, 403)),
+    Row("GET", "/api/v1/orders?page_size=100", (401, 200, 200, 200, 200, 200, 403, 403, 200)),
     Row("POST", "/api/v1/orders", (401, 201, 201, 403, 403, 403, 403, 403, 403), body=_order_body),
-    Row("GET", "/api/v1/orders/{order_pending}", (401, 200, 404, 200, 404, 403, 403, 403, 403)),
+    Row("GET", "/api/v1/orders/{order_pending}", (401, 200, 404, 200, 404, 404, 404, 403, 404)),
     Row(
         "GET",
         "/api/v1/orders/{order_b_at_b}",
-        (401, 404, 200, 404, 200, 403, 403, 403, 403),
+        (401, 404, 200, 404, 200, 404, 404, 403, 404),
         note="(student B at vendor B)",
     ),
     Row("POST", "/api/v1/orders/{order_pending}/pay", (401, 200, 404, 404, 404, 404, 404, 403, 404)),
@@ -218,7 +218,7 @@ MATRIX: tuple[Row, ...] = (
     Row("POST", "/api/v1/orders/{order_accepted}/ready", FOOD_A_ONLY),
     Row("POST", "/api/v1/orders/{order_ready}/complete", FOOD_A_ONLY, body=_pickup),
     # --- print jobs --------------------------------------------------------------------------------
-    Row("GET", "/api/v1/print-jobs?page_size=100", (401, 200, 200, 403, 403, 200, 403, 403, 403)),
+    Row("GET", "/api/v1/print-jobs?page_size=100", (401, 200, 200, 200, 200, 200, 403, 403, 200)),
     Row(
         "POST",
         "/api/v1/print-jobs",
@@ -227,7 +227,7 @@ MATRIX: tuple[Row, ...] = (
         multipart=True,
     ),
     Row("GET", "/api/v1/print-jobs/{job_submitted}", STUDENT_A_JOB),
-    Row("GET", "/api/v1/print-jobs/{job_b}", (401, 404, 200, 403, 403, 200, 403, 403, 403), note="(student B's)"),
+    Row("GET", "/api/v1/print-jobs/{job_b}", (401, 404, 200, 404, 404, 200, 404, 403, 404), note="(student B's)"),
     Row("GET", "/api/v1/print-jobs/{job_submitted}/file", STUDENT_A_JOB),
     Row("POST", "/api/v1/print-jobs/{job_submitted}/accept", STATIONERY_ONLY),
     Row(

@@ -11,7 +11,9 @@ from .logging import request_id_var
 
 access_log = logging.getLogger("tnt.access")
 
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+# Any visible ASCII (the caller's own tracing ids); spaces, control and non-ASCII characters are not
+# echoed into headers and logs: such a value is replaced by a new id.
+_VALID_REQUEST_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
 
 
 class RequestIdMiddleware:

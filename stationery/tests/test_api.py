@@ -105,24 +105,31 @@ def test_another_student_and_another_vendor_get_404(make_client, suffix):
 
 
 @pytest.mark.parametrize("suffix", [None, "file"])
-def test_food_vendors_get_403_wrong_vendor_type(make_client, suffix):
+def test_food_vendors_do_not_find_print_jobs(make_client, suffix):
     job = _job_with_file()
-    response = make_client(FoodVendorFactory()).get(_url(job, suffix))
-    assert response.status_code == 403 and _code(response) == "wrong_vendor_type"
-    response = make_client(FoodVendorFactory()).get("/api/v1/print-jobs")
+    client = make_client(FoodVendorFactory())
+    response = client.get(_url(job, suffix))
+    assert response.status_code == 404 and _code(response) == "not_found"
+    assert client.get("/api/v1/print-jobs").json()["results"] == []
+    response = client.post(_url(job, "accept"))
     assert response.status_code == 403 and _code(response) == "wrong_vendor_type"
 
 
-def test_unapproved_stationery_vendor_gets_403(make_client):
+def test_unapproved_stationery_vendor_gets_403_on_vendor_endpoints(make_client):
     job = PrintJobFactory()
     client = make_client(StationeryVendorFactory(is_approved=False))
-    for response in (client.get("/api/v1/print-jobs"), client.get(_url(job)), client.post(_url(job, "accept"))):
+    for response in (client.get("/api/v1/print-jobs"), client.post(_url(job, "accept"))):
         assert response.status_code == 403 and _code(response) == "vendor_not_approved"
+    response = client.get(_url(job))
+    assert response.status_code == 404 and _code(response) == "not_found"
 
 
-def test_staff_use_the_admin_not_this_api(make_client):
-    response = make_client(StaffFactory()).get("/api/v1/print-jobs")
-    assert response.status_code == 403 and _code(response) == "permission_denied"
+def test_staff_see_no_print_jobs_here(make_client):
+    job = PrintJobFactory()
+    client = make_client(StaffFactory())
+    assert client.get("/api/v1/print-jobs").json()["results"] == []
+    response = client.get(_url(job))
+    assert response.status_code == 404 and _code(response) == "not_found"
 
 
 def test_anonymous_gets_401(api_client):
