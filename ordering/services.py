@@ -276,17 +276,7 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
         item.order = order
     OrderItem.objects.bulk_create(items)
     OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=student)
-    _remember_items(order, items)
     return order
-
-
-def _remember_items(order: Order, items: list[OrderItem]) -> None:
-    """Leave `order.items` as `prefetch_related("items")` leaves it (Django's own three steps),
-    so the caller reads the lines just written without reading them back."""
-    prefetched = order.items.all()
-    prefetched._result_cache = items
-    prefetched._prefetch_done = True
-    order._prefetched_objects_cache = {Order.items.rel.get_accessor_name(): prefetched}
 
 
 # --- the state machine ---------------------------------------------------------

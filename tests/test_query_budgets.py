@@ -213,7 +213,7 @@ HOT = [
         more_prep_lines,
         4,
     ),
-    Hot("POST /orders", "POST", "student", lambda w: "/api/v1/orders", more_menu_items, 9, 201, body=place_body),
+    Hot("POST /orders", "POST", "student", lambda w: "/api/v1/orders", more_menu_items, 10, 201, body=place_body),
 ]
 
 

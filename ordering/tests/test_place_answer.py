@@ -1,4 +1,4 @@
-"""POST /orders answers from what it just wrote, in the shape GET /orders/{id} reads back."""
+"""POST /orders answers in the shape GET /orders/{id} reads back, with a fixed number of queries."""
 
 import pytest
 
@@ -25,13 +25,13 @@ def test_the_answer_of_placing_equals_reading_the_order_back(make_client):
     assert placed.json() == client.get(f"/api/v1/orders/{placed.json()['id']}").json()
 
 
-def test_placing_reads_nothing_back(make_client, django_assert_num_queries):
-    """Token, slot with vendor and shop, items, the slot's UPDATE, three INSERTs, and the two
-    savepoint statements of the test's transaction (BEGIN/COMMIT outside tests)."""
+def test_placing_takes_a_fixed_number_of_queries(make_client, django_assert_num_queries):
+    """Token, slot with vendor and shop, items, the slot's UPDATE, three INSERTs, the answer's
+    lines, and the two savepoint statements of the test's transaction (BEGIN/COMMIT outside tests)."""
     slot = SlotFactory()
     item = MenuItemFactory(vendor=slot.vendor)
     client = make_client(StudentFactory())
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         placed = client.post(
             "/api/v1/orders",
             {"vendor": slot.vendor_id, "slot": slot.pk, "items": [{"menu_item": item.pk, "quantity": 1}]},
