@@ -233,8 +233,8 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
     ShopClosed, ItemUnavailable, SlotClosed or SlotFull; nothing is written then.
 
     Six statements when it succeeds (slot with vendor and shop, items, the slot's UPDATE,
-    three INSERTs). The returned order holds its slot, student and items (as
-    `selectors.order_list_for` would load them), so answering with it needs no read-back.
+    three INSERTs). The returned order holds its slot and vendor, so answering with it
+    only reads its lines back.
     """
     _lines_validate(lines)
     slot = _slot_for_ordering(vendor_id=vendor_id, slot_id=slot_id)
