@@ -15,6 +15,16 @@ class AccountBlockedError(Forbidden):
     message = "This account is blocked. Contact campus staff."
 
 
+class VendorNotApproved(Forbidden):
+    code = "vendor_not_approved"
+    message = "Your shop is waiting for approval by campus staff."
+
+
+class WrongVendorType(Forbidden):
+    code = "wrong_vendor_type"
+    message = "This is not available for your kind of shop."
+
+
 class CannotActOnSelf(Forbidden):
     message = "You cannot do this to your own account."
 

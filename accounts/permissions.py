@@ -2,21 +2,12 @@
 
 from rest_framework import exceptions, permissions
 
+from .errors import VendorNotApproved, WrongVendorType
 from .models import User
 
 
 class _Refusal(exceptions.PermissionDenied):
     tnt_code = "permission_denied"
-
-
-class VendorNotApproved(_Refusal):
-    default_detail = "Your shop is waiting for approval by campus staff."
-    tnt_code = "vendor_not_approved"
-
-
-class WrongVendorType(_Refusal):
-    default_detail = "This is not available for your kind of shop."
-    tnt_code = "wrong_vendor_type"
 
 
 class NotAStudent(_Refusal):

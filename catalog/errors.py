@@ -1,16 +1,6 @@
 """Refusals raised by catalog services, each with a stable code (see API.md)."""
 
-from tntproject.errors import Forbidden, ValidationFailed
-
-
-class WrongVendorType(Forbidden):
-    code = "wrong_vendor_type"
-    message = "This is not available for your kind of shop."
-
-
-class VendorNotApproved(Forbidden):
-    code = "vendor_not_approved"
-    message = "Your shop is waiting for approval by campus staff."
+from tntproject.errors import Conflict, Forbidden, ValidationFailed
 
 
 class NotAVendor(Forbidden):
@@ -19,3 +9,10 @@ class NotAVendor(Forbidden):
 
 class DuplicateName(ValidationFailed):
     message = "You already have one with this name."
+
+
+class ShopClosed(Conflict):
+    """The shop's open/closed switch is off: it takes no orders and no print jobs now."""
+
+    code = "shop_closed"
+    message = "This shop is closed right now. Try again when it opens."

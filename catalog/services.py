@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 
+from accounts.errors import VendorNotApproved, WrongVendorType
 from accounts.models import User
 from tntproject.errors import Forbidden, NotFound, ValidationFailed
 
-from .errors import DuplicateName, NotAVendor, VendorNotApproved, WrongVendorType
+from .errors import DuplicateName, NotAVendor
 from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop
 
 SHOP_NAME_MAX = Shop._meta.get_field("name").max_length

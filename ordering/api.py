@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, mixins, pagination, permissions, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.idempotency import run_idempotent
 from accounts.permissions import IsFoodVendor, IsStudent, IsStudentOrApprovedVendor
+from tntproject.pagination import PageNumberPagination
+from tntproject.schema import IDEMPOTENCY_KEY_PARAMETER
 
 from . import selectors, services
 from .models import Order, Slot
@@ -27,14 +28,6 @@ from .serializers import (
     SlotListQuerySerializer,
     SlotSerializer,
     SlotUpdateSerializer,
-)
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="1–255 characters. The same key with the same body returns the first response again.",
 )
 
 # --- slots ------------------------------------------------------------------------
@@ -102,11 +95,9 @@ class SlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(PrepSheetSerializer({"slot": slot, "items": items}).data)
 
 
-class UpcomingSlotsPagination(pagination.PageNumberPagination):
+class UpcomingSlotsPagination(PageNumberPagination):
     # A vendor rarely has more than a few dozen upcoming slots; one page holds them all.
     page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 @extend_schema(
@@ -171,7 +162,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="Place an order (prices from the menu; one slot place reserved)",
         request=OrderCreateSerializer,
         responses={201: OrderSerializer},
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     def create(self, request: Request) -> Response:
         return run_idempotent(request, lambda: self._place(request), atomic=True)
@@ -186,8 +177,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             lines=data.lines(),
             note=data.validated_data["note"],
         )
-        # order_place hands back the order with its slot, student and items loaded as GET
-        # loads them, so the answer has GET's shape without reading the order back.
+        # order_place hands back the order with its slot and vendor loaded; only its lines
+        # are read back, and the answer has GET's shape.
         return Response(OrderSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -13,11 +13,6 @@ class SlotClosed(Conflict):
     message = "This pickup slot is no longer taking orders."
 
 
-class ShopClosed(Conflict):
-    code = "shop_closed"
-    message = "This shop is closed right now."
-
-
 class ItemUnavailable(Conflict):
     code = "item_unavailable"
     message = "Some of these items are not available right now."

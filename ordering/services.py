@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.sms import queue_sms
+from catalog.errors import ShopClosed
 from catalog.models import MenuItem, Shop
 from payments.services import payment_refund_payable_in_full
 from tntproject.errors import InvalidTransition, NotFound, RateLimited, ValidationFailed
@@ -34,7 +35,6 @@ from tntproject.errors import InvalidTransition, NotFound, RateLimited, Validati
 from .errors import (
     InvalidPickupCode,
     ItemUnavailable,
-    ShopClosed,
     SlotClosed,
     SlotFull,
     SlotHasOrders,

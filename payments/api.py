@@ -20,6 +20,7 @@ from accounts import limits
 from accounts.idempotency import run_idempotent
 from accounts.permissions import IsStaff
 from tntproject.errors import ValidationFailed
+from tntproject.schema import IDEMPOTENCY_KEY_PARAMETER
 
 from . import gateway, selectors, services
 from .conf import razorpay_config
@@ -35,14 +36,6 @@ from .serializers import (
 )
 
 logger = logging.getLogger(__name__)
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="1–255 characters. The same key with the same body returns the first response again.",
-)
 
 
 def _error(description: str) -> OpenApiResponse:
@@ -82,7 +75,7 @@ class PayView(APIView):
     @extend_schema(
         summary="Pay: open Razorpay checkout for this",
         request=None,
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             200: CheckoutSerializer,
             404: _error("Not found (or not yours)."),
@@ -182,7 +175,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary="Staff: refund a payment, in full or in part",
         request=RefundCreateSerializer,
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             201: RefundSerializer,
             401: _error("not_authenticated"),

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from accounts.idempotency import run_idempotent
 from accounts.permissions import IsStationeryVendor, IsStudent, IsStudentOrApprovedVendor
 from tntproject.errors import NotFound
-from tntproject.schema import ErrorEnvelopeSerializer
+from tntproject.schema import IDEMPOTENCY_KEY_PARAMETER, ErrorEnvelopeSerializer
 
 from . import selectors, services
 from .errors import FileTooLarge
@@ -130,7 +130,7 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         summary="Send a PDF to a stationery shop (multipart)",
         request={"multipart/form-data": PrintJobSubmitSerializer},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             201: PrintJobSerializer,
             **_errors(401, 403),

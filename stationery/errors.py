@@ -25,11 +25,6 @@ class FileTooLarge(ApplicationError):
         super().__init__(reason, details={"file": [reason]})
 
 
-class ShopClosed(Conflict):
-    code = "shop_closed"
-    message = "This shop is closed right now. Try again when it opens."
-
-
 class PrintServiceUnavailable(Conflict):
     code = "item_unavailable"
     message = "This print service is not available right now."

@@ -20,11 +20,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.sms import queue_sms
+from catalog.errors import ShopClosed
 from catalog.models import PrintService, Shop
 from payments.models import Payment
 from tntproject.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 
-from .errors import FileTooLarge, PrintJobNotPaid, PrintServiceUnavailable, ShopClosed
+from .errors import FileTooLarge, PrintJobNotPaid, PrintServiceUnavailable
 from .models import MAX_AMOUNT_PAISE, PRINT_FILE_FOLDER, PrintJob, PrintJobEvent, print_file_path
 from .pdf import pdf_inspect
 from .selectors import print_service_orderable

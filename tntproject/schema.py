@@ -11,8 +11,18 @@ description) keep their description.
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
+
+# The header of the money-moving POSTs that accounts.idempotency.run_idempotent honours.
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="1–255 characters. The same key with the same body returns the first response again.",
+)
 
 
 class ErrorDetailSerializer(serializers.Serializer):

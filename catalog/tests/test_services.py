@@ -4,9 +4,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from accounts import hooks
+from accounts.errors import VendorNotApproved, WrongVendorType
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StationeryVendorFactory, StudentFactory
 from catalog import services
-from catalog.errors import DuplicateName, NotAVendor, VendorNotApproved, WrongVendorType
+from catalog.errors import DuplicateName, NotAVendor
 from catalog.models import MenuItem, PrintService, Shop
 from catalog.tests.factories import FoodShopFactory, MenuItemFactory, PrintServiceFactory
 from tntproject.errors import Forbidden, NotFound, ValidationFailed

@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from accounts import sms
 from accounts.tests.factories import FoodVendorFactory, StationeryVendorFactory, StudentFactory
+from catalog.errors import ShopClosed
 from ordering import services
 from ordering.errors import (
     InvalidPickupCode,
     ItemUnavailable,
-    ShopClosed,
     SlotClosed,
     SlotFull,
     SlotHasOrders,

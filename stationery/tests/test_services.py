@@ -3,9 +3,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import FoodVendorFactory, StationeryVendorFactory, StudentFactory
+from catalog.errors import ShopClosed
 from catalog.models import PrintService
 from stationery import services
-from stationery.errors import FileTooLarge, InvalidFile, PrintServiceUnavailable, ShopClosed
+from stationery.errors import FileTooLarge, InvalidFile, PrintServiceUnavailable
 from stationery.models import PrintJob, PrintJobEvent
 from tntproject.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 
