@@ -57,8 +57,8 @@ class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="payout")
     def payout_link(self, obj: Account) -> str:
-        if obj.vendor_id is None:
-            return "-"
+        if obj.vendor_id is None or not obj.code.endswith(":payable"):
+            return "-"  # payouts take only available money (the payable account), never pending
         url = reverse("admin:ledger_account_payout", args=[obj.pk])
         return format_html('<a class="button" href="{}">Record a payout to this vendor</a>', url)
 
@@ -74,7 +74,9 @@ class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Record a payout to the selected vendor", permissions=["record_payout"])
     def record_payout(self, request, queryset):
-        accounts = list(queryset.filter(vendor__isnull=False).values_list("pk", flat=True)[:2])
+        accounts = list(
+            queryset.filter(vendor__isnull=False, code__endswith=":payable").values_list("pk", flat=True)[:2]
+        )
         if len(accounts) != 1 or queryset.count() != 1:
             self.message_user(request, "Select exactly one vendor payable account to pay out.", messages.ERROR)
             return None
@@ -86,7 +88,9 @@ class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def payout_view(self, request, account_id: int):
         if not self.has_record_payout_permission(request):
             raise PermissionDenied
-        account = get_object_or_404(selectors.accounts_with_balances().filter(vendor__isnull=False), pk=account_id)
+        account = get_object_or_404(
+            selectors.accounts_with_balances().filter(vendor__isnull=False, code__endswith=":payable"), pk=account_id
+        )
         if request.method == "POST":
             form = PayoutForm(request.POST)
             if form.is_valid():

@@ -19,7 +19,9 @@ class Account(models.Model):
         INCOME = "income", "Income"
         EXPENSE = "expense", "Expense"
 
-    code = models.CharField(max_length=80, unique=True, help_text="e.g. gateway:razorpay, vendor:12:payable")
+    code = models.CharField(
+        max_length=80, unique=True, help_text="e.g. gateway:razorpay, vendor:12:pending, vendor:12:payable"
+    )
     name = models.CharField(max_length=120, blank=True)
     type = models.CharField(max_length=10, choices=Type.choices)
     vendor = models.ForeignKey(
@@ -34,7 +36,7 @@ class Account(models.Model):
             models.CheckConstraint(
                 condition=Q(type__in=["asset", "liability", "income", "expense"]), name="ledger_account_type_valid"
             ),
-            # A vendor is set exactly on vendor payable accounts, which are liabilities.
+            # A vendor is set exactly on vendor accounts (pending and payable), which are liabilities.
             models.CheckConstraint(
                 condition=(Q(code__startswith="vendor:") & Q(vendor__isnull=False) & Q(type="liability"))
                 | (~Q(code__startswith="vendor:") & Q(vendor__isnull=True)),
@@ -53,6 +55,8 @@ class Transaction(models.Model):
         PAYOUT = "payout", "Payout"
         ADJUSTMENT = "adjustment", "Adjustment"
         REVERSAL = "reversal", "Reversal"
+        # Completing an order or print job moves its vendor money from pending to payable (available).
+        RELEASE = "release", "Release"
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
     reference = models.CharField(max_length=100)
@@ -75,7 +79,7 @@ class Transaction(models.Model):
             models.UniqueConstraint(fields=["kind", "reference"], name="ledger_transaction_kind_reference"),
             models.CheckConstraint(condition=~Q(reference=""), name="ledger_transaction_reference_not_blank"),
             models.CheckConstraint(
-                condition=Q(kind__in=["capture", "refund", "payout", "adjustment", "reversal"]),
+                condition=Q(kind__in=["capture", "refund", "payout", "adjustment", "reversal", "release"]),
                 name="ledger_transaction_kind_valid",
             ),
             models.CheckConstraint(

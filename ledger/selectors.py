@@ -38,6 +38,8 @@ def accounts_with_balances() -> QuerySet[Account]:
 class VendorSummary(TypedDict):
     vendor: int
     payable_paise: int
+    pending_paise: int
+    available_paise: int
     captured_paise: int
     refunded_paise: int
     paid_out_paise: int
@@ -46,21 +48,27 @@ class VendorSummary(TypedDict):
 def vendor_summary(*, vendor_id: int) -> VendorSummary:
     """What the campus owes the vendor and how it got there, in paise, as positive numbers.
 
-    `payable_paise` is the credit balance of the vendor's payable account (negative
-    only if refunds after a payout took back more than was left). `captured_paise`
-    sums its credits from captures, `refunded_paise` its debits from refunds and
-    `paid_out_paise` its debits from payouts. One query.
+    `pending_paise` is the credit balance of the vendor's pending account (money of
+    orders and print jobs not yet completed, less their refunds), `available_paise`
+    that of its payable account (released by completion, less refunds after it and
+    payouts: what a payout may take) and `payable_paise` their sum. `captured_paise`
+    sums the credits of captures, `refunded_paise` the debits of refunds (both
+    accounts) and `paid_out_paise` the debits of payouts. One query.
     """
     kind = "transaction__kind"
-    totals = Entry.objects.filter(account__code=chart.vendor_payable(vendor_id)).aggregate(
-        balance=Coalesce(Sum("amount_paise"), 0),
+    pending_code, payable_code = chart.vendor_accounts(vendor_id)
+    totals = Entry.objects.filter(account__code__in=[pending_code, payable_code]).aggregate(
+        pending=Coalesce(Sum("amount_paise", filter=Q(account__code=pending_code)), 0),
+        available=Coalesce(Sum("amount_paise", filter=Q(account__code=payable_code)), 0),
         captured=Coalesce(Sum("amount_paise", filter=Q(**{kind: Transaction.Kind.CAPTURE}, amount_paise__lt=0)), 0),
         refunded=Coalesce(Sum("amount_paise", filter=Q(**{kind: Transaction.Kind.REFUND}, amount_paise__gt=0)), 0),
         paid_out=Coalesce(Sum("amount_paise", filter=Q(**{kind: Transaction.Kind.PAYOUT}, amount_paise__gt=0)), 0),
     )
     return {
         "vendor": vendor_id,
-        "payable_paise": -totals["balance"],
+        "payable_paise": -(totals["pending"] + totals["available"]),
+        "pending_paise": -totals["pending"],
+        "available_paise": -totals["available"],
         "captured_paise": -totals["captured"],
         "refunded_paise": totals["refunded"],
         "paid_out_paise": totals["paid_out"],
@@ -77,7 +85,8 @@ def vendor_daily_sales(*, vendor_id: int, days: int = 14) -> list[DailySales]:
     """The vendor's captures and refunds per local (campus time zone) day, oldest first.
 
     Exactly `days` rows ending today, days without sales as zeros, so a chart needs
-    no gap filling. Amounts are the vendor's share (what its payable moved). One query.
+    no gap filling. Amounts are the vendor's share (what its pending and payable
+    accounts moved; releases between them are not sales). One query.
     """
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
         raise ValueError("days must be an integer from 1 to 366")
@@ -87,7 +96,7 @@ def vendor_daily_sales(*, vendor_id: int, days: int = 14) -> list[DailySales]:
     since = dt.datetime.combine(first_day, dt.time.min, tzinfo=tz)
     rows = (
         Entry.objects.filter(
-            account__code=chart.vendor_payable(vendor_id),
+            account__code__in=chart.vendor_accounts(vendor_id),
             created_at__gte=since,
             transaction__kind__in=[Transaction.Kind.CAPTURE, Transaction.Kind.REFUND],
         )
@@ -126,18 +135,18 @@ def entries_for(*, user: User, account_code: str | None = None) -> QuerySet[Entr
     """The entries `user` may read, newest first, with account and transaction joined (no N+1).
 
     Staff read every entry, optionally of one account. A vendor reads only its own
-    payable account; naming any other account raises `NotFound` (404), exactly as
-    for an account that does not exist. Anyone else reads nothing.
+    accounts (pending and payable); naming any other account raises `NotFound` (404),
+    exactly as for an account that does not exist. Anyone else reads nothing.
     """
     entries = Entry.objects.select_related("account", "transaction").order_by("-created_at", "-id")
     if _is_staff(user):
         return entries.filter(account__code=account_code) if account_code else entries
     if getattr(user, "role", None) != "vendor":
         return entries.none()
-    own = chart.vendor_payable(user.pk)
-    if account_code and account_code != own:
+    own = chart.vendor_accounts(user.pk)
+    if account_code and account_code not in own:
         raise NotFound("No such ledger account.")
-    return entries.filter(account__code=own)
+    return entries.filter(account__code=account_code) if account_code else entries.filter(account__code__in=own)
 
 
 def entries_of_transaction(*, transaction_id: int) -> QuerySet[Entry]:
@@ -153,6 +162,8 @@ class BookReport:
     book_total_paise: int = 0
     unbalanced: list[tuple[int, str, str, int]] = field(default_factory=list)  # (id, kind, reference, sum)
     empty: list[tuple[int, str, str]] = field(default_factory=list)  # (id, kind, reference)
+    # Vendor pending accounts with a debit balance: more released or refunded than was captured.
+    overdrawn_pending: list[tuple[str, int]] = field(default_factory=list)  # (code, balance)
 
     @property
     def problems(self) -> list[str]:
@@ -161,6 +172,10 @@ class BookReport:
             for txn_id, kind, reference, total in self.unbalanced
         ]
         found += [f"transaction {txn_id} ({kind}:{reference}) has no entries" for txn_id, kind, reference in self.empty]
+        found += [
+            f"pending account {code} has a debit balance of {total} paise: more left it than was captured"
+            for code, total in self.overdrawn_pending
+        ]
         if self.book_total_paise != 0:
             found.append(f"the whole book sums to {self.book_total_paise} paise, not 0")
         return found
@@ -171,7 +186,8 @@ class BookReport:
 
 
 def book_check() -> BookReport:
-    """Check the whole book: every transaction has entries summing to zero, all entries sum to zero. Three queries."""
+    """Check the whole book: every transaction has entries summing to zero, all entries sum to zero, and
+    no vendor pending account is overdrawn (releases and refunds never take more than was captured). Four queries."""
     report = BookReport()
     totals = Entry.objects.aggregate(n=Count("id"), total=Coalesce(Sum("amount_paise"), 0))
     report.entries, report.book_total_paise = totals["n"], totals["total"]
@@ -185,6 +201,13 @@ def book_check() -> BookReport:
             report.empty.append((row["id"], row["kind"], row["reference"]))
         else:
             report.unbalanced.append((row["id"], row["kind"], row["reference"], row["total"]))
+    overdrawn = (
+        Account.objects.filter(code__startswith="vendor:", code__endswith=":pending")
+        .annotate(total=Coalesce(Sum("entries__amount_paise"), 0))
+        .filter(total__gt=0)
+        .order_by("code")
+    )
+    report.overdrawn_pending = list(overdrawn.values_list("code", "total"))
     return report
 
 

@@ -5,7 +5,15 @@ from .models import Entry
 
 class BalanceSerializer(serializers.Serializer):
     vendor = serializers.IntegerField()
-    payable_paise = serializers.IntegerField(help_text="What the campus owes the vendor now.")
+    payable_paise = serializers.IntegerField(
+        help_text="What the campus owes the vendor now: pending_paise + available_paise."
+    )
+    pending_paise = serializers.IntegerField(
+        help_text="Captured for orders and print jobs not yet completed, less their refunds."
+    )
+    available_paise = serializers.IntegerField(
+        help_text="Released by completion and not paid out: what a payout may take."
+    )
     captured_paise = serializers.IntegerField(help_text="The vendor's share of every captured payment.")
     refunded_paise = serializers.IntegerField(help_text="The vendor's share of every refund.")
     paid_out_paise = serializers.IntegerField(help_text="Everything paid out to the vendor.")

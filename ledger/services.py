@@ -113,13 +113,20 @@ def _accounts_for(codes: Iterable[str]) -> dict[str, Account]:
 
 
 def _lock_vendor_accounts_debited(accounts: dict[str, Account], entries: Sequence[tuple[str, int]]) -> None:
-    """Lock the vendor payables this posting reduces, in a fixed (id) order.
+    """Lock the vendor payables (available money) this posting reduces, in a fixed (id) order.
 
     `ledger_payout` checks the payable balance under the same lock, so a payout
-    sees every refund or reversal that reduced the balance before it. Captures only
-    raise the balance and take no lock, so the busy path never waits.
+    sees every refund or reversal that reduced the balance before it. Captures and
+    releases only raise it and take no lock, so the busy path never waits; pending
+    accounts are never paid out from and need none.
     """
-    ids = sorted({accounts[code].pk for code, amount in entries if amount > 0 and accounts[code].vendor_id})
+    ids = sorted(
+        {
+            accounts[code].pk
+            for code, amount in entries
+            if amount > 0 and accounts[code].vendor_id and code == chart.vendor_payable(accounts[code].vendor_id)
+        }
+    )
     if ids:
         list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
@@ -227,9 +234,11 @@ def ledger_reverse(
 def ledger_payout(*, vendor: User, amount_paise: int, actor: User, reference: str, memo: str = "") -> Transaction:
     """Record money paid out to `vendor`: debit its payable, credit `bank:payouts`.
 
-    Never more than the vendor's payable balance (`PayoutExceedsBalance`, 409, nothing
-    written). The vendor's payable account row is locked while the balance is read
-    and the payout written, so concurrent payouts (and refunds) cannot overdraw it.
+    Never more than the vendor's available money, the balance of its payable account
+    (`PayoutExceedsBalance`, 409, nothing written): money of orders and print jobs not
+    yet completed sits in its pending account and cannot be paid out. The payable
+    account row is locked while the balance is read and the payout written, so
+    concurrent payouts (and refunds) cannot overdraw it.
     Idempotent on `reference` like every posting.
     """
     if isinstance(amount_paise, bool) or not isinstance(amount_paise, int) or amount_paise <= 0:
@@ -249,7 +258,8 @@ def ledger_payout(*, vendor: User, amount_paise: int, actor: User, reference: st
             owed = -(Entry.objects.filter(account=account).aggregate(total=Sum("amount_paise"))["total"] or 0)
         if amount_paise > owed:
             raise PayoutExceedsBalance(
-                f"The payout of {amount_paise} paise is larger than the {max(owed, 0)} paise owed to this vendor.",
+                f"The payout of {amount_paise} paise is larger than the {max(owed, 0)} paise available "
+                "to pay out to this vendor (money of orders not yet completed is pending).",
                 details={"amount_paise": [f"at most {max(owed, 0)} paise"]},
             )
         return _post(

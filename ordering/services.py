@@ -29,7 +29,7 @@ from accounts.models import User
 from accounts.sms import queue_sms
 from catalog.errors import ShopClosed
 from catalog.models import MenuItem, Shop
-from payments.services import payment_refund_payable_in_full
+from payments.services import payment_refund_payable_in_full, payment_release_payable
 from tntproject.errors import InvalidTransition, NotFound, RateLimited, ValidationFailed
 
 from .errors import (
@@ -47,9 +47,8 @@ Status = Order.Status
 
 MAX_LINES = 30
 MAX_QUANTITY = 20
-# Wrong pickup codes allowed per order before guessing is locked out for a while.
-PICKUP_CODE_MAX_ATTEMPTS = settings.PICKUP_CODE_MAX_ATTEMPTS
-PICKUP_CODE_LOCKOUT_SECONDS = settings.PICKUP_CODE_LOCKOUT_SECONDS
+# Wrong pickup codes allowed per order before guessing is locked out for a while: settings
+# PICKUP_CODE_MAX_ATTEMPTS and PICKUP_CODE_LOCKOUT_SECONDS, read at each use (override_settings works).
 
 
 @dataclass(frozen=True)
@@ -467,21 +466,22 @@ def _pickup_attempts_key(order: Order) -> str:
 
 def _pickup_attempts_check(order: Order) -> None:
     misses = cache.get(_pickup_attempts_key(order), 0)
-    if misses >= PICKUP_CODE_MAX_ATTEMPTS:
+    if misses >= int(settings.PICKUP_CODE_MAX_ATTEMPTS):
         raise RateLimited(
             "Too many wrong pickup codes for this order. Try again later.",
-            headers={"Retry-After": str(PICKUP_CODE_LOCKOUT_SECONDS)},
+            headers={"Retry-After": str(int(settings.PICKUP_CODE_LOCKOUT_SECONDS))},
         )
 
 
 def _pickup_attempts_record_miss(order: Order) -> None:
     key = _pickup_attempts_key(order)
+    lockout = int(settings.PICKUP_CODE_LOCKOUT_SECONDS)
     # add() starts the window once; incr() is atomic in Redis so parallel guesses all count.
-    cache.add(key, 0, timeout=PICKUP_CODE_LOCKOUT_SECONDS)
+    cache.add(key, 0, timeout=lockout)
     try:
         cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=PICKUP_CODE_LOCKOUT_SECONDS)
+        cache.set(key, 1, timeout=lockout)
 
 
 @transaction.atomic
@@ -500,6 +500,8 @@ def order_complete(*, order: Order, vendor: User, pickup_code: str) -> Order:
         _pickup_attempts_record_miss(locked)
         raise InvalidPickupCode()
     _order_transition(order=locked, to_status=Status.COMPLETED, actor=vendor)
+    # Handed over: the vendor's money of this order moves from pending to available (payouts).
+    payment_release_payable(payable="order", obj=locked, actor=vendor)
     cache.delete(_pickup_attempts_key(locked))
     _copy_state(into=order, source=locked)
     return order

@@ -53,7 +53,12 @@ class Payment(models.Model):
     refunded_paise = models.PositiveIntegerField(default=0)
     # The platform's fee on this capture (PLATFORM_FEE_BPS when it was captured); refunds reverse it pro rata.
     platform_fee_paise = models.PositiveIntegerField(default=0)
+    # Razorpay's fee on this capture (the payment entity's `fee`, GST included) and the GST part of it (`tax`).
+    gateway_fee_paise = models.PositiveIntegerField(default=0)
+    gateway_tax_paise = models.PositiveIntegerField(default=0)
     captured_at = models.DateTimeField(null=True, blank=True)
+    # When the order or print job was completed and the vendor's share moved from pending to available.
+    released_at = models.DateTimeField(null=True, blank=True)
     is_flagged = models.BooleanField(default=False)
     flag_reason = models.CharField(max_length=200, blank=True)
     failure_reason = models.CharField(max_length=300, blank=True)
@@ -74,6 +79,11 @@ class Payment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(platform_fee_paise__lte=F("captured_paise")), name="payment_fee_within_capture"
+            ),
+            models.CheckConstraint(
+                condition=Q(gateway_fee_paise__lte=F("captured_paise"))
+                & Q(gateway_tax_paise__lte=F("gateway_fee_paise")),
+                name="payment_gateway_fee_within_capture",
             ),
             models.UniqueConstraint(fields=["order"], condition=Q(status="created"), name="payment_one_open_per_order"),
             models.UniqueConstraint(
@@ -172,11 +182,17 @@ class Refund(models.Model):
 
 
 class WebhookEvent(models.Model):
-    """Every Razorpay webhook delivery we accepted, stored once by its event id."""
+    """Every Razorpay webhook delivery we accepted, stored once by its event id and once by its body.
+
+    `body_sha256` is the SHA-256 of the raw body: a signed body replayed under a new
+    event id (the header is not signed) is a duplicate too. Null only on rows stored
+    before it existed whose body repeats an earlier row's.
+    """
 
     event_id = models.CharField(max_length=64, unique=True)
     event_type = models.CharField(max_length=60)
     body = models.TextField()
+    body_sha256 = models.CharField(max_length=64, unique=True, null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=200, blank=True)

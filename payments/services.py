@@ -11,6 +11,13 @@ Money moves exactly once:
   paid and posts the ledger `capture` (unique by the Razorpay payment id). A
   second, third or concurrent arrival finds the payment captured and changes
   nothing.
+* The vendor's share of a capture is credited to its `pending` account; completing
+  the order or print job (`payment_release_payable`, called by ordering and
+  stationery in their completion transaction) posts a `release` moving what is left
+  of it to the vendor's `payable` account, the available money payouts take from.
+  A refund comes out of whichever of the two holds the payment's money then.
+  Razorpay's fee (GST included) is booked to `expense:gateway_fees`, so
+  `gateway:razorpay` holds what Razorpay will settle.
 * A refund is reserved under the payment's row lock (never more than captured
   minus refunded; the ledger `refund` is posted in the same transaction), then
   sent to Razorpay after commit with `X-Refund-Idempotency`, so asking again
@@ -36,7 +43,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from ledger import accounts as chart
-from ledger.models import Transaction
+from ledger.models import Entry, Transaction
 from ledger.services import ledger_post, ledger_reverse
 from tntproject.errors import Forbidden, GatewayError, InvalidTransition, NotFound, ValidationFailed
 
@@ -74,6 +81,9 @@ class Source:
 RESERVATION_GRACE_SECONDS = 30
 # Payments nobody paid are closed by reconciliation after this long.
 ABANDON_AFTER = timedelta(hours=24)
+# A failed payment's Razorpay order may still be paid by a retry in the same checkout for this long
+# (Razorpay keeps an order payable for a day): reconciliation keeps asking about it until then.
+FAILED_RECHECK_WINDOW = timedelta(hours=24)
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -156,11 +166,15 @@ def platform_fee(amount_paise: int) -> int:
 
 
 def _ledger_capture(*, payment: Payment, vendor_id: int, actor=None) -> Transaction:
+    """Gateway (less Razorpay's fee) and the fee expense on one side; the vendor's pending share
+    and the commission on the other."""
     amount = payment.captured_paise
     fee = payment.platform_fee_paise
+    gateway_fee = payment.gateway_fee_paise
     entries = [
-        (chart.GATEWAY, amount),
-        (chart.vendor_payable(vendor_id), -(amount - fee)),
+        (chart.GATEWAY, amount - gateway_fee),
+        (chart.GATEWAY_FEES, gateway_fee),
+        (chart.vendor_pending(vendor_id), -(amount - fee)),
         (chart.COMMISSION, -fee),
     ]
     return ledger_post(
@@ -176,8 +190,39 @@ def _refund_reference(refund: Refund) -> str:
     return f"refund:{refund.pk}"
 
 
+def _release_reference(payment: Payment) -> str:
+    return f"payment:{payment.pk}"
+
+
+def _captured_to_pending(*, payment: Payment, vendor_id: int) -> bool:
+    """Did this payment's capture credit the vendor's pending account? (Captures booked before
+    pending existed credited the payable account directly and have nothing to release.)"""
+    return Entry.objects.filter(
+        transaction__kind=Transaction.Kind.CAPTURE,
+        transaction__reference=payment.razorpay_payment_id,
+        account__code=chart.vendor_pending(vendor_id),
+    ).exists()
+
+
+def _vendor_account_now(*, payment: Payment, vendor_id: int) -> str:
+    """The vendor account that holds this payment's money now: pending until it is released."""
+    if payment.released_at is None and _captured_to_pending(payment=payment, vendor_id=vendor_id):
+        return chart.vendor_pending(vendor_id)
+    return chart.vendor_payable(vendor_id)
+
+
+def _vendor_share_left(payment: Payment) -> int:
+    """The vendor's share of this payment not refunded (or being refunded), by `_ledger_refund`'s own rounding."""
+    captured = payment.captured_paise
+    share = captured - payment.platform_fee_paise
+    return share - payment.refunded_paise * share // captured
+
+
 def _ledger_refund(*, payment: Payment, refund: Refund, refunded_before: int, vendor_id: int, actor=None) -> None:
-    """Give back the vendor's share and the fee in proportion, so a full refund restores both exactly."""
+    """Give back the vendor's share and the fee in proportion, so a full refund restores both exactly.
+
+    The vendor's part comes out of its pending account while the order or job is not
+    completed, out of its payable (available) account after."""
     captured = payment.captured_paise
     share = captured - payment.platform_fee_paise
     vendor_before = refunded_before * share // captured
@@ -186,7 +231,7 @@ def _ledger_refund(*, payment: Payment, refund: Refund, refunded_before: int, ve
     commission_part = refund.amount_paise - vendor_part
     entries = [
         (chart.GATEWAY, -refund.amount_paise),
-        (chart.vendor_payable(vendor_id), vendor_part),
+        (_vendor_account_now(payment=payment, vendor_id=vendor_id), vendor_part),
         (chart.COMMISSION, commission_part),
     ]
     ledger_post(
@@ -196,6 +241,62 @@ def _ledger_refund(*, payment: Payment, refund: Refund, refunded_before: int, ve
         memo=f"Refund #{refund.pk} of payment #{payment.pk}: {refund.reason}"[:300],
         actor=actor if getattr(actor, "pk", None) else None,
     )
+
+
+def _ledger_release(*, reference: str, vendor_id: int, amount_paise: int, memo: str, actor=None) -> Transaction:
+    return ledger_post(
+        kind=Transaction.Kind.RELEASE,
+        reference=reference,
+        entries=[(chart.vendor_pending(vendor_id), amount_paise), (chart.vendor_payable(vendor_id), -amount_paise)],
+        memo=memo[:300],
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def payment_release_payable(*, payable: str, obj: Any, actor: User | None) -> list[Payment]:
+    """The order or print job `obj` is completed: its vendor money becomes available.
+
+    For each captured payment of it, marks it released and posts a ledger `release`
+    (unique by the payment) moving the vendor's share not refunded from `pending`
+    to `payable`. Call it inside the payable's completion transaction with its row
+    locked; a second call changes nothing. Returns the payments released now.
+    """
+    payable_type = _payable_type(payable)
+    vendor_id = payable_type.vendor_id(obj)
+    released: list[Payment] = []
+    with transaction.atomic():
+        payment_ids = list(
+            Payment.objects.filter(
+                **{payable_type.name: obj}, status__in=Payment.CAPTURED_STATUSES, released_at__isnull=True
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for payment_id in payment_ids:
+            payment = _payment_lock(payment_id)
+            if payment.released_at is not None:
+                continue
+            amount = _vendor_share_left(payment)
+            if amount > 0 and _captured_to_pending(payment=payment, vendor_id=vendor_id):
+                _ledger_release(
+                    reference=_release_reference(payment),
+                    vendor_id=vendor_id,
+                    amount_paise=amount,
+                    memo=f"Payment #{payment.pk}: {payable_type.name} #{obj.pk} completed",
+                    actor=actor,
+                )
+            payment.released_at = timezone.now()
+            payment.save(update_fields=["released_at", "updated_at"])
+            _event(
+                payment=payment,
+                from_status=payment.status,
+                to_status=payment.status,
+                source=Source.SYSTEM,
+                note=f"{payable_type.name} #{obj.pk} completed: {amount} paise available to the vendor",
+                actor=actor,
+            )
+            released.append(payment)
+    return released
 
 
 # --- opening a payment (pay) -------------------------------------------------------------
@@ -338,6 +439,22 @@ def _capture_problem(
     return None
 
 
+def _gateway_fee(*, payment_pk: int, amount_paise: int, fee: Any, tax: Any) -> tuple[int, int]:
+    """Razorpay's (fee, tax) on a capture as it reported them; (0, 0) when it reported none.
+
+    A fee that is not an integer from 0 to the amount (or a tax above the fee) is
+    logged and booked as 0 rather than refusing the capture: the money is captured.
+    """
+    if fee is None:
+        return 0, 0
+    tax = 0 if tax is None else tax
+    valid = all(isinstance(value, int) and not isinstance(value, bool) for value in (fee, tax))
+    if not (valid and 0 <= tax <= fee <= amount_paise):
+        logger.error("payment %s: Razorpay reported an implausible fee %r / tax %r", payment_pk, fee, tax)
+        return 0, 0
+    return fee, tax
+
+
 def _payment_lookup(*, payment_id: int | None, razorpay_order_id: str | None) -> Payment:
     if payment_id is not None:
         payment = Payment.objects.filter(pk=payment_id).first()
@@ -359,8 +476,13 @@ def payment_capture(
     payment_id: int | None = None,
     razorpay_order_id: str | None = None,
     actor: User | None = None,
+    fee_paise: Any = None,
+    tax_paise: Any = None,
 ) -> Payment:
     """Apply a capture Razorpay reported, exactly once.
+
+    `fee_paise` and `tax_paise` are the payment entity's `fee` (GST included) and
+    `tax`: stored on the payment and booked to `expense:gateway_fees`.
 
     Locks the payable, then the payment, and re-reads both. The first arrival marks
     the payment captured, posts the ledger `capture` and marks the payable paid, all
@@ -384,6 +506,9 @@ def payment_capture(
         payment.razorpay_payment_id = razorpay_payment_id
         payment.captured_paise = amount_paise
         payment.platform_fee_paise = platform_fee(amount_paise)
+        payment.gateway_fee_paise, payment.gateway_tax_paise = _gateway_fee(
+            payment_pk=payment.pk, amount_paise=amount_paise, fee=fee_paise, tax=tax_paise
+        )
         payment.captured_at = timezone.now()
         _payment_transition(
             payment=payment,
@@ -391,7 +516,14 @@ def payment_capture(
             source=source,
             note=f"{razorpay_payment_id}: {amount_paise} paise {currency}",
             actor=actor,
-            fields=("razorpay_payment_id", "captured_paise", "platform_fee_paise", "captured_at"),
+            fields=(
+                "razorpay_payment_id",
+                "captured_paise",
+                "platform_fee_paise",
+                "gateway_fee_paise",
+                "gateway_tax_paise",
+                "captured_at",
+            ),
         )
         vendor_id = payable_type.vendor_id(obj)
         _ledger_capture(payment=payment, vendor_id=vendor_id, actor=actor)
@@ -486,6 +618,8 @@ def payment_verify(*, user: User, razorpay_order_id: str, razorpay_payment_id: s
             currency=remote.get("currency"),
             source=Source.VERIFY,
             actor=user,
+            fee_paise=remote.get("fee"),
+            tax_paise=remote.get("tax"),
         )
     if remote.get("status") == "failed":
         return payment_fail(
@@ -738,7 +872,23 @@ def refund_settle(
                 reference=f"{_refund_reference(refund)}:failed",
                 memo=f"Refund #{refund.pk} failed at Razorpay",
             )
+            _release_after_failed_refund(payment=payment, refund=refund, posted=posted)
         return refund
+
+
+def _release_after_failed_refund(*, payment: Payment, refund: Refund, posted: Transaction) -> None:
+    """A refund taken from pending failed after the order or job was completed: its reversal put the
+    vendor's part back into pending, so release it to available like the rest of the payment."""
+    if payment.released_at is None:
+        return
+    pending = posted.entries.filter(account__code__endswith=":pending", amount_paise__gt=0).select_related("account")
+    for entry in pending:
+        _ledger_release(
+            reference=f"{_refund_reference(refund)}:failed",
+            vendor_id=entry.account.vendor_id,
+            amount_paise=entry.amount_paise,
+            memo=f"Refund #{refund.pk} failed after payment #{payment.pk} was released",
+        )
 
 
 # --- webhooks -------------------------------------------------------------------------------
@@ -764,6 +914,8 @@ def _apply_captured(entity: dict, *, source: str) -> str:
         amount_paise=entity.get("amount"),
         currency=entity.get("currency"),
         source=source,
+        fee_paise=entity.get("fee"),
+        tax_paise=entity.get("tax"),
     )
     return f"payment #{payment.pk} {payment.status}" + (" (flagged)" if payment.is_flagged else "")
 
@@ -823,18 +975,36 @@ def _webhook_apply(event_type: str, payload: dict) -> str:
     return "ignored"
 
 
+def _webhook_seen(*, event_id: str, body_sha256: str) -> WebhookEvent | None:
+    return (
+        WebhookEvent.objects.filter(event_id=event_id).first()
+        or WebhookEvent.objects.filter(body_sha256=body_sha256).first()
+    )
+
+
 def webhook_receive(*, event_id: str, event_type: str, body: str, payload: dict) -> tuple[WebhookEvent, bool]:
     """Store a (signature-checked) Razorpay event once and apply it, in one transaction.
 
-    Returns the event and whether it was new. A duplicate event id changes nothing.
-    If applying fails unexpectedly nothing is stored, so Razorpay's retry applies it.
+    Returns the event and whether it was new. A duplicate changes nothing: the same
+    event id, or the same raw body (by its SHA-256) under a new event id, since the
+    `X-Razorpay-Event-Id` header is not covered by the signature and a captured body
+    could otherwise be replayed. If applying fails unexpectedly nothing is stored, so
+    Razorpay's retry applies it.
     """
+    body_sha256 = hashlib.sha256(body.encode("utf-8")).hexdigest()
     with transaction.atomic():
+        if seen := _webhook_seen(event_id=event_id, body_sha256=body_sha256):
+            return seen, False
         try:
             with transaction.atomic():
-                event = WebhookEvent.objects.create(event_id=event_id, event_type=event_type[:60], body=body)
+                event = WebhookEvent.objects.create(
+                    event_id=event_id, event_type=event_type[:60], body=body, body_sha256=body_sha256
+                )
         except IntegrityError:
-            return WebhookEvent.objects.get(event_id=event_id), False
+            seen = _webhook_seen(event_id=event_id, body_sha256=body_sha256)
+            if seen is None:
+                raise
+            return seen, False
         event.result = _webhook_apply(event_type, payload)[:200]
         event.processed_at = timezone.now()
         event.save(update_fields=["result", "processed_at"])
@@ -858,6 +1028,8 @@ def _reconcile_payment(payment: Payment, *, now: datetime, summary: Counter) -> 
             amount_paise=item.get("amount"),
             currency=item.get("currency"),
             source=Source.RECONCILE,
+            fee_paise=item.get("fee"),
+            tax_paise=item.get("tax"),
         )
     if captured:
         summary["captured"] += 1
@@ -878,6 +1050,29 @@ def _reconcile_payment(payment: Payment, *, now: datetime, summary: Counter) -> 
         summary["closed"] += 1
         return
     summary["still_open"] += 1
+
+
+def _reconcile_failed_payment(payment: Payment, *, summary: Counter) -> None:
+    """A failed payment whose Razorpay order a retry may have paid: apply any capture found, like any
+    other (flagged and refunded automatically when its payable is no longer payable)."""
+    try:
+        attempts = gateway.order_payments(razorpay_order_id=payment.razorpay_order_id)
+    except GatewayError:
+        summary["gateway_errors"] += 1
+        return
+    captured = [item for item in attempts if item.get("status") == "captured"]
+    for item in captured:
+        payment_capture(
+            payment_id=payment.pk,
+            razorpay_payment_id=str(item.get("id")),
+            amount_paise=item.get("amount"),
+            currency=item.get("currency"),
+            source=Source.RECONCILE,
+            fee_paise=item.get("fee"),
+            tax_paise=item.get("tax"),
+        )
+    if captured:
+        summary["captured_after_failure"] += 1
 
 
 def refund_recheck(*, refund_id: int) -> Refund:
@@ -908,8 +1103,9 @@ def _reconcile_refund(refund: Refund, *, summary: Counter) -> None:
 
 
 def payments_reconcile(*, older_than_seconds: int | None = None, now: datetime | None = None) -> dict[str, int]:
-    """Ask Razorpay about payments still open and refunds still pending after the window, and apply
-    what it says through the same services (so a lost webhook or a closed browser tab loses no money)."""
+    """Ask Razorpay about payments still open, payments failed within the last 24 hours (a retry may
+    still pay their Razorpay order) and refunds still pending after the window, and apply what it says
+    through the same services (so a lost webhook or a closed browser tab loses no money)."""
     now = now or timezone.now()
     window = settings.RECONCILE_AFTER_SECONDS if older_than_seconds is None else older_than_seconds
     cutoff = now - timedelta(seconds=max(0, int(window)))
@@ -927,6 +1123,18 @@ def payments_reconcile(*, older_than_seconds: int | None = None, now: datetime |
         summary["payments_checked"] += 1
         _reconcile_payment(payment, now=now, summary=summary)
 
+    # A failed attempt does not close its Razorpay order: a retry in the same checkout may still pay
+    # it, with the tab closed and the webhooks lost. Ask about failed payments while that can happen.
+    recently_failed = Payment.objects.filter(
+        status=Status.FAILED,
+        razorpay_order_id__isnull=False,
+        created_at__gte=now - FAILED_RECHECK_WINDOW,
+        created_at__lte=cutoff,
+    ).order_by("created_at", "pk")[:500]
+    for payment in recently_failed:
+        summary["failed_checked"] += 1
+        _reconcile_failed_payment(payment, summary=summary)
+
     pending = Refund.objects.filter(status=Refund.Status.PENDING, created_at__lte=cutoff).order_by("created_at")[:500]
     for refund in pending:
         summary["refunds_checked"] += 1
@@ -940,6 +1148,7 @@ __all__ = [
     "payment_open",
     "payment_refund",
     "payment_refund_payable_in_full",
+    "payment_release_payable",
     "payment_verify",
     "payments_reconcile",
     "refund_recheck",

@@ -23,6 +23,7 @@ from accounts.sms import queue_sms
 from catalog.errors import ShopClosed
 from catalog.models import PrintService, Shop
 from payments.models import Payment
+from payments.services import payment_release_payable
 from tntproject.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 
 from .errors import FileTooLarge, PrintJobNotPaid, PrintServiceUnavailable
@@ -261,7 +262,10 @@ def print_job_complete(*, vendor: User, job_id: int) -> PrintJob:
     """The vendor hands a paid job over. An unpaid job cannot be completed (409)."""
     job = _lock_job(job_id=job_id, vendor_id=vendor.pk)
     refusal = PrintJobNotPaid(details={"status": job.status}) if job.status in _UNPAID_LIVE_STATUSES else None
-    return _transition(job=job, to_status=PrintJob.Status.COMPLETED, actor=vendor, refusal=refusal)
+    _transition(job=job, to_status=PrintJob.Status.COMPLETED, actor=vendor, refusal=refusal)
+    # Handed over: the vendor's money of this job moves from pending to available (payouts).
+    payment_release_payable(payable="print_job", obj=job, actor=vendor)
+    return job
 
 
 @transaction.atomic

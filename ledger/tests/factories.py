@@ -31,26 +31,42 @@ class VendorPayableFactory(AccountFactory):
     type = Account.Type.LIABILITY
 
 
-def capture_entries(vendor_id: int, amount: int, fee: int = 0) -> list[tuple[str, int]]:
-    entries = [(chart.GATEWAY, amount), (chart.vendor_payable(vendor_id), -(amount - fee))]
+def capture_entries(vendor_id: int, amount: int, fee: int = 0, pending: bool = False) -> list[tuple[str, int]]:
+    """A capture's entries; `pending` credits the vendor's pending account (as payments does), else
+    its payable account directly (money already available, as captures booked before pending existed)."""
+    vendor_code = chart.vendor_pending(vendor_id) if pending else chart.vendor_payable(vendor_id)
+    entries = [(chart.GATEWAY, amount), (vendor_code, -(amount - fee))]
     if fee:
         entries.append((chart.COMMISSION, -fee))
     return entries
 
 
-def refund_entries(vendor_id: int, amount: int, fee: int = 0) -> list[tuple[str, int]]:
-    return [(code, -value) for code, value in capture_entries(vendor_id, amount, fee)]
+def refund_entries(vendor_id: int, amount: int, fee: int = 0, pending: bool = False) -> list[tuple[str, int]]:
+    return [(code, -value) for code, value in capture_entries(vendor_id, amount, fee, pending)]
 
 
-def post_capture(vendor, amount: int, fee: int = 0, reference: str | None = None):
+def post_capture(vendor, amount: int, fee: int = 0, reference: str | None = None, pending: bool = False):
     return ledger_post(
-        kind="capture", reference=reference or next_reference("pay"), entries=capture_entries(vendor.pk, amount, fee)
+        kind="capture",
+        reference=reference or next_reference("pay"),
+        entries=capture_entries(vendor.pk, amount, fee, pending),
     )
 
 
-def post_refund(vendor, amount: int, fee: int = 0, reference: str | None = None):
+def post_refund(vendor, amount: int, fee: int = 0, reference: str | None = None, pending: bool = False):
     return ledger_post(
-        kind="refund", reference=reference or next_reference("rfnd"), entries=refund_entries(vendor.pk, amount, fee)
+        kind="refund",
+        reference=reference or next_reference("rfnd"),
+        entries=refund_entries(vendor.pk, amount, fee, pending),
+    )
+
+
+def post_release(vendor, amount: int, reference: str | None = None):
+    """Completion: move `amount` of the vendor's money from pending to payable (available)."""
+    return ledger_post(
+        kind="release",
+        reference=reference or next_reference("payment"),
+        entries=[(chart.vendor_pending(vendor.pk), amount), (chart.vendor_payable(vendor.pk), -amount)],
     )
 
 

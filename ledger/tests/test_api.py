@@ -4,7 +4,7 @@ from django.urls import reverse
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StationeryVendorFactory, StudentFactory
 from ledger import accounts as chart
 
-from .factories import post_capture, post_payout, post_refund
+from .factories import post_capture, post_payout, post_refund, post_release
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,26 @@ def test_balance_is_the_vendors_own_summary(make_client):
     assert response.json() == {
         "vendor": vendor.pk,
         "payable_paise": 1_960 - 490 - 1_000,
+        "pending_paise": 0,
+        "available_paise": 1_960 - 490 - 1_000,
         "captured_paise": 1_960,
         "refunded_paise": 490,
         "paid_out_paise": 1_000,
     }
+
+
+def test_balance_splits_pending_from_available_and_payable_is_their_sum(make_client):
+    vendor = FoodVendorFactory()
+    post_capture(vendor, 2_000, fee=40, pending=True, reference="pay_done")
+    post_release(vendor, 1_960, reference="payment:1")
+    post_capture(vendor, 1_000, pending=True, reference="pay_open")
+    post_refund(vendor, 300, pending=True)
+    post_payout(vendor, 1_500)
+    body = make_client(vendor).get(BALANCE).json()
+    assert body["pending_paise"] == 1_000 - 300
+    assert body["available_paise"] == 1_960 - 1_500
+    assert body["payable_paise"] == body["pending_paise"] + body["available_paise"]
+    assert (body["captured_paise"], body["refunded_paise"], body["paid_out_paise"]) == (2_960, 300, 1_500)
 
 
 @pytest.mark.parametrize("path", [BALANCE, SALES])

@@ -10,7 +10,7 @@ from ledger.selectors import account_balance, entries_for, vendor_daily_sales, v
 from ledger.services import ledger_reverse
 from tntproject.errors import NotFound
 
-from .factories import post_capture, post_payout, post_refund
+from .factories import post_capture, post_payout, post_refund, post_release
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +43,44 @@ def test_vendor_summary_presents_what_the_campus_owes_as_positive_numbers(django
     assert summary == {
         "vendor": vendor.pk,
         "payable_paise": 9_800 + 5_000 - 980 - 4_000,
+        "pending_paise": 0,
+        "available_paise": 9_800 + 5_000 - 980 - 4_000,
         "captured_paise": 9_800 + 5_000 + 300,
         "refunded_paise": 980,
         "paid_out_paise": 4_000,
     }
+
+
+def test_vendor_summary_keeps_uncompleted_money_pending_until_released(django_assert_num_queries):
+    vendor = FoodVendorFactory()
+    post_capture(vendor, 10_000, fee=200, pending=True)
+    post_capture(vendor, 4_000, pending=True)
+    post_refund(vendor, 1_000, pending=True)
+    post_release(vendor, 9_800)
+    post_payout(vendor, 5_000)
+    with django_assert_num_queries(1):
+        summary = vendor_summary(vendor_id=vendor.pk)
+    assert summary == {
+        "vendor": vendor.pk,
+        "payable_paise": 3_000 + 4_800,
+        "pending_paise": 4_000 - 1_000,
+        "available_paise": 9_800 - 5_000,
+        "captured_paise": 9_800 + 4_000,
+        "refunded_paise": 1_000,
+        "paid_out_paise": 5_000,
+    }
+
+
+def test_book_check_reports_an_overdrawn_pending_account():
+    vendor = FoodVendorFactory()
+    post_capture(vendor, 1_000, pending=True)
+    post_release(vendor, 1_000)
+    assert selectors.book_check().ok
+    post_release(vendor, 1)  # more released than was ever captured
+    report = selectors.book_check()
+    assert not report.ok
+    assert report.overdrawn_pending == [(chart.vendor_pending(vendor.pk), 1)]
+    assert "pending account" in report.problems[0]
 
 
 def test_vendor_summary_of_a_vendor_without_postings_is_zero():
@@ -54,6 +88,8 @@ def test_vendor_summary_of_a_vendor_without_postings_is_zero():
     assert vendor_summary(vendor_id=vendor.pk) == {
         "vendor": vendor.pk,
         "payable_paise": 0,
+        "pending_paise": 0,
+        "available_paise": 0,
         "captured_paise": 0,
         "refunded_paise": 0,
         "paid_out_paise": 0,
@@ -125,7 +161,7 @@ def test_book_check_on_a_sound_book(django_assert_num_queries):
     vendor = FoodVendorFactory()
     post_capture(vendor, 100, fee=1)
     post_payout(vendor, 99)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         report = selectors.book_check()
     assert report.ok and report.problems == []
     assert (report.transactions, report.entries, report.book_total_paise) == (2, 5, 0)

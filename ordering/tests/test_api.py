@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import IdempotencyKey
@@ -431,7 +432,7 @@ class TestTransitionsApi:
         order = ready_order()
         client = make_client(order.vendor)
         url = f"/api/v1/orders/{order.pk}/complete"
-        for _ in range(services.PICKUP_CODE_MAX_ATTEMPTS):
+        for _ in range(settings.PICKUP_CODE_MAX_ATTEMPTS):
             assert client.post(url, {"pickup_code": _wrong(order.pickup_code)}, format="json").status_code == 400
         response = client.post(url, {"pickup_code": order.pickup_code}, format="json")
         assert response.status_code == 429

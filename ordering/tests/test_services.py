@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -448,12 +449,12 @@ class TestComplete:
     def test_guessing_is_locked_out_even_for_the_right_code(self, settings):
         order = ready_order()
         wrong = "000000" if order.pickup_code != "000000" else "111111"
-        for _ in range(services.PICKUP_CODE_MAX_ATTEMPTS):
+        for _ in range(settings.PICKUP_CODE_MAX_ATTEMPTS):
             with pytest.raises(InvalidPickupCode):
                 services.order_complete(order=order, vendor=order.vendor, pickup_code=wrong)
         with pytest.raises(RateLimited) as limited:
             services.order_complete(order=order, vendor=order.vendor, pickup_code=order.pickup_code)
-        assert limited.value.headers["Retry-After"] == str(services.PICKUP_CODE_LOCKOUT_SECONDS)
+        assert limited.value.headers["Retry-After"] == str(settings.PICKUP_CODE_LOCKOUT_SECONDS)
         order.refresh_from_db()
         assert order.status == S.READY
 
@@ -461,7 +462,7 @@ class TestComplete:
         order = ready_order()
         other = ready_order(slot=order.slot)
         wrong = "000000" if order.pickup_code != "000000" else "111111"
-        for _ in range(services.PICKUP_CODE_MAX_ATTEMPTS):
+        for _ in range(settings.PICKUP_CODE_MAX_ATTEMPTS):
             with pytest.raises(InvalidPickupCode):
                 services.order_complete(order=order, vendor=order.vendor, pickup_code=wrong)
         services.order_complete(order=other, vendor=other.vendor, pickup_code=other.pickup_code)

@@ -141,14 +141,28 @@ def payment_get(payment_id: str) -> dict | None:
     return _get("payment", payment_id)
 
 
+# Razorpay's standard pricing: 2% of the amount, plus 18% GST on that fee; `fee` includes the GST (`tax`).
+FEE_BPS = 200
+GST_PERCENT = 18
+
+
+def fee_and_tax(amount: int) -> tuple[int, int]:
+    """What Razorpay keeps of a captured `amount` in paise: (fee including GST, the GST part)."""
+    fee = amount * FEE_BPS // 10000
+    tax = fee * GST_PERCENT // 100
+    return fee + tax, tax
+
+
 def _payment_entity(order: dict, *, status: str, amount: int | None = None) -> dict:
     captured = status == "captured"
+    amount = order["amount"] if amount is None else amount
+    fee, tax = fee_and_tax(amount) if captured and isinstance(amount, int) else (None, None)
     return {
         "id": new_id("pay"),
         "entity": "payment",
-        "amount": order["amount"] if amount is None else amount,
+        "amount": amount,
         "currency": order["currency"],
-        "base_amount": order["amount"] if amount is None else amount,
+        "base_amount": amount,
         "status": status,
         "order_id": order["id"],
         "invoice_id": None,
@@ -163,8 +177,8 @@ def _payment_entity(order: dict, *, status: str, amount: int | None = None) -> d
         "email": "student@example.invalid",
         "contact": "+919999999999",
         "notes": order.get("notes") or [],
-        "fee": (order["amount"] * 2 // 100) if captured else None,
-        "tax": 0 if captured else None,
+        "fee": fee,
+        "tax": tax,
         "error_code": None if captured else "BAD_REQUEST_ERROR",
         "error_description": None if captured else "The sandbox was told to fail this payment.",
         "error_source": None if captured else "customer",

@@ -11,6 +11,7 @@ from ledger.models import Entry, Transaction
 from ordering.models import Order
 from ordering.tests.factories import place_order
 from payments.models import Payment, PaymentEvent
+from payments.sandbox.state import fee_and_tax
 from stationery.models import PrintJob
 from stationery.tests.factories import PrintJobFactory
 
@@ -48,9 +49,19 @@ def test_happy_path_pay_verify_paid_with_pickup_code_and_one_balanced_ledger_pos
     capture = Transaction.objects.get(kind="capture")
     assert capture.reference == signed["razorpay_payment_id"]
     entries = dict(capture.entries.values_list("account__code", "amount_paise"))
-    assert entries == {chart.GATEWAY: order.total_paise, chart.vendor_payable(order.vendor_id): -order.total_paise}
+    # Razorpay keeps its fee (GST included): the gateway account holds what it will settle, and the
+    # vendor's money waits in pending until the order is completed.
+    fee, tax = fee_and_tax(order.total_paise)
+    assert fee > tax > 0
+    assert entries == {
+        chart.GATEWAY: order.total_paise - fee,
+        chart.GATEWAY_FEES: fee,
+        chart.vendor_pending(order.vendor_id): -order.total_paise,
+    }
     assert sum(entries.values()) == 0
     assert Transaction.objects.count() == 1
+    payment = Payment.objects.get(order=order)
+    assert (payment.gateway_fee_paise, payment.gateway_tax_paise) == (fee, tax)
 
 
 def test_platform_fee_goes_to_commission(sandbox, make_client, settings):
@@ -60,9 +71,11 @@ def test_platform_fee_goes_to_commission(sandbox, make_client, settings):
     checkout = _pay(client, order.pk).json()
     client.post("/api/v1/payments/verify", sandbox.pay(checkout["razorpay_order_id"]), format="json")
     entries = dict(Transaction.objects.get(kind="capture").entries.values_list("account__code", "amount_paise"))
+    fee, _ = fee_and_tax(9000)
     assert entries == {
-        chart.GATEWAY: 9000,
-        chart.vendor_payable(order.vendor_id): -(9000 - 225),
+        chart.GATEWAY: 9000 - fee,
+        chart.GATEWAY_FEES: fee,
+        chart.vendor_pending(order.vendor_id): -(9000 - 225),
         chart.COMMISSION: -225,
     }
 
@@ -76,7 +89,7 @@ def test_the_webhook_alone_pays_the_order_when_the_tab_is_closed(sandbox, make_c
     assert {d["event"] for d in sandbox.deliveries()} == {"payment.captured", "order.paid"}
     assert all(d["status"] == 200 for d in sandbox.deliveries())
     assert Transaction.objects.filter(kind="capture").count() == 1
-    assert Entry.objects.count() == 2
+    assert Entry.objects.count() == 3  # gateway, gateway fees, vendor pending
 
 
 def test_asking_again_returns_the_same_razorpay_order(sandbox, make_client):
@@ -199,7 +212,7 @@ def test_print_job_pay_uses_the_job_amount(sandbox, make_client):
     assert job.status == PrintJob.Status.PAID
     capture = Transaction.objects.get(kind="capture")
     assert (
-        dict(capture.entries.values_list("account__code", "amount_paise"))[chart.vendor_payable(job.vendor_id)]
+        dict(capture.entries.values_list("account__code", "amount_paise"))[chart.vendor_pending(job.vendor_id)]
         == -job.amount_paise
     )
 

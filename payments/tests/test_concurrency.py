@@ -29,6 +29,7 @@ def test_ten_verifies_and_ten_webhooks_at_once_capture_once(sandbox, make_client
 
     start = threading.Barrier(20)
     statuses: list[tuple[str, int]] = []
+    bodies: list[bytes] = []
 
     def verify() -> None:
         try:
@@ -43,6 +44,7 @@ def test_ten_verifies_and_ten_webhooks_at_once_capture_once(sandbox, make_client
         try:
             event = "payment.captured" if index % 2 else "order.paid"
             body = event_body(event, payment=payment_entity)
+            bodies.append(body)
             start.wait()
             statuses.append(("webhook", post_webhook(APIClient(), body).status_code))
         finally:
@@ -60,9 +62,10 @@ def test_ten_verifies_and_ten_webhooks_at_once_capture_once(sandbox, make_client
     assert payment.status == "captured" and payment.captured_paise == order.total_paise
     assert PaymentEvent.objects.filter(to_status="captured").count() == 1
     assert Transaction.objects.filter(kind="capture").count() == 1
-    assert Transaction.objects.count() == 1 and Entry.objects.count() == 2
+    assert Transaction.objects.count() == 1 and Entry.objects.count() == 3  # gateway, fee, pending
     assert OrderEvent.objects.filter(order=order, to_status=Order.Status.PAID).count() == 1
-    assert WebhookEvent.objects.count() == 10
+    # Each distinct body is stored once: the same body under another event id is a duplicate.
+    assert WebhookEvent.objects.count() == len(set(bodies)) >= 2
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
 

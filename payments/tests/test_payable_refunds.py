@@ -21,7 +21,9 @@ def paid_order(sandbox, make_client):
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
     assert Slot.objects.get(pk=order.slot_id).reserved == 1
-    assert account_balance(code=chart.vendor_payable(order.vendor_id)) == -order.total_paise
+    # Not completed: the vendor's money is pending, nothing of it available to pay out.
+    assert account_balance(code=chart.vendor_pending(order.vendor_id)) == -order.total_paise
+    assert account_balance(code=chart.vendor_payable(order.vendor_id)) == 0
     return order
 
 
@@ -35,6 +37,8 @@ def _assert_refunded_in_full(order, sandbox):
         (refund.razorpay_refund_id, order.total_paise, "processed")
     ]
     assert Slot.objects.get(pk=order.slot_id).reserved == 0
+    # The refund came out of pending (the order was never completed); available was never touched.
+    assert account_balance(code=chart.vendor_pending(order.vendor_id)) == 0
     assert account_balance(code=chart.vendor_payable(order.vendor_id)) == 0
     assert Transaction.objects.filter(kind="refund").count() == 1
 

@@ -106,14 +106,24 @@ def test_upload_estimate_ready_pay_complete_and_the_ledger_credits_the_vendor(
     paid = student_client.get(_job_url(job_id)).json()
     assert (paid["status"], paid["is_paid"]) == ("paid", True)
 
+    paid_summary = vendor_summary(vendor_id=vendor_id)
+    assert (paid_summary["pending_paise"], paid_summary["available_paise"]) == (1200, 0)
     completed = vendor_client.post(_job_url(job_id, "complete"))
     assert completed.status_code == 200 and completed.json()["status"] == "completed"
 
     summary = vendor_summary(vendor_id=vendor_id)
     assert summary["payable_paise"] == 1200 and summary["captured_paise"] == 1200
+    assert (summary["pending_paise"], summary["available_paise"]) == (0, 1200)
     capture = Transaction.objects.get(kind="capture")
+    fee, _ = sandbox_state.fee_and_tax(1200)
     assert dict(capture.entries.values_list("account__code", "amount_paise")) == {
-        chart.GATEWAY: 1200,
+        chart.GATEWAY: 1200 - fee,
+        chart.GATEWAY_FEES: fee,
+        chart.vendor_pending(vendor_id): -1200,
+    }
+    release = Transaction.objects.get(kind="release")
+    assert dict(release.entries.values_list("account__code", "amount_paise")) == {
+        chart.vendor_pending(vendor_id): 1200,
         chart.vendor_payable(vendor_id): -1200,
     }
     assert list(PrintJobEvent.objects.filter(job_id=job_id).values_list("to_status", flat=True)) == [
