@@ -153,3 +153,19 @@ def test_payout_page_of_a_non_vendor_account_is_404(admin_client):
     post_capture(FoodVendorFactory(), 1_000)
     gateway = Account.objects.get(code=chart.GATEWAY)
     assert admin_client.get(reverse("admin:ledger_account_payout", args=[gateway.pk])).status_code == 404
+
+
+def test_an_admin_payout_takes_only_available_money_never_pending(admin_client):
+    vendor = FoodVendorFactory()
+    post_capture(vendor, 5_000, pending=True)  # an order not yet completed
+    post_capture(vendor, 1_000)  # available
+    page = admin_client.get(_payout_url(vendor))
+    assert "₹10.00" in page.content.decode() and "available" in page.content.decode()
+    response = admin_client.post(_payout_url(vendor), {**_payout_form(admin_client, vendor), "amount_paise": 1_001})
+    assert any("Payout refused" in m and "1000 paise" in m for m in _messages(response))
+    assert not Transaction.objects.filter(kind="payout").exists()
+    # The pending account offers no payout at all.
+    pending = Account.objects.get(code=chart.vendor_pending(vendor.pk))
+    assert admin_client.get(reverse("admin:ledger_account_payout", args=[pending.pk])).status_code == 404
+    page = admin_client.get(reverse("admin:ledger_account_change", args=[pending.pk]))
+    assert "Record a payout" not in page.content.decode()

@@ -12,7 +12,7 @@ from ledger.models import Account, Entry, Transaction
 from ledger.selectors import book_check, vendor_summary
 from ledger.services import ledger_payout, ledger_post, ledger_reverse
 
-from .factories import capture_entries, post_capture
+from .factories import capture_entries, post_capture, post_release
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -109,3 +109,21 @@ def test_concurrent_reversals_of_one_transaction_reverse_it_once():
     assert len(errors) == THREADS - 1 and all(isinstance(e, AlreadyReversed) for e in errors)
     assert Transaction.objects.filter(kind="reversal").count() == 1
     assert vendor_summary(vendor_id=vendor.pk)["payable_paise"] == 0
+
+
+def test_two_payouts_at_once_take_no_more_than_the_available_money():
+    """Pending money (orders not completed) is never paid out, however many payouts race."""
+    vendor, staff = FoodVendorFactory(), StaffFactory()
+    post_capture(vendor, 5_000, pending=True, reference="pay_open")  # not completed: pending
+    post_capture(vendor, 1_000, pending=True, reference="pay_done")
+    post_release(vendor, 1_000, reference="payment:done")  # completed: available
+
+    def pay_out(i):
+        return ledger_payout(vendor=vendor, amount_paise=700, actor=staff, reference=f"po_{i}").pk
+
+    results, errors = run_together(pay_out, count=2)
+    assert len(results) == 1
+    assert len(errors) == 1 and isinstance(errors[0], PayoutExceedsBalance)
+    summary = vendor_summary(vendor_id=vendor.pk)
+    assert (summary["pending_paise"], summary["available_paise"], summary["paid_out_paise"]) == (5_000, 300, 700)
+    assert book_check().ok

@@ -1,5 +1,6 @@
 """POST /payments/webhooks/razorpay: signature over the raw body, each event once, never backwards."""
 
+import hashlib
 import json
 
 import pytest
@@ -189,3 +190,37 @@ def test_capture_service_is_idempotent_when_called_directly():
         )
     assert Transaction.objects.count() == 1
     assert PaymentEvent.objects.filter(to_status="captured").count() == 1
+
+
+def test_a_signed_body_replayed_under_a_new_event_id_is_a_duplicate(razorpay):
+    """The event id header is not signed: an attacker holding one signed body must not replay it."""
+    payment = PaymentFactory()
+    body = event_body("payment.captured", payment=payment_entity(payment, razorpay_payment_id="pay_REPLAY00000001"))
+    first = post_webhook(razorpay, body, event_id="evt_original")
+    assert first.json()["status"] == "processed"
+    before = _state()
+    replayed = post_webhook(razorpay, body, event_id="evt_forged_new_id")
+    assert replayed.status_code == 200 and replayed.json() == {"status": "duplicate"}
+    assert _state() == before
+    event = WebhookEvent.objects.get()
+    assert event.event_id == "evt_original"
+    assert event.body_sha256 == hashlib.sha256(body).hexdigest()
+
+
+def test_the_body_hash_is_unique_in_the_database():
+    from django.db import IntegrityError, transaction
+
+    WebhookEvent.objects.create(event_id="evt_a", event_type="x", body="{}", body_sha256="a" * 64)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WebhookEvent.objects.create(event_id="evt_b", event_type="x", body="{}", body_sha256="a" * 64)
+
+
+def test_a_replayed_failed_event_under_a_new_id_does_not_fail_a_later_capture(razorpay):
+    payment = PaymentFactory()
+    failed = event_body("payment.failed", payment=payment_entity(payment, status="failed"))
+    post_webhook(razorpay, failed, event_id="evt_fail_1")
+    captured = event_body("payment.captured", payment=payment_entity(payment, razorpay_payment_id="pay_RETRY0000001"))
+    post_webhook(razorpay, captured, event_id="evt_cap_1")
+    assert post_webhook(razorpay, failed, event_id="evt_fail_2").json() == {"status": "duplicate"}
+    payment.refresh_from_db()
+    assert payment.status == "captured"
