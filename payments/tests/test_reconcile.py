@@ -148,3 +148,80 @@ def test_a_pending_refund_whose_webhook_was_lost_is_settled_by_reconcile(sandbox
     summary = reconcile_payments.delay(older_than_seconds=0).get()
     assert summary["refunds_processed"] == 1
     assert Refund.objects.get().status == "processed"
+
+
+# --- failed payments whose Razorpay order a retry still paid ---------------------------------------
+
+
+def _fail_then_retry_with_webhooks_lost(sandbox, make_client, order) -> tuple[dict, dict]:
+    """First attempt fails (its webhook arrives), the retry in the same checkout succeeds with the tab
+    closed and every webhook lost."""
+    checkout = _open_payment(make_client, order)
+    sandbox.fail(checkout["razorpay_order_id"])
+    payment = Payment.objects.get()
+    assert payment.status == "failed"
+    sandbox.webhooks(False)
+    signed = sandbox.pay(checkout["razorpay_order_id"])
+    assert sandbox.order(checkout["razorpay_order_id"])["status"] == "paid"
+    assert Payment.objects.get().status == "failed"
+    return checkout, signed
+
+
+def test_a_retry_that_paid_a_failed_payment_is_found_and_pays_the_order(sandbox, make_client):
+    order = place_order(quantity=2)
+    _, signed = _fail_then_retry_with_webhooks_lost(sandbox, make_client, order)
+
+    out = StringIO()
+    call_command("reconcile_payments", "--older-than", "0", stdout=out)
+    assert "captured_after_failure: 1" in out.getvalue() and "failed_checked: 1" in out.getvalue()
+    payment = Payment.objects.get()
+    assert payment.status == "captured" and payment.razorpay_payment_id == signed["razorpay_payment_id"]
+    assert not payment.is_flagged and payment.gateway_fee_paise > 0
+    assert payment.events.filter(to_status="captured").get().source == "reconcile"
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and order.pickup_code
+    assert Transaction.objects.filter(kind="capture").count() == 1
+
+    call_command("reconcile_payments", "--older-than", "0", stdout=StringIO())  # again: nothing new
+    assert Transaction.objects.count() == 1
+
+
+def test_a_retry_that_paid_after_the_order_expired_is_refunded_automatically(sandbox, make_client):
+    order = place_order(quantity=2)
+    _, signed = _fail_then_retry_with_webhooks_lost(sandbox, make_client, order)
+    Order.objects.filter(pk=order.pk).update(payment_due_by=timezone.now() - timedelta(minutes=1))
+    assert order_expire(order_id=order.pk)
+
+    summary = reconcile_payments.delay(older_than_seconds=0).get()  # the beat task
+    assert summary["captured_after_failure"] == 1
+    payment = Payment.objects.get()
+    assert payment.is_flagged and payment.status == "refunded" and payment.refunded_paise == order.total_paise
+    refund = Refund.objects.get()
+    # Sent to Razorpay (its refund.processed webhook is lost too; reconciliation would settle it later).
+    assert refund.is_automatic and refund.razorpay_refund_id
+    assert [(r["id"], r["amount"]) for r in sandbox.refunds(signed["razorpay_payment_id"])] == [
+        (refund.razorpay_refund_id, order.total_paise)
+    ]
+    order.refresh_from_db()
+    assert order.status == Order.Status.EXPIRED
+    assert account_balance(code=chart.vendor_pending(order.vendor_id)) == 0
+    assert account_balance(code=chart.vendor_payable(order.vendor_id)) == 0
+
+
+def test_failed_payments_older_than_a_day_are_not_asked_about(sandbox, make_client):
+    order = place_order(quantity=2)
+    _fail_then_retry_with_webhooks_lost(sandbox, make_client, order)
+    Payment.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    summary = reconcile_payments.delay(older_than_seconds=0).get()
+    assert "failed_checked" not in summary and "captured_after_failure" not in summary
+    assert Payment.objects.get().status == "failed"
+
+
+def test_a_failed_payment_nobody_retried_stays_failed(sandbox, make_client):
+    order = place_order()
+    checkout = _open_payment(make_client, order)
+    sandbox.fail(checkout["razorpay_order_id"])
+    summary = reconcile_payments.delay(older_than_seconds=0).get()
+    assert summary["failed_checked"] == 1 and "captured_after_failure" not in summary
+    assert Payment.objects.get().status == "failed"
+    assert not Transaction.objects.exists()

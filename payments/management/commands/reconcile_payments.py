@@ -5,7 +5,8 @@ from payments.services import payments_reconcile
 
 class Command(BaseCommand):
     help = (
-        "Ask Razorpay about payments still open and refunds still pending, and apply what it says "
+        "Ask Razorpay about payments still open, payments failed in the last 24 hours (a retry may still "
+        "pay their Razorpay order) and refunds still pending, and apply what it says "
         "(what the periodic reconciliation does), now."
     )
 
