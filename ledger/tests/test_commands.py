@@ -6,7 +6,7 @@ from accounts.tests.factories import FoodVendorFactory
 from ledger import accounts as chart
 from ledger.models import Account, Entry, Transaction
 
-from .factories import post_capture, post_payout
+from .factories import post_capture, post_payout, post_release
 
 
 @pytest.mark.django_db
@@ -49,3 +49,15 @@ def test_ledger_check_fails_with_a_report_on_a_broken_book(capsys):
     assert "(adjustment:adj_empty) has no entries" in err
     assert "the whole book sums to 250 paise, not 0" in err
     assert "pay_ok" not in err
+
+
+@pytest.mark.django_db
+def test_ledger_check_fails_when_a_pending_account_is_overdrawn(capsys):
+    vendor = FoodVendorFactory()
+    post_capture(vendor, 1_000, pending=True)
+    post_release(vendor, 1_000)
+    call_command("ledger_check")
+    post_release(vendor, 400)  # released more than was captured: the book balances but is wrong
+    with pytest.raises(CommandError, match="FAILED"):
+        call_command("ledger_check")
+    assert f"pending account {chart.vendor_pending(vendor.pk)} has a debit balance of 400" in capsys.readouterr().err

@@ -1,4 +1,5 @@
-"""Property: whatever sequence of captures, refunds, payouts and retries happens, the book balances."""
+"""Property: whatever sequence of captures, refunds, releases, payouts and retries happens, the book
+balances, pending money is never paid out and never overdrawn."""
 
 import pytest
 from django.core.management import call_command
@@ -14,8 +15,6 @@ from ledger.models import Account, Entry
 from ledger.selectors import account_balance, book_check, vendor_summary
 from ledger.services import ledger_payout, ledger_post
 
-from .factories import capture_entries, refund_entries
-
 VENDORS = 3
 
 capture = st.tuples(
@@ -27,7 +26,9 @@ capture = st.tuples(
 refund = st.tuples(st.just("refund"), st.integers(0, 50), st.floats(0.01, 1.0), st.just(0))  # which capture, share
 payout = st.tuples(st.just("payout"), st.integers(0, VENDORS - 1), st.integers(1, 600_000), st.just(0))
 retry = st.tuples(st.just("retry"), st.integers(0, 50), st.just(0), st.just(0))  # repeat an earlier posting
-operations = st.lists(st.one_of(capture, refund, payout, retry), min_size=1, max_size=25)
+release = st.tuples(st.just("release"), st.integers(0, 50), st.just(0), st.just(0))  # complete a capture's order
+operations = st.lists(st.one_of(capture, refund, release, payout, retry), min_size=1, max_size=25)
+GATEWAY_FEE_BPS = 236  # Razorpay's 2% plus 18% GST
 
 
 @pytest.mark.django_db
@@ -50,24 +51,51 @@ def test_random_postings_keep_the_book_balanced(ops):
             if op == "capture":
                 vendor = vendors[a]
                 fee = b * c // 10_000
-                entries = [e for e in capture_entries(vendor.pk, b, fee) if e[1]]
+                gateway_fee = b * GATEWAY_FEE_BPS // 10_000
+                entries = [
+                    (chart.GATEWAY, b - gateway_fee),
+                    (chart.GATEWAY_FEES, gateway_fee),
+                    (chart.vendor_pending(vendor.pk), -(b - fee)),
+                    (chart.COMMISSION, -fee),
+                ]
+                entries = [e for e in entries if e[1]]
                 ledger_post(kind="capture", reference=f"pay_{step}", entries=entries)
                 apply(entries)
                 summaries[vendor.pk]["captured"] += b - fee
-                captures.append({"vendor": vendor, "left": b, "amount": b, "fee": fee})
+                captures.append(
+                    {"vendor": vendor, "refunded": 0, "amount": b, "fee": fee, "released": False, "ref": step}
+                )
                 posted.append(("capture", f"pay_{step}", entries))
             elif op == "refund" and captures:
                 cap = captures[a % len(captures)]
-                amount = min(cap["left"], max(1, int(cap["amount"] * b)))
+                amount = min(cap["amount"] - cap["refunded"], max(1, int(cap["amount"] * b)))
                 if amount == 0:
                     continue
-                fee_share = cap["fee"] * amount // cap["amount"]
-                entries = [e for e in refund_entries(cap["vendor"].pk, amount, fee_share) if e[1]]
+                # As payments does: the vendor's part by cumulative rounding, never more than its share.
+                share = cap["amount"] - cap["fee"]
+                vendor_part = (cap["refunded"] + amount) * share // cap["amount"] - cap["refunded"] * share // cap[
+                    "amount"
+                ]
+                vendor_code = (chart.vendor_payable if cap["released"] else chart.vendor_pending)(cap["vendor"].pk)
+                entries = [(chart.GATEWAY, -amount), (vendor_code, vendor_part), (chart.COMMISSION, amount - vendor_part)]
+                entries = [e for e in entries if e[1]]
                 ledger_post(kind="refund", reference=f"rfnd_{step}", entries=entries)
                 apply(entries)
-                cap["left"] -= amount
-                summaries[cap["vendor"].pk]["refunded"] += amount - fee_share
+                cap["refunded"] += amount
+                summaries[cap["vendor"].pk]["refunded"] += vendor_part
                 posted.append(("refund", f"rfnd_{step}", entries))
+            elif op == "release" and captures:
+                cap = captures[a % len(captures)]
+                share = cap["amount"] - cap["fee"]
+                left = share - cap["refunded"] * share // cap["amount"]
+                if cap["released"] or left == 0:
+                    continue
+                vendor_id = cap["vendor"].pk
+                entries = [(chart.vendor_pending(vendor_id), left), (chart.vendor_payable(vendor_id), -left)]
+                ledger_post(kind="release", reference=f"payment:{cap['ref']}", entries=entries)
+                apply(entries)
+                cap["released"] = True
+                posted.append(("release", f"payment:{cap['ref']}", entries))
             elif op == "payout":
                 vendor = vendors[a]
                 owed = -expected.get(chart.vendor_payable(vendor.pk), 0)
@@ -92,7 +120,13 @@ def test_random_postings_keep_the_book_balanced(ops):
         assert sum(postings.values()) == 0
         for vendor in vendors:
             summary = vendor_summary(vendor_id=vendor.pk)
-            assert summary["payable_paise"] == -expected.get(chart.vendor_payable(vendor.pk), 0)
+            pending = -expected.get(chart.vendor_pending(vendor.pk), 0)
+            available = -expected.get(chart.vendor_payable(vendor.pk), 0)
+            # Pending is never overdrawn (refunds and releases take at most what was captured); available
+            # goes below zero only through a refund after completion that followed a payout.
+            assert pending >= 0
+            assert (summary["pending_paise"], summary["available_paise"]) == (pending, available)
+            assert summary["payable_paise"] == pending + available
             assert summary["captured_paise"] == summaries[vendor.pk]["captured"]
             assert summary["refunded_paise"] == summaries[vendor.pk]["refunded"]
             assert summary["paid_out_paise"] == summaries[vendor.pk]["paid_out"]
