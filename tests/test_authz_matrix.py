@@ -32,7 +32,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts import services as account_services
 from accounts import sms
 from catalog.models import MenuItem, PrintService, Shop
-from ledger.accounts import vendor_payable
+from ledger.accounts import vendor_accounts
 from ledger.models import Entry
 from ordering.models import Order, Slot
 from payments.models import Payment
@@ -333,7 +333,11 @@ def _expected_scope(campus: Campus, actor: str, path: str) -> Callable[[Any], No
             return equal(set(Payment.objects.exclude(razorpay_order_id=None).values_list("pk", flat=True)))
         return equal(set(Payment.objects.filter(payer=user).values_list("pk", flat=True)))
     if base == "/api/v1/ledger/entries":
-        entries = Entry.objects.all() if actor == STAFF else Entry.objects.filter(account__code=vendor_payable(user.pk))
+        entries = (
+            Entry.objects.all()
+            if actor == STAFF
+            else Entry.objects.filter(account__code__in=vendor_accounts(user.pk))  # its pending and payable
+        )
         return equal(set(entries.values_list("pk", flat=True)))
     if base == "/api/v1/dashboard/payment-states":
         own_orders = set(Order.objects.filter(vendor=user).values_list("pk", flat=True))
