@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.tests.factories import StaffFactory
+from accounts.tests.factories import StaffFactory, admin_sign_in
 from ordering.tests.factories import place_order
 from payments.models import Payment, Refund
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def admin_client(client):
     staff = StaffFactory(is_superuser=True)
-    client.force_login(staff)
+    admin_sign_in(client, staff)
     return client
 
 
