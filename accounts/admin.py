@@ -7,12 +7,14 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from tntproject.errors import ApplicationError
 
 from . import services
+from .errors import PrivilegesOnlyBySuperuser
 from .models import AccountEvent, User
+from .permissions import APPROVE_VENDOR, BLOCK_USER, REJECT_VENDOR, UNBLOCK_USER
 from .phones import InvalidPhone, normalize_phone
 
 
@@ -58,6 +60,9 @@ class UserAddForm(forms.ModelForm):
                 self.add_error("shop_name", "A vendor needs a shop name.")
         elif vendor_type:
             self.add_error("vendor_type", "Only vendors have a vendor type.")
+        acting_user = getattr(self, "acting_user", None)
+        if role == User.Role.STAFF and acting_user is not None and not acting_user.is_superuser:
+            self.add_error("role", "Only a superuser can add staff accounts.")
         password1, password2 = cleaned.get("password1") or "", cleaned.get("password2") or ""
         if password1 != password2:
             self.add_error("password2", "The two passwords differ.")
@@ -145,6 +150,65 @@ class UserAdmin(DjangoUserAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
+    # --- Who may change what: privileges only by superusers; each staff action its permission ---
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user  # a fresh class per request (modelform_factory)
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += sorted(services.PRIVILEGE_FIELDS)
+            if obj is not None:
+                if not (self.has_block_user_permission(request) and self.has_unblock_user_permission(request)):
+                    fields.append("is_active")
+                if not (self.has_approve_vendor_permission(request) and self.has_reject_vendor_permission(request)):
+                    fields.append("is_approved")
+        return fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_approve_vendor_permission(self, request) -> bool:
+        return request.user.has_perm(APPROVE_VENDOR)
+
+    def has_reject_vendor_permission(self, request) -> bool:
+        return request.user.has_perm(REJECT_VENDOR)
+
+    def has_block_user_permission(self, request) -> bool:
+        return request.user.has_perm(BLOCK_USER)
+
+    def has_unblock_user_permission(self, request) -> bool:
+        return request.user.has_perm(UNBLOCK_USER)
+
+    def _ensure_may_save(self, request, obj, form) -> None:
+        """The guard behind the read-only fields: refuse (403) before anything is saved."""
+        changed = set(form.changed_data)
+        stored = User.objects.filter(pk=obj.pk).first()
+        try:
+            services.user_ensure_may_change(by=request.user, user=stored, changed=changed)
+        except PrivilegesOnlyBySuperuser as exc:
+            raise PermissionDenied(exc.message) from None
+        if "is_active" in changed and not (
+            self.has_unblock_user_permission(request) if obj.is_active else self.has_block_user_permission(request)
+        ):
+            raise PermissionDenied("You may not block or unblock accounts.")
+        if "is_approved" in changed and not (
+            self.has_approve_vendor_permission(request)
+            if obj.is_approved
+            else self.has_reject_vendor_permission(request)
+        ):
+            raise PermissionDenied("You may not approve or reject vendors.")
+
     def save_model(self, request, obj, form, change):
         if not change:
             data = form.cleaned_data
@@ -162,6 +226,7 @@ class UserAdmin(DjangoUserAdmin):
             obj.refresh_from_db()
             return
 
+        self._ensure_may_save(request, obj, form)
         # Blocking and approval are not plain field edits: put them back and let the services do them.
         block_change = "is_active" in form.changed_data
         approval_change = "is_approved" in form.changed_data
@@ -200,18 +265,18 @@ class UserAdmin(DjangoUserAdmin):
         for line in refused:
             self.message_user(request, line, messages.ERROR)
 
-    @admin.action(description="Approve selected vendors", permissions=["change"])
+    @admin.action(description="Approve selected vendors", permissions=["approve_vendor"])
     def approve_vendors(self, request, queryset):
         self._apply(request, queryset, lambda u: services.vendor_approve(vendor=u, by=request.user), "Approved")
 
-    @admin.action(description="Reject selected vendors (unapprove, keep the account)", permissions=["change"])
+    @admin.action(description="Reject selected vendors (unapprove, keep the account)", permissions=["reject_vendor"])
     def reject_vendors(self, request, queryset):
         self._apply(request, queryset, lambda u: services.vendor_reject(vendor=u, by=request.user), "Rejected")
 
-    @admin.action(description="Block selected users (revoke tokens and sessions)", permissions=["change"])
+    @admin.action(description="Block selected users (revoke tokens and sessions)", permissions=["block_user"])
     def block_users(self, request, queryset):
         self._apply(request, queryset, lambda u: services.user_block(user=u, by=request.user), "Blocked")
 
-    @admin.action(description="Unblock selected users", permissions=["change"])
+    @admin.action(description="Unblock selected users", permissions=["unblock_user"])
     def unblock_users(self, request, queryset):
         self._apply(request, queryset, lambda u: services.user_unblock(user=u, by=request.user), "Unblocked")

@@ -13,7 +13,15 @@ from rest_framework.views import APIView
 from tntproject.errors import NotFound
 
 from . import limits, selectors, services
-from .permissions import IsStaff
+from .admin_site import mark_session_auth_method
+from .permissions import (
+    APPROVE_VENDOR,
+    BLOCK_USER,
+    REJECT_VENDOR,
+    UNBLOCK_USER,
+    VIEW_USER,
+    StaffPermission,
+)
 from .serializers import (
     MeUpdateInputSerializer,
     OtpRequestInputSerializer,
@@ -45,9 +53,10 @@ class OtpRequestView(_SignInView):
         summary="Text a 6-digit sign-in code to a phone",
     )
     def post(self, request):
-        limits.enforce_otp_request_limits_by_ip(request)
+        # A body that does not validate (a phone in other than ASCII digits …) counts against no limit.
         serializer = OtpRequestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        limits.enforce_otp_request_limits_by_ip(request)
         phone = serializer.validated_data["phone"]
         limits.enforce_otp_request_limits_by_phone(request, phone=phone)
         sent = services.otp_request(phone=phone)
@@ -63,12 +72,14 @@ class OtpVerifyView(_SignInView):
         summary="Exchange the code for a token (and a session for the pages)",
     )
     def post(self, request):
-        limits.enforce_otp_verify_limits(request)
         serializer = OtpVerifyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        limits.enforce_otp_verify_limits(request)
         signed_in = services.otp_verify(**serializer.validated_data)
         # The pages use the Django session; API clients just ignore the cookie.
+        # It is marked as made by a code, so it never opens the admin (which signs in itself).
         login(request._request, signed_in.user, backend=_SESSION_BACKEND)
+        mark_session_auth_method(request._request, method="otp")
         return Response(SignInOutputSerializer({"token": signed_in.token, "user": signed_in.user}).data)
 
 
@@ -101,7 +112,7 @@ class MeView(APIView):
 
 
 class StaffVendorListView(generics.ListAPIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission.requires(VIEW_USER)]
     serializer_class = StaffVendorSerializer
 
     def get_queryset(self):
@@ -132,7 +143,7 @@ def _user_or_404(user_id: int):
 
 
 class StaffVendorApproveView(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission.requires(APPROVE_VENDOR)]
 
     @extend_schema(operation_id="staff_vendor_approve", request=None, responses={200: UserSerializer})
     def post(self, request, user_id: int):
@@ -141,7 +152,7 @@ class StaffVendorApproveView(APIView):
 
 
 class StaffVendorRejectView(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission.requires(REJECT_VENDOR)]
 
     @extend_schema(
         operation_id="staff_vendor_reject",
@@ -159,7 +170,7 @@ class StaffVendorRejectView(APIView):
 
 
 class StaffUserBlockView(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission.requires(BLOCK_USER)]
 
     @extend_schema(operation_id="staff_user_block", request=StaffReasonInputSerializer, responses={200: UserSerializer})
     def post(self, request, user_id: int):
@@ -172,7 +183,7 @@ class StaffUserBlockView(APIView):
 
 
 class StaffUserUnblockView(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission.requires(UNBLOCK_USER)]
 
     @extend_schema(
         operation_id="staff_user_unblock", request=StaffReasonInputSerializer, responses={200: UserSerializer}

@@ -31,3 +31,14 @@ class CannotActOnSelf(Forbidden):
 
 class StaffOnlyBySuperuser(Forbidden):
     message = "Only a superuser can block or unblock a staff account."
+
+
+class InvalidCredentials(ApplicationError):
+    status_code = 400
+    code = "invalid_credentials"
+    # Staff sign in with the password as well as the code; one answer for a missing or wrong one.
+    message = "Staff accounts sign in with their password as well as the code."
+
+
+class PrivilegesOnlyBySuperuser(Forbidden):
+    message = "Only a superuser can change superusers, staff status, groups or permissions."

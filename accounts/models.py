@@ -76,6 +76,13 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
         ]
         indexes = [models.Index(fields=["role", "is_approved", "is_active"], name="user_role_approved_active")]
+        # Staff actions, each its own permission (API and admin alike; see accounts.permissions).
+        permissions = [
+            ("approve_vendor", "Can approve vendors"),
+            ("reject_vendor", "Can reject vendors"),
+            ("block_user", "Can block users"),
+            ("unblock_user", "Can unblock users"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name or 'unnamed'} ({self.phone})"

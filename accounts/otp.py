@@ -144,6 +144,23 @@ def check(*, phone: str, code: str) -> bool:
     return True
 
 
+def count_wrong_try(*, phone: str) -> None:
+    """Count a wrong try of the live code of `phone` without checking any code (a staff
+    sign-in with a missing or wrong password): after OTP_MAX_ATTEMPTS the code is dead."""
+    record = cache.get(code_key(phone))
+    if not isinstance(record, dict):
+        return
+    nonce = record["nonce"]
+    attempts_key = _attempts_key(phone, nonce)
+    cache.add(attempts_key, 0, timeout=_ttl())
+    try:
+        attempts = cache.incr(attempts_key)
+    except ValueError:
+        return
+    if attempts >= int(settings.OTP_MAX_ATTEMPTS):
+        _discard(phone, nonce)
+
+
 def _discard(phone: str, nonce: str) -> None:
     """Drop the code of `phone` if it is still the one with `nonce` (a newer code stays)."""
     key = code_key(phone)

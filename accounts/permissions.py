@@ -1,4 +1,12 @@
-"""Permission classes shared by every app's API."""
+"""Permission classes shared by every app's API.
+
+Staff actions need a Django permission, the same one the admin checks for the same
+action (its `allowed_permissions`): `StaffPermission` subclasses name it in `perm`.
+Superusers have every permission; `is_staff` alone has none. The groups of
+`accounts.groups` bundle them.
+"""
+
+from __future__ import annotations
 
 from rest_framework import exceptions, permissions
 
@@ -39,6 +47,60 @@ class IsStaff(permissions.BasePermission):
         if not (request.user.is_staff or request.user.role == User.Role.STAFF):
             raise NotStaff()
         return True
+
+
+# The permission of each staff action (app_label.codename), in the API as in the admin.
+APPROVE_VENDOR = "accounts.approve_vendor"
+REJECT_VENDOR = "accounts.reject_vendor"
+BLOCK_USER = "accounts.block_user"
+UNBLOCK_USER = "accounts.unblock_user"
+VIEW_USER = "accounts.view_user"
+REFUND_PAYMENT = "payments.refund_payment"
+VIEW_PAYMENT = "payments.view_payment"
+RECORD_PAYOUT = "ledger.record_payout"
+VIEW_LEDGER_ENTRY = "ledger.view_entry"
+HIDE_MENU_ITEM = "catalog.hide_menuitem"
+HIDE_PRINT_SERVICE = "catalog.hide_printservice"
+
+
+class MissingPermission(_Refusal):
+    default_detail = "Your staff account does not have the permission for this."
+
+
+def is_staff_user(user) -> bool:
+    return bool(user.is_staff or user.role == User.Role.STAFF)
+
+
+class StaffPermission(permissions.BasePermission):
+    """Staff holding the Django permission `perm` (set on a subclass, or `requires(perm)`)."""
+
+    perm: str = ""
+
+    def has_permission(self, request, view) -> bool:
+        IsStaff().has_permission(request, view)
+        if not (self.perm and request.user.has_perm(self.perm)):
+            raise MissingPermission()
+        return True
+
+    @classmethod
+    def requires(cls, perm: str) -> type[StaffPermission]:
+        return type(f"StaffPermission[{perm}]", (cls,), {"perm": perm})
+
+
+class StaffReadsNeedPermission(permissions.BasePermission):
+    """Any signed-in caller; a staff caller (who would see everyone's rows) also needs `perm`."""
+
+    perm: str = ""
+
+    def has_permission(self, request, view) -> bool:
+        _signed_in(request)
+        if is_staff_user(request.user) and not request.user.has_perm(self.perm):
+            raise MissingPermission()
+        return True
+
+    @classmethod
+    def requires(cls, perm: str) -> type[StaffReadsNeedPermission]:
+        return type(f"StaffReadsNeedPermission[{perm}]", (cls,), {"perm": perm})
 
 
 class IsApprovedVendor(permissions.BasePermission):

@@ -1,8 +1,13 @@
-"""Indian mobile numbers in E.164: +91 and ten digits starting 6-9."""
+r"""Indian mobile numbers in E.164: +91 and ten ASCII digits starting 6-9.
+
+`\d` would also match Devanagari, full-width and other Unicode digits (each spelling
+its own rate-limit bucket, then a 500 on the database's check constraint), so the
+patterns name `[0-9]` and whitespace is matched in ASCII only.
+"""
 
 import re
 
-PHONE_RE = re.compile(r"^\+91[6-9]\d{9}$")
+PHONE_RE = re.compile(r"^\+91[6-9][0-9]{9}$", re.ASCII)
 PHONE_REGEX = r"^\+91[6-9][0-9]{9}$"
 
 
@@ -18,7 +23,7 @@ def normalize_phone(raw: str) -> str:
     """
     if not isinstance(raw, str):
         raise InvalidPhone("Enter a phone number.")
-    digits = re.sub(r"[\s-]", "", raw.strip())
+    digits = re.sub(r"[ \t\r\n-]", "", raw.strip(" \t\r\n"))
     if digits.startswith("+"):
         candidate = digits
     elif len(digits) == 10:

@@ -45,7 +45,16 @@ class OtpRequestOutputSerializer(serializers.Serializer):
 
 class OtpVerifyInputSerializer(serializers.Serializer):
     phone = PhoneField()
-    code = serializers.RegexField(r"^\d{6}$", max_length=6, error_messages={"invalid": "Enter the 6-digit code."})
+    code = serializers.RegexField(r"^[0-9]{6}$", max_length=6, error_messages={"invalid": "Enter the 6-digit code."})
+    password = serializers.CharField(
+        max_length=128,
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        write_only=True,
+        help_text="Staff accounts only: their password, as well as the code.",
+    )
     name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     role = SignUpRoleField(
         required=False,

@@ -17,8 +17,15 @@ from rest_framework.authtoken.models import Token
 
 from tntproject.errors import RateLimited, ValidationFailed
 
-from . import otp
-from .errors import AccountBlockedError, CannotActOnSelf, InvalidOtp, StaffOnlyBySuperuser
+from . import limits, otp
+from .errors import (
+    AccountBlockedError,
+    CannotActOnSelf,
+    InvalidCredentials,
+    InvalidOtp,
+    PrivilegesOnlyBySuperuser,
+    StaffOnlyBySuperuser,
+)
 from .hooks import run_vendor_access_changed, run_vendor_signup
 from .models import AccountEvent, RevokedCredential, User
 from .selectors import credential_digest, user_get_by_phone
@@ -66,10 +73,30 @@ class SignIn:
     created: bool
 
 
+def user_is_staff_account(user: User) -> bool:
+    """Staff in any sense (role, admin flag or superuser): signs in with password and code."""
+    return user.role == User.Role.STAFF or user.is_staff or user.is_superuser
+
+
+def otp_code_check(*, phone: str, code: str) -> None:
+    """Check the sign-in code of `phone`, counting a wrong one against the phone's hourly budget.
+
+    Raises RateLimited (429, Retry-After) while the phone has had OTP_MAX_FAILURES_PER_HOUR
+    wrong codes in the hour (all its codes together; the right code is then refused too),
+    else InvalidOtp for a wrong, expired or used code.
+    """
+    limits.otp_failures_check(phone=phone)
+    if not otp.check(phone=phone, code=code):
+        limits.otp_failure_count(phone=phone)
+        logger.info("otp rejected", extra={"phone_suffix": phone[-4:]})
+        raise InvalidOtp()
+
+
 def otp_verify(
     *,
     phone: str,
     code: str,
+    password: str = "",
     name: str = "",
     role: str = User.Role.STUDENT,
     shop_name: str = "",
@@ -78,12 +105,20 @@ def otp_verify(
     """Check the code and sign the phone in, creating the account if the phone is new.
 
     A new phone becomes a student, or with `role=vendor` an unapproved vendor whose
-    shop is created by the vendor sign-up hook in the same transaction.
-    Raises InvalidOtp (one answer for every bad code) or AccountBlockedError.
+    shop is created by the vendor sign-up hook in the same transaction. A staff
+    account also needs its `password`: a missing or wrong one raises
+    InvalidCredentials and counts as a wrong try of the code (the code stays unused).
+    Raises RateLimited, InvalidOtp (one answer for every bad code) or AccountBlockedError.
     """
-    if not otp.check(phone=phone, code=code):
-        logger.info("otp rejected", extra={"phone_suffix": phone[-4:]})
-        raise InvalidOtp()
+    limits.otp_failures_check(phone=phone)
+    existing = user_get_by_phone(phone=phone)
+    staff = existing is not None and user_is_staff_account(existing)
+    if staff and not (password and existing.check_password(password)):
+        otp.count_wrong_try(phone=phone)
+        limits.otp_failure_count(phone=phone)
+        logger.info("staff password rejected", extra={"phone_suffix": phone[-4:]})
+        raise InvalidCredentials()
+    otp_code_check(phone=phone, code=code)
     user = user_get_by_phone(phone=phone)
     created = False
     if user is None:
@@ -145,6 +180,8 @@ def user_create_by_staff(
     """An account added by staff (the admin's add form). Vendors get their shop and start
     unapproved; staff accounts get admin access and need `password` to use it."""
     if role == User.Role.STAFF:
+        if not by.is_superuser:
+            raise PrivilegesOnlyBySuperuser()
         user = User.objects.create_user(phone, password, name=name.strip(), role=User.Role.STAFF, is_staff=True)
     else:
         user = user_sign_up(phone=phone, name=name, role=role, shop_name=shop_name, vendor_type=vendor_type)
@@ -290,3 +327,34 @@ def user_unblock(*, user: User, by: User, reason: str = "") -> User:
     RevokedCredential.objects.filter(user=user).delete()
     AccountEvent.objects.create(user=user, actor=by, kind=AccountEvent.Kind.UNBLOCKED, reason=reason.strip())
     return user
+
+
+# --- Staff: sign-in to the admin, and who may change privileges ------------------------------
+
+
+def admin_sign_in_code_verify(*, user_id: int, phone: str, code: str) -> User:
+    """Second step of the admin sign-in (the password was checked in the first): the SMS code.
+
+    Raises RateLimited or InvalidOtp like `otp_verify`, InvalidCredentials when the account
+    is no longer active staff.
+    """
+    otp_code_check(phone=phone, code=code)
+    user = User.objects.filter(pk=user_id, phone=phone).first()
+    if user is None or not user.is_active or not user.is_staff:
+        raise InvalidCredentials()
+    return user
+
+
+PRIVILEGE_FIELDS = frozenset({"is_superuser", "is_staff", "groups", "user_permissions"})
+
+
+def user_ensure_may_change(*, by: User, user: User | None, changed: set[str] | frozenset[str]) -> None:
+    """Only a superuser edits a superuser, or changes anyone's superuser or staff flag, groups
+    or permissions (a staff member with `change_user` cannot raise itself). Raises
+    PrivilegesOnlyBySuperuser."""
+    if by.is_superuser:
+        return
+    if user is not None and user.is_superuser:
+        raise PrivilegesOnlyBySuperuser()
+    if PRIVILEGE_FIELDS & set(changed):
+        raise PrivilegesOnlyBySuperuser()

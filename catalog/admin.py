@@ -74,11 +74,15 @@ class _SoftDeletableAdmin(admin.ModelAdmin):
         if skipped:
             self.message_user(request, f"Not restored (a live entry has the same name): {skipped}.", messages.WARNING)
 
-    @admin.action(description="Hide selected (orders and print jobs keep their snapshots)")
+    def has_hide_permission(self, request) -> bool:
+        # catalog.hide_menuitem / catalog.hide_printservice, as in accounts.permissions.
+        return request.user.has_perm(f"{self.opts.app_label}.hide_{self.opts.model_name}")
+
+    @admin.action(description="Hide selected (orders and print jobs keep their snapshots)", permissions=["hide"])
     def hide_entries(self, request, queryset: QuerySet) -> None:
         self._set_deleted(request, queryset, deleted=True)
 
-    @admin.action(description="Restore selected")
+    @admin.action(description="Restore selected", permissions=["hide"])
     def restore_entries(self, request, queryset: QuerySet) -> None:
         self._set_deleted(request, queryset, deleted=False)
 

@@ -47,6 +47,7 @@ class MenuItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        permissions = [("hide_menuitem", "Can hide and restore menu items")]
         ordering = ["category", "name", "id"]
         constraints = [
             models.CheckConstraint(
@@ -86,6 +87,7 @@ class PrintService(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        permissions = [("hide_printservice", "Can hide and restore print services")]
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(

@@ -14,14 +14,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from accounts.permissions import RECORD_PAYOUT as PAYOUT_PERMISSION  # the same permission as in the API
 from tntproject.admin_mixins import ReadOnlyAdminMixin, ReadOnlyTabularInline
 
 from . import selectors
 from .errors import LedgerError
 from .models import Account, Entry, Transaction
 from .services import ledger_payout
-
-PAYOUT_PERMISSION = "ledger.record_payout"
 
 
 def rupees(paise: int) -> str:

@@ -6,7 +6,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsApprovedVendor, IsStaff
+from accounts.permissions import VIEW_LEDGER_ENTRY, IsApprovedVendor, StaffPermission
 
 from . import selectors
 from .serializers import (
@@ -19,12 +19,13 @@ from .serializers import (
 
 
 class IsStaffOrApprovedVendor(permissions.BasePermission):
-    """Staff, or an approved vendor (whose reads are then scoped to its own account)."""
+    """Staff allowed to view ledger entries, or an approved vendor (whose reads are then scoped
+    to its own account)."""
 
     def has_permission(self, request, view) -> bool:
         user = request.user
         if user and user.is_authenticated and (user.is_staff or user.role == "staff"):
-            return IsStaff().has_permission(request, view)
+            return StaffPermission.requires(VIEW_LEDGER_ENTRY)().has_permission(request, view)
         return IsApprovedVendor().has_permission(request, view)
 
 

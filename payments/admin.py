@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.permissions import REFUND_PAYMENT
 from tntproject.admin_mixins import ReadOnlyAdminMixin, ReadOnlyTabularInline
 from tntproject.errors import ApplicationError
 
@@ -50,7 +51,10 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = ["refund_in_full"]
     date_hierarchy = "created_at"
 
-    @admin.action(description="Refund what is left of the selected payments, in full")
+    def has_refund_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(REFUND_PAYMENT)
+
+    @admin.action(description="Refund what is left of the selected payments, in full", permissions=["refund"])
     def refund_in_full(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
         done = 0
         for payment in queryset.order_by("pk"):
@@ -83,7 +87,12 @@ class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = [field.name for field in Refund._meta.fields]
     actions = ["recheck"]
 
-    @admin.action(description="Send again / re-check the selected pending refunds with Razorpay")
+    def has_refund_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(REFUND_PAYMENT)
+
+    @admin.action(
+        description="Send again / re-check the selected pending refunds with Razorpay", permissions=["refund"]
+    )
     def recheck(self, request: HttpRequest, queryset: QuerySet[Refund]) -> None:
         for refund in queryset.filter(status=Refund.Status.PENDING).order_by("pk"):
             try:

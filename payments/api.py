@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from accounts import limits
 from accounts.idempotency import run_idempotent
-from accounts.permissions import IsStaff
+from accounts.permissions import REFUND_PAYMENT, VIEW_PAYMENT, StaffPermission, StaffReadsNeedPermission
 from tntproject.errors import ValidationFailed
 from tntproject.schema import IDEMPOTENCY_KEY_PARAMETER
 
@@ -162,11 +162,11 @@ class RazorpayWebhookView(APIView):
 class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = PaymentSerializer
     lookup_value_regex = r"[0-9]+"
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [StaffReadsNeedPermission.requires(VIEW_PAYMENT)]
 
     def get_permissions(self):
         if self.action == "refund":
-            return [IsStaff()]
+            return [StaffPermission.requires(REFUND_PAYMENT)()]
         return super().get_permissions()
 
     def get_queryset(self) -> QuerySet[Payment]:

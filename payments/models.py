@@ -66,6 +66,8 @@ class Payment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # Refunds (API, admin action, re-sending) need this; staff status alone is not enough.
+        permissions = [("refund_payment", "Can refund payments")]
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(

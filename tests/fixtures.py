@@ -28,6 +28,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
+from accounts.groups import CAMPUS_OPERATIONS, FINANCE, staff_groups_ensure
 from accounts.models import User
 from accounts.tests.factories import (
     FoodVendorFactory,
@@ -55,6 +56,9 @@ UNAPPROVED = "unapproved"
 BLOCKED = "blocked"
 STAFF = "staff"
 ACTORS = (ANON, STUDENT_A, STUDENT_B, FOOD_A, FOOD_B, STATIONERY, UNAPPROVED, BLOCKED, STAFF)
+# Issue 14: a staff account with no permissions and no groups. Not a column of ACTORS: its cells
+# are the STAFF column with every staff endpoint refused (tests/test_authz_matrix.py).
+STAFF_NO_PERMS = "staff_no_perms"
 
 
 def pdf_bytes(pages: int = 2) -> bytes:
@@ -169,7 +173,7 @@ class Campus:
 def build_campus() -> Campus:
     campus = Campus()
     o = campus.objects
-    staff = StaffFactory(name="Campus Staff")
+    staff = StaffFactory(name="Campus Staff", perms=[])  # its permissions come from the staff groups below
     student_a = StudentFactory(name="Student A")
     student_b = StudentFactory(name="Student B")
     food_a = food_vendor(name="Canteen A")
@@ -192,6 +196,7 @@ def build_campus() -> Campus:
     for actor, user in campus.users.items():
         if user is not None:
             campus.tokens[actor] = Token.objects.create(user=user).key
+    _staff_permissions(campus)
     # Blocked the real way: the token is revoked and remembered, so presenting it says account_blocked.
     account_services.user_block(user=blocked, by=staff, reason="Abusive orders")
     o.update(staff=staff, student_a=student_a, student_b=student_b, food_a=food_a, food_b=food_b)
@@ -248,6 +253,16 @@ def build_campus() -> Campus:
         if hasattr(value, "refresh_from_db"):
             value.refresh_from_db()
     return campus
+
+
+def _staff_permissions(campus: Campus) -> None:
+    """Issue 14: STAFF is in both staff groups (of the data migration); STAFF_NO_PERMS in none."""
+    groups = staff_groups_ensure()
+    campus.users[STAFF].groups.add(groups[CAMPUS_OPERATIONS], groups[FINANCE])
+    bare = User.objects.create_user("+919799999901", role="staff", is_staff=True, name="Staff Without Permissions")
+    campus.users[STAFF_NO_PERMS] = bare
+    campus.tokens[STAFF_NO_PERMS] = Token.objects.create(user=bare).key
+    campus.objects["staff_no_perms"] = bare
 
 
 @contextlib.contextmanager

@@ -46,6 +46,7 @@ from .fixtures import (
     FOOD_A,
     FOOD_B,
     STAFF,
+    STAFF_NO_PERMS,
     STATIONERY,
     STUDENT_A,
     STUDENT_B,
@@ -474,3 +475,47 @@ def test_the_table_has_refusals_and_successes_for_every_kind_of_caller():
             assert any(code in (403, 404) for code in column), actor
     for actor in (STUDENT_A, STUDENT_B, FOOD_A, FOOD_B, STATIONERY, UNAPPROVED, BLOCKED):
         assert actor in ACTORS
+
+
+# --- issue 14: a staff account without permissions ----------------------------------------------
+# Its column is STAFF's with every staff endpoint refused (403, nothing changes): those need a
+# Django permission that neither `is_staff` nor a staff role gives (accounts.permissions).
+
+STAFF_ENDPOINT_ROWS = {
+    ("GET", "/api/v1/staff/vendors?is_approved=false"),
+    ("POST", "/api/v1/staff/vendors/{unapproved}/approve"),
+    ("POST", "/api/v1/staff/vendors/{food_b}/reject"),
+    ("POST", "/api/v1/staff/users/{student_b}/block"),
+    ("POST", "/api/v1/staff/users/{blocked}/unblock"),
+    ("GET", "/api/v1/payments?page_size=100"),
+    ("GET", "/api/v1/payments/{payment_captured}"),
+    ("POST", "/api/v1/payments/{payment_captured}/refund"),
+    ("GET", "/api/v1/ledger/entries?page_size=100"),
+}
+
+
+def _staff_no_perms_expected(row: Row) -> int:
+    staff_expected = row.expect[ACTORS.index(STAFF)]
+    return 403 if (row.method, row.path) in STAFF_ENDPOINT_ROWS else staff_expected
+
+
+NO_PERMS_CELLS = [
+    pytest.param(row, STAFF_NO_PERMS, _staff_no_perms_expected(row), id=f"{row.label} | {STAFF_NO_PERMS}")
+    for row in MATRIX
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "actor", "expected"), NO_PERMS_CELLS)
+def test_matrix_staff_without_permissions(campus, razorpay_sandbox, row: Row, actor: str, expected: int):
+    test_matrix(campus, razorpay_sandbox, row, actor, expected)
+
+
+def test_every_staff_only_row_is_refused_to_staff_without_permissions():
+    rows = {(row.method, row.path) for row in MATRIX}
+    assert rows >= STAFF_ENDPOINT_ROWS, STAFF_ENDPOINT_ROWS - rows
+    staff = ACTORS.index(STAFF)
+    for row in MATRIX:
+        others = [code for index, code in enumerate(row.expect) if index != staff]
+        if row.expect[staff] < 300 and all(code >= 400 for code in others):
+            assert (row.method, row.path) in STAFF_ENDPOINT_ROWS, row.label

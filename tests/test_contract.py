@@ -40,6 +40,7 @@ from rest_framework.test import APIClient
 from accounts import otp as otp_module
 from accounts import sms
 from accounts.models import User
+from accounts.tests.factories import admin_login_through_the_form
 from catalog.models import MenuItem, Shop
 from ordering import services as ordering_services
 from ordering.models import Order, Slot
@@ -1338,16 +1339,31 @@ def test_ledger_balance_and_entries(campus):
 # --- operations commands ---------------------------------------------------------------------------
 
 
-def test_operations_commands(campus, razorpay_sandbox, monkeypatch):
+def test_operations_commands(campus, razorpay_sandbox, monkeypatch, settings):
+    settings.OTP_RESEND_SECONDS = 0
     monkeypatch.setenv("DJANGO_SUPERUSER_PHONE", "+919811100099")
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "contract-admin-pass-1")
     call_command("createsuperuser", "--noinput", stdout=io.StringIO(), stderr=io.StringIO())
     admin_user = User.objects.get(phone="+919811100099")
     assert admin_user.is_staff and admin_user.is_superuser and admin_user.check_password("contract-admin-pass-1")
+    # The password alone does not open the admin: it signs in with the password, then a code by SMS.
     browser = Client()
     assert browser.login(username="+919811100099", password="contract-admin-pass-1")
+    assert browser.get("/admin/").status_code == 302
+    browser = Client()
+    assert (
+        admin_login_through_the_form(browser, phone="+919811100099", password="contract-admin-pass-1").status_code
+        == 302
+    )
     assert browser.get("/admin/").status_code == 200
-    _, signed_in = sign_in("+919811100099")
+    # In the API, staff send the password with the code.
+    code = request_code(APIClient(), "+919811100099")
+    refused(
+        APIClient().post(f"{API}/auth/otp/verify", {"phone": "+919811100099", "code": code}, format="json"),
+        400,
+        "invalid_credentials",
+    )
+    _, signed_in = sign_in("+919811100099", password="contract-admin-pass-1")
     assert signed_in["user"]["id"] == admin_user.pk
 
     first = io.StringIO()

@@ -36,7 +36,8 @@ CORS_ALLOW_HEADERS = (
 CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the Tap N Take site: password + SMS code sign-in (accounts/admin_site.py).
+    "accounts.admin_site.TntAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -309,3 +310,9 @@ LOGGING = {
 
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Staff sign-in (issue 14: staff with two factors and permissions) ------
+# Wrong sign-in codes per phone, all codes together, before the phone is refused for the hour.
+OTP_MAX_FAILURES_PER_HOUR = env.int("OTP_MAX_FAILURES_PER_HOUR", default=10)
+# Wrong admin passwords, per phone and per IP (django-ratelimit syntax).
+RATE_LIMIT_ADMIN_LOGIN = env.str("RATE_LIMIT_ADMIN_LOGIN", default="10/h")

@@ -9,7 +9,13 @@ from rest_framework.authtoken.models import Token
 
 from accounts import services
 from accounts.models import AccountEvent, User
-from accounts.tests.factories import FoodVendorFactory, StaffFactory, StudentFactory
+from accounts.tests.factories import (
+    FoodVendorFactory,
+    StaffFactory,
+    StudentFactory,
+    admin_login_through_the_form,
+    admin_sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +32,7 @@ def superuser():
 @pytest.fixture
 def admin_client(superuser) -> Client:
     client = Client()
-    client.force_login(superuser)
+    admin_sign_in(client, superuser)
     return client
 
 
@@ -161,7 +167,7 @@ def test_the_admin_refuses_a_blocked_staff_account(superuser):
     staff.set_password(PASSWORD)
     staff.save()
     signed_in = Client()
-    assert signed_in.login(username=staff.phone, password=PASSWORD)
+    assert admin_login_through_the_form(signed_in, phone=staff.phone, password=PASSWORD).status_code == 302
     assert signed_in.get("/admin/").status_code == 200
 
     services.user_block(user=staff, by=superuser)
@@ -169,7 +175,7 @@ def test_the_admin_refuses_a_blocked_staff_account(superuser):
     kicked_out = signed_in.get("/admin/")
     assert kicked_out.status_code == 302 and "/admin/login/" in kicked_out["Location"]
     fresh = Client()
-    login = fresh.post("/admin/login/", {"username": staff.phone, "password": PASSWORD})
+    login = fresh.post("/admin/login/", {"phone": staff.phone, "password": PASSWORD})
     assert login.status_code == 200  # the form again, with an error
     assert SESSION_KEY not in fresh.session
 

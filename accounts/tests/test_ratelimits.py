@@ -72,11 +72,33 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_key(request_code, s
     assert request_code("+919800000006", HTTP_X_FORWARDED_FOR="198.51.100.2")[0].status_code == 202
 
 
-def test_invalid_phones_still_count_against_the_ip(request_code, settings):
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "+91९८७६५४३२१०",  # Devanagari digits: `\d` took them
+        "９８７６５４３２１０",  # full-width digits
+        "+91 98765\u00a043210",  # a no-break space between digits
+        "123",
+    ],
+)
+def test_a_phone_not_in_ascii_digits_is_refused_before_any_limit_counts(request_code, settings, phone):
     settings.RATE_LIMIT_OTP_IP = "2/h"
-    request_code("123")
-    request_code("456")
-    assert request_code(PHONE)[0].status_code == 429
+    for _ in range(3):
+        refused, code = request_code(phone)
+        assert refused.status_code == 400 and code is None
+        assert refused.json()["error"]["code"] == "validation_error"
+        assert "phone" in refused.json()["error"]["details"]
+        wrong = APIClient().post(VERIFY_URL, {"phone": phone, "code": "123456"}, format="json")
+        assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "validation_error"
+    # Neither the address's budget nor any phone's was spent on them.
+    assert request_code(PHONE)[0].status_code == 202
+    assert request_code("+919800000001")[0].status_code == 202
+
+
+def test_a_code_in_other_than_ascii_digits_is_a_validation_error(request_code):
+    request_code(PHONE)
+    response = APIClient().post(VERIFY_URL, {"phone": PHONE, "code": "१२३४५६"}, format="json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "validation_error"
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (a shared Redis)")

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from accounts.tests.factories import StaffFactory
+from accounts.tests.factories import StaffFactory, admin_sign_in
 from catalog.models import MenuItem, PrintService
 from catalog.tests.factories import FoodShopFactory, MenuItemFactory, PrintServiceFactory, StationeryShopFactory
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def staff_client() -> Client:
     staff = StaffFactory(is_superuser=True)
     client = Client()
-    client.force_login(staff)
+    admin_sign_in(client, staff)
     return client
 
 

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tests.factories import StudentFactory
+from accounts.tests.factories import StudentFactory, admin_login_through_the_form
 from catalog.models import MenuItem, PrintService, Shop
 from ordering.management.commands import seed_demo
 from ordering.models import Slot
@@ -55,7 +56,10 @@ def test_seed_demo_builds_the_campus_and_is_safe_to_run_twice(api_client):
     staff = User.objects.get(role="staff")
     assert staff.check_password(printed_password(second_output))
     assert staff.phone in first_output
-    assert api_client.login(username=staff.phone, password=printed_password(second_output))
+    browser = Client()
+    signed_in = admin_login_through_the_form(browser, phone=staff.phone, password=printed_password(second_output))
+    assert signed_in.status_code == 302
+    assert browser.get("/admin/").status_code == 200
 
     # Every sign-in phone is printed.
     for user in User.objects.all():

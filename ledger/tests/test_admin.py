@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from accounts.tests.factories import FoodVendorFactory, StaffFactory
+from accounts.tests.factories import FoodVendorFactory, StaffFactory, admin_sign_in
 from ledger import accounts as chart
 from ledger.models import Account, Transaction
 from ledger.selectors import vendor_summary
@@ -22,7 +22,7 @@ def superuser():
 
 @pytest.fixture
 def admin_client(client, superuser):
-    client.force_login(superuser)
+    admin_sign_in(client, superuser)
     return client
 
 
@@ -134,9 +134,8 @@ def test_the_payout_action_opens_the_form_for_one_vendor_account(admin_client):
 def test_payout_needs_the_record_payout_permission(client):
     vendor = FoodVendorFactory()
     post_capture(vendor, 1_000)
-    staff = StaffFactory()
-    staff.user_permissions.add(Permission.objects.get(codename="view_account"))
-    client.force_login(staff)
+    staff = StaffFactory(perms=["ledger.view_account"])
+    admin_sign_in(client, staff)
     assert client.get(reverse("admin:ledger_account_changelist")).status_code == 200
     url = _payout_url(vendor)
     assert client.get(url).status_code == 403
@@ -144,7 +143,7 @@ def test_payout_needs_the_record_payout_permission(client):
     assert not Transaction.objects.filter(kind="payout").exists()
     staff.user_permissions.add(Permission.objects.get(codename="record_payout"))
     staff = type(staff).objects.get(pk=staff.pk)  # drop the permission cache
-    client.force_login(staff)
+    admin_sign_in(client, staff)
     assert client.post(url, {"reference": "po_x", "amount_paise": 100}).status_code == 302
     assert Transaction.objects.filter(kind="payout").count() == 1
 

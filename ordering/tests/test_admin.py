@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.tests.factories import StaffFactory
+from accounts.tests.factories import StaffFactory, admin_sign_in
 
 from .factories import paid_order, place_order
 
@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(StaffFactory(is_superuser=True))
+    admin_sign_in(client, StaffFactory(is_superuser=True))
     return client
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.tests.factories import StaffFactory
+from accounts.tests.factories import StaffFactory, admin_sign_in
 from ordering.tests.factories import place_order
 from payments.models import Payment, Refund
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def admin_client(client):
     staff = StaffFactory(is_superuser=True)
-    client.force_login(staff)
+    admin_sign_in(client, staff)
     return client
 
 
@@ -49,3 +49,18 @@ def test_admin_refund_action_refunds_through_the_service(admin_client, sandbox, 
     # Running it again finds nothing left to refund.
     admin_client.post("/admin/payments/payment/", {"action": "refund_in_full", "_selected_action": [payment.pk]})
     assert Refund.objects.count() == 1
+
+
+def test_admin_refund_action_needs_the_refund_permission(client, sandbox, make_client):
+    order = place_order()
+    checkout = make_client(order.student).post(f"/api/v1/orders/{order.pk}/pay").json()
+    sandbox.pay(checkout["razorpay_order_id"])
+    payment = Payment.objects.get()
+    admin_sign_in(client, StaffFactory(perms=["payments.view_payment"]))
+
+    page = client.get("/admin/payments/payment/").content.decode()
+    assert "refund_in_full" not in page
+    client.post("/admin/payments/payment/", {"action": "refund_in_full", "_selected_action": [payment.pk]})
+
+    assert not Refund.objects.exists()
+    assert Payment.objects.get().refunded_paise == 0

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import User
+from accounts.tests.factories import admin_login_through_the_form
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,10 +100,7 @@ def test_createsuperuser_noinput_makes_staff_who_can_use_the_admin(client, monke
     call_command("createsuperuser", interactive=False, verbosity=0)
     user = User.objects.get(phone="+919876500001")
     assert (user.role, user.is_staff, user.is_superuser) == ("staff", True, True)
-    response = client.post(
-        "/admin/login/?next=/admin/",
-        {"username": "+919876500001", "password": "a-long-staff-passphrase", "next": "/admin/"},
-    )
+    response = admin_login_through_the_form(client, phone="+919876500001", password="a-long-staff-passphrase")
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 
@@ -112,6 +110,6 @@ def test_blocked_staff_cannot_sign_in_to_the_admin(client):
     user = User.objects.create_superuser("9876500002", "a-long-staff-passphrase")
     user.is_active = False
     user.save()
-    response = client.post("/admin/login/", {"username": user.phone, "password": "a-long-staff-passphrase"})
+    response = client.post("/admin/login/", {"phone": user.phone, "password": "a-long-staff-passphrase"})
     assert response.status_code == 200  # the form again, with an error
     assert client.get("/admin/").status_code == 302

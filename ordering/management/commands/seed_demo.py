@@ -1,6 +1,6 @@
 """`manage.py seed_demo`: a small demo campus to click through.
 
-Creates a staff account (password printed, for /admin/), two approved food
+Creates a staff account (a superuser; password printed, for /admin/ with an SMS code), two approved food
 vendors with canteen menus, an approved stationery shop with print services, a
 vendor waiting for approval, three students, and pickup slots over lunch and
 evening for today and tomorrow (Asia/Kolkata) that are still ahead. Safe to run
@@ -288,7 +288,8 @@ class Command(BaseCommand):
             f"{tally.print_services} print services, {tally.slots} pickup slots (existing data left as it was)."
         )
         out("")
-        out("Staff — Django admin at /admin/ (and the API by OTP like everyone):")
+        out("Staff — Django admin at /admin/: the phone and secret below, then the code sent by SMS")
+        out("(printed on the console in embedded mode). Staff send that secret with the code in the API too.")
         out(f"  phone {STAFF.phone}   password {password}")
         out("")
         out("Sign in by OTP with these phones (in embedded mode the code is printed on the console):")
