@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("payments", "0002_payments_integrity"),
+        ("payments", "0003_gateway_fee_release_webhook_body_hash"),
     ]
 
     operations = [
