@@ -309,3 +309,33 @@ LOGGING = {
 
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Tenancy and abuse limits (issue 14) -------------------------------------
+# Read at use (settings.X inside the function), so override_settings works.
+MAX_UNPAID_ORDERS = env.int("MAX_UNPAID_ORDERS", default=3)
+RATE_LIMIT_ORDERS = env.str("RATE_LIMIT_ORDERS", default="20/m")
+RATE_LIMIT_PRINT = env.str("RATE_LIMIT_PRINT", default="20/h")
+PRINT_MAX_OPEN_JOBS = env.int("PRINT_MAX_OPEN_JOBS", default=5)
+PRINT_UNACCEPTED_EXPIRY_HOURS = env.int("PRINT_UNACCEPTED_EXPIRY_HOURS", default=24)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "expire-unaccepted-print-jobs": {
+            "task": "stationery.tasks.expire_unaccepted_print_jobs",
+            "schedule": crontab(minute="*/15"),
+        },
+        "clear-expired-sessions": {
+            "task": "tntproject.tasks.clear_expired_sessions",
+            "schedule": crontab(minute=31, hour=3),
+        },
+    }
+)
+# JSON bodies: RecursionError and over-DATA_UPLOAD_MAX_MEMORY_SIZE bodies answered 400 / 413, never 500.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "tntproject.parsers.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("tntproject.middleware.ApiErrorEnvelopeMiddleware") + 1,
+    "tntproject.middleware.RequestSizeLimitMiddleware",
+)

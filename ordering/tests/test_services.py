@@ -486,7 +486,8 @@ class TestSms:
         assert len(bodies) == 3
         assert bodies[0][0] == phone and "accepted" in bodies[0][1] and f"#{order.pk}" in bodies[0][1]
         assert bodies[1][0] == phone and "ready" in bodies[1][1]
-        assert bodies[2][0] == rejected.student.phone and "Out of paneer" in bodies[2][1]
+        assert bodies[2][0] == rejected.student.phone and f"#{rejected.pk}" in bodies[2][1]
+        assert "Out of paneer" not in bodies[2][1]  # a vendor's text never goes into an SMS
         assert "refunded" in bodies[2][1]
         assert all(order.pickup_code not in body for _, body in bodies)
 

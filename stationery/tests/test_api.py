@@ -249,7 +249,8 @@ def test_reject_needs_a_reason_and_tells_the_student(make_client, sms_outbox, dj
         response = client.post(_url(job, "reject"), {"reason": "Pages are unreadable"}, format="json")
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["reason"]) == ("rejected", "Pages are unreadable")
-    assert "Pages are unreadable" in sms_outbox[-1]["body"]
+    assert f"#{job.pk}" in sms_outbox[-1]["body"]
+    assert "Pages are unreadable" not in sms_outbox[-1]["body"]  # the reason is shown in the app only
 
 
 def test_reject_after_paid_is_409(make_client):

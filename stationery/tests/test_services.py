@@ -247,7 +247,8 @@ def test_reject_keeps_the_reason_ends_the_job_and_tells_the_student(sms_outbox, 
     assert (job.status, job.reason) == (S.REJECTED, "Out of toner")
     assert job.ended_at is not None
     assert job.events.last().reason == "Out of toner"
-    assert len(sms_outbox) == 1 and "Out of toner" in sms_outbox[0]["body"]
+    assert len(sms_outbox) == 1 and f"#{job.pk}" in sms_outbox[0]["body"]
+    assert "Out of toner" not in sms_outbox[0]["body"]  # a vendor's text never goes into an SMS
     assert sms_outbox[0]["to"] == job.student.phone
 
 
