@@ -16,6 +16,10 @@ _REQUIRED_SETTINGS = {
 @register("accounts")
 def check_sms_backend(app_configs=None, **kwargs) -> list[Error]:
     backend = settings.SMS_BACKEND
+    if not backend:
+        # Not chosen (DEBUG off has no default): `check --deploy` says so (E004) and the serving
+        # processes refuse to start (tntproject.startup); commands like migrate still run.
+        return []
     if backend not in BACKENDS:
         return [
             Error(
@@ -36,3 +40,18 @@ def check_sms_backend(app_configs=None, **kwargs) -> list[Error]:
     if missing:
         errors.append(Error(f"SMS_BACKEND={backend!r} needs {', '.join(missing)}.", id="accounts.E003"))
     return errors
+
+
+@register("accounts", deploy=True)
+def check_sms_backend_is_chosen(app_configs=None, **kwargs) -> list[Error]:
+    """With DEBUG off SMS_BACKEND has no default: production must name it (even `file`)."""
+    if settings.DEBUG or settings.SMS_BACKEND:
+        return []
+    return [
+        Error(
+            "SMS_BACKEND is not set. With DEBUG off it has no default: say how texts leave.",
+            hint="Set SMS_BACKEND=msg91 or twilio (or SMS_BACKEND=file to write them, codes included, "
+            "to SMS_FILE_PATH on this machine).",
+            id="accounts.E004",
+        )
+    ]

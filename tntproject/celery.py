@@ -13,7 +13,7 @@ app.autodiscover_tasks(["tntproject"])
 
 @signals.worker_init.connect
 @signals.beat_init.connect
-def _require_secret_key(**kwargs) -> None:
-    from .startup import require_secret_key
+def _require_production_settings(**kwargs) -> None:
+    from .startup import require_production_settings
 
-    require_secret_key()
+    require_production_settings()

@@ -255,7 +255,9 @@ IDEMPOTENCY_KEY_RETENTION_HOURS = env.int("IDEMPOTENCY_KEY_RETENTION_HOURS", def
 PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=10)
 PLATFORM_FEE_BPS = env.int("PLATFORM_FEE_BPS", default=0)
 
-SMS_BACKEND = env.str("SMS_BACKEND", default="console" if DEBUG else "file")
+# With DEBUG off there is no default: production must say how texts leave (accounts.checks E004,
+# tntproject.startup), so it never silently writes sign-in codes to a local file.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console" if DEBUG else "")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
 SMS_SENDER_ID = env.str("SMS_SENDER_ID", default="TAPNTK")
 MSG91_AUTH_KEY = env.str("MSG91_AUTH_KEY", default="")
