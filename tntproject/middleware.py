@@ -118,3 +118,16 @@ class RequestSizeLimitMiddleware:
                     return JsonResponse(body, status=refusal.status_code)
                 return HttpResponse(refusal.message, status=refusal.status_code, content_type="text/plain")
         return self.get_response(request)
+
+
+class ForwardedForWatchMiddleware:
+    """Notes a request with X-Forwarded-For while TRUSTED_PROXY_COUNT is 0 (see accounts.ip.note_forwarded_for)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from accounts.ip import note_forwarded_for
+
+        note_forwarded_for(request)
+        return self.get_response(request)

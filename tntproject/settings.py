@@ -341,3 +341,7 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("tntproject.middleware.ApiErrorEnvelopeMiddleware") + 1,
     "tntproject.middleware.RequestSizeLimitMiddleware",
 )
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("tntproject.middleware.RequestSizeLimitMiddleware") + 1,
+    "tntproject.middleware.ForwardedForWatchMiddleware",
+)
