@@ -345,3 +345,27 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("tntproject.middleware.RequestSizeLimitMiddleware") + 1,
     "tntproject.middleware.ForwardedForWatchMiddleware",
 )
+
+# --- Content-Security-Policy (django-csp) --------------------------------------
+# No inline script or style anywhere (templates load static files); Razorpay's checkout.js,
+# its iframe and its calls are the only other origins. Responses that set their own policy
+# (the print-file download's `default-src 'none'; sandbox`) keep it.
+from csp.constants import NONE, SELF  # noqa: E402 - next to the one block that uses them
+
+RAZORPAY_CHECKOUT_ORIGINS = ["https://checkout.razorpay.com", "https://api.razorpay.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, "https://checkout.razorpay.com"],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "https://*.razorpay.com"],
+        "font-src": [SELF],
+        "connect-src": [SELF, "https://*.razorpay.com"],
+        "frame-src": RAZORPAY_CHECKOUT_ORIGINS,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
