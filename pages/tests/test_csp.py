@@ -29,9 +29,8 @@ def test_html_pages_send_the_policy(client, path):
 
 def test_the_print_file_keeps_its_own_stricter_policy():
     """django-csp leaves a policy a view set itself (the PDF download's `default-src 'none'; sandbox`)."""
-    from django.http import HttpResponse
-
     from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
 
     def view(request):
         response = HttpResponse(b"%PDF")
