@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,16 +63,23 @@ class LocmemBackend(BaseBackend):
 
 
 class FileBackend(BaseBackend):
-    """Appends one JSON line `{"to", "body", "sent_at"}` per message to SMS_FILE_PATH."""
+    """Appends one JSON line `{"to", "body", "sent_at"}` per message to SMS_FILE_PATH.
+
+    The file holds sign-in codes, so it is created mode 0600 (owner only) and an existing
+    one is narrowed to that; its folder is created 0700.
+    """
 
     name = "file"
+    FILE_MODE = 0o600
 
     def send(self, *, to: str, body: str) -> None:
         path = Path(settings.SMS_FILE_PATH)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             line = json.dumps({"to": to, "body": body, "sent_at": datetime.now(UTC).isoformat()})
-            with path.open("a", encoding="utf-8") as handle:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, self.FILE_MODE)
+            with os.fdopen(fd, "a", encoding="utf-8") as handle:
+                os.fchmod(handle.fileno(), self.FILE_MODE)
                 handle.write(line + "\n")
         except OSError as exc:
             raise SmsError(f"cannot write SMS file: {type(exc).__name__}") from exc

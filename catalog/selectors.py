@@ -20,6 +20,11 @@ def _public_vendor(prefix: str) -> Q:
     return Q(**{f"{prefix}role": User.Role.VENDOR, f"{prefix}is_approved": True, f"{prefix}is_active": True})
 
 
+def _is_selling_vendor(vendor: User) -> bool:
+    """An approved vendor that is not blocked: the only vendor whose own catalogue readers answer."""
+    return bool(vendor.is_vendor and vendor.is_approved and vendor.is_active)
+
+
 # --- shops -------------------------------------------------------------------
 
 
@@ -78,7 +83,9 @@ def vendor_menu_public(*, vendor_id: int) -> list[MenuItem]:
 
 
 def menu_item_list_for_vendor(*, vendor: User) -> QuerySet[MenuItem]:
-    """The vendor's own live menu items (the scope for its writes)."""
+    """The vendor's own live menu items (the scope for its writes); none unless it is approved."""
+    if not _is_selling_vendor(vendor):
+        return MenuItem.objects.none()
     return MenuItem.objects.filter(vendor_id=vendor.pk, is_deleted=False).order_by("category", "name", "id")
 
 
@@ -106,5 +113,7 @@ def print_service_list_public(
 
 
 def print_service_list_for_vendor(*, vendor: User) -> QuerySet[PrintService]:
-    """The vendor's own live print services (the scope for its writes)."""
+    """The vendor's own live print services (the scope for its writes); none unless it is approved."""
+    if not _is_selling_vendor(vendor):
+        return PrintService.objects.none()
     return PrintService.objects.filter(vendor_id=vendor.pk, is_deleted=False).order_by("name", "id")

@@ -28,9 +28,12 @@ def payment_states_for_vendor(
 
     Ids of anyone else's orders or jobs are simply not in the answer. `refund_status`
     is the state of the latest refund (`pending`, `processed`, `failed`), or None
-    when nothing was refunded. Two queries whatever the number of ids.
+    when nothing was refunded. Two queries whatever the number of ids. A vendor that
+    is not (or no longer) approved, or is blocked, gets nothing.
     """
     order_ids, print_job_ids = list(order_ids), list(print_job_ids)
+    if not (vendor.is_vendor and vendor.is_approved and vendor.is_active):
+        return []
     if not (order_ids or print_job_ids):
         return []
     mine = Q(order__vendor_id=vendor.pk, order_id__in=order_ids) | Q(

@@ -15,6 +15,7 @@ from tntproject.pagination import PageNumberPagination
 from tntproject.schema import IDEMPOTENCY_KEY_PARAMETER
 
 from . import selectors, services
+from .limits import enforce_order_place_limit
 from .models import Order, Slot
 from .serializers import (
     OrderCancelSerializer,
@@ -165,6 +166,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     def create(self, request: Request) -> Response:
+        enforce_order_place_limit(request, student_id=request.user.pk)
         return run_idempotent(request, lambda: self._place(request), atomic=True)
 
     def _place(self, request: Request) -> Response:

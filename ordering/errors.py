@@ -27,3 +27,8 @@ class InvalidPickupCode(ApplicationError):
     status_code = 400
     code = "invalid_pickup_code"
     message = "This pickup code is not right."
+
+
+class TooManyUnpaidOrders(Conflict):
+    code = "too_many_unpaid_orders"
+    message = "You already have the most unpaid orders allowed. Pay for or cancel one first."

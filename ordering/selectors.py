@@ -53,8 +53,15 @@ def slot_list(*, user: User | None = None, vendor_id: int | None = None, upcomin
     return slots.order_by("starts_at", "id")
 
 
+def _is_serving_food_vendor(user: User) -> bool:
+    """A food vendor that is approved and not blocked: the only vendor that reads its shop's orders and slots."""
+    return bool(user.is_food_vendor and user.is_approved and user.is_active)
+
+
 def slot_list_for_vendor(*, vendor: User) -> QuerySet[Slot]:
-    """The vendor's own slots, active or not (the scope for its writes)."""
+    """The vendor's own slots, active or not (the scope for its writes); none unless it is approved."""
+    if not _is_serving_food_vendor(vendor):
+        return Slot.objects.none()
     return Slot.objects.filter(vendor_id=vendor.pk, is_deleted=False).order_by("starts_at", "id")
 
 
@@ -75,8 +82,11 @@ def slot_prep_sheet(*, vendor: User, slot_id: int) -> list[dict]:
 
     Sums quantities over the slot's paid, accepted and ready orders (see
     PREP_STATUSES). Returns `[{"menu_item", "name", "quantity"}]` by name; two
-    queries whatever the number of orders. NotFound for another vendor's slot.
+    queries whatever the number of orders. NotFound for another vendor's slot, and for
+    every slot while the vendor is not approved.
     """
+    if not _is_serving_food_vendor(vendor):
+        raise NotFound("No such slot.")
     if not Slot.objects.filter(pk=slot_id, vendor_id=vendor.pk, is_deleted=False).exists():
         raise NotFound("No such slot.")
     rows = (
@@ -100,12 +110,13 @@ def order_list_for(
 ) -> QuerySet[Order]:
     """The orders `user` may see, newest first, ready to serialise in a constant number of queries.
 
-    Students: their own. Food vendors: their shop's. Anyone else: none.
+    Students: their own. Approved, active food vendors: their shop's. Anyone else
+    (a vendor not or no longer approved included): none.
     `slot_date` is the slot's local (Asia/Kolkata) date.
     """
     if user.is_student:
         orders = Order.objects.filter(student_id=user.pk)
-    elif user.is_food_vendor and user.is_approved:
+    elif _is_serving_food_vendor(user):
         orders = Order.objects.filter(vendor_id=user.pk)
     else:
         return Order.objects.none()

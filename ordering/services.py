@@ -26,18 +26,19 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.sms import queue_sms
 from catalog.errors import ShopClosed
 from catalog.models import MenuItem, Shop
 from payments.services import payment_refund_payable_in_full, payment_release_payable
 from tntproject.errors import InvalidTransition, NotFound, RateLimited, ValidationFailed
 
+from . import notifications
 from .errors import (
     InvalidPickupCode,
     ItemUnavailable,
     SlotClosed,
     SlotFull,
     SlotHasOrders,
+    TooManyUnpaidOrders,
 )
 from .models import Order, OrderEvent, OrderItem, Slot
 
@@ -222,6 +223,19 @@ def _lines_validate(lines: list[OrderLine]) -> None:
         raise ValidationFailed(details={"items": errors})
 
 
+def _unpaid_orders_check(*, student: User) -> None:
+    """TooManyUnpaidOrders once `student` holds MAX_UNPAID_ORDERS orders waiting for payment.
+
+    Takes the student's row lock first, so concurrent placements of one student queue
+    here and each counts the others' committed orders (lock order: student, then slot).
+    """
+    User.objects.select_for_update().filter(pk=student.pk).values_list("pk", flat=True).first()
+    unpaid = Order.objects.filter(student_id=student.pk, status=Status.PENDING_PAYMENT).count()
+    limit = settings.MAX_UNPAID_ORDERS
+    if unpaid >= limit:
+        raise TooManyUnpaidOrders(details={"max_unpaid_orders": limit})
+
+
 @transaction.atomic
 def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[OrderLine], note: str = "") -> Order:
     """Place an order for `student`: prices from the database, one slot place reserved.
@@ -229,11 +243,12 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
     Everything happens in one transaction: the conditional UPDATE of the slot,
     the order with its stored total, the item snapshots and the first event.
     Raises ValidationFailed (unknown vendor, slot or items, bad lines),
-    ShopClosed, ItemUnavailable, SlotClosed or SlotFull; nothing is written then.
+    ShopClosed, ItemUnavailable, SlotClosed, SlotFull or TooManyUnpaidOrders (the student
+    already holds MAX_UNPAID_ORDERS unpaid orders); nothing is written then.
 
-    Six statements when it succeeds (slot with vendor and shop, items, the slot's UPDATE,
-    three INSERTs). The returned order holds its slot and vendor, so answering with it
-    only reads its lines back.
+    Eight statements when it succeeds (slot with vendor and shop, items, the student's row
+    lock and unpaid count, the slot's UPDATE, three INSERTs). The returned order holds its
+    slot and vendor, so answering with it only reads its lines back.
     """
     _lines_validate(lines)
     slot = _slot_for_ordering(vendor_id=vendor_id, slot_id=slot_id)
@@ -248,6 +263,7 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
     if unavailable:
         raise ItemUnavailable(details={"items": unavailable})
 
+    _unpaid_orders_check(student=student)
     # Writes start here; everything above only read.
     _slot_reserve(slot_id=slot_id, vendor_id=vendor.pk)
 
@@ -333,26 +349,6 @@ def _order_was_paid(order: Order) -> bool:
     return order.paid_at is not None
 
 
-def _shop_name(vendor_id: int) -> str:
-    return Shop.objects.filter(vendor_id=vendor_id).values_list("name", flat=True).first() or "Your vendor"
-
-
-def _sms_student(order: Order, body: str) -> None:
-    phone = User.objects.filter(pk=order.student_id).values_list("phone", flat=True).get()
-    queue_sms(phone=phone, body=body)
-
-
-def _pickup_time(order: Order) -> str:
-    slot = Slot.objects.only("starts_at", "ends_at").get(pk=order.slot_id)
-    start = timezone.localtime(slot.starts_at)
-    end = timezone.localtime(slot.ends_at)
-    return f"{start:%d %b %H:%M}–{end:%H:%M}"
-
-
-def _rupees(paise: int) -> str:
-    return f"₹{paise // 100}.{paise % 100:02d}"
-
-
 def _require_vendor_of(order: Order, vendor: User) -> None:
     # The API reaches orders through scoped selectors; this guards every other caller.
     if order.vendor_id != vendor.pk:
@@ -396,11 +392,7 @@ def order_cancel(*, order: Order, student: User, reason: str = "") -> Order:
         payment_refund_payable_in_full(
             payable="order", obj=locked, reason=f"Order #{locked.pk} cancelled by the student.", actor=student
         )
-        _sms_student(
-            locked,
-            f"Tap N Take: your order #{locked.pk} is cancelled. "
-            f"The {_rupees(locked.total_paise)} you paid will be refunded in full.",
-        )
+        notifications.order_cancelled_refunded(order=locked)
     _copy_state(into=order, source=locked)
     return order
 
@@ -411,10 +403,7 @@ def order_accept(*, order: Order, vendor: User) -> Order:
     _require_vendor_of(order, vendor)
     locked = _order_lock(order)
     _order_transition(order=locked, to_status=Status.ACCEPTED, actor=vendor)
-    _sms_student(
-        locked,
-        f"Tap N Take: {_shop_name(locked.vendor_id)} accepted your order #{locked.pk}. Pickup {_pickup_time(locked)}.",
-    )
+    notifications.order_accepted(order=locked)
     _copy_state(into=order, source=locked)
     return order
 
@@ -424,7 +413,8 @@ def order_reject(*, order: Order, vendor: User, reason: str) -> Order:
     """The vendor turns a paid or accepted order down, saying why; the slot place goes back.
 
     ValidationFailed without a reason; InvalidTransition (409) from other statuses.
-    The student gets an SMS with the reason.
+    The student gets an SMS pointing to the order page, which shows the reason (a vendor's
+    text never goes into an SMS).
     """
     _require_vendor_of(order, vendor)
     reason = (reason or "").strip()
@@ -432,15 +422,14 @@ def order_reject(*, order: Order, vendor: User, reason: str) -> Order:
         raise ValidationFailed(details={"reason": ["Tell the student why."]})
     locked = _order_lock(order)
     _order_transition(order=locked, to_status=Status.REJECTED, actor=vendor, reason=reason, fields={"reason": reason})
-    body = f"Tap N Take: {_shop_name(locked.vendor_id)} could not take your order #{locked.pk}: {reason}"
-    if _order_was_paid(locked):
+    was_paid = _order_was_paid(locked)
+    if was_paid:
         # The order was paid: the student gets the whole amount back. The refund is reserved
         # and posted to the ledger in this transaction and sent to Razorpay after commit.
         payment_refund_payable_in_full(
             payable="order", obj=locked, reason=f"Order #{locked.pk} rejected by the vendor: {reason}", actor=vendor
         )
-        body += f" The {_rupees(locked.total_paise)} you paid will be refunded in full."
-    _sms_student(locked, body)
+    notifications.order_rejected(order=locked, refunded=was_paid)
     _copy_state(into=order, source=locked)
     return order
 
@@ -451,11 +440,7 @@ def order_mark_ready(*, order: Order, vendor: User) -> Order:
     _require_vendor_of(order, vendor)
     locked = _order_lock(order)
     _order_transition(order=locked, to_status=Status.READY, actor=vendor)
-    _sms_student(
-        locked,
-        f"Tap N Take: your order #{locked.pk} is ready at {_shop_name(locked.vendor_id)}. "
-        "Show your pickup code at the counter.",
-    )
+    notifications.order_ready(order=locked)
     _copy_state(into=order, source=locked)
     return order
 

@@ -33,12 +33,14 @@ from catalog import selectors as catalog_selectors
 from catalog.models import MenuItem, Shop
 from ordering import selectors as ordering_selectors
 from ordering import services as ordering_services
+from ordering.limits import enforce_order_place_limit
 from ordering.models import Order, Slot
 from payments import services as payment_services
 from payments.api import rate_limit as payments_rate_limit
 from stationery import selectors as stationery_selectors
 from stationery import services as stationery_services
 from stationery.errors import FileTooLarge
+from stationery.limits import enforce_print_limit
 from stationery.models import PrintJob
 from stationery.uploads import UploadLimitHandler, max_upload_bytes, refuse_oversized_request, upload_was_refused
 from tntproject.errors import ApplicationError, Forbidden, NotFound, RateLimited, ValidationFailed, envelope
@@ -376,6 +378,7 @@ def _order_place(request: HttpRequest, *, shop: Shop) -> HttpResponse:
         quantities = form.quantities()
         kept["selected_slot"] = form.cleaned_data["slot"]
         try:
+            enforce_order_place_limit(request, student_id=request.user.pk)
             order = ordering_services.order_place(
                 student=request.user,
                 vendor_id=shop.vendor_id,
@@ -580,6 +583,7 @@ def _print_submit(request: HttpRequest, *, shop: Shop, services) -> HttpResponse
         return _print_form_refused(request, shop.vendor_id, exc)
     if form.is_valid():
         try:
+            enforce_print_limit(request, student_id=request.user.pk)
             if request.POST.get("action") == "estimate":
                 estimate, status = _estimate(request, form), 200
             else:
@@ -639,6 +643,7 @@ def _print_estimate_checked(request: HttpRequest, vendor_id: int) -> HttpRespons
         _check_upload_completed(request)
         if not form.is_valid():
             raise ValidationFailed(details={name: list(errors) for name, errors in form.errors.items()})
+        enforce_print_limit(request, student_id=request.user.pk)
         estimate = _estimate(request, form)
     except ApplicationError as exc:
         return _json_error(request, exc)

@@ -23,6 +23,7 @@ from tntproject.schema import IDEMPOTENCY_KEY_PARAMETER, ErrorEnvelopeSerializer
 
 from . import selectors, services
 from .errors import FileTooLarge
+from .limits import enforce_print_limit
 from .models import PrintJob
 from .serializers import (
     PrintJobListQuerySerializer,
@@ -136,15 +137,18 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             **_errors(401, 403),
             400: OpenApiResponse(ErrorEnvelopeSerializer, description="validation_error, invalid_file"),
             409: OpenApiResponse(
-                ErrorEnvelopeSerializer, description="shop_closed, item_unavailable, idempotency_conflict"
+                ErrorEnvelopeSerializer,
+                description="shop_closed, item_unavailable, too_many_open_jobs, idempotency_conflict",
             ),
             413: OpenApiResponse(ErrorEnvelopeSerializer, description="file_too_large"),
+            429: OpenApiResponse(ErrorEnvelopeSerializer, description="rate_limited (RATE_LIMIT_PRINT)"),
         },
     )
     def create(self, request: Request) -> Response:
         request.data  # noqa: B018 - parse now, so an upload stopped for its size is known before anything else
         if upload_was_refused(request._request):
             raise FileTooLarge(max_mb=settings.PRINT_MAX_UPLOAD_MB)
+        enforce_print_limit(request, student_id=request.user.pk)
         return run_idempotent(request, lambda: self._submit(request), atomic=True)
 
     def _submit(self, request: Request) -> Response:

@@ -34,3 +34,8 @@ class PrintJobNotPaid(InvalidTransition):
     """Completing (handing over) a job needs the job to be paid first."""
 
     message = "This print job has not been paid yet."
+
+
+class TooManyOpenJobs(Conflict):
+    code = "too_many_open_jobs"
+    message = "You already have the most print jobs in progress allowed. Wait for one to finish or cancel one."

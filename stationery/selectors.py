@@ -1,7 +1,8 @@
 """Reads of print jobs, always scoped to the user asking.
 
-A student sees their own jobs, a stationery vendor the jobs sent to its shop,
-and nobody else sees any: another user's job is simply not found (404).
+A student sees their own jobs, an approved and active stationery vendor the jobs
+sent to its shop, and nobody else sees any: another user's job is simply not found
+(404). A vendor that is not (or no longer) approved reads no job and no file.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def print_job_queryset_for(*, user: User) -> QuerySet[PrintJob]:
     jobs = PrintJob.objects.select_related("service")
     if user.is_student:
         return jobs.filter(student_id=user.pk)
-    if user.is_stationery_vendor:
+    if user.is_stationery_vendor and user.is_approved and user.is_active:
         return jobs.filter(vendor_id=user.pk)
     return jobs.none()
 

@@ -19,14 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.sms import queue_sms
 from catalog.errors import ShopClosed
 from catalog.models import PrintService, Shop
 from payments.models import Payment
 from payments.services import payment_release_payable
 from tntproject.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 
-from .errors import FileTooLarge, PrintJobNotPaid, PrintServiceUnavailable
+from . import notifications
+from .errors import FileTooLarge, PrintJobNotPaid, PrintServiceUnavailable, TooManyOpenJobs
 from .models import MAX_AMOUNT_PAISE, PRINT_FILE_FOLDER, PrintJob, PrintJobEvent, print_file_path
 from .pdf import pdf_inspect
 from .selectors import print_service_orderable
@@ -40,6 +40,7 @@ NOTE_MAX = PrintJob._meta.get_field("note").max_length
 _UNPAID_LIVE_STATUSES = (PrintJob.Status.SUBMITTED, PrintJob.Status.ACCEPTED, PrintJob.Status.READY)
 REASON_MAX = PrintJob._meta.get_field("reason").max_length
 ORIGINAL_NAME_MAX = PrintJob._meta.get_field("original_name").max_length
+UNACCEPTED_REASON = "Not accepted in time."
 
 
 def _file_storage():
@@ -56,11 +57,6 @@ def _clean_name(name: str) -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     return name.strip()[:ORIGINAL_NAME_MAX]
-
-
-def _shop_name(vendor: User) -> str:
-    shop = Shop.objects.filter(vendor_id=vendor.pk).only("name").first()
-    return shop.name if shop else (vendor.name or "the print shop")
 
 
 # --- pricing -------------------------------------------------------------------
@@ -93,6 +89,20 @@ def _service_for_submission(*, service_id: int) -> PrintService:
     if not service.is_available:
         raise PrintServiceUnavailable()
     return service
+
+
+def _open_jobs_check(*, student: User, lock: bool) -> None:
+    """TooManyOpenJobs once `student` has PRINT_MAX_OPEN_JOBS jobs that have not ended.
+
+    With `lock` (inside the submission's transaction) the student's row is locked first,
+    so concurrent submissions of one student queue and each counts the others' jobs.
+    """
+    if lock:
+        User.objects.select_for_update().filter(pk=student.pk).values_list("pk", flat=True).first()
+    limit = settings.PRINT_MAX_OPEN_JOBS
+    open_jobs = PrintJob.objects.filter(student_id=student.pk).exclude(status__in=PrintJob.ENDED_STATUSES).count()
+    if open_jobs >= limit:
+        raise TooManyOpenJobs(details={"max_open_jobs": limit})
 
 
 @dataclass(frozen=True)
@@ -153,8 +163,11 @@ def print_job_submit(
     if that fails the stored file is removed again. (Files cannot take part in a
     database transaction: if an enclosing one rolls back later, the file is left without
     a row and `print_job_orphan_files_purge` removes it.)
-    Raises what `print_job_quote` raises.
+    Raises what `print_job_quote` raises, and TooManyOpenJobs when the student already has
+    PRINT_MAX_OPEN_JOBS jobs not ended (checked before the file is read, and again under the
+    student's row lock before the job is created).
     """
+    _open_jobs_check(student=student, lock=False)
     quote = print_job_quote(student=student, service_id=service_id, upload=upload, copies=copies, note=note)
     service = quote.service
     note = (note or "").strip()
@@ -163,6 +176,7 @@ def print_job_submit(
     stored_name = storage.save(print_file_path(None, upload.name or ""), upload)
     try:
         with transaction.atomic():
+            _open_jobs_check(student=student, lock=True)
             job = PrintJob.objects.create(
                 student=student,
                 vendor=service.vendor,
@@ -247,13 +261,7 @@ def print_job_mark_ready(*, vendor: User, job_id: int, amount_paise: int) -> Pri
     job = _lock_job(job_id=job_id, vendor_id=vendor.pk)
     job.amount_paise = amount_paise
     _transition(job=job, to_status=PrintJob.Status.READY, actor=vendor, update_fields=("amount_paise",))
-    queue_sms(
-        phone=job.student.phone,
-        body=(
-            f"Tap N Take: your print job #{job.pk} at {_shop_name(vendor)} is ready. "
-            f"Pay Rs {rupees(amount_paise)} in the app, then collect it."
-        ),
-    )
+    notifications.print_job_ready(job=job)
     return job
 
 
@@ -270,15 +278,13 @@ def print_job_complete(*, vendor: User, job_id: int) -> PrintJob:
 
 @transaction.atomic
 def print_job_reject(*, vendor: User, job_id: int, reason: str) -> PrintJob:
-    """The vendor turns a job down before it is paid, saying why; the student gets an SMS."""
+    """The vendor turns a job down before it is paid, saying why; the student gets an SMS
+    pointing to the app, where the reason is shown (a vendor's text never goes into an SMS)."""
     reason = _clean_reason(reason)
     job = _lock_job(job_id=job_id, vendor_id=vendor.pk)
     job.reason = reason
     _transition(job=job, to_status=PrintJob.Status.REJECTED, actor=vendor, reason=reason, update_fields=("reason",))
-    queue_sms(
-        phone=job.student.phone,
-        body=f"Tap N Take: {_shop_name(vendor)} could not print your job #{job.pk}: {reason}",
-    )
+    notifications.print_job_rejected(job=job)
     return job
 
 
@@ -342,6 +348,49 @@ def print_job_files_purge(*, now: datetime | None = None) -> int:
     if purged:
         logger.info("print files purged", extra={"count": purged})
     return purged
+
+
+def print_job_expire_unaccepted(*, now: datetime | None = None) -> int:
+    """Cancel every job still `submitted` PRINT_UNACCEPTED_EXPIRY_HOURS after it was sent; delete its file.
+
+    Nobody has paid for such a job: `paid` is reachable only from `ready` (PrintJob.TRANSITIONS)
+    and the database's `print_job_paid_at_iff_paid` constraint keeps `paid_at` empty outside
+    `paid`/`completed`, so there is nothing to refund (a capture arriving later for a job that is
+    no longer payable is refunded by payments' capture path, as for any ended job). Each job
+    is handled in its own short transaction with its row locked (skip_locked: a vendor accepting
+    it at this moment wins); the row's file is cleared in that transaction and the file itself
+    deleted once it commits (a crash in between leaves an unreferenced file, which
+    `print_job_orphan_files_purge` removes). The student gets an SMS. Safe to run twice and
+    concurrently. Returns how many jobs were cancelled.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.PRINT_UNACCEPTED_EXPIRY_HOURS)
+    due = dict(status=PrintJob.Status.SUBMITTED, created_at__lt=cutoff)
+    storage = _file_storage()
+    expired = 0
+    for job_id in list(PrintJob.objects.filter(**due).order_by("created_at").values_list("pk", flat=True)):
+        with transaction.atomic():
+            job = PrintJob.objects.select_for_update(skip_locked=True).filter(pk=job_id, **due).first()
+            if job is None:
+                continue
+            stored_name = job.file.name
+            job.file = ""
+            job.file_deleted_at = now
+            _transition(
+                job=job,
+                to_status=PrintJob.Status.CANCELLED,
+                actor=None,
+                reason=UNACCEPTED_REASON,
+                update_fields=("file", "file_deleted_at"),
+                now=now,
+            )
+            if stored_name:
+                transaction.on_commit(lambda name=stored_name: storage.delete(name))
+            notifications.print_job_not_accepted(job=job)
+            expired += 1
+    if expired:
+        logger.info("unaccepted print jobs cancelled", extra={"count": expired})
+    return expired
 
 
 # A stored file with no job row this long after it was written belongs to a submission that

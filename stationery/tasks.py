@@ -22,3 +22,18 @@ def purge_print_files() -> dict[str, int]:
     """Delete the stored files of print jobs that ended more than PRINT_FILE_RETENTION_HOURS ago,
     and files left behind by submissions that never committed."""
     return {"purged": print_job_files_purge(), "orphans": print_job_orphan_files_purge()}
+
+
+@shared_task(
+    name="stationery.tasks.expire_unaccepted_print_jobs",
+    autoretry_for=(DatabaseError, OSError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=3,
+    acks_late=True,
+)
+def expire_unaccepted_print_jobs() -> int:
+    """Cancel print jobs still `submitted` after PRINT_UNACCEPTED_EXPIRY_HOURS and delete their files."""
+    from .services import print_job_expire_unaccepted
+
+    return print_job_expire_unaccepted()

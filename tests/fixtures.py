@@ -60,6 +60,9 @@ ACTORS = (ANON, STUDENT_A, STUDENT_B, FOOD_A, FOOD_B, STATIONERY, UNAPPROVED, BL
 # are the STAFF column with every staff endpoint refused (tests/test_authz_matrix.py).
 STAFF_NO_PERMS = "staff_no_perms"
 
+# A print shop approved, sent jobs, then rejected: its own matrix test (tests/test_authz_matrix.py).
+REJECTED_VENDOR = "rejected_vendor"
+
 
 def pdf_bytes(pages: int = 2) -> bytes:
     """A real, tiny PDF of blank A4 pages (made here, never read from disk)."""
@@ -248,7 +251,9 @@ def build_campus() -> Campus:
     o["job_payment"] = capture(open_payment(payer=student_a, job=job))
     o["job_paid"] = PrintJob.objects.get(pk=job.pk)
     o["job_b"] = submit_job(student_b, service)
-    o["job_other_shop"] = submit_job(student_a, o["service_other"])
+    # Student B's, so that student A stays under PRINT_MAX_OPEN_JOBS (5) for the upload row.
+    o["job_other_shop"] = submit_job(student_b, o["service_other"])
+    _rejected_print_shop(campus)
     for name, value in list(o.items()):
         if hasattr(value, "refresh_from_db"):
             value.refresh_from_db()
@@ -263,6 +268,21 @@ def _staff_permissions(campus: Campus) -> None:
     campus.users[STAFF_NO_PERMS] = bare
     campus.tokens[STAFF_NO_PERMS] = Token.objects.create(user=bare).key
     campus.objects["staff_no_perms"] = bare
+
+def _rejected_print_shop(campus: Campus) -> None:
+    """A stationery vendor that was approved and got student B's jobs (one submitted, one
+    accepted, each with its PDF), then had its approval withdrawn by staff."""
+    o = campus.objects
+    rejected = stationery_vendor(name="Xerox Rejected")
+    o["rejected_service"] = print_service(rejected, name="Rejected B/W")
+    o["job_at_rejected"] = submit_job(o["student_b"], o["rejected_service"])
+    job = submit_job(o["student_b"], o["rejected_service"])
+    o["job_at_rejected_accepted"] = stationery_services.print_job_accept(vendor=rejected, job_id=job.pk)
+    account_services.vendor_reject(vendor=rejected, by=o["staff"], reason="Leaked students' files")
+    rejected.refresh_from_db()
+    o["rejected_vendor"] = rejected
+    campus.users[REJECTED_VENDOR] = rejected
+    campus.tokens[REJECTED_VENDOR] = Token.objects.create(user=rejected).key
 
 
 @contextlib.contextmanager

@@ -45,6 +45,7 @@ from .fixtures import (
     BLOCKED,
     FOOD_A,
     FOOD_B,
+    REJECTED_VENDOR,
     STAFF,
     STAFF_NO_PERMS,
     STATIONERY,
@@ -519,3 +520,73 @@ def test_every_staff_only_row_is_refused_to_staff_without_permissions():
         others = [code for index, code in enumerate(row.expect) if index != staff]
         if row.expect[staff] < 300 and all(code >= 400 for code in others):
             assert (row.method, row.path) in STAFF_ENDPOINT_ROWS, row.label
+
+# --- a print shop whose approval was withdrawn ---------------------------------------------------
+#
+# Its own column, kept apart from MATRIX: a stationery vendor that was approved, was sent student
+# B's jobs, then was rejected. Every vendor endpoint refuses it (403 vendor_not_approved); its old
+# jobs, their files included, are simply not found (404); public reads stay as for anyone.
+
+# MATRIX rows where the rejected shop's answer differs from the pending food vendor's (UNAPPROVED).
+_REJECTED_DIFFERS: dict[str, int] = {}
+
+REJECTED_ROWS: tuple[Row, ...] = (
+    Row("GET", "/api/v1/print-jobs/{job_at_rejected}", (404,), note="(its own old job)"),
+    Row("GET", "/api/v1/print-jobs/{job_at_rejected}/file", (404,), note="(its own old job's PDF)"),
+    Row("GET", "/api/v1/print-jobs/{job_at_rejected_accepted}/file", (404,), note="(accepted job's PDF)"),
+    Row("POST", "/api/v1/print-jobs/{job_at_rejected}/accept", (403,), note="(its own old job)"),
+    Row(
+        "POST",
+        "/api/v1/print-jobs/{job_at_rejected_accepted}/ready",
+        (403,),
+        body={"amount_paise": 500},
+        note="(its own old job)",
+    ),
+    Row(
+        "POST",
+        "/api/v1/print-jobs/{job_at_rejected}/reject",
+        (403,),
+        body={"reason": "Printer jammed"},
+        note="(its own old job)",
+    ),
+    Row("GET", "/api/v1/print-jobs?page_size=100", (403,), note="(its shop's list)"),
+    Row("PATCH", "/api/v1/print-services/{rejected_service}", (403,), body={"price_paise": 1}, note="(its own)"),
+)
+
+_UNAPPROVED_INDEX = ACTORS.index(UNAPPROVED)
+REJECTED_CELLS = [
+    pytest.param(row, _REJECTED_DIFFERS.get(row.label, row.expect[_UNAPPROVED_INDEX]), id=f"{row.label} | rejected")
+    for row in MATRIX
+] + [pytest.param(row, row.expect[0], id=f"{row.label} | rejected") for row in REJECTED_ROWS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "expected"), REJECTED_CELLS)
+def test_matrix_rejected_print_shop(campus, razorpay_sandbox, row: Row, expected: int):
+    prepared = row.prepare(campus) if row.prepare else {}
+    body = row.body(campus, prepared) if callable(row.body) else row.body
+    path = resolve(campus, row.path)
+    client = campus.client(REJECTED_VENDOR)
+    before = db_snapshot()
+
+    kwargs: dict[str, Any] = {}
+    if body is not None:
+        kwargs = {"data": body, "format": "multipart"} if row.multipart else {"data": body, "format": "json"}
+    response = getattr(client, row.method.lower())(path, **kwargs)
+
+    assert not getattr(response, "streaming", False), f"{row.label}: the rejected shop got a file"
+    assert response.status_code == expected, f"{row.label}: {response.status_code} {response.content[:300]!r}"
+    if response.status_code >= 400:
+        error = response.json()["error"]
+        if row in REJECTED_ROWS and expected == 403:
+            assert error["code"] == "vendor_not_approved", error
+        assert db_difference(before, db_snapshot()) == {}, f"{row.label} was refused but changed rows"
+
+
+def test_the_rejected_print_shop_is_a_real_one(campus, db):
+    """The caller is what the rows assume: once approved, with jobs and files, now rejected."""
+    vendor = campus.rejected_vendor
+    assert vendor.is_stationery_vendor and not vendor.is_approved and vendor.is_active
+    jobs = PrintJob.objects.filter(vendor=vendor)
+    assert jobs.count() == 2 and all(job.is_file_available for job in jobs)
+    assert vendor.account_events.filter(kind="rejected").exists()

@@ -6,6 +6,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tntproject.settings")
 
 application = get_asgi_application()
 
-from tntproject.startup import require_secret_key  # noqa: E402 - settings must be configured first
+from tntproject.startup import require_production_settings  # noqa: E402 - settings must be configured first
 
-require_secret_key()
+require_production_settings()

@@ -7,11 +7,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tntproject.settings")
 app = Celery("tntproject")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Project-wide periodic work (tntproject is not an app, so it is named here).
+app.autodiscover_tasks(["tntproject"])
 
 
 @signals.worker_init.connect
 @signals.beat_init.connect
-def _require_secret_key(**kwargs) -> None:
-    from .startup import require_secret_key
+def _require_production_settings(**kwargs) -> None:
+    from .startup import require_production_settings
 
-    require_secret_key()
+    require_production_settings()

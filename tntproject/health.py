@@ -65,4 +65,10 @@ def ready(request: HttpRequest) -> JsonResponse:
             },
             status=503,
         )
-    return JsonResponse({"status": "ok", "checks": results})
+    answer: dict = {"status": "ok", "checks": results}
+    from accounts.ip import untrusted_forwarded_for_seen
+
+    if untrusted_forwarded_for_seen():
+        # Ready all the same; the engineer on call learns why every client shares one rate-limit bucket.
+        answer["warnings"] = ["untrusted_forwarded_for: requests carry X-Forwarded-For but TRUSTED_PROXY_COUNT is 0"]
+    return JsonResponse(answer)

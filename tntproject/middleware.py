@@ -5,7 +5,8 @@ import re
 import time
 import uuid
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 
 from .logging import request_id_var
 
@@ -85,3 +86,48 @@ class ApiErrorEnvelopeMiddleware:
             code, message = self._CODES[response.status_code]
             return JsonResponse(envelope(code, message, None, request), status=response.status_code)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused unread with 413 `request_too_large`.
+
+    Django enforces that limit only when `request.body` or `request.POST` is read, and
+    DRF's parsers read the stream directly, so a JSON body of any size used to be parsed.
+    The WSGI handler never reads past CONTENT_LENGTH, so checking it bounds every body.
+    Multipart bodies are left to their own limits: file parts do not count towards
+    DATA_UPLOAD_MAX_MEMORY_SIZE (Django applies it to their other fields) and the print
+    upload refuses anything over PRINT_MAX_UPLOAD_MB before reading it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and not request.content_type.startswith("multipart/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except (TypeError, ValueError):
+                length = 0
+            if length > limit:
+                from .errors import RequestTooLarge, envelope
+
+                refusal = RequestTooLarge(details={"max_bytes": limit})
+                if request.path.startswith(("/api/", "/health/")):
+                    body = envelope(refusal.code, refusal.message, refusal.details, request)
+                    return JsonResponse(body, status=refusal.status_code)
+                return HttpResponse(refusal.message, status=refusal.status_code, content_type="text/plain")
+        return self.get_response(request)
+
+
+class ForwardedForWatchMiddleware:
+    """Notes a request with X-Forwarded-For while TRUSTED_PROXY_COUNT is 0 (see accounts.ip.note_forwarded_for)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from accounts.ip import note_forwarded_for
+
+        note_forwarded_for(request)
+        return self.get_response(request)

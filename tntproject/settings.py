@@ -256,7 +256,9 @@ IDEMPOTENCY_KEY_RETENTION_HOURS = env.int("IDEMPOTENCY_KEY_RETENTION_HOURS", def
 PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=10)
 PLATFORM_FEE_BPS = env.int("PLATFORM_FEE_BPS", default=0)
 
-SMS_BACKEND = env.str("SMS_BACKEND", default="console" if DEBUG else "file")
+# With DEBUG off there is no default: production must say how texts leave (accounts.checks E004,
+# tntproject.startup), so it never silently writes sign-in codes to a local file.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console" if DEBUG else "")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
 SMS_SENDER_ID = env.str("SMS_SENDER_ID", default="TAPNTK")
 MSG91_AUTH_KEY = env.str("MSG91_AUTH_KEY", default="")
@@ -316,3 +318,61 @@ WHITENOISE_AUTOREFRESH = DEBUG
 OTP_MAX_FAILURES_PER_HOUR = env.int("OTP_MAX_FAILURES_PER_HOUR", default=10)
 # Wrong admin passwords, per phone and per IP (django-ratelimit syntax).
 RATE_LIMIT_ADMIN_LOGIN = env.str("RATE_LIMIT_ADMIN_LOGIN", default="10/h")
+
+# --- Tenancy and abuse limits (issue 14) -------------------------------------
+# Read at use (settings.X inside the function), so override_settings works.
+MAX_UNPAID_ORDERS = env.int("MAX_UNPAID_ORDERS", default=3)
+RATE_LIMIT_ORDERS = env.str("RATE_LIMIT_ORDERS", default="20/m")
+RATE_LIMIT_PRINT = env.str("RATE_LIMIT_PRINT", default="20/h")
+PRINT_MAX_OPEN_JOBS = env.int("PRINT_MAX_OPEN_JOBS", default=5)
+PRINT_UNACCEPTED_EXPIRY_HOURS = env.int("PRINT_UNACCEPTED_EXPIRY_HOURS", default=24)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "expire-unaccepted-print-jobs": {
+            "task": "stationery.tasks.expire_unaccepted_print_jobs",
+            "schedule": crontab(minute="*/15"),
+        },
+        "clear-expired-sessions": {
+            "task": "tntproject.tasks.clear_expired_sessions",
+            "schedule": crontab(minute=31, hour=3),
+        },
+    }
+)
+# JSON bodies: RecursionError and over-DATA_UPLOAD_MAX_MEMORY_SIZE bodies answered 400 / 413, never 500.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "tntproject.parsers.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("tntproject.middleware.ApiErrorEnvelopeMiddleware") + 1,
+    "tntproject.middleware.RequestSizeLimitMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("tntproject.middleware.RequestSizeLimitMiddleware") + 1,
+    "tntproject.middleware.ForwardedForWatchMiddleware",
+)
+
+# --- Content-Security-Policy (django-csp) --------------------------------------
+# No inline script or style anywhere (templates load static files); Razorpay's checkout.js,
+# its iframe and its calls are the only other origins. Responses that set their own policy
+# (the print-file download's `default-src 'none'; sandbox`) keep it.
+from csp.constants import NONE, SELF  # noqa: E402 - next to the one block that uses them
+
+RAZORPAY_CHECKOUT_ORIGINS = ["https://checkout.razorpay.com", "https://api.razorpay.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, "https://checkout.razorpay.com"],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "https://*.razorpay.com"],
+        "font-src": [SELF],
+        "connect-src": [SELF, "https://*.razorpay.com"],
+        "frame-src": RAZORPAY_CHECKOUT_ORIGINS,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")

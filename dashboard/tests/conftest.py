@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from accounts import sms
+from pages.tests.csp import watch_csp
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 TABLET = {"width": 768, "height": 1024}
@@ -34,10 +35,11 @@ def open_dashboard(chromium, live_server) -> Iterator[Callable]:
     """`open_dashboard(user, viewport=LAPTOP)` → a Playwright page of /dashboard/ signed in as `user`.
 
     The session is made directly (force_login), not through the OTP page. Any
-    uncaught script error on the page fails the test.
+    uncaught script error on the page, and any Content-Security-Policy violation, fails the test.
     """
     contexts = []
     script_errors: list[str] = []
+    csp_watches: list[list[str]] = []
 
     def open_(user, viewport: dict | None = None, path: str = "/dashboard/"):
         client = Client()
@@ -53,6 +55,7 @@ def open_dashboard(chromium, live_server) -> Iterator[Callable]:
             ]
         )
         contexts.append(context)
+        csp_watches.append(watch_csp(context))
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.on("pageerror", lambda error: script_errors.append(str(error)))
@@ -63,6 +66,8 @@ def open_dashboard(chromium, live_server) -> Iterator[Callable]:
     for context in contexts:
         context.close()
     assert script_errors == [], f"script errors on the dashboard: {script_errors}"
+    violations = [line for watch in csp_watches for line in watch]
+    assert violations == [], f"Content-Security-Policy violations on the dashboard: {violations}"
 
 
 @pytest.fixture

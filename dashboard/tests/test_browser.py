@@ -42,7 +42,8 @@ ARRIVAL_TIMEOUT_MS = 15_000
 
 
 def wait_for_polls(page, count: int = 1) -> None:
-    page.wait_for_function(f"window.tntDashboard && window.tntDashboard.polls >= {count}")
+    # A function, not an expression: Playwright evals expressions, which the page's CSP refuses.
+    page.wait_for_function(f"() => window.tntDashboard && window.tntDashboard.polls >= {count}")
 
 
 def fetch_json(page, method: str, path: str) -> dict:
@@ -271,7 +272,7 @@ def test_menu_management_in_rupees(open_dashboard):
 
     row.get_by_label("Paneer roll available").uncheck()
     expect(row.get_by_label("Paneer roll available")).not_to_be_checked()
-    page.wait_for_function("!document.querySelector('#menu-table [aria-busy]')")
+    page.wait_for_function("() => !document.querySelector('#menu-table [aria-busy]')")
     item.refresh_from_db()
     assert item.is_available is False
 
@@ -445,7 +446,7 @@ def test_print_services_management(open_dashboard):
     assert (service.unit, service.price_paise, service.is_colour, service.is_available) == ("page", 1000, True, True)
 
     row.get_by_label("A4 colour available").uncheck()
-    page.wait_for_function("!document.querySelector('#services-table [aria-busy]')")
+    page.wait_for_function("() => !document.querySelector('#services-table [aria-busy]')")
     service.refresh_from_db()
     assert service.is_available is False
 

@@ -496,7 +496,8 @@ class TestVendorFiltersAndQueries:
         with django_assert_num_queries(len(small.captured_queries)):
             many.get("/api/v1/orders?page_size=100")
 
-    def test_student_list_query_count_is_bounded(self, make_client, django_assert_max_num_queries):
+    def test_student_list_query_count_is_bounded(self, make_client, django_assert_max_num_queries, settings):
+        settings.MAX_UNPAID_ORDERS = 10
         student = StudentFactory()
         for _ in range(10):
             place_order(student=student, items=None)
@@ -700,3 +701,52 @@ class TestSchema:
             assert path in paths, path
         create = paths["/api/v1/orders"]["post"]
         assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])
+
+
+# --- abuse limits -----------------------------------------------------------------------------
+
+
+class TestAbuseLimits:
+    def test_a_student_holds_at_most_max_unpaid_orders(self, make_client, settings):
+        settings.MAX_UNPAID_ORDERS = 2
+        slot = SlotFactory(capacity=50)
+        item = MenuItemFactory(vendor=slot.vendor)
+        student = StudentFactory()
+        client = make_client(student)
+        first = client.post("/api/v1/orders", _body(slot, item), format="json")
+        assert client.post("/api/v1/orders", _body(slot, item), format="json").status_code == 201
+        refused = client.post("/api/v1/orders", _body(slot, item), format="json")
+        assert refused.status_code == 409
+        assert refused.json()["error"]["code"] == "too_many_unpaid_orders"
+        assert Order.objects.filter(student=student).count() == 2
+        slot.refresh_from_db()
+        assert slot.reserved == 2
+        # Another student is not affected; cancelling one frees a place for this one.
+        assert make_client(StudentFactory()).post("/api/v1/orders", _body(slot, item), format="json").status_code == 201
+        services.order_cancel(order=Order.objects.get(pk=first.json()["id"]), student=student)
+        assert client.post("/api/v1/orders", _body(slot, item), format="json").status_code == 201
+
+    def test_paid_orders_do_not_count(self, settings):
+        settings.MAX_UNPAID_ORDERS = 1
+        slot = SlotFactory(capacity=50)
+        student = StudentFactory()
+        paid_order(student=student, slot=slot)
+        paid_order(student=student, slot=slot)
+        place_order(student=student, slot=slot)
+        assert Order.objects.filter(student=student).count() == 3
+
+    def test_placing_is_rate_limited_per_student_with_retry_after(self, make_client, settings):
+        settings.RATE_LIMIT_ORDERS = "2/m"
+        settings.MAX_UNPAID_ORDERS = 10
+        slot = SlotFactory(capacity=50)
+        item = MenuItemFactory(vendor=slot.vendor)
+        client = make_client(StudentFactory())
+        for _ in range(2):
+            assert client.post("/api/v1/orders", _body(slot, item), format="json").status_code == 201
+        limited = client.post("/api/v1/orders", _body(slot, item), format="json")
+        assert limited.status_code == 429
+        assert limited.json()["error"]["code"] == "rate_limited"
+        assert 1 <= int(limited["Retry-After"]) <= 60
+        assert Order.objects.count() == 2
+        # The limit is per student.
+        assert make_client(StudentFactory()).post("/api/v1/orders", _body(slot, item), format="json").status_code == 201

@@ -167,3 +167,19 @@ def test_capacity_change_racing_orders_never_drops_below_reserved(make_client):
     live = Order.objects.filter(slot=slot, status__in=Order.LIVE_STATUSES).count()
     assert slot.reserved == live <= slot.capacity
     assert results
+
+
+def test_one_student_placing_concurrently_never_holds_more_than_max_unpaid_orders(make_client, settings):
+    """Eight simultaneous placements of one student: exactly MAX_UNPAID_ORDERS succeed (the student row is locked)."""
+    settings.MAX_UNPAID_ORDERS = 3
+    slot = SlotFactory(capacity=50)
+    item = MenuItemFactory(vendor=slot.vendor)
+    student = StudentFactory()
+    clients = [make_client(student) for _ in range(8)]
+    results = run_together([_post_order(client, slot, item) for client in clients])
+    codes = Counter(status for status, _ in results)
+    assert codes == {201: 3, 409: 5}, results
+    assert {body["error"]["code"] for status, body in results if status == 409} == {"too_many_unpaid_orders"}
+    assert Order.objects.filter(student=student, status=Order.Status.PENDING_PAYMENT).count() == 3
+    slot.refresh_from_db()
+    assert slot.reserved == 3

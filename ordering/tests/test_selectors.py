@@ -97,3 +97,28 @@ class TestSlotSelectors:
 
     def test_pending_payment_is_not_prepared(self):
         assert Order.Status.PENDING_PAYMENT not in selectors.PREP_STATUSES
+
+
+class TestVendorsNotApproved:
+    """A food vendor whose approval was withdrawn (or that is blocked) reads nothing of its shop."""
+
+    @staticmethod
+    def _withdraw(vendor, **fields):
+        for name, value in fields.items():
+            setattr(vendor, name, value)
+        vendor.save(update_fields=list(fields))
+
+    @pytest.mark.parametrize("fields", [{"is_approved": False}, {"is_active": False}])
+    def test_orders_slots_and_prep_sheet_are_gone(self, fields):
+        slot = SlotFactory(capacity=5)
+        item = MenuItemFactory(vendor=slot.vendor)
+        order = paid_order(slot=slot, items=[item])
+        vendor = slot.vendor
+        assert list(selectors.order_list_for(user=vendor)) == [order]
+        self._withdraw(vendor, **fields)
+        assert list(selectors.order_list_for(user=vendor)) == []
+        with pytest.raises(NotFound):
+            selectors.order_get_for(user=vendor, order_id=order.pk)
+        assert list(selectors.slot_list_for_vendor(vendor=vendor)) == []
+        with pytest.raises(NotFound):
+            selectors.slot_prep_sheet(vendor=vendor, slot_id=slot.pk)

@@ -487,7 +487,8 @@ class TestSms:
         assert len(bodies) == 3
         assert bodies[0][0] == phone and "accepted" in bodies[0][1] and f"#{order.pk}" in bodies[0][1]
         assert bodies[1][0] == phone and "ready" in bodies[1][1]
-        assert bodies[2][0] == rejected.student.phone and "Out of paneer" in bodies[2][1]
+        assert bodies[2][0] == rejected.student.phone and f"#{rejected.pk}" in bodies[2][1]
+        assert "Out of paneer" not in bodies[2][1]  # a vendor's text never goes into an SMS
         assert "refunded" in bodies[2][1]
         assert all(order.pickup_code not in body for _, body in bodies)
 
@@ -587,3 +588,29 @@ class TestSlots:
         assert (slot.is_deleted, slot.is_active) == (True, False)
         assert OrderItem.objects.filter(order=order).exists()
         assert OrderEvent.objects.filter(order=order).count() == 2
+
+
+class TestNoVendorTextInSms:
+    """A vendor's free text (reason, shop name it can rename, item names) never reaches a student's SMS."""
+
+    PHISH = "Refund failed, verify at https://evil.example/upi now"
+
+    def test_reject_reason_accept_and_ready_texts_carry_no_vendor_text(self, django_capture_on_commit_callbacks):
+        from catalog.models import Shop
+
+        order = paid_order()
+        Shop.objects.filter(vendor=order.vendor).update(name=self.PHISH)
+        item_names = list(order.items.values_list("name", flat=True))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.order_accept(order=order, vendor=order.vendor)
+            services.order_mark_ready(order=order, vendor=order.vendor)
+        rejected = paid_order()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.order_reject(order=rejected, vendor=rejected.vendor, reason=self.PHISH)
+        rejected.refresh_from_db()
+        assert rejected.reason == self.PHISH  # kept for the order page
+        bodies = [m["body"] for m in sms.outbox]
+        assert len(bodies) == 3
+        for body in bodies:
+            assert "evil" not in body and "http" not in body
+            assert not any(name in body for name in item_names)

@@ -25,6 +25,7 @@ from payments.conf import SANDBOX_PATH
 from stationery.models import PrintJob
 
 from . import factories
+from .csp import watch_csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,9 +61,11 @@ def _fresh_outbox():
 def phone_page(browser, live_server):
     context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 780}, base_url=live_server.url)
     context.set_default_timeout(WAIT_MS)
+    violations = watch_csp(context)
     page = context.new_page()
     yield page
     context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 def _session_cookie(page, user, live_server) -> None:
@@ -292,9 +295,10 @@ def test_screenshots_and_no_horizontal_scrolling(browser, live_server):
         "print-jobs": "/print-jobs",
     }
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    overflowing = []
+    overflowing, violations = [], []
     for width in (PHONE_WIDTH, DESKTOP_WIDTH):
         context = browser.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url)
+        violations += watch_csp(context)
         page = context.new_page()
         pages = dict(signed_out)
         for name, path in pages.items():
@@ -311,6 +315,7 @@ def test_screenshots_and_no_horizontal_scrolling(browser, live_server):
         overflowing += _shoot(page, "sign-in-code", None, width)
         context.close()
     assert overflowing == [], f"pages scroll sideways at {PHONE_WIDTH} px: {overflowing}"
+    assert violations == [], f"Content-Security-Policy violations on the main pages: {violations}"
     for width in (PHONE_WIDTH, DESKTOP_WIDTH):
         assert (SCREENSHOTS / f"student-order-paid-{width}.png").stat().st_size > 0
 
@@ -373,6 +378,7 @@ def test_vendor_registers_a_stationery_shop_and_lands_on_its_pending_dashboard(b
 
     # The same two steps on a laptop.
     context = browser.new_context(viewport={"width": DESKTOP_WIDTH, "height": 800}, base_url=live_server.url)
+    violations = watch_csp(context)
     desktop = context.new_page()
     overflowing += _shoot(desktop, "register-shop", "/register-shop", DESKTOP_WIDTH, prefix="vendor")
     desktop.get_by_label("Shop's mobile number").fill("9876601235")
@@ -382,6 +388,42 @@ def test_vendor_registers_a_stationery_shop_and_lands_on_its_pending_dashboard(b
     context.close()
 
     assert overflowing == [], f"pages scroll sideways at {PHONE_WIDTH} px: {overflowing}"
+    assert violations == [], f"Content-Security-Policy violations on the main pages: {violations}"
     for name in ("register-shop", "register-shop-code"):
         for width in (PHONE_WIDTH, DESKTOP_WIDTH):
             assert (SCREENSHOTS / f"vendor-{name}-{width}.png").stat().st_size > 0
+
+
+# --- the Content-Security-Policy holds on every kind of page -------------------------------------
+
+
+def test_no_page_breaks_the_content_security_policy(browser, live_server, sandbox):
+    """The policy is sent and nothing on the main pages, the sandbox checkout, the API docs or the
+    admin is refused by it (a page that still had inline script or style would report a violation)."""
+    campus = factories.campus()
+    context = browser.new_context(viewport={"width": DESKTOP_WIDTH, "height": 800}, base_url=live_server.url)
+    violations = watch_csp(context)
+    page = context.new_page()
+    response = page.goto("/")
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    for path in ("/login", f"/vendors/{campus.canteen.vendor_id}", "/print", "/api/v1/docs/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    # A page that sets styles and scripts on its own: the docs render their operations.
+    expect(page.locator(".opblock").first).to_be_visible()
+    from accounts.tests.factories import StaffFactory
+
+    _session_cookie(page, StaffFactory(is_superuser=True), live_server)
+    page.goto("/admin/")
+    page.wait_for_load_state("networkidle")
+    # The sandbox checkout and result pages (a pop-up in the real flow).
+    from payments.sandbox import state
+
+    remote = state.order_create(amount=5000, currency="INR", receipt="csp", notes={}, webhook_url="")
+    page.goto(f"{SANDBOX_PATH}/checkout/{remote['id']}")
+    page.get_by_test_id("pay").click()
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"

@@ -193,6 +193,8 @@
       else if (key === "text") el.textContent = value;
       else if (key.slice(0, 2) === "on") el.addEventListener(key.slice(2), value);
       else if (key === "dataset") Object.assign(el.dataset, value);
+      // CSSOM, not a style attribute: the Content-Security-Policy refuses inline style attributes.
+      else if (key === "style") Object.assign(el.style, value);
       else el.setAttribute(key, value === true ? "" : value);
     });
     for (var i = 2; i < arguments.length; i++) {
@@ -643,7 +645,7 @@
       if (slot.capacity !== undefined) {
         var pct = slot.capacity ? Math.min(100, Math.round((100 * slot.reserved) / slot.capacity)) : 0;
         group.fill.replaceChildren(
-          h("span", { class: "meter", "aria-hidden": "true" }, h("span", { class: "meter__bar", style: "width:" + pct + "%" })),
+          h("span", { class: "meter", "aria-hidden": "true" }, h("span", { class: "meter__bar", style: { width: pct + "%" } })),
           " " + slot.reserved + " / " + slot.capacity + " reserved" + (slot.is_active === false ? " · not taking orders" : "")
         );
         group.fill.dataset.reserved = String(slot.reserved);

@@ -249,7 +249,8 @@ def test_reject_needs_a_reason_and_tells_the_student(make_client, sms_outbox, dj
         response = client.post(_url(job, "reject"), {"reason": "Pages are unreadable"}, format="json")
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["reason"]) == ("rejected", "Pages are unreadable")
-    assert "Pages are unreadable" in sms_outbox[-1]["body"]
+    assert f"#{job.pk}" in sms_outbox[-1]["body"]
+    assert "Pages are unreadable" not in sms_outbox[-1]["body"]  # the reason is shown in the app only
 
 
 def test_reject_after_paid_is_409(make_client):
@@ -314,3 +315,21 @@ def test_only_the_jobs_student_cancels(make_client):
 def test_pay_is_not_routed_here():
     """`POST /print-jobs/{id}/pay` belongs to payments, which routes it before this app's routes."""
     assert not any("pay" in str(pattern.pattern) for pattern in stationery_urls.urlpatterns)
+
+
+# --- a vendor whose approval was withdrawn ---------------------------------------------
+
+
+def test_a_rejected_vendor_downloads_no_file_and_reads_no_job(make_client):
+    from accounts import services as account_services
+
+    job = _job_with_file()
+    client = make_client(job.vendor)
+    assert client.get(_url(job, "file")).status_code == 200
+    account_services.vendor_reject(vendor=job.vendor, by=StaffFactory(), reason="Leaked files")
+    response = client.get(_url(job, "file"))
+    assert response.status_code == 404
+    assert _code(response) == "not_found"
+    assert client.get(_url(job)).status_code == 404
+    assert _code(client.get("/api/v1/print-jobs")) == "vendor_not_approved"
+    assert make_client(job.student).get(_url(job, "file")).status_code == 200

@@ -247,7 +247,8 @@ def test_reject_keeps_the_reason_ends_the_job_and_tells_the_student(sms_outbox, 
     assert (job.status, job.reason) == (S.REJECTED, "Out of toner")
     assert job.ended_at is not None
     assert job.events.last().reason == "Out of toner"
-    assert len(sms_outbox) == 1 and "Out of toner" in sms_outbox[0]["body"]
+    assert len(sms_outbox) == 1 and f"#{job.pk}" in sms_outbox[0]["body"]
+    assert "Out of toner" not in sms_outbox[0]["body"]  # a vendor's text never goes into an SMS
     assert sms_outbox[0]["to"] == job.student.phone
 
 
@@ -348,3 +349,20 @@ def test_students_cannot_cancel_another_students_job():
         services.print_job_cancel(student=StudentFactory(), job_id=job.pk)
     job.refresh_from_db()
     assert job.status == S.SUBMITTED
+
+
+def test_no_vendor_text_reaches_the_students_sms(sms_outbox, django_capture_on_commit_callbacks):
+    """Neither a reject reason nor a (renamed) shop name goes into a text; the app shows the reason."""
+    from catalog.models import Shop
+
+    phish = "Pay again at https://evil.example/upi"
+    ready = PrintJobFactory(status=S.ACCEPTED)
+    Shop.objects.filter(vendor=ready.vendor).update(name=phish)
+    rejected = PrintJobFactory(status=S.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.print_job_mark_ready(vendor=ready.vendor, job_id=ready.pk, amount_paise=500)
+        services.print_job_reject(vendor=rejected.vendor, job_id=rejected.pk, reason=phish)
+    assert len(sms_outbox) == 2
+    assert all("evil" not in m["body"] and "http" not in m["body"] for m in sms_outbox)
+    rejected.refresh_from_db()
+    assert rejected.reason == phish

@@ -1,0 +1,62 @@
+"""Texts to students about their orders: one function per message.
+
+A text never carries free text a vendor typed (a reject reason, a note, an item name,
+a shop name the vendor can rename): an SMS from the campus's own sender id would make
+such text a phishing channel. The order page shows the reason; the text points there.
+Only numbers the system made (order number, amount, pickup time) go into a text.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.sms import queue_sms
+
+from .models import Order, Slot
+
+
+def _rupees(paise: int) -> str:
+    return f"₹{paise // 100}.{paise % 100:02d}"
+
+
+def _send(order: Order, body: str) -> None:
+    phone = User.objects.filter(pk=order.student_id).values_list("phone", flat=True).get()
+    queue_sms(phone=phone, body=body)
+
+
+def _pickup_time(order: Order) -> str:
+    slot = Slot.objects.only("starts_at", "ends_at").get(pk=order.slot_id)
+    start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
+    return f"{start:%d %b %H:%M}–{end:%H:%M}"
+
+
+def order_cancelled_refunded(*, order: Order) -> None:
+    _send(
+        order,
+        _("Tap N Take: your order #%(id)s is cancelled. The %(amount)s you paid will be refunded in full.")
+        % {"id": order.pk, "amount": _rupees(order.total_paise)},
+    )
+
+
+def order_accepted(*, order: Order) -> None:
+    _send(
+        order,
+        _("Tap N Take: your order #%(id)s was accepted. Pickup %(time)s.")
+        % {"id": order.pk, "time": _pickup_time(order)},
+    )
+
+
+def order_rejected(*, order: Order, refunded: bool) -> None:
+    body = _("Tap N Take: your order #%(id)s could not be taken. See why in the app.") % {"id": order.pk}
+    if refunded:
+        body += " " + _("The %(amount)s you paid will be refunded in full.") % {"amount": _rupees(order.total_paise)}
+    _send(order, body)
+
+
+def order_ready(*, order: Order) -> None:
+    _send(
+        order,
+        _("Tap N Take: your order #%(id)s is ready. Show your pickup code at the counter.") % {"id": order.pk},
+    )

@@ -1,0 +1,44 @@
+"""Texts to students about their print jobs: one function per message.
+
+A text never carries free text a vendor typed (a reject reason, a shop name the vendor
+can rename): an SMS from the campus's own sender id would make such text a phishing
+channel. The print jobs page shows the reason; the text points there.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.sms import queue_sms
+
+from .models import PrintJob
+
+
+def _rupees(paise: int) -> str:
+    return f"{paise // 100}.{paise % 100:02d}"
+
+
+def _send(job: PrintJob, body: str) -> None:
+    phone = User.objects.filter(pk=job.student_id).values_list("phone", flat=True).get()
+    queue_sms(phone=phone, body=body)
+
+
+def print_job_ready(*, job: PrintJob) -> None:
+    _send(
+        job,
+        _("Tap N Take: your print job #%(id)s is ready. Pay Rs %(amount)s in the app, then collect it.")
+        % {"id": job.pk, "amount": _rupees(job.amount_paise)},
+    )
+
+
+def print_job_rejected(*, job: PrintJob) -> None:
+    _send(job, _("Tap N Take: your print job #%(id)s could not be printed. See why in the app.") % {"id": job.pk})
+
+
+def print_job_not_accepted(*, job: PrintJob) -> None:
+    _send(
+        job,
+        _("Tap N Take: your print job #%(id)s was not accepted in time and is cancelled; its file is deleted.")
+        % {"id": job.pk},
+    )
