@@ -309,3 +309,12 @@ LOGGING = {
 
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Money states everyone sees alike (issue 16) ----------------------------
+# A print job's final amount more than this many percent above its estimate needs a reason,
+# and lets the student still cancel the ready job.
+PRINT_PRICE_TOLERANCE_PCT = env.int("PRINT_PRICE_TOLERANCE_PCT", default=10)
+CELERY_BEAT_SCHEDULE["reject-unaccepted-orders"] = {
+    "task": "ordering.tasks.reject_unaccepted_orders",
+    "schedule": env.float("REJECT_UNACCEPTED_EVERY_SECONDS", default=60.0),
+}
