@@ -78,7 +78,9 @@ def _vendor_lock(vendor_id: int) -> None:
     User.objects.select_for_update().filter(pk=vendor_id).values_list("pk", flat=True).first()
 
 
-def _slot_overlap_check(*, vendor_id: int, starts_at: datetime, ends_at: datetime, exclude_pk: int | None = None) -> None:
+def _slot_overlap_check(
+    *, vendor_id: int, starts_at: datetime, ends_at: datetime, exclude_pk: int | None = None
+) -> None:
     """SlotOverlaps (409) when another live (not deleted) slot of the vendor shares any moment.
 
     Slots touching end to start (12:00–12:30 and 12:30–13:00) do not overlap.

@@ -263,15 +263,12 @@ def print_job_mark_ready(*, vendor: User, job_id: int, amount_paise: int, reason
         and amount_exceeds_tolerance(amount_paise=amount_paise, estimated_paise=job.estimated_paise)
     ):
         raise ValidationFailed(
-            f"This is more than {settings.PRINT_PRICE_TOLERANCE_PCT}% above the estimate; "
-            "tell the student why.",
+            f"This is more than {settings.PRINT_PRICE_TOLERANCE_PCT}% above the estimate; tell the student why.",
             details={"reason": ["Say why the amount is above the estimate."]},
         )
     job.amount_paise = amount_paise
     job.amount_reason = reason
-    _transition(
-        job=job, to_status=PrintJob.Status.READY, actor=vendor, update_fields=("amount_paise", "amount_reason")
-    )
+    _transition(job=job, to_status=PrintJob.Status.READY, actor=vendor, update_fields=("amount_paise", "amount_reason"))
     queue_sms(
         phone=job.student.phone,
         body=(

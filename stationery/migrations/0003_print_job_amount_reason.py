@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stationery', '0002_print_job_state_constraints'),
+        ("stationery", "0002_print_job_state_constraints"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='printjob',
-            name='amount_reason',
+            model_name="printjob",
+            name="amount_reason",
             field=models.CharField(blank=True, max_length=300),
         ),
     ]

@@ -4,7 +4,10 @@ from ordering.services import order_reject_unaccepted
 
 
 class Command(BaseCommand):
-    help = "Reject and refund in full every paid order whose slot has begun without the vendor accepting it (what beat does)."
+    help = (
+        "Reject and refund in full every paid order whose slot has begun without the vendor "
+        "accepting it (what beat does)."
+    )
 
     def handle(self, *args, **options) -> None:
         rejected = order_reject_unaccepted()
