@@ -389,7 +389,11 @@
     button.addEventListener("click", function () { openTab(button.dataset.goto); });
   });
   document.querySelectorAll("#setup [data-open-shop]").forEach(function (button) {
-    button.addEventListener("click", function () { openSwitch.checked = true; setShopOpen(true); });
+    button.addEventListener("click", function () {
+      if (openSwitch.disabled) return; // the shop's state is still loading (or being changed)
+      openSwitch.checked = true;
+      setShopOpen(true);
+    });
   });
   refreshSetup();
 
