@@ -318,3 +318,5 @@ CELERY_BEAT_SCHEDULE["reject-unaccepted-orders"] = {
     "task": "ordering.tasks.reject_unaccepted_orders",
     "schedule": env.float("REJECT_UNACCEPTED_EVERY_SECONDS", default=60.0),
 }
+# Orders and print jobs now carry their refunds too: keep Refund's status one named enum.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["RefundStatusEnum"] = "payments.models.Refund.Status"
