@@ -80,8 +80,9 @@ def _save_unique(obj: Model, *, constraint: str, update_fields: list[str] | None
 def shop_create_for_vendor(*, user: User, shop_name: str | None, description: str = "", opening_note: str = "") -> Shop:
     """Create the shop of a vendor who has just signed up (registered as an accounts hook).
 
-    The shop's id is the vendor's user id and its type the vendor's type; it
-    starts open, and students see it once staff approve the vendor. A blank name
+    The shop's id is the vendor's user id and its type the vendor's type. It starts
+    closed and stays closed when staff approve the vendor: the vendor opens it
+    (`shop_update(is_open=True)`) once its menu and slots are in place. A blank name
     falls back to the vendor's name. Safe to call again: an existing shop is
     returned unchanged. Raises NotAVendor for non-vendors and ValidationFailed
     (`shop_name`, ...) for text that is too long.
@@ -94,6 +95,7 @@ def shop_create_for_vendor(*, user: User, shop_name: str | None, description: st
     return Shop.objects.create(
         vendor=user,
         vendor_type=user.vendor_type,
+        is_open=False,
         name=_clean_text(name, field="shop_name", max_length=SHOP_NAME_MAX, required=True),
         description=_clean_text(description, field="description", max_length=SHOP_DESCRIPTION_MAX, required=False),
         opening_note=_clean_text(opening_note, field="opening_note", max_length=SHOP_NOTE_MAX, required=False),

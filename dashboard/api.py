@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsApprovedVendor
 
 from . import selectors
-from .serializers import PaymentStateListSerializer, PaymentStateQuerySerializer
+from .serializers import PaymentStateListSerializer, PaymentStateQuerySerializer, ShopSetupSerializer
 
 
 class PaymentStateView(APIView):
@@ -36,3 +36,18 @@ class PaymentStateView(APIView):
             print_job_ids=query.validated_data["print_job"],
         )
         return Response(PaymentStateListSerializer({"results": states}).data)
+
+
+class ShopSetupView(APIView):
+    """The first-screen checklist of a new shop: menu, slots, open, and whether it has taken an order."""
+
+    permission_classes = [IsApprovedVendor]
+
+    @extend_schema(
+        operation_id="dashboard_setup",
+        summary="How far your shop is from its first order",
+        responses=ShopSetupSerializer,
+        tags=["dashboard"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(ShopSetupSerializer(selectors.shop_setup_for_vendor(vendor=request.user)).data)

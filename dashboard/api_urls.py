@@ -6,4 +6,5 @@ from . import api
 
 urlpatterns = [
     path("dashboard/payment-states", api.PaymentStateView.as_view(), name="dashboard-payment-states"),
+    path("dashboard/setup", api.ShopSetupView.as_view(), name="dashboard-setup"),
 ]

@@ -6,9 +6,13 @@ from collections.abc import Iterable
 from typing import TypedDict
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from accounts.models import User
+from catalog.models import MenuItem, PrintService, Shop
+from ordering.models import Order, Slot
 from payments.models import Payment, Refund
+from stationery.models import PrintJob
 
 
 class PaymentState(TypedDict):
@@ -59,3 +63,35 @@ def payment_states_for_vendor(
             }
         )
     return states
+
+
+class ShopSetup(TypedDict):
+    has_menu: bool
+    has_slots: bool | None
+    is_open: bool
+    has_orders: bool
+
+
+def shop_setup_for_vendor(*, vendor: User) -> ShopSetup:
+    """How far the vendor's shop is from taking its first order: the dashboard's first-screen checklist.
+
+    `has_menu`: a live menu item (food) or print service (stationery); `has_slots`: an upcoming,
+    not deleted pickup slot (food only; None for a print shop, which has none); `is_open`: the
+    shop takes orders; `has_orders`: it has taken one (a paid order, or any print job sent to it).
+    """
+    is_open = Shop.objects.filter(vendor_id=vendor.pk, is_open=True).exists()
+    if vendor.is_food_vendor:
+        return {
+            "has_menu": MenuItem.objects.filter(vendor_id=vendor.pk, is_deleted=False).exists(),
+            "has_slots": Slot.objects.filter(
+                vendor_id=vendor.pk, is_deleted=False, ends_at__gt=timezone.now()
+            ).exists(),
+            "is_open": is_open,
+            "has_orders": Order.objects.filter(vendor_id=vendor.pk, paid_at__isnull=False).exists(),
+        }
+    return {
+        "has_menu": PrintService.objects.filter(vendor_id=vendor.pk, is_deleted=False).exists(),
+        "has_slots": None,
+        "is_open": is_open,
+        "has_orders": PrintJob.objects.filter(vendor_id=vendor.pk).exists(),
+    }

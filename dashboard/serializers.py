@@ -24,3 +24,12 @@ class PaymentStateSerializer(serializers.Serializer):
 
 class PaymentStateListSerializer(serializers.Serializer):
     results = PaymentStateSerializer(many=True)
+
+
+class ShopSetupSerializer(serializers.Serializer):
+    has_menu = serializers.BooleanField(help_text="A dish (food) or print service (stationery) exists.")
+    has_slots = serializers.BooleanField(
+        allow_null=True, help_text="An upcoming pickup slot exists; null for print shops."
+    )
+    is_open = serializers.BooleanField()
+    has_orders = serializers.BooleanField(help_text="The shop has taken its first order or print job.")

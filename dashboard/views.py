@@ -48,6 +48,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "api_base": "/api/v1/",
         "sales_url": "/api/v1/ledger/sales",
         "payment_states_url": reverse("dashboard-payment-states"),
+        "setup_url": reverse("dashboard-setup"),
+        "print_price_tolerance_pct": settings.PRINT_PRICE_TOLERANCE_PCT,
         "poll_ms": POLL_INTERVAL_MS,
         "time_zone": settings.TIME_ZONE,
         # e.g. "+05:30": slot times typed in the page are sent with the campus offset.

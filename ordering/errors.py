@@ -23,6 +23,11 @@ class SlotHasOrders(Conflict):
     message = "This slot has orders waiting; it cannot be deleted or moved."
 
 
+class SlotOverlaps(Conflict):
+    code = "slot_overlaps"
+    message = "This slot overlaps another of your pickup slots."
+
+
 class InvalidPickupCode(ApplicationError):
     status_code = 400
     code = "invalid_pickup_code"

@@ -2,6 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+# On PostgreSQL an exclusion constraint (btree_gist, migration 0003) keeps one vendor's
+# not-deleted slots from sharing any moment; the services check first, for a clear 409.
+SLOT_NO_OVERLAP_CONSTRAINT = "slot_no_overlap_per_vendor"
+
 
 class Slot(models.Model):
     """A pickup window at one food vendor, holding at most `capacity` live orders."""

@@ -60,3 +60,13 @@ def order_ready(*, order: Order) -> None:
         order,
         _("Tap N Take: your order #%(id)s is ready. Show your pickup code at the counter.") % {"id": order.pk},
     )
+
+
+def notify_order_not_accepted_in_time(*, order: Order, refunded: bool) -> None:
+    """The vendor never accepted the paid order before its pickup slot began; it was rejected."""
+    body = _("Tap N Take: your order #%(id)s was not accepted before its pickup time, so it is cancelled.") % {
+        "id": order.pk
+    }
+    if refunded:
+        body += " " + _("The %(amount)s you paid will be refunded in full.") % {"amount": _rupees(order.total_paise)}
+    _send(order, body)

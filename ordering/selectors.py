@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from payments.serializers import payable_refunds_prefetch
 from tntproject.errors import NotFound
 
 from .models import Order, OrderItem, Slot
@@ -126,7 +127,11 @@ def order_list_for(
         orders = orders.filter(slot_id=slot_id)
     if slot_date is not None:
         orders = orders.filter(slot__starts_at__date=slot_date)
-    return orders.select_related("slot", "student").prefetch_related("items").order_by("-created_at", "-id")
+    return (
+        orders.select_related("slot", "student")
+        .prefetch_related("items", payable_refunds_prefetch())
+        .order_by("-created_at", "-id")
+    )
 
 
 def order_get_for(*, user: User, order_id: int) -> Order:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from payments.serializers import PayableRefundsMixin
+
 from .models import Order, OrderItem, Slot
 from .services import MAX_LINES, MAX_QUANTITY, OrderLine
 
@@ -116,10 +118,11 @@ class OrderItemSerializer(serializers.ModelSerializer):
         fields = ["menu_item", "name", "unit_price_paise", "quantity", "line_total_paise"]
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(PayableRefundsMixin, serializers.ModelSerializer):
     """The `order` of API.md. `pickup_code` goes to the order's student once paid, never to anyone else."""
 
     slot = OrderSlotSerializer(read_only=True)
+    reject_reason = serializers.SerializerMethodField()
     items = OrderItemSerializer(many=True, read_only=True)
     pickup_code = serializers.SerializerMethodField()
     student_name = serializers.CharField(source="student.name", read_only=True)
@@ -137,6 +140,9 @@ class OrderSerializer(serializers.ModelSerializer):
             "total_paise",
             "note",
             "reason",
+            "reject_reason",
+            "refunded_paise",
+            "refunds",
             "pickup_code",
             "payment_due_by",
             "paid_at",
@@ -152,3 +158,14 @@ class OrderSerializer(serializers.ModelSerializer):
         if user is None or order.student_id != user.pk or order.status not in Order.PAID_STATUSES:
             return None
         return order.pickup_code or None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_reject_reason(self, order: Order) -> str | None:
+        return order.reason if order.status == Order.Status.REJECTED else None
+
+    def refunds_of(self, order: Order) -> list:
+        # An order waiting for payment has taken no money yet, so it has nothing refunded
+        # (a capture always moves it on first); this keeps placing an order one query shorter.
+        if order.status == Order.Status.PENDING_PAYMENT:
+            return []
+        return super().refunds_of(order)

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -38,9 +38,10 @@ from .errors import (
     SlotClosed,
     SlotFull,
     SlotHasOrders,
+    SlotOverlaps,
     TooManyUnpaidOrders,
 )
-from .models import Order, OrderEvent, OrderItem, Slot
+from .models import SLOT_NO_OVERLAP_CONSTRAINT, Order, OrderEvent, OrderItem, Slot
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,37 @@ def _slot_validate_times(*, starts_at: datetime, ends_at: datetime) -> None:
         raise ValidationFailed(details={"ends_at": ["Must be after the start."]})
 
 
+def _vendor_lock(vendor_id: int) -> None:
+    """Lock the vendor's user row: slot writes of one vendor take turns, so two cannot overlap."""
+    User.objects.select_for_update().filter(pk=vendor_id).values_list("pk", flat=True).first()
+
+
+def _slot_overlap_check(
+    *, vendor_id: int, starts_at: datetime, ends_at: datetime, exclude_pk: int | None = None
+) -> None:
+    """SlotOverlaps (409) when another live (not deleted) slot of the vendor shares any moment.
+
+    Slots touching end to start (12:00–12:30 and 12:30–13:00) do not overlap.
+    """
+    others = Slot.objects.filter(vendor_id=vendor_id, is_deleted=False, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    clash = others.order_by("starts_at", "pk").first()
+    if clash is not None:
+        raise SlotOverlaps(details={"slot": clash.pk})
+
+
+def _slot_save_refusing_overlap(save) -> None:
+    """Run `save` in a savepoint; PostgreSQL's exclusion constraint refusing it is SlotOverlaps."""
+    try:
+        with transaction.atomic():
+            save()
+    except IntegrityError as exc:
+        if SLOT_NO_OVERLAP_CONSTRAINT in str(exc):
+            raise SlotOverlaps() from exc
+        raise
+
+
 def _slot_has_live_orders(slot: Slot) -> bool:
     return slot.reserved > 0 or Order.objects.filter(slot_id=slot.pk, status__in=Order.LIVE_STATUSES).exists()
 
@@ -79,14 +111,19 @@ def _slot_has_live_orders(slot: Slot) -> bool:
 def slot_create(*, vendor: User, starts_at: datetime, ends_at: datetime, capacity: int, is_active: bool = True) -> Slot:
     """A new pickup slot of `vendor` (an approved food vendor, checked by the caller's permission).
 
-    Raises ValidationFailed when it ends before it starts or starts in the past.
+    Raises ValidationFailed when it ends before it starts or starts in the past, and
+    SlotOverlaps (409) when it shares any moment with another of the vendor's slots (the
+    vendor row is locked first, so two concurrent creates cannot both pass the check; on
+    PostgreSQL the exclusion constraint `slot_no_overlap_per_vendor` says so as well).
     """
     _slot_validate_times(starts_at=starts_at, ends_at=ends_at)
     if starts_at <= timezone.now():
         raise ValidationFailed(details={"starts_at": ["Must be in the future."]})
-    return Slot.objects.create(
-        vendor=vendor, starts_at=starts_at, ends_at=ends_at, capacity=capacity, is_active=is_active
-    )
+    _vendor_lock(vendor.pk)
+    _slot_overlap_check(vendor_id=vendor.pk, starts_at=starts_at, ends_at=ends_at)
+    slot = Slot(vendor=vendor, starts_at=starts_at, ends_at=ends_at, capacity=capacity, is_active=is_active)
+    _slot_save_refusing_overlap(slot.save)
+    return slot
 
 
 @transaction.atomic
@@ -95,8 +132,10 @@ def slot_update(*, slot: Slot, vendor: User, data: dict[str, Any]) -> Slot:
 
     The slot row is locked, so a concurrent order cannot slip in between the check
     and the write. Capacity below the places already reserved is a ValidationFailed;
-    moving a slot that students have live orders for is SlotHasOrders (409).
+    moving a slot that students have live orders for is SlotHasOrders (409); moving it onto
+    another of the vendor's slots is SlotOverlaps (409).
     """
+    _vendor_lock(vendor.pk)  # vendor before slot, as slot_create takes them
     locked = Slot.objects.select_for_update().filter(pk=slot.pk, vendor_id=vendor.pk, is_deleted=False).first()
     if locked is None:
         raise NotFound("No such slot.")
@@ -114,7 +153,11 @@ def slot_update(*, slot: Slot, vendor: User, data: dict[str, Any]) -> Slot:
         )
     if {"starts_at", "ends_at"} & set(changed) and _slot_has_live_orders(locked):
         raise SlotHasOrders("Students have orders for this slot; it cannot be moved.")
-    locked.save(update_fields=[*changed, "updated_at"])
+    if {"starts_at", "ends_at"} & set(changed):
+        _slot_overlap_check(
+            vendor_id=vendor.pk, starts_at=locked.starts_at, ends_at=locked.ends_at, exclude_pk=locked.pk
+        )
+    _slot_save_refusing_overlap(lambda: locked.save(update_fields=[*changed, "updated_at"]))
     return locked
 
 
@@ -535,3 +578,68 @@ def order_expire_unpaid(*, now: datetime | None = None, batch_size: int = 500) -
     if expired:
         logger.info("expired unpaid orders", extra={"count": expired})
     return expired
+
+
+# --- paid orders nobody accepted -------------------------------------------------
+
+# The reject reason the student sees on an order its vendor never accepted in time.
+NOT_ACCEPTED_IN_TIME = "not accepted in time"
+
+
+def order_reject_not_accepted(*, order_id: int, now: datetime | None = None) -> bool:
+    """Reject one `paid` order whose slot has started without the vendor accepting it; True if this call did.
+
+    In one transaction, under the order's row lock: `paid → rejected` (reason
+    NOT_ACCEPTED_IN_TIME, no actor), the slot place back, the whole capture refunded through
+    `payment_refund_payable_in_full` (sent to Razorpay after commit) and the student told.
+    A vendor accepting at the same moment holds the same lock: whichever comes first wins and
+    the other finds the order no longer `paid` (accept: InvalidTransition; here: False).
+    Safe to run any number of times and concurrently.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Order.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=order_id, status=Status.PAID, slot__starts_at__lte=now)
+            .first()
+        )
+        if locked is None:  # accepted, cancelled, already rejected, not due, or being changed right now
+            return False
+        _order_transition(
+            order=locked,
+            to_status=Status.REJECTED,
+            actor=None,
+            reason=NOT_ACCEPTED_IN_TIME,
+            fields={"reason": NOT_ACCEPTED_IN_TIME},
+        )
+        refunds = payment_refund_payable_in_full(
+            payable="order",
+            obj=locked,
+            reason=f"Order #{locked.pk} not accepted by the vendor before its slot began.",
+            actor=None,
+        )
+        notifications.notify_order_not_accepted_in_time(order=locked, refunded=bool(refunds))
+    return True
+
+
+def order_reject_unaccepted(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Reject and refund every paid order whose slot has started unaccepted; returns how many.
+
+    Each order is its own short transaction (see `order_reject_not_accepted`), so running it
+    twice, or on two workers at once, rejects and refunds nothing twice.
+    """
+    now = now or timezone.now()
+    rejected = 0
+    while True:
+        due = list(
+            Order.objects.filter(status=Status.PAID, slot__starts_at__lte=now)
+            .order_by("slot__starts_at", "pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        done_now = sum(order_reject_not_accepted(order_id=order_id, now=now) for order_id in due)
+        rejected += done_now
+        if len(due) < batch_size or done_now == 0:
+            break
+    if rejected:
+        logger.info("rejected paid orders nobody accepted", extra={"count": rejected})
+    return rejected

@@ -15,3 +15,18 @@ from .services import order_expire_unpaid
 def expire_unpaid_orders() -> int:
     """Beat, every minute: expire orders not paid within PAYMENT_WINDOW_MINUTES. Safe to run twice."""
     return order_expire_unpaid()
+
+
+@shared_task(
+    name="ordering.tasks.reject_unaccepted_orders",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=60,
+    max_retries=3,
+    acks_late=True,
+)
+def reject_unaccepted_orders() -> int:
+    """Beat, every minute: reject and refund paid orders whose slot began unaccepted. Safe to run twice."""
+    from .services import order_reject_unaccepted
+
+    return order_reject_unaccepted()

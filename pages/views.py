@@ -37,6 +37,7 @@ from ordering.limits import enforce_order_place_limit
 from ordering.models import Order, Slot
 from payments import services as payment_services
 from payments.api import rate_limit as payments_rate_limit
+from payments.serializers import payable_refunds
 from stationery import selectors as stationery_selectors
 from stationery import services as stationery_services
 from stationery.errors import FileTooLarge
@@ -435,6 +436,35 @@ def _order_for(request: HttpRequest, order_id: int) -> Order:
 
 
 @dataclass(frozen=True)
+class _RefundRow:
+    amount_paise: int
+    status: str
+    state: str
+    at: object
+
+
+# What a student reads for each refund state: a failed refund is never called refunded.
+_REFUND_STATES = {
+    "processed": "processed",
+    "pending": "on its way",
+    "failed": "delayed — the campus office is on it",
+}
+
+
+def _refund_rows(obj) -> list[_RefundRow]:
+    """The refunds of an order or print job as the student's page shows them, oldest first."""
+    return [
+        _RefundRow(
+            amount_paise=refund.amount_paise,
+            status=refund.status,
+            state=_REFUND_STATES.get(refund.status, refund.status),
+            at=refund.processed_at or refund.created_at,
+        )
+        for refund in payable_refunds(obj)
+    ]
+
+
+@dataclass(frozen=True)
 class _TimelineEntry:
     label: str
     created_at: object
@@ -454,8 +484,9 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         for event in order.events.all()
     ]
     was_paid = order.paid_at is not None
+    refunds = _refund_rows(order)
     refund_note = ""
-    if was_paid and order.status in (Order.Status.CANCELLED, Order.Status.REJECTED):
+    if was_paid and not refunds and order.status in (Order.Status.CANCELLED, Order.Status.REJECTED):
         refund_note = "You paid for this order, so the full amount is being refunded to how you paid."
     shop_name = _shop_names([order.vendor_id]).get(order.vendor_id, "Campus vendor")
     context = {
@@ -468,6 +499,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         "show_pickup": order.status in _PICKUP_STATUSES,
         "can_cancel": Order.Status.CANCELLED in Order.TRANSITIONS[order.status],
         "refund_note": refund_note,
+        "refunds": refunds,
         "pay_url": f"/api/v1/orders/{order.pk}/pay",
         "pay_description": f"Order #{order.pk} at {shop_name}",
         "gateway": gateway_context(),
@@ -665,6 +697,18 @@ class _JobRow:
     pay_url: str
     pay_status_id: str
     pay_description: str
+    refunds: list[_RefundRow]
+
+    @property
+    def refunds_heading_id(self) -> str:
+        return f"refunds-{self.job.pk}"
+
+
+def _print_job_cancellable(job: PrintJob) -> bool:
+    # A printed (ready) job can be withdrawn only when its amount is well above the estimate.
+    if job.status == PrintJob.Status.READY:
+        return job.is_above_estimate_tolerance
+    return PrintJob.Status.CANCELLED in PrintJob.TRANSITIONS[job.status]
 
 
 @student_required
@@ -675,10 +719,11 @@ def print_jobs(request: HttpRequest) -> HttpResponse:
         _JobRow(
             job=job,
             shop_name=names.get(job.vendor_id, "Print shop"),
-            can_cancel=PrintJob.Status.CANCELLED in PrintJob.TRANSITIONS[job.status],
+            can_cancel=_print_job_cancellable(job),
             pay_url=f"/api/v1/print-jobs/{job.pk}/pay",
             pay_status_id=f"pay-status-{job.pk}",
             pay_description=f"Print #{job.pk} at {names.get(job.vendor_id, 'the print shop')}",
+            refunds=_refund_rows(job),
         )
         for job in page_obj
     ]

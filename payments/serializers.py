@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Payment, Refund
@@ -76,3 +78,61 @@ class RefundCreateSerializer(serializers.Serializer):
 class WebhookAckSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["processed", "duplicate"])
     result = serializers.CharField(required=False)
+
+
+# --- the refunds of an order or a print job (`refunded_paise`, `refunds` of API.md) ------------
+
+
+def payable_refunds_prefetch() -> Prefetch:
+    """Prefetch for an Order or PrintJob queryset: its payments that took money, each with its refunds.
+
+    With it, `PayableRefundsMixin` serialises a whole page in two extra queries, whatever its size.
+    """
+    return Prefetch(
+        "payments",
+        queryset=Payment.objects.filter(captured_paise__gt=0)
+        .only("pk", "order_id", "print_job_id", "captured_paise")
+        .prefetch_related(Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "id"))),
+        to_attr="captured_payments",
+    )
+
+
+def payable_refunds(obj) -> list[Refund]:
+    """The refunds of an order or print job, oldest first (prefetched when the queryset used the prefetch)."""
+    payments = getattr(obj, "captured_payments", None)
+    if payments is None:
+        payments = obj.payments.filter(captured_paise__gt=0).prefetch_related("refunds")
+    refunds = [refund for payment in payments for refund in payment.refunds.all()]
+    return sorted(refunds, key=lambda refund: (refund.created_at, refund.pk))
+
+
+class PayableRefundSerializer(serializers.ModelSerializer):
+    """One refund as its student sees it on the order or print job."""
+
+    class Meta:
+        model = Refund
+        fields = ["id", "amount_paise", "status", "reason", "created_at", "processed_at"]
+        read_only_fields = fields
+
+
+class PayableRefundsMixin(serializers.Serializer):
+    """Adds `refunded_paise` (refunds pending or processed; a failed one gave nothing back) and `refunds`."""
+
+    refunded_paise = serializers.SerializerMethodField()
+    refunds = serializers.SerializerMethodField()
+
+    def _refunds(self, obj) -> list[Refund]:
+        # Both fields read the same list; work it out once per object.
+        if not hasattr(obj, "_serialized_refunds"):
+            obj._serialized_refunds = self.refunds_of(obj)
+        return obj._serialized_refunds
+
+    def refunds_of(self, obj) -> list[Refund]:
+        return payable_refunds(obj)
+
+    def get_refunded_paise(self, obj) -> int:
+        return sum(r.amount_paise for r in self._refunds(obj) if r.status != Refund.Status.FAILED)
+
+    @extend_schema_field(PayableRefundSerializer(many=True))
+    def get_refunds(self, obj) -> list[dict]:
+        return PayableRefundSerializer(self._refunds(obj), many=True).data

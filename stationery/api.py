@@ -213,7 +213,10 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         form = PrintJobReadySerializer(data=request.data)
         form.is_valid(raise_exception=True)
         job = services.print_job_mark_ready(
-            vendor=request.user, job_id=pk, amount_paise=form.validated_data["amount_paise"]
+            vendor=request.user,
+            job_id=pk,
+            amount_paise=form.validated_data["amount_paise"],
+            reason=form.validated_data["reason"],
         )
         return self._job_response(job)
 

@@ -17,6 +17,11 @@ def print_file_path(instance, filename: str) -> str:
 MAX_AMOUNT_PAISE = 10_00_000
 
 
+def amount_exceeds_tolerance(*, amount_paise: int, estimated_paise: int) -> bool:
+    """True when `amount_paise` is more than PRINT_PRICE_TOLERANCE_PCT percent above the estimate (read at use)."""
+    return amount_paise * 100 > estimated_paise * (100 + settings.PRINT_PRICE_TOLERANCE_PCT)
+
+
 class PrintJob(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "Submitted"
@@ -53,6 +58,8 @@ class PrintJob(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     estimated_paise = models.PositiveIntegerField()
     amount_paise = models.PositiveIntegerField(null=True, blank=True)
+    # Why the final amount is well above the estimate (required beyond PRINT_PRICE_TOLERANCE_PCT).
+    amount_reason = models.CharField(max_length=300, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     file_deleted_at = models.DateTimeField(null=True, blank=True)
@@ -106,6 +113,13 @@ class PrintJob(models.Model):
 
     def __str__(self) -> str:
         return f"Print job #{self.pk}"
+
+    @property
+    def is_above_estimate_tolerance(self) -> bool:
+        """The final amount exceeds the estimate by more than PRINT_PRICE_TOLERANCE_PCT percent."""
+        return self.amount_paise is not None and amount_exceeds_tolerance(
+            amount_paise=self.amount_paise, estimated_paise=self.estimated_paise
+        )
 
     @property
     def is_paid(self) -> bool:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from catalog.models import PrintService
+from payments.serializers import payable_refunds_prefetch
 from tntproject.errors import NotFound
 
 from .models import PrintJob
@@ -18,7 +19,7 @@ from .models import PrintJob
 
 def print_job_queryset_for(*, user: User) -> QuerySet[PrintJob]:
     """Every print job `user` may see, with what the `print_job` shape needs joined in."""
-    jobs = PrintJob.objects.select_related("service")
+    jobs = PrintJob.objects.select_related("service").prefetch_related(payable_refunds_prefetch())
     if user.is_student:
         return jobs.filter(student_id=user.pk)
     if user.is_stationery_vendor and user.is_approved and user.is_active:

@@ -2,10 +2,12 @@
 
 from rest_framework import serializers
 
+from payments.serializers import PayableRefundsMixin
+
 from .models import MAX_AMOUNT_PAISE, PrintJob
 
 
-class PrintJobSerializer(serializers.ModelSerializer):
+class PrintJobSerializer(PayableRefundsMixin, serializers.ModelSerializer):
     """The `print_job` shape, plus a few extra read-only fields."""
 
     is_paid = serializers.BooleanField(read_only=True)
@@ -27,6 +29,9 @@ class PrintJobSerializer(serializers.ModelSerializer):
             "note",
             "estimated_paise",
             "amount_paise",
+            "amount_reason",
+            "refunded_paise",
+            "refunds",
             "is_paid",
             "reason",
             "original_name",
@@ -55,6 +60,13 @@ class PrintJobListQuerySerializer(serializers.Serializer):
 
 class PrintJobReadySerializer(serializers.Serializer):
     amount_paise = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT_PAISE)
+    reason = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the amount is above the estimate; required beyond PRINT_PRICE_TOLERANCE_PCT percent.",
+    )
 
 
 class PrintJobRejectSerializer(serializers.Serializer):

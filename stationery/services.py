@@ -27,7 +27,14 @@ from tntproject.errors import Forbidden, InvalidTransition, NotFound, Validation
 
 from . import notifications
 from .errors import FileTooLarge, PrintJobNotPaid, PrintServiceUnavailable, TooManyOpenJobs
-from .models import MAX_AMOUNT_PAISE, PRINT_FILE_FOLDER, PrintJob, PrintJobEvent, print_file_path
+from .models import (
+    MAX_AMOUNT_PAISE,
+    PRINT_FILE_FOLDER,
+    PrintJob,
+    PrintJobEvent,
+    amount_exceeds_tolerance,
+    print_file_path,
+)
 from .pdf import pdf_inspect
 from .selectors import print_service_orderable
 from .uploads import max_upload_bytes
@@ -251,16 +258,32 @@ def print_job_accept(*, vendor: User, job_id: int) -> PrintJob:
 
 
 @transaction.atomic
-def print_job_mark_ready(*, vendor: User, job_id: int, amount_paise: int) -> PrintJob:
+def print_job_mark_ready(*, vendor: User, job_id: int, amount_paise: int, reason: str = "") -> PrintJob:
     """The vendor has printed an accepted job and sets what the student pays (1 … 10,00,000 paise).
 
+    An amount more than PRINT_PRICE_TOLERANCE_PCT percent above the estimate needs a `reason`
+    (ValidationFailed `reason` without one); it is kept as `amount_reason` and shown to the
+    student beside the estimate. Within the tolerance a reason is kept if given.
     The student gets an SMS with the amount once this commits.
     """
     if isinstance(amount_paise, bool) or not isinstance(amount_paise, int) or not 1 <= amount_paise <= MAX_AMOUNT_PAISE:
         raise ValidationFailed(details={"amount_paise": [f"Enter a whole number of paise, 1 to {MAX_AMOUNT_PAISE}."]})
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(details={"reason": [f"At most {REASON_MAX} characters."]})
     job = _lock_job(job_id=job_id, vendor_id=vendor.pk)
+    if (
+        not reason
+        and job.status == PrintJob.Status.ACCEPTED
+        and amount_exceeds_tolerance(amount_paise=amount_paise, estimated_paise=job.estimated_paise)
+    ):
+        raise ValidationFailed(
+            f"This is more than {settings.PRINT_PRICE_TOLERANCE_PCT}% above the estimate; tell the student why.",
+            details={"reason": ["Say why the amount is above the estimate."]},
+        )
     job.amount_paise = amount_paise
-    _transition(job=job, to_status=PrintJob.Status.READY, actor=vendor, update_fields=("amount_paise",))
+    job.amount_reason = reason
+    _transition(job=job, to_status=PrintJob.Status.READY, actor=vendor, update_fields=("amount_paise", "amount_reason"))
     notifications.print_job_ready(job=job)
     return job
 
@@ -290,8 +313,18 @@ def print_job_reject(*, vendor: User, job_id: int, reason: str) -> PrintJob:
 
 @transaction.atomic
 def print_job_cancel(*, student: User, job_id: int) -> PrintJob:
-    """The student withdraws a job before paying for it."""
+    """The student withdraws a job before it is printed (submitted or accepted).
+
+    Once it is `ready` the shop has printed it, so the student may cancel only when the
+    final amount is more than PRINT_PRICE_TOLERANCE_PCT percent above the estimate;
+    otherwise, and from any later status, InvalidTransition (409).
+    """
     job = _lock_job(job_id=job_id, student_id=student.pk)
+    if job.status == PrintJob.Status.READY and not job.is_above_estimate_tolerance:
+        raise InvalidTransition(
+            "This job is printed at about its estimate; it can no longer be cancelled.",
+            details={"status": job.status},
+        )
     return _transition(job=job, to_status=PrintJob.Status.CANCELLED, actor=student)
 
 

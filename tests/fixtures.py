@@ -244,10 +244,20 @@ def build_campus() -> Campus:
     o["job_accepted"] = stationery_services.print_job_accept(vendor=stationery, job_id=job.pk)
     job = submit_job(student_a, service)
     stationery_services.print_job_accept(vendor=stationery, job_id=job.pk)
-    o["job_ready"] = stationery_services.print_job_mark_ready(vendor=stationery, job_id=job.pk, amount_paise=800)
+    o["job_ready"] = stationery_services.print_job_mark_ready(
+        vendor=stationery,
+        job_id=job.pk,
+        amount_paise=800,
+        reason="Colour cover page",  # above the estimate
+    )
     job = submit_job(student_a, service)
     stationery_services.print_job_accept(vendor=stationery, job_id=job.pk)
-    job = stationery_services.print_job_mark_ready(vendor=stationery, job_id=job.pk, amount_paise=600)
+    job = stationery_services.print_job_mark_ready(
+        vendor=stationery,
+        job_id=job.pk,
+        amount_paise=600,
+        reason="Spiral binding",  # above the estimate
+    )
     o["job_payment"] = capture(open_payment(payer=student_a, job=job))
     o["job_paid"] = PrintJob.objects.get(pk=job.pk)
     o["job_b"] = submit_job(student_b, service)

@@ -238,7 +238,12 @@ MATRIX: tuple[Row, ...] = (
         (401, 403, 403, 403, 403, 404, 403, 403, 403),
         note="(another print shop's)",
     ),
-    Row("POST", "/api/v1/print-jobs/{job_accepted}/ready", STATIONERY_ONLY, body={"amount_paise": 700}),
+    Row(
+        "POST",
+        "/api/v1/print-jobs/{job_accepted}/ready",
+        STATIONERY_ONLY,
+        body={"amount_paise": 700, "reason": "Binding added"},
+    ),
     Row("POST", "/api/v1/print-jobs/{job_ready}/pay", (401, 200, 404, 404, 404, 404, 404, 403, 404)),
     Row("POST", "/api/v1/print-jobs/{job_paid}/complete", STATIONERY_ONLY),
     Row("POST", "/api/v1/print-jobs/{job_submitted}/reject", STATIONERY_ONLY, body={"reason": "Printer jammed"}),
@@ -271,6 +276,8 @@ MATRIX: tuple[Row, ...] = (
         "/api/v1/dashboard/payment-states?order={order_paid}&order={order_b_at_b}&print_job={job_paid}",
         APPROVED_VENDOR,
     ),
+    # Issue 16: the new shop's first-screen checklist (its own shop only; nothing to name).
+    Row("GET", "/api/v1/dashboard/setup", APPROVED_VENDOR),
 )
 
 assert all(len(row.expect) == len(ACTORS) for row in MATRIX)

@@ -92,6 +92,15 @@ def more_orders_of_student(w, n):
         paid_order(w.student, w.slot, w.items)  # paid: pickup code, payment, ledger rows too
 
 
+def more_refunded_orders_of_student(w, n):
+    """Paid orders the student cancelled: each with a refund (reserved; Razorpay is asked after commit)."""
+    from ordering.services import order_cancel
+
+    for _ in range(n):
+        placed, _payment = paid_order(w.student, w.slot, w.items)
+        order_cancel(order=placed, student=w.student)
+
+
 def more_orders_of_vendor(w, n):
     for _ in range(n):
         order(StudentFactory(), w.slot, w.items)
@@ -163,15 +172,24 @@ HOT = [
     Hot("GET /vendors/{id}/slots", "GET", "", lambda w: f"/api/v1/vendors/{w.vendor.pk}/slots", more_slots, 3),
     Hot("GET /menu-items", "GET", "student", lambda w: "/api/v1/menu-items?page_size=100", more_menu_items, 3),
     Hot("GET /slots", "GET", "student", lambda w: "/api/v1/slots?page_size=100", more_slots, 3),
-    Hot("GET /orders (student)", "GET", "student", lambda w: "/api/v1/orders?page_size=100", more_orders_of_student, 4),
-    Hot("GET /orders (vendor)", "GET", "vendor", lambda w: "/api/v1/orders?page_size=100", more_orders_of_vendor, 4),
+    # Orders and print jobs: +2 for their refunds (the payments that took money, then their refunds).
+    Hot("GET /orders (student)", "GET", "student", lambda w: "/api/v1/orders?page_size=100", more_orders_of_student, 6),
+    Hot("GET /orders (vendor)", "GET", "vendor", lambda w: "/api/v1/orders?page_size=100", more_orders_of_vendor, 6),
+    Hot(
+        "GET /orders (student, refunded)",
+        "GET",
+        "student",
+        lambda w: "/api/v1/orders?page_size=100",
+        more_refunded_orders_of_student,
+        6,
+    ),
     Hot(
         "GET /orders/{id}",
         "GET",
         "student",
         lambda w: f"/api/v1/orders/{w.one_order.pk}",
         more_lines_in_one_order,
-        3,
+        5,
         setup=one_order,
     ),
     Hot(
@@ -180,7 +198,7 @@ HOT = [
         "student",
         lambda w: "/api/v1/print-jobs?page_size=100",
         more_jobs_of_student,
-        3,
+        5,
     ),
     Hot(
         "GET /print-jobs (vendor)",
@@ -188,7 +206,7 @@ HOT = [
         "printer",
         lambda w: "/api/v1/print-jobs?page_size=100",
         more_jobs_of_vendor,
-        3,
+        5,
     ),
     Hot(
         "GET /payments (student)",

@@ -376,3 +376,14 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+
+# --- Money states everyone sees alike (issue 16) ----------------------------
+# A print job's final amount more than this many percent above its estimate needs a reason,
+# and lets the student still cancel the ready job.
+PRINT_PRICE_TOLERANCE_PCT = env.int("PRINT_PRICE_TOLERANCE_PCT", default=10)
+CELERY_BEAT_SCHEDULE["reject-unaccepted-orders"] = {
+    "task": "ordering.tasks.reject_unaccepted_orders",
+    "schedule": env.float("REJECT_UNACCEPTED_EVERY_SECONDS", default=60.0),
+}
+# Orders and print jobs now carry their refunds too: keep Refund's status one named enum.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["RefundStatusEnum"] = "payments.models.Refund.Status"

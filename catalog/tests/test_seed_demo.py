@@ -157,3 +157,21 @@ def test_demo_slot_times(hour, minute, expected):
     assert all(start > at and end - start == timedelta(minutes=30) for start, end in slots)
     starts = [start.astimezone(IST).strftime("%d %H:%M") for start, _ in slots]
     assert "11 12:00" in starts and "11 19:30" in starts and "11 20:00" not in starts and "11 14:30" not in starts
+
+
+def test_seed_demo_opens_its_shops_and_shows_money_states(settings, tmp_path):
+    """Shops start closed, so the demo opens the approved ones; it shows a processed refund and a repriced job."""
+    from payments.models import Refund
+    from stationery.models import PrintJob
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    run()
+    run()
+    shops = dict(Shop.objects.values_list("vendor__is_approved", "is_open").order_by("vendor__is_approved"))
+    assert set(Shop.objects.filter(vendor__is_approved=True).values_list("is_open", flat=True)) == {True}
+    assert shops[False] is False  # the vendor waiting for approval stays closed
+    [refund] = Refund.objects.all()
+    assert refund.status == "processed" and refund.processed_at is not None
+    assert refund.payment.order.status == "rejected"
+    [job] = PrintJob.objects.all()
+    assert job.status == "ready" and job.amount_reason and job.is_above_estimate_tolerance

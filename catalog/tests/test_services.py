@@ -25,7 +25,7 @@ def test_shop_create_for_vendor_uses_vendor_id_and_type():
     assert shop.pk == vendor.pk
     assert shop.vendor_type == "stationery"
     assert shop.name == "Print Hub"
-    assert shop.is_open is True
+    assert shop.is_open is False  # the vendor opens it once approved
 
 
 def test_shop_create_for_vendor_is_registered_as_the_signup_hook():
@@ -246,3 +246,20 @@ def test_concurrent_creates_of_one_name_make_one_item():
         thread.join()
     assert sorted(outcomes) == ["created", "duplicate", "duplicate", "duplicate"]
     assert MenuItem.objects.filter(vendor=vendor).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_shop_starts_closed_and_approval_leaves_it_closed():
+    """Shops open when the vendor opens them: sign-up makes a closed shop, approval does not open it."""
+    from accounts import services as account_services
+    from accounts.tests.factories import StaffFactory
+    from catalog.services import shop_create_for_vendor, shop_update
+
+    vendor = FoodVendorFactory(is_approved=False)
+    shop = shop_create_for_vendor(user=vendor, shop_name="New Canteen")
+    assert shop.is_open is False
+    account_services.vendor_approve(vendor=vendor, by=StaffFactory())
+    shop.refresh_from_db()
+    assert shop.is_open is False
+    vendor.refresh_from_db()
+    assert shop_update(vendor=vendor, is_open=True).is_open is True

@@ -487,3 +487,66 @@ def test_screenshots_of_both_dashboards(open_dashboard, sandbox, screenshots_dir
 
     for shot in (food_shot, money_shot, print_shot):
         assert shot.stat().st_size > 10_000
+
+
+PHONE = {"width": 360, "height": 780}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone-360", "laptop-1280"])
+def test_a_new_shop_sees_the_setup_checklist_until_it_is_ready(open_dashboard, sandbox, screenshots_dir, viewport):
+    vendor = food_vendor("Fresh Start Canteen")
+    Shop.objects.filter(vendor=vendor).update(is_open=False)
+    page = open_dashboard(vendor, viewport)
+    setup = page.locator("#setup")
+    expect(setup).to_be_visible()
+    expect(setup).to_contain_text("Get your shop ready for its first order")
+    expect(setup.locator(".setup__step--done")).to_have_count(0)
+    page.screenshot(path=str(screenshots_dir / f"dashboard-setup-{viewport['width']}.png"), full_page=True)
+
+    dish(vendor, "Poha", 3000)
+    slot(vendor)
+    expect(page.locator("#shop-open")).to_be_enabled()
+    # The page's first tap unlocks sound and relabels the sound button, which on a phone moves
+    # the layout under the finger; tap somewhere harmless first, as a person would.
+    setup.locator("h2").click()
+    setup.get_by_role("button", name="Open shop now").click()
+    expect(page.locator("#shop-open-label")).to_have_text("Open · taking orders")
+    expect(setup.locator(".setup__step--done")).to_have_count(3, timeout=ARRIVAL_TIMEOUT_MS)
+    assert Shop.objects.get(vendor=vendor).is_open is True
+    page.screenshot(path=str(screenshots_dir / f"dashboard-setup-done-{viewport['width']}.png"), full_page=True)
+
+    # The first order makes the checklist go away.
+    lunch = Slot.objects.get(vendor=vendor)
+    paid_order(lunch, {MenuItem.objects.get(vendor=vendor): 1})
+    expect(setup).to_be_hidden(timeout=ARRIVAL_TIMEOUT_MS)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone-360", "laptop-1280"])
+def test_the_print_ready_form_asks_for_a_reason_well_above_the_estimate(
+    open_dashboard, sandbox, screenshots_dir, viewport
+):
+    vendor = stationery_vendor()
+    job, _ = submit_print_job(print_service(vendor, price_paise=200), pages=3, copies=1)
+    from stationery.services import print_job_accept
+
+    print_job_accept(vendor=vendor, job_id=job.pk)
+    page = open_dashboard(vendor, viewport)
+    card = page.locator(f"#job-{job.pk}")
+    amount = card.get_by_label(f"Amount for job {job.pk} in rupees")
+    expect(amount).to_have_value("6")
+    reason = card.get_by_label(f"Why the amount for job {job.pk} is above the estimate")
+    expect(reason).to_be_hidden()
+    amount.fill("30")
+    expect(reason).to_be_visible()
+    card.get_by_role("button", name="Set amount & mark ready").click()
+    expect(card.locator(".order__error")).to_contain_text("tell the student why")
+    page.screenshot(path=str(screenshots_dir / f"dashboard-print-reason-{viewport['width']}.png"), full_page=True)
+    job.refresh_from_db()
+    assert job.status == PrintJob.Status.ACCEPTED
+
+    reason.fill("Spiral binding, as asked")
+    card.get_by_role("button", name="Set amount & mark ready").click()
+    expect(card).to_contain_text("Waiting for the student to pay ₹30.00.")
+    expect(card).to_contain_text("why more: Spiral binding, as asked")
+    job.refresh_from_db()
+    assert (job.status, job.amount_paise, job.amount_reason) == ("ready", 3000, "Spiral binding, as asked")

@@ -33,14 +33,15 @@ class MenuItemFactory(factory.django.DjangoModelFactory):
 
 
 class SlotFactory(factory.django.DjangoModelFactory):
-    """A slot starting in two hours (well before the cut-off) at a vendor with an open shop."""
+    """A slot starting in two hours or a little later (well before the cut-off) at a vendor with an open shop."""
 
     class Meta:
         model = Slot
         skip_postgeneration_save = True
 
     vendor = factory.LazyAttribute(lambda slot: ShopFactory().vendor)
-    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=2))
+    # Two hours ahead, then the next half hours in turn: one vendor's slots never overlap.
+    starts_at = factory.Sequence(lambda n: timezone.now() + timedelta(hours=2, minutes=30 * (n % 12)))
     ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + timedelta(minutes=30))
     capacity = 10
     reserved = 0

@@ -183,3 +183,93 @@ def test_one_student_placing_concurrently_never_holds_more_than_max_unpaid_order
     assert Order.objects.filter(student=student, status=Order.Status.PENDING_PAYMENT).count() == 3
     slot.refresh_from_db()
     assert slot.reserved == 3
+
+def test_vendor_accepting_while_the_slot_starts_either_accepts_or_rejects_and_refunds():
+    """The vendor accepts at the very moment the beat task rejects: exactly one of them wins."""
+    from payments.models import Payment, Refund
+    from tests.fixtures import food_vendor, menu_item, paid_order, slot
+
+    outcomes = Counter()
+    for round_ in range(4):
+        vendor = food_vendor(name=f"Race Canteen {round_}")
+        the_slot = slot(vendor, hours_ahead=2)
+        order, payment = paid_order(StudentFactory(), the_slot, [menu_item(vendor, name="Dosa")])
+        Slot.objects.filter(pk=the_slot.pk).update(starts_at=timezone.now() - timedelta(seconds=1))
+
+        def accept(order_id=order.pk, vendor=vendor):
+            return services.order_accept(order=Order.objects.get(pk=order_id), vendor=vendor).status
+
+        def reject(order_id=order.pk):
+            return services.order_reject_not_accepted(order_id=order_id)
+
+        accepted, rejected = run_together([accept, reject])
+        order.refresh_from_db()
+        payment.refresh_from_db()
+        refunds = Refund.objects.filter(payment=payment)
+        if order.status == Order.Status.ACCEPTED:
+            assert accepted == "accepted" and rejected is False
+            assert not refunds.exists() and payment.status == Payment.Status.CAPTURED
+            assert Slot.objects.get(pk=the_slot.pk).reserved == 1
+        else:
+            assert order.status == Order.Status.REJECTED and rejected is True
+            assert isinstance(accepted, Exception)
+            assert refunds.count() == 1 and refunds.get().amount_paise == order.total_paise
+            assert payment.status == Payment.Status.REFUNDED
+            assert Slot.objects.get(pk=the_slot.pk).reserved == 0
+        assert OrderEvent.objects.filter(order=order, to_status__in=["accepted", "rejected"]).count() == 1
+        outcomes[order.status] += 1
+    assert sum(outcomes.values()) == 4
+
+
+def test_two_overlapping_slots_created_at_once_one_wins(make_client):
+    from accounts.tests.factories import FoodVendorFactory
+
+    from .factories import ShopFactory
+
+    vendor = FoodVendorFactory()
+    ShopFactory(vendor=vendor)
+    start = timezone.now() + timedelta(days=1)
+    clients = [make_client(vendor) for _ in range(4)]
+
+    def create(client, offset):
+        def job():
+            response = client.post(
+                "/api/v1/slots",
+                {
+                    "starts_at": (start + timedelta(minutes=offset)).isoformat(),
+                    "ends_at": (start + timedelta(minutes=offset + 30)).isoformat(),
+                    "capacity": 10,
+                },
+                format="json",
+            )
+            return response.status_code, response.json()
+
+        return job
+
+    results = run_together([create(client, offset) for client, offset in zip(clients, (0, 10, 15, 20), strict=True)])
+    codes = Counter(status for status, _ in results)
+    assert codes == {201: 1, 409: 3}, results
+    assert all(body["error"]["code"] == "slot_overlaps" for status, body in results if status == 409)
+    assert Slot.objects.filter(vendor=vendor).count() == 1
+
+
+def test_the_database_itself_refuses_overlapping_slots():
+    from django.db import IntegrityError, transaction
+
+    from .factories import ShopFactory
+
+    first = SlotFactory()
+    ShopFactory(vendor=first.vendor)
+    with pytest.raises(IntegrityError, match="slot_no_overlap_per_vendor"), transaction.atomic():
+        Slot.objects.create(
+            vendor=first.vendor,
+            starts_at=first.starts_at + timedelta(minutes=10),
+            ends_at=first.ends_at + timedelta(minutes=10),
+            capacity=5,
+        )
+    # Back to back is fine, and a deleted slot no longer counts.
+    Slot.objects.create(
+        vendor=first.vendor, starts_at=first.ends_at, ends_at=first.ends_at + timedelta(minutes=30), capacity=5
+    )
+    Slot.objects.filter(pk=first.pk).update(is_deleted=True)
+    Slot.objects.create(vendor=first.vendor, starts_at=first.starts_at, ends_at=first.ends_at, capacity=5)

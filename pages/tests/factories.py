@@ -19,17 +19,15 @@ from ordering.models import Order, Slot
 
 def food_shop(*, name: str = "Canteen", is_open: bool = True, description: str = "Hot meals") -> Shop:
     vendor = FoodVendorFactory(name=f"{name} owner")
-    shop = catalog_services.shop_create_for_vendor(user=vendor, shop_name=name, description=description)
-    if not is_open:
-        shop = catalog_services.shop_update(vendor=vendor, is_open=False)
+    catalog_services.shop_create_for_vendor(user=vendor, shop_name=name, description=description)
+    shop = catalog_services.shop_update(vendor=vendor, is_open=is_open)  # shops start closed
     return shop
 
 
 def stationery_shop(*, name: str = "Xerox Point", is_open: bool = True) -> Shop:
     vendor = StationeryVendorFactory(name=f"{name} owner")
-    shop = catalog_services.shop_create_for_vendor(user=vendor, shop_name=name, description="Prints and binding")
-    if not is_open:
-        shop = catalog_services.shop_update(vendor=vendor, is_open=False)
+    catalog_services.shop_create_for_vendor(user=vendor, shop_name=name, description="Prints and binding")
+    shop = catalog_services.shop_update(vendor=vendor, is_open=is_open)  # shops start closed
     return shop
 
 

@@ -427,3 +427,37 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, sandbo
     page.wait_for_load_state("networkidle")
     context.close()
     assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+@pytest.mark.parametrize("width", [PHONE_WIDTH, DESKTOP_WIDTH])
+def test_the_students_order_shows_a_delayed_refund_never_refunded(browser, live_server, tmp_path, width):
+    from payments.models import Refund
+    from tests.fixtures import food_vendor, menu_item, paid_order, slot
+
+    vendor = food_vendor(name="Slow Canteen")
+    student = StudentFactory()
+    order, payment = paid_order(student, slot(vendor), [menu_item(vendor, name="Upma", price_paise=5000)])
+    from ordering.services import order_reject
+
+    order_reject(order=order, vendor=vendor, reason="Gas ran out")
+    refund = Refund.objects.get(payment=payment)
+    # Razorpay refused it: the campus office will sort it out.
+    Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED, failure_reason="bank declined")
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    _session_cookie(page, student, live_server)
+    page.goto(f"/orders/{order.pk}")
+    refunds = page.get_by_test_id("refunds")
+    expect(refunds).to_be_visible()
+    row = refunds.get_by_test_id("refund")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("₹50")
+    expect(row).to_contain_text("delayed — the campus office is on it")
+    expect(row).not_to_contain_text("refunded")
+    assert "being refunded" not in page.content()
+    page.screenshot(path=str(tmp_path / f"order-refund-delayed-{width}.png"), full_page=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"student-order-refund-delayed-{width}.png"), full_page=True)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width
+    context.close()

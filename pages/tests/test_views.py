@@ -668,8 +668,13 @@ def test_print_jobs_offer_pay_when_ready(student_client, student, campus):
 
     vendor = campus.xerox.vendor
     stationery_services.print_job_accept(vendor=vendor, job_id=job.pk)
-    stationery_services.print_job_mark_ready(vendor=vendor, job_id=job.pk, amount_paise=450)
+    stationery_services.print_job_mark_ready(
+        vendor=vendor, job_id=job.pk, amount_paise=450, reason="Stapled, as asked in the note"
+    )
     html = student_client.get("/print-jobs").content.decode()
+    # The reason sits beside the estimate, and so far above it the student may still cancel.
+    assert "Why more than the estimate: Stapled, as asked in the note" in html
+    assert f"Cancel print #{job.pk}" in html
     assert f'data-pay-url="/api/v1/print-jobs/{job.pk}/pay"' in html and "Pay ₹4.50 now" in html
 
 
@@ -722,3 +727,27 @@ def test_pay_return_reports_a_failed_or_unknown_payment_in_plain_words(student_c
     response = student_client.post("/pay/return?next=https://evil.example/", fields, follow=True)
     assert response.redirect_chain[-1][0] == "/orders"
     assert "No such payment." in response.content.decode()
+
+
+def test_order_page_shows_each_refund_with_its_own_state(student_client, student):
+    from ordering.services import order_cancel
+    from payments.models import Refund
+    from tests.fixtures import food_vendor, menu_item, paid_order, slot
+
+    vendor = food_vendor(name="Refund Canteen")
+    order, payment = paid_order(student, slot(vendor), [menu_item(vendor, name="Vada", price_paise=4000)])
+    order_cancel(order=order, student=student)
+    refund = Refund.objects.get(payment=payment)
+
+    html = student_client.get(f"/orders/{order.pk}").content.decode()
+    assert 'data-refund-status="pending"' in html and "on its way" in html
+    assert "being refunded" not in html
+
+    Refund.objects.filter(pk=refund.pk).update(status="processed", razorpay_refund_id="rfnd_demo0000000001")
+    html = student_client.get(f"/orders/{order.pk}").content.decode()
+    assert 'data-refund-status="processed"' in html and "₹40" in html and "processed" in html
+
+    Refund.objects.filter(pk=refund.pk).update(status="failed")
+    html = student_client.get(f"/orders/{order.pk}").content.decode()
+    assert "delayed — the campus office is on it" in html
+    assert "refunded <time" not in html

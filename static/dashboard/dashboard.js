@@ -359,14 +359,45 @@
     function (vendor) { renderOpen(!!vendor.is_open); openSwitch.disabled = false; },
     function (error) { $("shop-open-label").textContent = "Shop state unknown"; showError(error); }
   );
-  openSwitch.addEventListener("change", function () {
-    var wanted = openSwitch.checked;
+  function setShopOpen(wanted) {
     openSwitch.disabled = true;
-    api("PATCH", "vendor/shop", { is_open: wanted })
+    return api("PATCH", "vendor/shop", { is_open: wanted })
       .then(function (shop) { renderOpen(shop && "is_open" in shop ? !!shop.is_open : wanted); clearError(); })
       .catch(function (error) { renderOpen(!wanted); showError(error); })
-      .then(function () { openSwitch.disabled = false; });
+      .then(function () { openSwitch.disabled = false; refreshSetup(); });
+  }
+  openSwitch.addEventListener("change", function () { setShopOpen(openSwitch.checked); });
+
+  /* ------------------------------------------- first-order setup checklist */
+
+  // Until the shop has taken its first order, the first screen lists what is still to do.
+  var setupDone = false;
+  function refreshSetup() {
+    if (setupDone) return Promise.resolve();
+    return api("GET", config.setup_url).then(function (setup) {
+      var box = $("setup");
+      if (setup.has_orders) { setupDone = true; box.hidden = true; return; }
+      box.querySelectorAll("[data-step]").forEach(function (step) {
+        var done = !!setup[step.dataset.step];
+        step.classList.toggle("setup__step--done", done);
+        step.querySelector(".setup__mark").textContent = done ? "✓" : "";
+        var button = step.querySelector("button");
+        if (button) button.hidden = done;
+      });
+      box.hidden = false;
+    }).catch(function () {});
+  }
+  document.querySelectorAll("#setup [data-goto]").forEach(function (button) {
+    button.addEventListener("click", function () { openTab(button.dataset.goto); });
   });
+  document.querySelectorAll("#setup [data-open-shop]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (openSwitch.disabled) return; // the shop's state is still loading (or being changed)
+      openSwitch.checked = true;
+      setShopOpen(true);
+    });
+  });
+  refreshSetup();
 
   /* ------------------------------------------------------------- polling */
 
@@ -376,6 +407,7 @@
       if (stopped) return;
       run()
         .then(function () {
+          refreshSetup();
           probe.polls += 1;
           document.body.dataset.polls = String(probe.polls);
           var live = $("live-status");
@@ -1026,12 +1058,30 @@
       } else if (job.status === "accepted") {
         var amount = h("input", { name: "amount", inputmode: "decimal", value: paiseToInput(job.amount_paise || job.estimated_paise), "aria-label": "Amount for job " + job.id + " in rupees" });
         var ready = h("button", { type: "submit", class: "btn btn--ok", text: "Set amount & mark ready" });
-        var form = h("form", { class: "order__actions" }, h("label", null, "Amount (₹)", amount), ready);
+        // Well above the estimate, the student is told why (and may still cancel): ask for the reason.
+        var amountReason = h("input", { name: "amount_reason", maxlength: "300", placeholder: "e.g. 12 more pages than sent", "aria-label": "Why the amount for job " + job.id + " is above the estimate" });
+        var reasonLabel = h("label", { class: "amount-reason", hidden: true }, "Why more than the estimate?", amountReason);
+        var form = h("form", { class: "order__actions" }, h("label", null, "Amount (₹)", amount), reasonLabel, ready);
+        function needsReason() {
+          var paise = toPaise(amount.value);
+          return paise !== null && paise * 100 > job.estimated_paise * (100 + (config.print_price_tolerance_pct || 0));
+        }
+        amount.addEventListener("input", function () { reasonLabel.hidden = !needsReason(); });
         form.addEventListener("submit", function (event) {
           event.preventDefault();
           var paise = toPaise(amount.value);
           if (paise === null || paise < 1) { error.textContent = "Enter the amount in rupees, like 24 or 24.50."; amount.focus(); return; }
-          act(ready, "ready", { amount_paise: paise });
+          var body = { amount_paise: paise };
+          if (needsReason()) {
+            reasonLabel.hidden = false;
+            if (!amountReason.value.trim()) {
+              error.textContent = "This is more than " + config.print_price_tolerance_pct + "% above the estimate of " + rupees(job.estimated_paise) + ": tell the student why.";
+              amountReason.focus();
+              return;
+            }
+            body.reason = amountReason.value.trim();
+          }
+          act(ready, "ready", body);
         });
         actions.append(form, rejectButton());
       } else if (job.status === "ready") {
@@ -1052,6 +1102,7 @@
           statusBadge(job.status),
           h("span", { class: "order__total", text: job.amount_paise ? rupees(job.amount_paise) : "≈ " + rupees(job.estimated_paise) })),
         h("p", { class: "order__meta", text: serviceName(job.service) + " · " + job.pages + " page" + (job.pages === 1 ? "" : "s") + " × " + job.copies + (job.copies === 1 ? " copy" : " copies") + (job.double_sided ? " · double-sided" : " · single-sided") }),
+        job.amount_reason ? h("p", { class: "order__meta", text: "Estimate " + rupees(job.estimated_paise) + " · why more: " + job.amount_reason }) : null,
         job.note ? h("p", { class: "order__note", text: "“" + job.note + "”" }) : null,
         job.reason ? h("p", { class: "order__meta", text: "Reason: " + job.reason }) : null,
         h("p", { class: "order__meta" }, "Sent " + stamp(job.created_at) + " · ", download),

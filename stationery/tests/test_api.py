@@ -260,9 +260,13 @@ def test_reject_after_paid_is_409(make_client):
 
 
 def test_student_cancels_before_paid_but_not_after(make_client):
-    job = PrintJobFactory(status=S.READY)
+    job = PrintJobFactory(status=S.ACCEPTED)
     response = make_client(job.student).post(_url(job, "cancel"))
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    # Printed at about its estimate: no longer (see test_price_tolerance.py for the exception).
+    printed = PrintJobFactory(status=S.READY, estimated_paise=1200, amount_paise=1200)
+    response = make_client(printed.student).post(_url(printed, "cancel"))
+    assert response.status_code == 409 and _code(response) == "invalid_transition"
     paid = PrintJobFactory(status=S.PAID)
     response = make_client(paid.student).post(_url(paid, "cancel"))
     assert response.status_code == 409 and _code(response) == "invalid_transition"

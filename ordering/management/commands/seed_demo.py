@@ -3,26 +3,38 @@
 Creates a staff account (a superuser; password printed, for /admin/ with an SMS code), two approved food
 vendors with canteen menus, an approved stationery shop with print services, a
 vendor waiting for approval, three students, and pickup slots over lunch and
-evening for today and tomorrow (Asia/Kolkata) that are still ahead. Safe to run
+evening for today and tomorrow (Asia/Kolkata) that are still ahead. Shops start
+closed (the vendor opens them); the demo opens the approved vendors' new shops.
+It also shows money states: one order rejected and refunded (refund processed) and
+one print job priced above its estimate with the shop's reason. Safe to run
 again: what exists is left as it is and nothing is duplicated; only the staff
 password is set anew (and printed) each run.
 """
 
 from __future__ import annotations
 
+import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from accounts.models import User
 from catalog.models import MenuItem, PrintService
-from catalog.services import menu_item_create, print_service_create, shop_create_for_vendor
-from ordering.models import Slot
+from catalog.services import menu_item_create, print_service_create, shop_create_for_vendor, shop_update
+from ordering import services as ordering_services
+from ordering.models import Order, Slot
+from payments import services as payment_services
+from payments.models import Payment, Refund
+from payments.sandbox.state import new_id
+from stationery import services as stationery_services
+from stationery.models import PrintJob
 
 CAMPUS_TZ = ZoneInfo("Asia/Kolkata")
 SLOT_LENGTH = timedelta(minutes=30)
@@ -148,6 +160,19 @@ STUDENTS: tuple[DemoPerson, ...] = (
 )
 
 
+DEMO_REFUNDED_NOTE = "Demo: rejected after payment and refunded"
+DEMO_REPRICED_NOTE = "Demo: please spiral-bind it with a clear cover"
+
+
+def _blank_pdf(*, pages: int) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def now() -> datetime:
     """The clock the command reads (a function so tests can set the time)."""
     return timezone.now()
@@ -175,6 +200,7 @@ class _Tally:
     menu_items: int = 0
     print_services: int = 0
     slots: int = 0
+    demo_money: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -198,8 +224,9 @@ class Command(BaseCommand):
                 user = vendors[demo.phone]
                 if demo.vendor_type == User.VendorType.FOOD and self._may_sell(user):
                     self._slots(user, started, tally)
-            for student in STUDENTS:
-                self._person(student, role=User.Role.STUDENT, tally=tally)
+            students = [self._person(student, role=User.Role.STUDENT, tally=tally) for student in STUDENTS]
+            self._refunded_order(vendors, students[0], tally)
+            self._repriced_print_job(vendors, students[1], tally)
         self._report(password, tally)
 
     # --- users -------------------------------------------------------------
@@ -246,6 +273,9 @@ class Command(BaseCommand):
                 user=user, shop_name=demo.shop_name, description=demo.description, opening_note=demo.opening_note
             )
             tally.shops += 1
+            if self._may_sell(user):
+                # Shops start closed; the demo's vendors open theirs, as a vendor would.
+                shop_update(vendor=user, is_open=True)
         if (demo.items or demo.services) and not self._may_sell(user):
             tally.notes.append(f"{demo.shop_name}: vendor is not approved or is blocked; its catalogue was skipped.")
             return user
@@ -277,6 +307,82 @@ class Command(BaseCommand):
                 vendor=vendor, starts_at=starts_at, defaults={"ends_at": ends_at, "capacity": SLOT_CAPACITY}
             )
             tally.slots += created
+
+    # --- money states to look at ------------------------------------------------
+
+    def _refunded_order(self, vendors: dict[str, User], student: User, tally: _Tally) -> None:
+        """An order the vendor rejected after payment, its refund processed by Razorpay."""
+        vendor = next((vendors[d.phone] for d in VENDORS if d.vendor_type == User.VendorType.FOOD and d.approved), None)
+        if vendor is None or not self._may_sell(vendor):
+            return
+        if Order.objects.filter(student=student, note=DEMO_REFUNDED_NOTE).exists():
+            return
+        slot = (
+            Slot.objects.filter(
+                vendor=vendor, is_active=True, is_deleted=False, starts_at__gt=ordering_services.order_cutoff()
+            )
+            .order_by("starts_at")
+            .first()
+        )
+        item = MenuItem.objects.filter(vendor=vendor, is_deleted=False, is_available=True).order_by("pk").first()
+        if slot is None or item is None:
+            tally.notes.append("No upcoming slot or dish: the demo refunded order was skipped.")
+            return
+        order = ordering_services.order_place(
+            student=student,
+            vendor_id=vendor.pk,
+            slot_id=slot.pk,
+            lines=[ordering_services.OrderLine(menu_item_id=item.pk, quantity=2)],
+            note=DEMO_REFUNDED_NOTE,
+        )
+        payment = Payment.objects.create(
+            order=order, payer=student, amount_paise=order.total_paise, razorpay_order_id=new_id("order")
+        )
+        payment_services.payment_capture(
+            payment_id=payment.pk,
+            razorpay_payment_id=new_id("pay"),
+            amount_paise=payment.amount_paise,
+            currency="INR",
+            source=payment_services.Source.WEBHOOK,
+        )
+        order.refresh_from_db()
+        ordering_services.order_reject(order=order, vendor=vendor, reason="Ran out of paneer")
+        for refund in Refund.objects.filter(payment=payment, status=Refund.Status.PENDING):
+            payment_services.refund_settle(
+                refund_id=refund.pk,
+                status=Refund.Status.PROCESSED,
+                source=payment_services.Source.WEBHOOK,
+                razorpay_refund_id=new_id("rfnd"),
+            )
+        tally.demo_money += 1
+
+    def _repriced_print_job(self, vendors: dict[str, User], student: User, tally: _Tally) -> None:
+        """A print job ready to pay at well above its estimate, with the shop's reason beside it."""
+        vendor = next(
+            (vendors[d.phone] for d in VENDORS if d.vendor_type == User.VendorType.STATIONERY and d.approved), None
+        )
+        if vendor is None or not self._may_sell(vendor):
+            return
+        if PrintJob.objects.filter(student=student, note=DEMO_REPRICED_NOTE).exists():
+            return
+        service = PrintService.objects.filter(vendor=vendor, is_deleted=False, is_available=True, unit="page").first()
+        if service is None:
+            return
+        job = stationery_services.print_job_submit(
+            student=student,
+            service_id=service.pk,
+            upload=SimpleUploadedFile("lab-record.pdf", _blank_pdf(pages=3), content_type="application/pdf"),
+            copies=1,
+            note=DEMO_REPRICED_NOTE,
+        )
+        stationery_services.print_job_accept(vendor=vendor, job_id=job.pk)
+        stationery_services.print_job_mark_ready(
+            vendor=vendor,
+            job_id=job.pk,
+            amount_paise=job.estimated_paise * 2 + 1000,
+            reason="Spiral binding and a clear cover, as asked in the note",
+        )
+        tally.demo_money += 1
 
     # --- output -------------------------------------------------------------
 
