@@ -395,10 +395,12 @@ def test_a_stationery_vendor_downloads_prices_readies_and_completes_a_paid_job(o
     amount = card.get_by_label(f"Amount for job {job.pk} in rupees")
     expect(amount).to_have_value("12")
     amount.fill("24.50")
+    # Twice the estimate: the form asks why, and the student will see it.
+    card.get_by_label(f"Why the amount for job {job.pk} is above the estimate").fill("Colour cover")
     card.get_by_role("button", name="Set amount & mark ready").click()
     expect(card).to_contain_text("Waiting for the student to pay ₹24.50.")
     job.refresh_from_db()
-    assert (job.status, job.amount_paise) == (PrintJob.Status.READY, 2450)
+    assert (job.status, job.amount_paise, job.amount_reason) == (PrintJob.Status.READY, 2450, "Colour cover")
     expect(card.get_by_role("button", name=re.compile("Complete"))).to_have_count(0)
 
     pay("print_job", job)
