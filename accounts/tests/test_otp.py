@@ -124,6 +124,13 @@ def test_an_expired_code_fails(request_code, monkeypatch):
     assert response.json()["error"]["code"] == "invalid_otp"
 
 
+def test_a_code_fails_at_the_very_moment_it_expires(request_code, monkeypatch):
+    _, code = request_code(PHONE)
+    expires_at = cache.get(otp.code_key(PHONE))["expires_at"]
+    monkeypatch.setattr(otp, "clock", lambda: expires_at)
+    assert _verify(PHONE, code).status_code == 400
+
+
 def test_a_code_just_before_expiry_still_works(request_code, monkeypatch):
     _, code = request_code(PHONE)
     issued_clock = otp.clock()

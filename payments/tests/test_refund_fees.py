@@ -14,6 +14,7 @@ from ledger.selectors import account_balance
 from payments.models import Payment
 from payments.sandbox.state import new_id
 from payments.services import payment_capture, payment_refund, platform_fee
+from tntproject.errors import ValidationFailed
 
 from .factories import PaymentFactory
 
@@ -86,3 +87,15 @@ def test_a_partial_refund_gives_back_the_fee_in_proportion_and_the_rest_restores
     assert account_balance(code=chart.GATEWAY) == 0
     payment.refresh_from_db()
     assert payment.status == "refunded" and payment.refunded_paise == 4500
+
+
+@pytest.mark.parametrize("amount", [0, -1, True, "100"])
+def test_a_refund_of_no_paise_is_refused_and_changes_nothing(amount):
+    payment = _captured_4500()
+    with pytest.raises(ValidationFailed) as refused:
+        payment_refund(payment_id=payment.pk, amount_paise=amount, reason="nothing", actor=StaffFactory())
+    assert "amount_paise" in refused.value.details
+    payment.refresh_from_db()
+    assert payment.refunded_paise == 0 and payment.status == "captured"
+    assert not payment.refunds.exists()
+    assert not Transaction.objects.filter(kind="refund").exists()
