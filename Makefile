@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-dev migrate seed lint bench clean
+.PHONY: run test install install-dev migrate seed lint bench clean mutate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: install
 test: install-dev
 	scripts/ensure-chromium.sh
 	scripts/with-services.sh scripts/test-steps.sh $(PYTEST_ARGS)
+
+## make mutate: the mutation gate (scripts/mutants.py) on PostgreSQL + Redis; fails if a mutant survives. Not part of make test.
+mutate: install-dev
+	scripts/with-services.sh $(PY) scripts/mutate.py $(MUTATE_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,3 +64,32 @@ def chromium() -> Iterator:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- PostgreSQL-only tests must not skip under `make test` --------------------------------------
+# `make test` (scripts/test-steps.sh) always runs with PostgreSQL and sets TNT_REQUIRE_POSTGRES=1.
+# Then a test that skips for want of PostgreSQL (or of the concurrency only it gives) fails
+# instead; anywhere else it skips and `-ra` shows the reason.
+REQUIRE_POSTGRES = "TNT_REQUIRE_POSTGRES"
+_NEEDS_POSTGRES = re.compile(r"postgres|concurren|row lock|TNT_PG_", re.IGNORECASE)
+
+
+def _postgres_required() -> bool:
+    return os.environ.get(REQUIRE_POSTGRES, "") not in ("", "0")
+
+
+def pytest_configure(config) -> None:
+    if _postgres_required() and not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        raise pytest.UsageError(f"{REQUIRE_POSTGRES}=1 but DATABASE_URL is not PostgreSQL: run through make test")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not (report.skipped and _postgres_required()) or hasattr(report, "wasxfail"):
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    if _NEEDS_POSTGRES.search(reason):
+        report.outcome = "failed"
+        report.longrepr = f"{reason} -- but {REQUIRE_POSTGRES}=1 (make test runs on PostgreSQL): this must not skip"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 from pathlib import Path
@@ -122,6 +124,13 @@ def test_an_expired_code_fails(request_code, monkeypatch):
     assert response.json()["error"]["code"] == "invalid_otp"
 
 
+def test_a_code_fails_at_the_very_moment_it_expires(request_code, monkeypatch):
+    _, code = request_code(PHONE)
+    expires_at = cache.get(otp.code_key(PHONE))["expires_at"]
+    monkeypatch.setattr(otp, "clock", lambda: expires_at)
+    assert _verify(PHONE, code).status_code == 400
+
+
 def test_a_code_just_before_expiry_still_works(request_code, monkeypatch):
     _, code = request_code(PHONE)
     issued_clock = otp.clock()
@@ -149,15 +158,22 @@ def test_wrong_expired_dead_and_never_requested_codes_get_identical_answers(requ
     assert wrong[:2] == (400, "invalid_otp")
 
 
+def _expected_mac(secret_key: str, phone: str, nonce: str, code: str) -> str:
+    """The code's MAC computed here from its definition (Django's salted HMAC: key = SHA-256 of
+    salt + SECRET_KEY, message `phone|nonce|code`), not with the code under test."""
+    key = hashlib.sha256(("tnt.accounts.otp.code" + secret_key).encode()).digest()
+    return hmac.new(key, f"{phone}|{nonce}|{code}".encode(), hashlib.sha256).hexdigest()
+
+
 def test_the_cache_holds_a_keyed_hash_not_the_code(request_code, settings):
     _, code = request_code(PHONE)
     record = cache.get(otp.code_key(PHONE))
 
     assert code not in json.dumps(record)
-    assert record["mac"] == otp._mac(PHONE, record["nonce"], code)
+    assert record["mac"] == _expected_mac(settings.SECRET_KEY, PHONE, record["nonce"], code)
     # The hash depends on SECRET_KEY: without the key nobody can test guesses offline.
-    settings.SECRET_KEY = "another-secret-key-" + "y" * 40
-    assert record["mac"] != otp._mac(PHONE, record["nonce"], code)
+    assert record["mac"] != _expected_mac("another-secret-key-" + "y" * 40, PHONE, record["nonce"], code)
+    assert record["mac"] != _expected_mac(settings.SECRET_KEY, PHONE, record["nonce"], _wrong(code))
 
 
 def test_codes_are_six_digits_from_secrets(monkeypatch):
@@ -167,13 +183,20 @@ def test_codes_are_six_digits_from_secrets(monkeypatch):
     assert calls == [10**6]
 
 
-def test_the_comparison_is_constant_time(request_code, monkeypatch):
+def test_the_comparison_is_constant_time(request_code, monkeypatch, settings):
+    """The wrong code's MAC is compared with the stored one by `constant_time_compare`, and its answer
+    is what decides: force it to say "equal" and a wrong code is accepted."""
     compared = []
     real = otp.constant_time_compare
     monkeypatch.setattr(otp, "constant_time_compare", lambda a, b: compared.append((a, b)) or real(a, b))
     _, code = request_code(PHONE)
-    _verify(PHONE, _wrong(code))
-    assert compared
+    record = cache.get(otp.code_key(PHONE))
+    wrong = _wrong(code)
+    assert _verify(PHONE, wrong).status_code == 400
+    assert compared == [(_expected_mac(settings.SECRET_KEY, PHONE, record["nonce"], wrong), record["mac"])]
+
+    monkeypatch.setattr(otp, "constant_time_compare", lambda a, b: True)
+    assert _verify(PHONE, wrong).status_code == 200
 
 
 # --- cool-down ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Exactly-once under real concurrency: PostgreSQL, real threads, one connection each."""
 
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -11,7 +12,9 @@ from django.utils import timezone
 from accounts.models import IdempotencyKey
 from accounts.tests.factories import StudentFactory
 from ordering import services
+from ordering.errors import SlotHasOrders
 from ordering.models import Order, OrderEvent, Slot
+from tntproject.errors import ValidationFailed
 
 from .factories import MenuItemFactory, SlotFactory, place_order
 
@@ -156,17 +159,26 @@ def test_capacity_change_racing_orders_never_drops_below_reserved(make_client):
     clients = [make_client(StudentFactory()) for _ in range(6)]
 
     def shrink():
-        try:
-            return services.slot_update(slot=slot, vendor=slot.vendor, data={"capacity": 3})
-        except Exception as exc:
-            return exc
+        return services.slot_update(slot=slot, vendor=slot.vendor, data={"capacity": 3})
 
-    results = run_together([shrink, *[_post_order(c, slot, item) for c in clients]])
+    shrunk, *orders = run_together([shrink, *[_post_order(c, slot, item) for c in clients]])
 
+    # Every order got a clean answer: a place, or slot_full once the shrink had gone through.
+    assert all(isinstance(result, tuple) for result in orders), orders
+    outcomes = _outcomes(orders)
+    assert set(outcomes) <= {201, "slot_full"} and sum(outcomes.values()) == 6
     slot.refresh_from_db()
     live = Order.objects.filter(slot=slot, status__in=Order.LIVE_STATUSES).count()
-    assert slot.reserved == live <= slot.capacity
-    assert results
+    assert slot.reserved == live == outcomes[201]
+    if isinstance(shrunk, Slot):
+        # The shrink won while at most three places were taken; nobody got in past three.
+        assert shrunk.capacity == slot.capacity == 3
+        assert outcomes[201] <= 3
+    else:
+        # The shrink came after more than three orders: refused, capacity untouched, all six placed.
+        assert isinstance(shrunk, ValidationFailed), shrunk
+        assert "capacity" in shrunk.details
+        assert slot.capacity == 10 and outcomes == {201: 6}
 
 
 def test_one_student_placing_concurrently_never_holds_more_than_max_unpaid_orders(make_client, settings):
@@ -183,6 +195,7 @@ def test_one_student_placing_concurrently_never_holds_more_than_max_unpaid_order
     assert Order.objects.filter(student=student, status=Order.Status.PENDING_PAYMENT).count() == 3
     slot.refresh_from_db()
     assert slot.reserved == 3
+
 
 def test_vendor_accepting_while_the_slot_starts_either_accepts_or_rejects_and_refunds():
     """The vendor accepts at the very moment the beat task rejects: exactly one of them wins."""
@@ -273,3 +286,69 @@ def test_the_database_itself_refuses_overlapping_slots():
     )
     Slot.objects.filter(pk=first.pk).update(is_deleted=True)
     Slot.objects.create(vendor=first.vendor, starts_at=first.starts_at, ends_at=first.ends_at, capacity=5)
+
+
+def _wait_until_another_connection_waits_for_a_lock(timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_slot_cannot_be_moved_while_an_order_for_it_is_being_placed(monkeypatch):
+    """An order placement is held inside its transaction right after it took its place; the vendor
+    moves the slot meanwhile. The move must wait for the placement and then be refused."""
+    slot = SlotFactory(capacity=5)
+    item = MenuItemFactory(vendor=slot.vendor)
+    student = StudentFactory()
+    starts_at, ends_at = slot.starts_at, slot.ends_at
+    place_taken, release = threading.Event(), threading.Event()
+    real_reserve = services._slot_reserve
+
+    def reserve_then_hold(**kwargs):
+        real_reserve(**kwargs)
+        place_taken.set()
+        assert release.wait(timeout=30)
+
+    monkeypatch.setattr(services, "_slot_reserve", reserve_then_hold)
+    results: dict[str, object] = {}
+
+    def run(name, job):
+        try:
+            results[name] = job()
+        except Exception as exc:
+            results[name] = exc
+        finally:
+            connection.close()
+
+    def place():
+        lines = [services.OrderLine(menu_item_id=item.pk, quantity=1)]
+        return services.order_place(student=student, vendor_id=slot.vendor_id, slot_id=slot.pk, lines=lines)
+
+    def move():
+        later = {"starts_at": starts_at + timedelta(hours=1), "ends_at": ends_at + timedelta(hours=1)}
+        return services.slot_update(slot=slot, vendor=slot.vendor, data=later)
+
+    placer = threading.Thread(target=run, args=("place", place))
+    placer.start()
+    try:
+        assert place_taken.wait(timeout=30)
+        mover = threading.Thread(target=run, args=("move", move))
+        mover.start()
+        _wait_until_another_connection_waits_for_a_lock()
+    finally:
+        release.set()
+    placer.join(timeout=60)
+    mover.join(timeout=60)
+
+    assert isinstance(results["place"], Order), results
+    assert isinstance(results["move"], SlotHasOrders), results
+    assert results["move"].code == "slot_has_orders"
+    slot.refresh_from_db()
+    assert (slot.starts_at, slot.ends_at, slot.reserved) == (starts_at, ends_at, 1)

@@ -363,6 +363,14 @@ class TestReleasingPlaces:
             services.order_cancel(order=stale, student=stale.student)  # re-read under the lock
         assert Slot.objects.get(pk=order.slot_id).reserved == 0
 
+    def test_giving_a_place_back_never_takes_reserved_below_zero(self):
+        order = place_order()
+        Slot.objects.filter(pk=order.slot_id).update(reserved=0)  # an invariant broken by hand
+        services.order_cancel(order=order, student=order.student)
+        assert Slot.objects.get(pk=order.slot_id).reserved == 0
+        order.refresh_from_db()
+        assert order.status == S.CANCELLED
+
     @pytest.mark.parametrize("make", [paid_order, accepted_order])
     def test_reject_gives_the_place_back_and_keeps_the_reason(self, make):
         other = place_order()
@@ -556,6 +564,16 @@ class TestSlots:
         services.slot_update(slot=slot, vendor=slot.vendor, data={"is_active": False})
         slot.refresh_from_db()
         assert slot.is_active is False
+
+    @pytest.mark.parametrize("field", ["starts_at", "ends_at"])
+    def test_slot_with_live_orders_cannot_move_either_end(self, field):
+        slot = SlotFactory()
+        place_order(slot=slot)
+        before = (slot.starts_at, slot.ends_at)
+        with pytest.raises(SlotHasOrders):
+            services.slot_update(slot=slot, vendor=slot.vendor, data={field: getattr(slot, field) + timedelta(minutes=10)})
+        slot.refresh_from_db()
+        assert (slot.starts_at, slot.ends_at) == before
 
     def test_update_keeps_end_after_start(self):
         slot = SlotFactory()

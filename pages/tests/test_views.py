@@ -165,6 +165,24 @@ def test_sign_in_page_shares_the_api_rate_limit_per_phone(client, settings, ask_
     assert "Too many tries" in response.content.decode()
 
 
+def test_the_page_and_the_api_share_one_per_phone_counter_whatever_the_spelling(client, settings, ask_code):
+    """The counter is keyed on the normalised phone: three spellings of one number are one phone."""
+    from rest_framework.test import APIClient
+
+    settings.OTP_RESEND_SECONDS = 0
+    settings.RATE_LIMIT_OTP_PHONE = "2/m"
+    settings.RATE_LIMIT_OTP_IP = "100/m"
+    api = APIClient()
+    first = api.post("/api/v1/auth/otp/request", {"phone": "+919876543215"}, format="json")
+    assert first.status_code == 202, first.content
+    assert ask_code(client, {"phone": "098765 43215"}, "/login").status_code == 302
+    response = ask_code(Client(), {"phone": "98765-43215"}, "/login")
+    assert response.status_code == 429
+    assert "Too many tries" in response.content.decode()
+    refused = api.post("/api/v1/auth/otp/request", {"phone": "9876543215"}, format="json")
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited"
+
+
 def test_code_page_without_a_phone_goes_back_to_step_one(client):
     assert client.get("/login/code")["Location"] == "/login"
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 
 import factory
 
 from ordering.tests.factories import place_order
-from payments.gateway import hmac_sha256_hex
 from payments.models import Payment
 from payments.sandbox.state import new_id, webhook_body
 
@@ -30,8 +31,17 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     razorpay_order_id = factory.LazyFunction(lambda: new_id("order"))
 
 
+def sign(secret: str, message: bytes | str) -> str:
+    """Lowercase hex HMAC-SHA256, computed here with the standard library rather than with the
+    production helper, so a bug in that helper (key and message swapped, another digest) shows."""
+    if isinstance(message, str):
+        message = message.encode("utf-8")
+    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
 def checkout_signature(razorpay_order_id: str, razorpay_payment_id: str, secret: str = KEY_SECRET) -> str:
-    return hmac_sha256_hex(secret, f"{razorpay_order_id}|{razorpay_payment_id}")
+    """What Razorpay Checkout hands back: HMAC-SHA256(key secret, "<order id>|<payment id>")."""
+    return sign(secret, f"{razorpay_order_id}|{razorpay_payment_id}")
 
 
 def payment_entity(payment: Payment, *, razorpay_payment_id: str | None = None, status: str = "captured", **over):
@@ -62,7 +72,7 @@ def post_webhook(client, body: bytes, *, event_id: str | None = None, secret: st
     """POST a raw event to our webhook as Razorpay does: signed over exactly these bytes."""
     extra = {"HTTP_X_RAZORPAY_EVENT_ID": event_id or new_id("evt")}
     if secret is not None:
-        extra["HTTP_X_RAZORPAY_SIGNATURE"] = hmac_sha256_hex(secret, body)
+        extra["HTTP_X_RAZORPAY_SIGNATURE"] = sign(secret, body)
     extra.update(headers)
     return client.generic("POST", "/api/v1/payments/webhooks/razorpay", body, content_type="application/json", **extra)
 

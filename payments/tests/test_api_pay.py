@@ -100,6 +100,27 @@ def test_asking_again_returns_the_same_razorpay_order(sandbox, make_client):
     assert Payment.objects.count() == 1
 
 
+def test_paying_after_the_amount_changed_supersedes_the_open_payment(sandbox, make_client):
+    order = place_order()
+    client = make_client(order.student)
+    first = _pay(client, order.pk).json()
+    assert first["amount_paise"] == 4500
+    Order.objects.filter(pk=order.pk).update(total_paise=5000)  # what is owed changed since
+
+    second = _pay(client, order.pk)
+    assert second.status_code == 200, second.content
+    second = second.json()
+    assert second["payment_id"] != first["payment_id"]
+    assert second["razorpay_order_id"] != first["razorpay_order_id"]
+    assert second["amount_paise"] == 5000
+    assert sandbox.order(second["razorpay_order_id"])["amount"] == 5000
+    old = Payment.objects.get(pk=first["payment_id"])
+    assert old.status == "failed" and old.failure_reason == "Superseded: the amount to pay changed."
+    assert PaymentEvent.objects.filter(payment=old, to_status="failed", note="superseded").count() == 1
+    assert Payment.objects.get(pk=second["payment_id"]).status == "created"
+    assert Payment.objects.filter(order=order, status="created").count() == 1
+
+
 def test_concurrent_pay_gets_one_payment_and_one_razorpay_order(sandbox, make_client):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")

@@ -6,12 +6,17 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from accounts.tests.factories import StaffFactory
 from ledger.models import Entry, Transaction
 from ordering.models import Order, OrderEvent
 from ordering.tests.factories import place_order
-from payments.models import Payment, PaymentEvent, WebhookEvent
+from ordering.tests.test_concurrency import run_together
+from payments.errors import RefundExceedsCaptured
+from payments.models import Payment, PaymentEvent, Refund, WebhookEvent
+from payments.sandbox.state import new_id
+from payments.services import payment_capture, payment_refund
 
-from .factories import event_body, post_webhook
+from .factories import PaymentFactory, event_body, post_webhook
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,3 +100,31 @@ def test_the_same_event_delivered_concurrently_is_stored_once(make_client):
     assert statuses == [200] * 8
     assert WebhookEvent.objects.count() == 1
     assert Transaction.objects.count() == 1
+
+
+def test_four_staff_refunds_at_once_never_refund_more_than_captured():
+    """Razorpay is unreachable (the payments conftest), so each refund is reserved, posted and stays
+    pending: only the payment's row lock keeps two reservations from both seeing 4,500 refundable."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is shown on PostgreSQL")
+    payment = PaymentFactory()
+    payment_capture(
+        payment_id=payment.pk, razorpay_payment_id=new_id("pay"), amount_paise=4500, currency="INR", source="reconcile"
+    )
+    staff = [StaffFactory() for _ in range(4)]
+
+    def refund(actor):
+        return lambda: payment_refund(payment_id=payment.pk, amount_paise=2251, reason="race", actor=actor)
+
+    results = run_together([refund(actor) for actor in staff])
+
+    refunds = [r for r in results if isinstance(r, Refund)]
+    refused = [r for r in results if isinstance(r, RefundExceedsCaptured)]
+    assert len(refunds) == 1 and len(refused) == 3, results
+    assert all(error.code == "refund_exceeds_captured" for error in refused)
+    assert refunds[0].status == Refund.Status.PENDING
+    payment.refresh_from_db()
+    assert Refund.objects.filter(payment=payment).count() == 1
+    total = sum(Refund.objects.filter(payment=payment).values_list("amount_paise", flat=True))
+    assert total == payment.refunded_paise == 2251 <= payment.captured_paise
+    assert Transaction.objects.filter(kind="refund").count() == 1

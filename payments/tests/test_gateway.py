@@ -7,7 +7,7 @@ from payments import gateway
 from payments.errors import GatewayRejected
 from tntproject.errors import GatewayError
 
-from .factories import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, checkout_signature
+from .factories import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, checkout_signature, sign
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,11 +93,37 @@ def test_checkout_signature_is_checked_against_the_key_secret(razorpay_settings)
     assert KEY_SECRET
 
 
+def test_checkout_signature_matches_razorpays_published_example(razorpay_settings):
+    """The example of the official SDK's own test suite (razorpay-python, tests/test_client_utility.py,
+    `test_verify_payment_signature`, a client made with key secret "key_secret"): order "fake_order_id",
+    payment "fake_payment_id". Neither side of this check comes from our code."""
+    razorpay_settings.RAZORPAY_KEY_SECRET = "key_secret"
+    published = "b2335e3b0801106b84a7faff035df56ecffde06918c9ddd1f0fafbb37a51cc89"
+    assert gateway.payment_signature_valid(
+        razorpay_order_id="fake_order_id", razorpay_payment_id="fake_payment_id", signature=published
+    )
+    # The message is "<order id>|<payment id>" in that order, keyed by the key secret.
+    assert not gateway.payment_signature_valid(
+        razorpay_order_id="fake_payment_id", razorpay_payment_id="fake_order_id", signature=published
+    )
+    razorpay_settings.RAZORPAY_KEY_SECRET = "another_secret"
+    assert not gateway.payment_signature_valid(
+        razorpay_order_id="fake_order_id", razorpay_payment_id="fake_payment_id", signature=published
+    )
+
+
+def test_the_production_hmac_helper_agrees_with_the_standard_library():
+    assert gateway.hmac_sha256_hex("key_secret", "fake_order_id|fake_payment_id") == (
+        "b2335e3b0801106b84a7faff035df56ecffde06918c9ddd1f0fafbb37a51cc89"
+    )
+    assert gateway.hmac_sha256_hex(WEBHOOK_SECRET, b"{}") == sign(WEBHOOK_SECRET, b"{}")
+
+
 def test_webhook_signature_is_over_raw_bytes_with_the_webhook_secret(razorpay_settings):
     body = b'{"event": "payment.captured"}'
-    assert gateway.webhook_signature_valid(body=body, signature=gateway.hmac_sha256_hex(WEBHOOK_SECRET, body))
+    assert gateway.webhook_signature_valid(body=body, signature=sign(WEBHOOK_SECRET, body))
     assert not gateway.webhook_signature_valid(
-        body=body + b" ", signature=gateway.hmac_sha256_hex(WEBHOOK_SECRET, body)
+        body=body + b" ", signature=sign(WEBHOOK_SECRET, body)
     )
-    assert not gateway.webhook_signature_valid(body=body, signature=gateway.hmac_sha256_hex(KEY_SECRET, body))
+    assert not gateway.webhook_signature_valid(body=body, signature=sign(KEY_SECRET, body))
     assert not gateway.webhook_signature_valid(body=body, signature=None)

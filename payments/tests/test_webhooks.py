@@ -8,11 +8,10 @@ from rest_framework.test import APIClient
 
 from ledger.models import Transaction
 from ordering.models import Order
-from payments.gateway import hmac_sha256_hex
 from payments.models import Payment, PaymentEvent, WebhookEvent
 from payments.services import payment_capture
 
-from .factories import KEY_SECRET, WEBHOOK_SECRET, PaymentFactory, event_body, payment_entity, post_webhook
+from .factories import KEY_SECRET, WEBHOOK_SECRET, PaymentFactory, event_body, payment_entity, post_webhook, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +71,7 @@ def test_bad_signatures_are_400_and_change_nothing(razorpay, tamper):
     body = event_body("payment.captured", payment=payment_entity(payment))
     before = _state()
     if tamper == "altered_body":
-        signature = hmac_sha256_hex(WEBHOOK_SECRET, body)
+        signature = sign(WEBHOOK_SECRET, body)
         altered = body.replace(b'"amount": %d' % payment.amount_paise, b'"amount": 1', 1)
         assert altered != body
         response = post_webhook(razorpay, altered, secret=None, HTTP_X_RAZORPAY_SIGNATURE=signature)
@@ -93,7 +92,7 @@ def test_reserialised_json_does_not_verify(razorpay):
     body = event_body("payment.captured", payment=payment_entity(payment))
     compact = json.dumps(json.loads(body), separators=(",", ":")).encode()
     response = post_webhook(
-        razorpay, compact, secret=None, HTTP_X_RAZORPAY_SIGNATURE=hmac_sha256_hex(WEBHOOK_SECRET, body)
+        razorpay, compact, secret=None, HTTP_X_RAZORPAY_SIGNATURE=sign(WEBHOOK_SECRET, body)
     )
     assert response.status_code == 400
 
@@ -161,6 +160,21 @@ def test_a_capture_with_a_different_amount_is_flagged_and_refunded(razorpay, dja
     refund = payment.refunds.get()
     assert refund.is_automatic and refund.amount_paise == payment.captured_paise
     assert len(callbacks) == 1  # the refund goes to Razorpay only after commit
+
+
+def test_an_overpaid_capture_is_flagged_and_refunded_in_full(razorpay, django_capture_on_commit_callbacks):
+    payment = PaymentFactory()
+    entity = payment_entity(payment, amount=payment.amount_paise + 100)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert post_webhook(razorpay, event_body("payment.captured", payment=entity)).status_code == 200
+    payment.refresh_from_db()
+    assert payment.is_flagged and "expected" in payment.flag_reason
+    assert payment.captured_paise == payment.amount_paise + 100
+    assert payment.status == "refunded" and payment.refunded_paise == payment.captured_paise
+    refund = payment.refunds.get()
+    assert refund.is_automatic and refund.amount_paise == payment.amount_paise + 100
+    assert Order.objects.get(pk=payment.order_id).status == Order.Status.PENDING_PAYMENT
+    assert sorted(Transaction.objects.values_list("kind", flat=True)) == ["capture", "refund"]
 
 
 def test_a_capture_in_another_currency_is_flagged_and_refunded(razorpay):
