@@ -73,8 +73,11 @@ def _slot_validate_times(*, starts_at: datetime, ends_at: datetime) -> None:
 
 
 def _vendor_lock(vendor_id: int) -> None:
-    """Lock the vendor's user row: slot writes of one vendor take turns, so two cannot overlap."""
-    User.objects.select_for_update().filter(pk=vendor_id).values_list("pk", flat=True).first()
+    """Lock the vendor's user row: slot writes of one vendor take turns, so two cannot overlap.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: inserting an order takes FOR KEY SHARE on its vendor's
+    row, and a full FOR UPDATE here deadlocked a slot move against an order being placed."""
+    User.objects.select_for_update(no_key=True).filter(pk=vendor_id).values_list("pk", flat=True).first()
 
 
 def _slot_overlap_check(
@@ -272,7 +275,7 @@ def _unpaid_orders_check(*, student: User) -> None:
     Takes the student's row lock first, so concurrent placements of one student queue
     here and each counts the others' committed orders (lock order: student, then slot).
     """
-    User.objects.select_for_update().filter(pk=student.pk).values_list("pk", flat=True).first()
+    User.objects.select_for_update(no_key=True).filter(pk=student.pk).values_list("pk", flat=True).first()
     unpaid = Order.objects.filter(student_id=student.pk, status=Status.PENDING_PAYMENT).count()
     limit = settings.MAX_UNPAID_ORDERS
     if unpaid >= limit:

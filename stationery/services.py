@@ -105,7 +105,7 @@ def _open_jobs_check(*, student: User, lock: bool) -> None:
     so concurrent submissions of one student queue and each counts the others' jobs.
     """
     if lock:
-        User.objects.select_for_update().filter(pk=student.pk).values_list("pk", flat=True).first()
+        User.objects.select_for_update(no_key=True).filter(pk=student.pk).values_list("pk", flat=True).first()
     limit = settings.PRINT_MAX_OPEN_JOBS
     open_jobs = PrintJob.objects.filter(student_id=student.pk).exclude(status__in=PrintJob.ENDED_STATUSES).count()
     if open_jobs >= limit:

@@ -29,7 +29,9 @@ def fee(settings):
 
 def _owed(vendor_id: int) -> int:
     """Everything the campus owes the vendor, in paise (credit-normal liability, shown positive)."""
-    return -account_balance(code=chart.vendor_payable(vendor_id))
+    return -sum(
+        account_balance(code=code) for code in (chart.vendor_pending(vendor_id), chart.vendor_payable(vendor_id))
+    )
 
 
 def _commission() -> int:
