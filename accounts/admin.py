@@ -9,7 +9,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tntproject.errors import ApplicationError
+from core.errors import ApplicationError
 
 from . import services
 from .errors import PrivilegesOnlyBySuperuser

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from tntproject.errors import RateLimited, ValidationFailed
+from core.errors import RateLimited, ValidationFailed
 
 from . import limits, otp
 from .errors import (

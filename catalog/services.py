@@ -13,7 +13,7 @@ from django.db.models import Model
 
 from accounts.errors import VendorNotApproved, WrongVendorType
 from accounts.models import User
-from tntproject.errors import Forbidden, NotFound, ValidationFailed
+from core.errors import Forbidden, NotFound, ValidationFailed
 
 from .errors import DuplicateName, NotAVendor
 from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from accounts.permissions import RECORD_PAYOUT as PAYOUT_PERMISSION  # the same permission as in the API
-from tntproject.admin_mixins import ReadOnlyAdminMixin, ReadOnlyTabularInline
+from core.admin_mixins import ReadOnlyAdminMixin, ReadOnlyTabularInline
 
 from . import selectors
 from .errors import LedgerError

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
-from tntproject.errors import NotFound
+from core.errors import NotFound
 
 from . import accounts as chart
 from .models import Account, Entry, Transaction

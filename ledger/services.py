@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from accounts.models import User
-from tntproject.errors import Forbidden
+from core.errors import Forbidden
 
 from . import accounts as chart
 from .errors import (

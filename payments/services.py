@@ -42,10 +42,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import Forbidden, GatewayError, InvalidTransition, NotFound, ValidationFailed
 from ledger import accounts as chart
 from ledger.models import Entry, Transaction
 from ledger.services import ledger_post, ledger_reverse
-from tntproject.errors import Forbidden, GatewayError, InvalidTransition, NotFound, ValidationFailed
 
 from . import gateway, payables
 from .conf import razorpay_config

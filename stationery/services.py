@@ -21,9 +21,9 @@ from django.utils import timezone
 from accounts.models import User
 from catalog.errors import ShopClosed
 from catalog.models import PrintService, Shop
+from core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from payments.models import Payment
 from payments.services import payment_release_payable
-from tntproject.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 
 from . import notifications
 from .errors import FileTooLarge, PrintJobNotPaid, PrintServiceUnavailable, TooManyOpenJobs

@@ -44,9 +44,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tntproject.errors import IdempotencyConflict, ValidationFailed
-
-from .models import IdempotencyKey
+from accounts.models import IdempotencyKey
+from core.errors import IdempotencyConflict, ValidationFailed
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
