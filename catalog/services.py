@@ -14,6 +14,7 @@ from django.db.models import Model
 from accounts.errors import VendorNotApproved, WrongVendorType
 from accounts.models import User
 from core.errors import Forbidden, NotFound, ValidationFailed
+from core.money import is_paise
 
 from .errors import DuplicateName, NotAVendor
 from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop
@@ -47,7 +48,7 @@ def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> s
 
 
 def _check_price(price_paise: int) -> int:
-    if isinstance(price_paise, bool) or not isinstance(price_paise, int):
+    if not is_paise(price_paise, minimum=None):
         raise ValidationFailed(details={"price_paise": ["Enter a whole number of paise."]})
     if not 1 <= price_paise <= MAX_PRICE_PAISE:
         raise ValidationFailed(details={"price_paise": [f"Enter a price from 1 to {MAX_PRICE_PAISE} paise."]})
