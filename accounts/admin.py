@@ -91,6 +91,19 @@ class UserEditForm(UserChangeForm):
             raise ValidationError("An account with this phone already exists.")
         return phone
 
+    def clean(self):
+        cleaned = super().clean()
+        # The staff role and the staff flag go together (the user_staff_role_is_staff constraint):
+        # a form error here, rather than the database refusing the save.
+        role = cleaned.get("role", self.instance.role)
+        is_staff = cleaned.get("is_staff", self.instance.is_staff) if "is_staff" in self.fields else None
+        if is_staff is None:
+            if (role == User.Role.STAFF) != (self.instance.role == User.Role.STAFF):
+                self.add_error("role", "Only a superuser can make an account staff or take the staff role away.")
+        elif (role == User.Role.STAFF) != bool(is_staff):
+            self.add_error("is_staff", "Staff status goes with the staff role: set both or neither.")
+        return cleaned
+
 
 class AccountEventInline(admin.TabularInline):
     model = AccountEvent

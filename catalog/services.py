@@ -324,7 +324,7 @@ def print_service_delete(*, vendor: User, service_id: int) -> None:
 def catalog_entry_set_deleted(*, actor: User, obj: MenuItem | PrintService, deleted: bool) -> bool:
     """Staff hide or restore a menu item or print service. Returns False when a restore
     would clash with a live entry of the same name (the entry stays hidden)."""
-    if not (actor.is_staff or actor.role == User.Role.STAFF):
+    if not actor.is_campus_staff:
         raise Forbidden("Only campus staff can do this.")
     model = type(obj)
     locked = model.objects.select_for_update().get(pk=obj.pk)

@@ -246,7 +246,7 @@ def ledger_payout(*, vendor: User, amount_paise: int, actor: User, reference: st
         raise LedgerInvalid(details={"amount_paise": ["must be a positive integer number of paise"]})
     if getattr(vendor, "role", None) != User.Role.VENDOR or not vendor.pk:
         raise LedgerInvalid(details={"vendor": ["payouts are made to vendors only"]})
-    if actor is None or not (actor.is_staff or actor.role == User.Role.STAFF):
+    if actor is None or not actor.is_campus_staff:
         raise Forbidden("Only campus staff can record payouts.")
     code = chart.vendor_payable(vendor.pk)
     with transaction.atomic():

@@ -88,7 +88,7 @@ def _with_next(url: str, next_url: str) -> str:
 def _landing_for(user: User) -> str:
     if user.role == User.Role.VENDOR:
         return "/dashboard/"
-    if user.role == User.Role.STAFF or user.is_staff:
+    if user.is_campus_staff:
         return "/admin/"
     return reverse("pages:home")
 

@@ -91,7 +91,7 @@ FAILED_RECHECK_WINDOW = timedelta(hours=24)
 
 
 def _is_staff(user: Any) -> bool:
-    return bool(user and user.is_authenticated and (user.is_staff or user.role == User.Role.STAFF))
+    return bool(user and user.is_authenticated and user.is_campus_staff)
 
 
 def _payable_type(name: str) -> payables.PayableType:
