@@ -9,6 +9,7 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StudentFactory, admin_sign_in
+from accounts.tests.test_staff_permissions import _change_data
 
 PASSWORD = "a-long-passphrase-for-staff"
 
@@ -67,33 +68,26 @@ def test_the_data_migration_makes_inconsistent_rows_agree_before_the_constraint(
     assert not User.objects.get(pk=student.pk).is_staff
 
 
-def _change_data(client: Client, user: User) -> dict:
-    form = client.get(f"/admin/accounts/user/{user.pk}/change/").context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
-    data.pop("last_login", None)
-    data.update({f"account_events-{k}": v for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()})
-    for flag in ("is_active", "is_approved", "is_staff", "is_superuser"):
-        data[flag] = "on" if data.get(flag) else ""
-    return data
+def _give_staff_role(editor: User, user: User, **extra):
+    """Post the admin change form of `user`, signed in as `editor`, with role `staff` (and `extra`)."""
+    client = admin_sign_in(Client(), editor)
+    data = _change_data(client, user)
+    data.update(role="staff", **extra)
+    return client.post(f"/admin/accounts/user/{user.pk}/change/", data)
 
 
 @pytest.mark.django_db
 def test_the_admin_says_role_and_staff_status_go_together_instead_of_failing():
     root = User.objects.create_superuser("+919700000110", PASSWORD)
-    client = Client()
-    admin_sign_in(client, root)
     student = StudentFactory()
 
-    data = _change_data(client, student)
-    data.update(role="staff")
-    response = client.post(f"/admin/accounts/user/{student.pk}/change/", data)
+    response = _give_staff_role(root, student)
     assert response.status_code == 200
     assert "is_staff" in response.context["adminform"].form.errors
     student.refresh_from_db()
     assert student.role == "student" and not student.is_staff
 
-    data.update(role="staff", is_staff="on")
-    response = client.post(f"/admin/accounts/user/{student.pk}/change/", data)
+    response = _give_staff_role(root, student, is_staff="on")
     assert response.status_code == 302, response.context["adminform"].form.errors
     student.refresh_from_db()
     assert student.role == "staff" and student.is_staff and student.is_campus_staff
@@ -102,14 +96,8 @@ def test_the_admin_says_role_and_staff_status_go_together_instead_of_failing():
 @pytest.mark.django_db
 def test_staff_without_superuser_cannot_give_the_staff_role_through_the_admin():
     editor = StaffFactory(perms=["accounts.view_user", "accounts.change_user"])
-    editor.set_password(PASSWORD)
-    editor.save()
-    client = Client()
-    admin_sign_in(client, editor)
     student = StudentFactory()
-    data = _change_data(client, student)
-    data.update(role="staff")
-    response = client.post(f"/admin/accounts/user/{student.pk}/change/", data)
+    response = _give_staff_role(editor, student)
     assert response.status_code == 200
     assert "role" in response.context["adminform"].form.errors
     student.refresh_from_db()
