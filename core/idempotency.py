@@ -27,6 +27,10 @@ Call it outside any transaction (`ATOMIC_REQUESTS` is off), after authentication
 and permission checks, from a DRF view:
 
     return run_idempotent(request, lambda: self._create(request), atomic=True)
+
+The key rows are `accounts.IdempotencyKey` (one per user and key, with the user's other
+rows): the model and its table stay in accounts, so no migration moves data; this module,
+the logic every app's money-moving POST shares, is the kernel's.
 """
 
 from __future__ import annotations
