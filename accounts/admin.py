@@ -9,7 +9,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tntproject.errors import ApplicationError
+from core.errors import ApplicationError
 
 from . import services
 from .errors import PrivilegesOnlyBySuperuser
@@ -90,6 +90,19 @@ class UserEditForm(UserChangeForm):
         if User.objects.filter(phone=phone).exclude(pk=self.instance.pk).exists():
             raise ValidationError("An account with this phone already exists.")
         return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        # The staff role and the staff flag go together (the user_staff_role_is_staff constraint):
+        # a form error here, rather than the database refusing the save.
+        role = cleaned.get("role", self.instance.role)
+        is_staff = cleaned.get("is_staff", self.instance.is_staff) if "is_staff" in self.fields else None
+        if is_staff is None:
+            if (role == User.Role.STAFF) != (self.instance.role == User.Role.STAFF):
+                self.add_error("role", "Only a superuser can make an account staff or take the staff role away.")
+        elif (role == User.Role.STAFF) != bool(is_staff):
+            self.add_error("is_staff", "Staff status goes with the staff role: set both or neither.")
+        return cleaned
 
 
 class AccountEventInline(admin.TabularInline):

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from tntproject.errors import ApplicationError, RateLimited
+from core.errors import ApplicationError, RateLimited
 
 from . import limits, services
 from .admin_site import ADMIN_AUTH_METHOD, mark_session_auth_method

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tntproject.errors import NotFound
+from core.errors import NotFound
 
 from . import limits, selectors, services
 from .admin_site import mark_session_auth_method

@@ -1,6 +1,6 @@
 """Refusals of the accounts app, with the stable codes of API.md."""
 
-from tntproject.errors import ApplicationError, Forbidden
+from core.errors import ApplicationError, Forbidden
 
 
 class InvalidOtp(ApplicationError):

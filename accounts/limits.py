@@ -1,9 +1,7 @@
-"""Rate limits of the sign-in endpoints (django-ratelimit, counted in the shared cache).
+"""Rate limits of the sign-in endpoints (OTP request and verify, staff passwords).
 
-Keys are callables: the phone key reads the normalised phone the view already
-validated (django-ratelimit's `post:` keys cannot see JSON bodies), the IP key
-uses `accounts.ip.client_ip_key` (which honours TRUSTED_PROXY_COUNT). Over the
-limit raises `RateLimited` with `Retry-After` = seconds until the window ends.
+Counted through `core.limits.enforce`; the phone keys read the normalised phone the
+view already validated, the IP keys are `core.limits.ip_key`.
 """
 
 from __future__ import annotations
@@ -11,9 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django_ratelimit.core import get_usage
 
-from tntproject.errors import RateLimited
-
-from .ip import client_ip_key
+from core.limits import enforce, ip_key
 
 OTP_PHONE_GROUP = "accounts.otp.phone"
 OTP_REQUEST_IP_GROUP = "accounts.otp.request.ip"
@@ -21,26 +17,6 @@ OTP_VERIFY_IP_GROUP = "accounts.otp.verify.ip"
 OTP_FAILURES_PHONE_GROUP = "accounts.otp.failures.phone"
 ADMIN_LOGIN_PHONE_GROUP = "accounts.admin_login.phone"
 ADMIN_LOGIN_IP_GROUP = "accounts.admin_login.ip"
-
-
-def ip_key(group: str, request) -> str:
-    return client_ip_key(getattr(request, "_request", request))
-
-
-def enforce(request, *, group: str, key, rate: str, count: bool = True) -> None:
-    """Count this request against `rate` for `key`; raise RateLimited once it is over.
-
-    With `count=False` nothing is counted: it only refuses when the budget is already
-    used up (for limits on failures, which are counted after the failure).
-    """
-    usage = get_usage(request, group=group, key=key, rate=rate, increment=count)
-    if usage is None:
-        return
-    over = usage["should_limit"] if count else usage["count"] >= usage["limit"]
-    if not over:
-        return
-    retry_after = max(1, int(usage["time_left"]))
-    raise RateLimited(details={"retry_after": retry_after}, headers={"Retry-After": str(retry_after)})
 
 
 def enforce_otp_request_limits_by_ip(request) -> None:

@@ -74,6 +74,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 | (~Q(role="vendor") & Q(vendor_type__isnull=True)),
                 name="user_vendor_type_only_for_vendors",
             ),
+            # One truth for "staff": the staff role and Django's admin flag go together.
+            models.CheckConstraint(
+                condition=(Q(role="staff") & Q(is_staff=True)) | (~Q(role="staff") & Q(is_staff=False)),
+                name="user_staff_role_is_staff",
+            ),
         ]
         indexes = [models.Index(fields=["role", "is_approved", "is_active"], name="user_role_approved_active")]
         # Staff actions, each its own permission (API and admin alike; see accounts.permissions).
@@ -86,6 +91,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.name or 'unnamed'} ({self.phone})"
+
+    @property
+    def is_campus_staff(self) -> bool:
+        """Campus staff: the one test of "is this staff", everywhere.
+
+        The staff role; the database ties it to Django's `is_staff` flag
+        (`user_staff_role_is_staff`), so either says the same. A superuser is staff
+        whatever its role.
+        """
+        return self.role == self.Role.STAFF or self.is_superuser
 
     @property
     def is_student(self) -> bool:

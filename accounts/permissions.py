@@ -44,7 +44,7 @@ class IsStudent(permissions.BasePermission):
 class IsStaff(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         _signed_in(request)
-        if not (request.user.is_staff or request.user.role == User.Role.STAFF):
+        if not request.user.is_campus_staff:
             raise NotStaff()
         return True
 
@@ -65,10 +65,6 @@ HIDE_PRINT_SERVICE = "catalog.hide_printservice"
 
 class MissingPermission(_Refusal):
     default_detail = "Your staff account does not have the permission for this."
-
-
-def is_staff_user(user) -> bool:
-    return bool(user.is_staff or user.role == User.Role.STAFF)
 
 
 class StaffPermission(permissions.BasePermission):
@@ -94,7 +90,7 @@ class StaffReadsNeedPermission(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         _signed_in(request)
-        if is_staff_user(request.user) and not request.user.has_perm(self.perm):
+        if request.user.is_campus_staff and not request.user.has_perm(self.perm):
             raise MissingPermission()
         return True
 
@@ -139,7 +135,7 @@ class IsStudentOrApprovedVendor(permissions.BasePermission):
             return True
         if user.role == User.Role.VENDOR:
             return IsApprovedVendor().has_permission(request, view)
-        if user.is_staff:
+        if user.is_campus_staff:
             return True
         raise _Refusal()
 

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from tntproject.errors import RateLimited, ValidationFailed
+from core.errors import RateLimited, ValidationFailed
 
 from . import limits, otp
 from .errors import (
@@ -73,11 +73,6 @@ class SignIn:
     created: bool
 
 
-def user_is_staff_account(user: User) -> bool:
-    """Staff in any sense (role, admin flag or superuser): signs in with password and code."""
-    return user.role == User.Role.STAFF or user.is_staff or user.is_superuser
-
-
 def otp_code_check(*, phone: str, code: str) -> None:
     """Check the sign-in code of `phone`, counting a wrong one against the phone's hourly budget.
 
@@ -112,7 +107,8 @@ def otp_verify(
     """
     limits.otp_failures_check(phone=phone)
     existing = user_get_by_phone(phone=phone)
-    staff = existing is not None and user_is_staff_account(existing)
+    # Staff (superusers included) sign in with password and code.
+    staff = existing is not None and existing.is_campus_staff
     if staff and not (password and existing.check_password(password)):
         otp.count_wrong_try(phone=phone)
         limits.otp_failure_count(phone=phone)
@@ -265,7 +261,7 @@ def vendor_reject(*, vendor: User, by: User, reason: str = "") -> User:
 def _ensure_may_block(*, user: User, by: User) -> None:
     if user.pk == by.pk:
         raise CannotActOnSelf()
-    if (user.is_staff or user.is_superuser or user.role == User.Role.STAFF) and not by.is_superuser:
+    if user.is_campus_staff and not by.is_superuser:
         raise StaffOnlyBySuperuser()
 
 

@@ -60,11 +60,3 @@ def send_sms(self, *, to: str, body: str | None = None, body_ref: str | None = N
 def _forget(body_ref: str | None) -> None:
     if body_ref:
         forget_body(body_ref)
-
-
-@shared_task(acks_late=True)
-def purge_idempotency_keys() -> int:
-    """Beat: forget Idempotency-Key records past their retention."""
-    from .idempotency import idempotency_keys_purge
-
-    return idempotency_keys_purge()

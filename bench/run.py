@@ -199,7 +199,7 @@ PROFILE_BUCKETS = [
     ("permissions", "(accounts/permissions.py"),
     ("logging (access log + JSON formatter)", "(logging/__init__.py"),
     ("transactions (atomic enter/exit)", "(django/db/transaction.py"),
-    ("idempotency wrapper", "(accounts/idempotency.py"),
+    ("idempotency wrapper", "(core/idempotency.py"),
     ("Django middleware chain", "(django/utils/deprecation.py"),
     ("Django URL resolving", "(django/urls/resolvers.py"),
 ]

@@ -8,12 +8,10 @@ point at items and services (PROTECT); staff hide and restore them with actions.
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 
+from core.money import rupees
+
 from .models import MenuItem, PrintService, Shop
 from .services import catalog_entry_set_deleted
-
-
-def _rupees(paise: int) -> str:
-    return f"₹{paise // 100:,}.{paise % 100:02d}"
 
 
 @admin.register(Shop)
@@ -54,7 +52,7 @@ class _SoftDeletableAdmin(admin.ModelAdmin):
 
     @admin.display(description="price", ordering="price_paise")
     def price(self, obj) -> str:
-        return _rupees(obj.price_paise)
+        return rupees(obj.price_paise)
 
     def has_add_permission(self, request) -> bool:
         return False

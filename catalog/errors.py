@@ -1,6 +1,6 @@
 """Refusals raised by catalog services, each with a stable code (see API.md)."""
 
-from tntproject.errors import Conflict, Forbidden, ValidationFailed
+from core.errors import Conflict, Forbidden, ValidationFailed
 
 
 class NotAVendor(Forbidden):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from tntproject.errors import NotFound
+from core.errors import NotFound
 
 from .models import MenuItem, PrintService, Shop
 

@@ -14,6 +14,7 @@ from django.http import QueryDict
 from rest_framework import serializers
 
 from accounts.models import User
+from core.money import is_paise
 
 from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop
 
@@ -54,7 +55,7 @@ class PaiseField(serializers.IntegerField):
 
     def to_internal_value(self, data):
         from_form = isinstance(getattr(self.root, "initial_data", None), QueryDict)
-        if isinstance(data, bool) or not (isinstance(data, int) or (from_form and isinstance(data, str))):
+        if not (is_paise(data, minimum=None) or (from_form and isinstance(data, str))):
             self.fail("invalid")
         return super().to_internal_value(data)
 

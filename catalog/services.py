@@ -13,7 +13,8 @@ from django.db.models import Model
 
 from accounts.errors import VendorNotApproved, WrongVendorType
 from accounts.models import User
-from tntproject.errors import Forbidden, NotFound, ValidationFailed
+from core.errors import Forbidden, NotFound, ValidationFailed
+from core.money import is_paise
 
 from .errors import DuplicateName, NotAVendor
 from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop
@@ -47,7 +48,7 @@ def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> s
 
 
 def _check_price(price_paise: int) -> int:
-    if isinstance(price_paise, bool) or not isinstance(price_paise, int):
+    if not is_paise(price_paise, minimum=None):
         raise ValidationFailed(details={"price_paise": ["Enter a whole number of paise."]})
     if not 1 <= price_paise <= MAX_PRICE_PAISE:
         raise ValidationFailed(details={"price_paise": [f"Enter a price from 1 to {MAX_PRICE_PAISE} paise."]})
@@ -323,7 +324,7 @@ def print_service_delete(*, vendor: User, service_id: int) -> None:
 def catalog_entry_set_deleted(*, actor: User, obj: MenuItem | PrintService, deleted: bool) -> bool:
     """Staff hide or restore a menu item or print service. Returns False when a restore
     would clash with a live entry of the same name (the entry stays hidden)."""
-    if not (actor.is_staff or actor.role == User.Role.STAFF):
+    if not actor.is_campus_staff:
         raise Forbidden("Only campus staff can do this.")
     model = type(obj)
     locked = model.objects.select_for_update().get(pk=obj.pk)

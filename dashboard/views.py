@@ -36,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
     if not user.is_vendor:
-        return redirect("/admin/" if user.is_staff else "/")
+        return redirect("/admin/" if user.is_campus_staff else "/")
     if not user.is_approved:
         return render(request, "dashboard/pending.html", {"shop_name": _shop_name(user), "vendor": user})
 

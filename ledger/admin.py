@@ -15,17 +15,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from accounts.permissions import RECORD_PAYOUT as PAYOUT_PERMISSION  # the same permission as in the API
-from tntproject.admin_mixins import ReadOnlyAdminMixin, ReadOnlyTabularInline
+from core.admin_mixins import ReadOnlyAdminMixin, ReadOnlyTabularInline
+from core.money import rupees
 
 from . import selectors
 from .errors import LedgerError
 from .models import Account, Entry, Transaction
 from .services import ledger_payout
-
-
-def rupees(paise: int) -> str:
-    sign = "-" if paise < 0 else ""
-    return f"{sign}₹{abs(paise) // 100:,}.{abs(paise) % 100:02d}"
 
 
 class PayoutForm(forms.Form):

@@ -24,7 +24,7 @@ class IsStaffOrApprovedVendor(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        if user and user.is_authenticated and (user.is_staff or user.role == "staff"):
+        if user and user.is_authenticated and user.is_campus_staff:
             return StaffPermission.requires(VIEW_LEDGER_ENTRY)().has_permission(request, view)
         return IsApprovedVendor().has_permission(request, view)
 

@@ -1,6 +1,6 @@
-"""The ledger's refusals, each with a stable code (rendered by tntproject.errors)."""
+"""The ledger's refusals, each with a stable code (rendered by core.errors)."""
 
-from tntproject.errors import ApplicationError, Conflict, ValidationFailed
+from core.errors import ApplicationError, Conflict, ValidationFailed
 
 
 class LedgerError(ApplicationError):

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
-from tntproject.errors import NotFound
+from core.errors import NotFound
 
 from . import accounts as chart
 from .models import Account, Entry, Transaction
@@ -128,7 +128,7 @@ def vendor_daily_sales(*, vendor_id: int, days: int = 14) -> list[DailySales]:
 
 
 def _is_staff(user) -> bool:
-    return bool(user.is_staff or getattr(user, "role", None) == "staff")
+    return bool(getattr(user, "is_campus_staff", False))
 
 
 def entries_for(*, user: User, account_code: str | None = None) -> QuerySet[Entry]:

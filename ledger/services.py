@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from accounts.models import User
-from tntproject.errors import Forbidden
+from core.errors import Forbidden
+from core.money import is_paise
 
 from . import accounts as chart
 from .errors import (
@@ -63,7 +64,7 @@ def _validated(*, kind: str, reference: str, entries: Sequence[tuple[str, int]],
         except chart.UnknownAccountCode as exc:
             entry_errors.append(f"entry {index}: {exc}")
             continue
-        if isinstance(amount, bool) or not isinstance(amount, int):
+        if not is_paise(amount, minimum=None):
             entry_errors.append(f"entry {index}: amount_paise must be an integer number of paise")
         elif amount == 0:
             entry_errors.append(f"entry {index}: amount_paise must not be zero")
@@ -241,11 +242,11 @@ def ledger_payout(*, vendor: User, amount_paise: int, actor: User, reference: st
     concurrent payouts (and refunds) cannot overdraw it.
     Idempotent on `reference` like every posting.
     """
-    if isinstance(amount_paise, bool) or not isinstance(amount_paise, int) or amount_paise <= 0:
+    if not is_paise(amount_paise):
         raise LedgerInvalid(details={"amount_paise": ["must be a positive integer number of paise"]})
     if getattr(vendor, "role", None) != User.Role.VENDOR or not vendor.pk:
         raise LedgerInvalid(details={"vendor": ["payouts are made to vendors only"]})
-    if actor is None or not (actor.is_staff or actor.role == User.Role.STAFF):
+    if actor is None or not actor.is_campus_staff:
         raise Forbidden("Only campus staff can record payouts.")
     code = chart.vendor_payable(vendor.pk)
     with transaction.atomic():

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from tntproject.admin_mixins import ReadOnlyTabularInline
+from core.admin_mixins import ReadOnlyTabularInline
 
 from .models import Order, OrderEvent, OrderItem, Slot
 

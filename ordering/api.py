@@ -9,10 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.idempotency import run_idempotent
 from accounts.permissions import IsFoodVendor, IsStudent, IsStudentOrApprovedVendor
-from tntproject.pagination import PageNumberPagination
-from tntproject.schema import IDEMPOTENCY_KEY_PARAMETER
+from core.idempotency import run_idempotent
+from core.pagination import PageNumberPagination
+from core.schema import IDEMPOTENCY_KEY_PARAMETER
 
 from . import selectors, services
 from .limits import enforce_order_place_limit

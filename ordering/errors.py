@@ -1,6 +1,6 @@
 """Refusals raised by ordering services, each with a stable code (see API.md)."""
 
-from tntproject.errors import ApplicationError, Conflict
+from core.errors import ApplicationError, Conflict
 
 
 class SlotFull(Conflict):

@@ -1,10 +1,10 @@
-"""The per-student rate limit on placing orders (RATE_LIMIT_ORDERS), through accounts.limits.enforce."""
+"""The per-student rate limit on placing orders (RATE_LIMIT_ORDERS), through core.limits.enforce."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
-from accounts.limits import enforce
+from core.limits import enforce
 
 ORDER_PLACE_GROUP = "ordering.order.place"
 

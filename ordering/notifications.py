@@ -13,12 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.sms import queue_sms
+from core.money import rupees_for_sms
 
 from .models import Order, Slot
-
-
-def _rupees(paise: int) -> str:
-    return f"₹{paise // 100}.{paise % 100:02d}"
 
 
 def _send(order: Order, body: str) -> None:
@@ -36,7 +33,7 @@ def order_cancelled_refunded(*, order: Order) -> None:
     _send(
         order,
         _("Tap N Take: your order #%(id)s is cancelled. The %(amount)s you paid will be refunded in full.")
-        % {"id": order.pk, "amount": _rupees(order.total_paise)},
+        % {"id": order.pk, "amount": rupees_for_sms(order.total_paise)},
     )
 
 
@@ -51,7 +48,9 @@ def order_accepted(*, order: Order) -> None:
 def order_rejected(*, order: Order, refunded: bool) -> None:
     body = _("Tap N Take: your order #%(id)s could not be taken. See why in the app.") % {"id": order.pk}
     if refunded:
-        body += " " + _("The %(amount)s you paid will be refunded in full.") % {"amount": _rupees(order.total_paise)}
+        body += " " + _("The %(amount)s you paid will be refunded in full.") % {
+            "amount": rupees_for_sms(order.total_paise)
+        }
     _send(order, body)
 
 
@@ -68,5 +67,7 @@ def notify_order_not_accepted_in_time(*, order: Order, refunded: bool) -> None:
         "id": order.pk
     }
     if refunded:
-        body += " " + _("The %(amount)s you paid will be refunded in full.") % {"amount": _rupees(order.total_paise)}
+        body += " " + _("The %(amount)s you paid will be refunded in full.") % {
+            "amount": rupees_for_sms(order.total_paise)
+        }
     _send(order, body)

@@ -13,8 +13,8 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import NotFound
 from payments.serializers import payable_refunds_prefetch
-from tntproject.errors import NotFound
 
 from .models import Order, OrderItem, Slot
 from .services import order_cutoff

@@ -28,8 +28,8 @@ from django.utils import timezone
 from accounts.models import User
 from catalog.errors import ShopClosed
 from catalog.models import MenuItem, Shop
+from core.errors import InvalidTransition, NotFound, RateLimited, ValidationFailed
 from payments.services import payment_refund_payable_in_full, payment_release_payable
-from tntproject.errors import InvalidTransition, NotFound, RateLimited, ValidationFailed
 
 from . import notifications
 from .errors import (

@@ -50,7 +50,7 @@ def not_for_role_response(request: HttpRequest) -> HttpResponse | None:
             "target_url": "/dashboard/",
             "target_label": "Go to the dashboard",
         }
-    elif user.role == User.Role.STAFF or user.is_staff:
+    elif user.is_campus_staff:
         context = {
             "heading": "This page is for students",
             "explanation": "You are signed in as campus staff. Vendors, users and payments are managed in the admin.",

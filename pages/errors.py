@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tntproject.errors import ApplicationError
+from core.errors import ApplicationError
 
 _NEXT_STEP: dict[str, str] = {
     "slot_full": "That pickup time has just filled up. Your cart is still here: choose another time.",

@@ -31,6 +31,7 @@ from accounts.errors import AccountBlockedError
 from accounts.models import User
 from catalog import selectors as catalog_selectors
 from catalog.models import MenuItem, Shop
+from core.errors import ApplicationError, Forbidden, NotFound, RateLimited, ValidationFailed, envelope
 from ordering import selectors as ordering_selectors
 from ordering import services as ordering_services
 from ordering.limits import enforce_order_place_limit
@@ -44,7 +45,6 @@ from stationery.errors import FileTooLarge
 from stationery.limits import enforce_print_limit
 from stationery.models import PrintJob
 from stationery.uploads import UploadLimitHandler, max_upload_bytes, refuse_oversized_request, upload_was_refused
-from tntproject.errors import ApplicationError, Forbidden, NotFound, RateLimited, ValidationFailed, envelope
 
 from .access import blocked_response, is_blocked_visitor, not_for_role_response, page, student_required
 from .errors import plain_error
@@ -88,7 +88,7 @@ def _with_next(url: str, next_url: str) -> str:
 def _landing_for(user: User) -> str:
     if user.role == User.Role.VENDOR:
         return "/dashboard/"
-    if user.role == User.Role.STAFF or user.is_staff:
+    if user.is_campus_staff:
         return "/admin/"
     return reverse("pages:home")
 

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.permissions import REFUND_PAYMENT
-from tntproject.admin_mixins import ReadOnlyAdminMixin, ReadOnlyTabularInline
-from tntproject.errors import ApplicationError
+from core.admin_mixins import ReadOnlyAdminMixin, ReadOnlyTabularInline
+from core.errors import ApplicationError
 
 from . import services
 from .models import Payment, PaymentEvent, Refund, WebhookEvent

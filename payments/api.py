@@ -16,11 +16,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import limits
-from accounts.idempotency import run_idempotent
 from accounts.permissions import REFUND_PAYMENT, VIEW_PAYMENT, StaffPermission, StaffReadsNeedPermission
-from tntproject.errors import ValidationFailed
-from tntproject.schema import IDEMPOTENCY_KEY_PARAMETER
+from core import limits
+from core.errors import ValidationFailed
+from core.idempotency import run_idempotent
+from core.schema import IDEMPOTENCY_KEY_PARAMETER
 
 from . import gateway, selectors, services
 from .conf import razorpay_config

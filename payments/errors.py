@@ -1,6 +1,6 @@
-"""The payments app's refusals, each with a stable code (rendered by tntproject.errors)."""
+"""The payments app's refusals, each with a stable code (rendered by core.errors)."""
 
-from tntproject.errors import ApplicationError, Conflict, GatewayError, InvalidTransition
+from core.errors import ApplicationError, Conflict, GatewayError, InvalidTransition
 
 
 class SignatureInvalid(ApplicationError):

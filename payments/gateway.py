@@ -1,7 +1,7 @@
 """The only module that talks to Razorpay, through the official `razorpay` SDK.
 
 Every call carries an explicit timeout (the SDK sets none). Every SDK error and
-network failure becomes `tntproject.errors.GatewayError` (502 `gateway_error`);
+network failure becomes `core.errors.GatewayError` (502 `gateway_error`);
 `GatewayRejected`, its subclass, means Razorpay answered and refused (4xx), so
 retrying the same request cannot help. Callers never hold a database row lock
 while calling these functions.
@@ -20,7 +20,7 @@ import razorpay
 import requests
 from razorpay import errors as razorpay_errors
 
-from tntproject.errors import GatewayError
+from core.errors import GatewayError
 
 from .conf import RazorpayConfig, razorpay_config
 from .errors import GatewayRejected

@@ -10,7 +10,7 @@ from .models import Payment, Refund
 
 
 def _is_staff(user: User) -> bool:
-    return bool(user.is_authenticated and (user.is_staff or user.role == User.Role.STAFF))
+    return bool(user.is_authenticated and user.is_campus_staff)
 
 
 def payment_list_for(*, user: User) -> QuerySet[Payment]:

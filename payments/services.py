@@ -42,10 +42,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import Forbidden, GatewayError, InvalidTransition, NotFound, ValidationFailed
+from core.money import is_paise, pro_rata
 from ledger import accounts as chart
 from ledger.models import Entry, Transaction
 from ledger.services import ledger_post, ledger_reverse
-from tntproject.errors import Forbidden, GatewayError, InvalidTransition, NotFound, ValidationFailed
 
 from . import gateway, payables
 from .conf import razorpay_config
@@ -90,7 +91,7 @@ FAILED_RECHECK_WINDOW = timedelta(hours=24)
 
 
 def _is_staff(user: Any) -> bool:
-    return bool(user and user.is_authenticated and (user.is_staff or user.role == User.Role.STAFF))
+    return bool(user and user.is_authenticated and user.is_campus_staff)
 
 
 def _payable_type(name: str) -> payables.PayableType:
@@ -159,7 +160,7 @@ def _vendor_id(payment: Payment) -> int:
 def platform_fee(amount_paise: int) -> int:
     """The campus's fee on a capture: PLATFORM_FEE_BPS basis points, rounded down."""
     bps = int(getattr(settings, "PLATFORM_FEE_BPS", 0))
-    return max(0, min(amount_paise, amount_paise * bps // 10000))
+    return max(0, min(amount_paise, pro_rata(amount_paise, part=bps, whole=10000)))
 
 
 # --- ledger postings ------------------------------------------------------------------
@@ -215,7 +216,7 @@ def _vendor_share_left(payment: Payment) -> int:
     """The vendor's share of this payment not refunded (or being refunded), by `_ledger_refund`'s own rounding."""
     captured = payment.captured_paise
     share = captured - payment.platform_fee_paise
-    return share - payment.refunded_paise * share // captured
+    return share - pro_rata(share, part=payment.refunded_paise, whole=captured)
 
 
 def _ledger_refund(*, payment: Payment, refund: Refund, refunded_before: int, vendor_id: int, actor=None) -> None:
@@ -225,8 +226,8 @@ def _ledger_refund(*, payment: Payment, refund: Refund, refunded_before: int, ve
     completed, out of its payable (available) account after."""
     captured = payment.captured_paise
     share = captured - payment.platform_fee_paise
-    vendor_before = refunded_before * share // captured
-    vendor_after = (refunded_before + refund.amount_paise) * share // captured
+    vendor_before = pro_rata(share, part=refunded_before, whole=captured)
+    vendor_after = pro_rata(share, part=refunded_before + refund.amount_paise, whole=captured)
     vendor_part = vendor_after - vendor_before
     commission_part = refund.amount_paise - vendor_part
     entries = [
@@ -322,7 +323,7 @@ def _payment_reserve(*, payable_type: payables.PayableType, object_id: int, user
             )
             raise AlreadyPaid() if accepted else NotPayable()
         amount = payable_type.amount_paise(obj)
-        if not isinstance(amount, int) or amount < 1:
+        if not is_paise(amount):
             raise NotPayable("This has no amount to pay yet.")
 
         open_payment = (
@@ -448,7 +449,7 @@ def _gateway_fee(*, payment_pk: int, amount_paise: int, fee: Any, tax: Any) -> t
     if fee is None:
         return 0, 0
     tax = 0 if tax is None else tax
-    valid = all(isinstance(value, int) and not isinstance(value, bool) for value in (fee, tax))
+    valid = all(is_paise(value, minimum=None) for value in (fee, tax))
     if not (valid and 0 <= tax <= fee <= amount_paise):
         logger.error("payment %s: Razorpay reported an implausible fee %r / tax %r", payment_pk, fee, tax)
         return 0, 0
@@ -491,7 +492,7 @@ def payment_capture(
     captured but flagged, and refunded in full automatically (the ledger shows both);
     the payable is not marked paid then. NotFound when no payment matches.
     """
-    if not isinstance(amount_paise, int) or isinstance(amount_paise, bool) or amount_paise < 1:
+    if not is_paise(amount_paise):
         raise ValidationFailed(details={"amount": ["must be a positive number of paise"]})
     found = _payment_lookup(payment_id=payment_id, razorpay_order_id=razorpay_order_id)
     payable_type, object_id = _payable_of(found)
@@ -659,7 +660,7 @@ def _refund_reserve(
     """Under the payment's lock: record a pending refund, count it as refunded, post the ledger `refund`."""
     if payment.status not in Payment.CAPTURED_STATUSES:
         raise NotRefundable()
-    if isinstance(amount_paise, bool) or not isinstance(amount_paise, int) or amount_paise < 1:
+    if not is_paise(amount_paise):
         raise ValidationFailed(details={"amount_paise": ["must be a positive number of paise"]})
     if amount_paise > payment.refundable_paise:
         raise RefundExceedsCaptured(

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from tntproject.errors import GatewayError
+from core.errors import GatewayError
 
 from . import services
 from .errors import GatewayRejected

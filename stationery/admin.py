@@ -7,7 +7,7 @@ driven by the student, the vendor and payments).
 from django.contrib import admin
 from django.utils import timezone
 
-from tntproject.admin_mixins import ReadOnlyTabularInline
+from core.admin_mixins import ReadOnlyTabularInline
 
 from .models import PrintJob, PrintJobEvent
 

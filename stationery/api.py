@@ -16,10 +16,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.idempotency import run_idempotent
 from accounts.permissions import IsStationeryVendor, IsStudent, IsStudentOrApprovedVendor
-from tntproject.errors import NotFound
-from tntproject.schema import IDEMPOTENCY_KEY_PARAMETER, ErrorEnvelopeSerializer
+from core.errors import NotFound
+from core.idempotency import run_idempotent
+from core.schema import IDEMPOTENCY_KEY_PARAMETER, ErrorEnvelopeSerializer
 
 from . import selectors, services
 from .errors import FileTooLarge

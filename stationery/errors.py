@@ -1,6 +1,6 @@
 """Refusals raised by stationery services and views, each with a stable code (see API.md)."""
 
-from tntproject.errors import ApplicationError, Conflict, InvalidTransition
+from core.errors import ApplicationError, Conflict, InvalidTransition
 
 
 class InvalidFile(ApplicationError):

@@ -1,10 +1,10 @@
-"""The per-student rate limit on print uploads and estimates (RATE_LIMIT_PRINT), through accounts.limits.enforce."""
+"""The per-student rate limit on print uploads and estimates (RATE_LIMIT_PRINT), through core.limits.enforce."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
-from accounts.limits import enforce
+from core.limits import enforce
 
 PRINT_GROUP = "stationery.print.upload"
 

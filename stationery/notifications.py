@@ -11,12 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.sms import queue_sms
+from core.money import rupees_for_sms
 
 from .models import PrintJob
-
-
-def _rupees(paise: int) -> str:
-    return f"{paise // 100}.{paise % 100:02d}"
 
 
 def _send(job: PrintJob, body: str) -> None:
@@ -27,8 +24,8 @@ def _send(job: PrintJob, body: str) -> None:
 def print_job_ready(*, job: PrintJob) -> None:
     _send(
         job,
-        _("Tap N Take: your print job #%(id)s is ready. Pay Rs %(amount)s in the app, then collect it.")
-        % {"id": job.pk, "amount": _rupees(job.amount_paise)},
+        _("Tap N Take: your print job #%(id)s is ready. Pay %(amount)s in the app, then collect it.")
+        % {"id": job.pk, "amount": rupees_for_sms(job.amount_paise)},
     )
 
 

@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from catalog.models import PrintService
+from core.errors import NotFound
 from payments.serializers import payable_refunds_prefetch
-from tntproject.errors import NotFound
 
 from .models import PrintJob
 

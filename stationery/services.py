@@ -21,9 +21,10 @@ from django.utils import timezone
 from accounts.models import User
 from catalog.errors import ShopClosed
 from catalog.models import PrintService, Shop
+from core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from core.money import is_paise, rupees
 from payments.models import Payment
 from payments.services import payment_release_payable
-from tntproject.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 
 from . import notifications
 from .errors import FileTooLarge, PrintJobNotPaid, PrintServiceUnavailable, TooManyOpenJobs
@@ -52,11 +53,6 @@ UNACCEPTED_REASON = "Not accepted in time."
 
 def _file_storage():
     return PrintJob._meta.get_field("file").storage
-
-
-def rupees(paise: int) -> str:
-    """`1250` -> `"12.50"`: paise as rupees for messages, without floats."""
-    return f"{paise // 100}.{paise % 100:02d}"
 
 
 def _clean_name(name: str) -> str:
@@ -147,8 +143,8 @@ def print_job_quote(
     estimate = print_job_estimate(service=service, pages=info.pages, copies=copies)
     if estimate > MAX_AMOUNT_PAISE:
         raise ValidationFailed(
-            f"This job would cost about Rs {rupees(estimate)}; one print job can cost at most "
-            f"Rs {rupees(MAX_AMOUNT_PAISE)}. Send fewer copies or split the document.",
+            f"This job would cost about {rupees(estimate)}; one print job can cost at most "
+            f"{rupees(MAX_AMOUNT_PAISE)}. Send fewer copies or split the document.",
             details={"copies": ["Too many pages × copies for one print job."]},
         )
     return PrintQuote(service=service, pages=info.pages, copies=copies, estimated_paise=estimate)
@@ -266,7 +262,7 @@ def print_job_mark_ready(*, vendor: User, job_id: int, amount_paise: int, reason
     student beside the estimate. Within the tolerance a reason is kept if given.
     The student gets an SMS with the amount once this commits.
     """
-    if isinstance(amount_paise, bool) or not isinstance(amount_paise, int) or not 1 <= amount_paise <= MAX_AMOUNT_PAISE:
+    if not is_paise(amount_paise, maximum=MAX_AMOUNT_PAISE):
         raise ValidationFailed(details={"amount_paise": [f"Enter a whole number of paise, 1 to {MAX_AMOUNT_PAISE}."]})
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:

@@ -40,6 +40,7 @@ from ordering.tests.factories import MenuItemFactory, SlotFactory, place_order
 ROOT = Path(settings.BASE_DIR)
 PROJECT_APPS = (
     "tntproject",
+    "core",
     "accounts",
     "catalog",
     "ledger",
@@ -516,7 +517,7 @@ def test_rate_limit_and_unsupported_media_errors_are_in_the_envelope(api_client,
 def _application_error_classes() -> list[type]:
     from rest_framework.exceptions import APIException
 
-    from tntproject.errors import ApplicationError
+    from core.errors import ApplicationError
 
     for name in _project_modules():
         if name.rsplit(".", 1)[-1] in {"errors", "permissions", "authentication", "services", "api"}:

@@ -47,7 +47,7 @@ from .fixtures import FOOD_A, STATIONERY, STUDENT_A, Campus
 WEBHOOK = "/api/v1/payments/webhooks/razorpay"
 EXCLUDED = {("POST", WEBHOOK)}
 MAX_EXAMPLES = 12
-# Every answer's status is documented (tntproject/schema.py documents the error envelope
+# Every answer's status is documented (core/schema.py documents the error envelope
 # everywhere), its body matches the schema and its content type is the documented one.
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 

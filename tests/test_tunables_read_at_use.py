@@ -12,7 +12,18 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-APPS = ("accounts", "catalog", "dashboard", "ledger", "ordering", "pages", "payments", "stationery", "tntproject")
+APPS = (
+    "accounts",
+    "core",
+    "catalog",
+    "dashboard",
+    "ledger",
+    "ordering",
+    "pages",
+    "payments",
+    "stationery",
+    "tntproject",
+)
 ROOT = Path(settings.BASE_DIR)
 
 

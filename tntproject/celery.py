@@ -7,8 +7,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tntproject.settings")
 app = Celery("tntproject")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Project-wide periodic work (tntproject is not an app, so it is named here).
-app.autodiscover_tasks(["tntproject"])
 
 
 @signals.worker_init.connect

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "accounts",
     "catalog",
     "ledger",
@@ -60,9 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "tntproject.middleware.RequestIdMiddleware",
-    "tntproject.middleware.AccessLogMiddleware",
-    "tntproject.middleware.ApiErrorEnvelopeMiddleware",
+    "core.middleware.RequestIdMiddleware",
+    "core.middleware.AccessLogMiddleware",
+    "core.middleware.ApiErrorEnvelopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -131,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/login"
-CSRF_FAILURE_VIEW = "tntproject.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Internationalisation --------------------------------------------------
@@ -192,10 +193,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "tntproject.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "tntproject.errors.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "tntproject.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -290,8 +291,8 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "tntproject.logging.RequestIdFilter"}},
-    "formatters": {"json": {"()": "tntproject.logging.JsonFormatter"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
@@ -340,17 +341,17 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # JSON bodies: RecursionError and over-DATA_UPLOAD_MAX_MEMORY_SIZE bodies answered 400 / 413, never 500.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
-    "tntproject.parsers.JSONParser",
+    "core.parsers.JSONParser",
     "rest_framework.parsers.FormParser",
     "rest_framework.parsers.MultiPartParser",
 ]
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("tntproject.middleware.ApiErrorEnvelopeMiddleware") + 1,
-    "tntproject.middleware.RequestSizeLimitMiddleware",
+    MIDDLEWARE.index("core.middleware.ApiErrorEnvelopeMiddleware") + 1,
+    "core.middleware.RequestSizeLimitMiddleware",
 )
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("tntproject.middleware.RequestSizeLimitMiddleware") + 1,
-    "tntproject.middleware.ForwardedForWatchMiddleware",
+    MIDDLEWARE.index("core.middleware.RequestSizeLimitMiddleware") + 1,
+    "core.middleware.ForwardedForWatchMiddleware",
 )
 
 # --- Content-Security-Policy (django-csp) --------------------------------------

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health
+from core import health
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("", include("pages.urls")),
 ]
 
-handler400 = "tntproject.errors.handler400"
-handler403 = "tntproject.errors.handler403"
-handler404 = "tntproject.errors.handler404"
-handler500 = "tntproject.errors.handler500"
+handler400 = "core.errors.handler400"
+handler403 = "core.errors.handler403"
+handler404 = "core.errors.handler404"
+handler500 = "core.errors.handler500"

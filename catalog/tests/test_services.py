@@ -10,7 +10,7 @@ from catalog import services
 from catalog.errors import DuplicateName, NotAVendor
 from catalog.models import MenuItem, PrintService, Shop
 from catalog.tests.factories import FoodShopFactory, MenuItemFactory, PrintServiceFactory
-from tntproject.errors import Forbidden, NotFound, ValidationFailed
+from core.errors import Forbidden, NotFound, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StudentFactory
+from core.errors import ApplicationError, Forbidden
 from ledger import accounts as chart
 from ledger import services
 from ledger.errors import (
@@ -14,7 +15,6 @@ from ledger.errors import (
 from ledger.models import Account, Entry, Transaction
 from ledger.selectors import account_balance, vendor_summary
 from ledger.services import ledger_payout, ledger_post, ledger_reverse
-from tntproject.errors import ApplicationError, Forbidden
 
 from .factories import capture_entries, post_capture, post_refund
 

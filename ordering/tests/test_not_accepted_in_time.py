@@ -109,7 +109,7 @@ def test_running_twice_rejects_and_refunds_once(world):
 
 
 def test_the_vendor_cannot_accept_it_afterwards(world):
-    from tntproject.errors import InvalidTransition
+    from core.errors import InvalidTransition
 
     vendor, the_slot, _item, order, _payment = world
     _started(the_slot)

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory
+from core.errors import NotFound
 from ordering import selectors, services
 from ordering.models import Order
-from tntproject.errors import NotFound
 
 from .factories import MenuItemFactory, ShopFactory, SlotFactory, accepted_order, paid_order, place_order, ready_order
 

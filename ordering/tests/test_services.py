@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts import sms
 from accounts.tests.factories import FoodVendorFactory, StationeryVendorFactory, StudentFactory
 from catalog.errors import ShopClosed
+from core.errors import InvalidTransition, NotFound, RateLimited, ValidationFailed
 from ordering import services
 from ordering.errors import (
     InvalidPickupCode,
@@ -18,7 +19,6 @@ from ordering.errors import (
 )
 from ordering.models import Order, OrderEvent, OrderItem, Slot
 from ordering.services import OrderLine
-from tntproject.errors import InvalidTransition, NotFound, RateLimited, ValidationFailed
 
 from .factories import (
     MenuItemFactory,

@@ -3,10 +3,10 @@
 import pytest
 from django.test import override_settings
 
+from core.errors import RateLimited
 from ordering import services
 from ordering.errors import InvalidPickupCode
 from ordering.models import Order
-from tntproject.errors import RateLimited
 
 from .factories import ready_order
 

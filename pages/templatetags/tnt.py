@@ -10,19 +10,17 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core import money
+
 register = template.Library()
 
 
 @register.filter
 def rupees(paise: int | None) -> str:
-    """12050 -> '₹120.50'; 12000 -> '₹120'. Money is integer paise everywhere else."""
+    """12050 -> '₹120.50'; 12000 -> '₹120' (core.money, short). Money is integer paise everywhere else."""
     if paise is None:
         return ""
-    paise = int(paise)
-    sign = "-" if paise < 0 else ""
-    whole, part = divmod(abs(paise), 100)
-    text = f"{sign}₹{whole:,}"
-    return f"{text}.{part:02d}" if part else text
+    return money.rupees(int(paise), short=True)
 
 
 @register.simple_tag

@@ -18,6 +18,8 @@ from typing import Any
 import requests
 from django.core.cache import cache
 
+from core.money import is_paise
+
 from ..conf import razorpay_config
 from ..gateway import hmac_sha256_hex
 
@@ -105,7 +107,7 @@ def _log_delivery(entry: dict) -> None:
 
 
 def order_create(*, amount: Any, currency: Any, receipt: Any, notes: Any, webhook_url: str) -> dict:
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+    if not is_paise(amount):
         raise SandboxError("The amount must be an integer of at least 1 paise.")
     if currency != "INR":
         raise SandboxError("Currency is not supported.")
@@ -247,7 +249,7 @@ def refund_create(*, payment_id: str, amount: Any, notes: Any, idempotency_key: 
             raise SandboxError("The id provided does not exist")
         if payment["status"] not in ("captured", "refunded"):
             raise SandboxError("The payment has not been captured, so it cannot be refunded.")
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+        if not is_paise(amount):
             raise SandboxError("The refund amount must be a positive integer of paise.")
         if amount > payment["amount"] - payment["amount_refunded"]:
             raise SandboxError("The refund amount provided is greater than amount captured.")

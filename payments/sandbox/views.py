@@ -18,6 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core.money import rupees
+
 from ..conf import razorpay_config, sandbox_enabled
 from . import state
 
@@ -189,7 +191,7 @@ def checkout_page(request: HttpRequest, order_id: str) -> HttpResponse:
         "payments/sandbox/checkout.html",
         {
             "order": order,
-            "rupees": f"{order['amount'] // 100}.{order['amount'] % 100:02d}",
+            "rupees": rupees(order["amount"]),
             "callback_url": _safe_callback(request),
             "key_id": razorpay_config().key_id,
         },

@@ -3,9 +3,9 @@
 import pytest
 import requests
 
+from core.errors import GatewayError
 from payments import gateway
 from payments.errors import GatewayRejected
-from tntproject.errors import GatewayError
 
 from .factories import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, checkout_signature, sign
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from core.errors import InvalidTransition, ValidationFailed
 from stationery import services
 from stationery.models import PrintJob
-from tntproject.errors import InvalidTransition, ValidationFailed
 
 from .factories import PrintJobFactory
 

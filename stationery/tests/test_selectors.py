@@ -5,8 +5,8 @@ from django.core.files.base import ContentFile
 
 from accounts import services as account_services
 from accounts.tests.factories import StaffFactory
+from core.errors import NotFound
 from stationery import selectors
-from tntproject.errors import NotFound
 
 from .factories import PrintJobFactory
 from .pdfs import pdf_bytes

@@ -5,10 +5,10 @@ from django.test.utils import CaptureQueriesContext
 from accounts.tests.factories import FoodVendorFactory, StationeryVendorFactory, StudentFactory
 from catalog.errors import ShopClosed
 from catalog.models import PrintService
+from core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from stationery import services
 from stationery.errors import FileTooLarge, InvalidFile, PrintServiceUnavailable
 from stationery.models import PrintJob, PrintJobEvent
-from tntproject.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 
 from .factories import PrintJobFactory, PrintServiceFactory, PrintShopFactory
 from .pdfs import encrypted_pdf_bytes, pdf_bytes, stored_files, upload

@@ -12,7 +12,7 @@ What makes this test fail if the recovery code goes:
 - `payments/services.payment_open` dropping its reservation when the gateway call fails:
   without it a Payment row without a Razorpay order stays behind ("half-written"), visible
   in GET /payments, and the next pay attempt waits for it and answers 409 `payment_in_progress`.
-- `accounts/idempotency.py` not storing 5xx answers: a retry with the same Idempotency-Key after
+- `core/idempotency.py` not storing 5xx answers: a retry with the same Idempotency-Key after
   the outage must really run again (200), not replay the 502.
 """
 

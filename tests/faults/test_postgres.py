@@ -5,10 +5,10 @@ What makes this test fail if the recovery code goes:
   between requests (CONN_MAX_AGE). After a restart that connection is dead; with the health
   check Django notices before using it and reconnects, so the FIRST request after the restart
   is a 200. Without it that request fails (503 at best) — phase 1 asserts it does not.
-- `tntproject/errors.py` mapping OperationalError/InterfaceError to ServiceUnavailable: without
+- `core/errors.py` mapping OperationalError/InterfaceError to ServiceUnavailable: without
   it every call while the database is down answers 500 `server_error` (phase 2 and the
   background clients assert 503 `service_unavailable` in the envelope).
-- `tntproject/health.py` catching the database check (and closing the broken connection):
+- `core/health.py` catching the database check (and closing the broken connection):
   without it /health/ready answers 500 and names nothing.
 - `connect_timeout` in DATABASES OPTIONS bounds how long a refused or unreachable server can
   hold a request; every answer here must come within a few seconds.

@@ -1,9 +1,9 @@
 """Redis (cache: OTPs, rate limits, SMS bodies) fails under a running app, and comes back.
 
 What makes this test fail if the recovery code goes:
-- `tntproject/errors.py` mapping redis ConnectionError/TimeoutError to ServiceUnavailable:
+- `core/errors.py` mapping redis ConnectionError/TimeoutError to ServiceUnavailable:
   without it the OTP endpoints answer 500 `server_error` instead of 503 `service_unavailable`.
-- `tntproject/health.py` catching each check: without it /health/ready answers 500 and names nothing.
+- `core/health.py` catching each check: without it /health/ready answers 500 and names nothing.
 - `socket_connect_timeout` / `socket_timeout` in CACHES (settings.py): without them a frozen Redis
   (accepting connections, answering nothing) holds the request for minutes, far past the bound below.
 - redis-py's connection pool reconnecting on the next command: if the app kept the dead

@@ -249,7 +249,7 @@ class Command(BaseCommand):
             user = User.objects.create_superuser(STAFF.phone, password, name=STAFF.name)
             tally.users += 1
             return
-        if user.role != User.Role.STAFF:
+        if not user.is_campus_staff:
             raise CommandError(f"{STAFF.phone} already belongs to a {user.role} account; the demo needs it as staff.")
         user.set_password(password)
         user.save(update_fields=["password", "updated_at"])

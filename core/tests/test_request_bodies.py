@@ -5,7 +5,7 @@ from django.test import Client
 
 from accounts.tests.factories import StudentFactory
 from conftest import client_for
-from tntproject.parsers import JSONParser
+from core.parsers import JSONParser
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _test_urls(settings):
-    settings.ROOT_URLCONF = "tntproject.tests.urls"
+    settings.ROOT_URLCONF = "core.tests.urls"
 
 
 def _assert_envelope(response, status, code):

@@ -12,10 +12,10 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-from accounts.idempotency import run_idempotent
 from accounts.models import IdempotencyKey
 from accounts.tests.factories import StudentFactory
-from tntproject.errors import ValidationFailed
+from core.errors import ValidationFailed
+from core.idempotency import run_idempotent
 
 factory = APIRequestFactory()
 
@@ -244,7 +244,7 @@ def test_concurrent_same_key_runs_the_handler_once():
 
 @pytest.mark.django_db
 def test_keys_past_retention_are_purged_by_the_beat_task(settings):
-    from accounts.tasks import purge_idempotency_keys
+    from core.tasks import purge_idempotency_keys
 
     settings.IDEMPOTENCY_KEY_RETENTION_HOURS = 24
     user = StudentFactory()

@@ -8,7 +8,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from tntproject.tasks import clear_expired_sessions
+from core.tasks import clear_expired_sessions
 
 pytestmark = pytest.mark.django_db
 

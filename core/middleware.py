@@ -121,13 +121,13 @@ class RequestSizeLimitMiddleware:
 
 
 class ForwardedForWatchMiddleware:
-    """Notes a request with X-Forwarded-For while TRUSTED_PROXY_COUNT is 0 (see accounts.ip.note_forwarded_for)."""
+    """Notes a request with X-Forwarded-For while TRUSTED_PROXY_COUNT is 0 (see core.ip.note_forwarded_for)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        from accounts.ip import note_forwarded_for
+        from core.ip import note_forwarded_for
 
         note_forwarded_for(request)
         return self.get_response(request)

@@ -4,7 +4,7 @@ Python's json module raises RecursionError (not a ValueError) on `'[' * 50000`, 
 DRF's JSONParser catches only ValueError, so the error escaped as a 500. Here every
 decoding failure, RecursionError included, is a ParseError (400 `validation_error`).
 Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE never reach a parser: see
-`tntproject.middleware.RequestSizeLimitMiddleware`.
+`core.middleware.RequestSizeLimitMiddleware`.
 """
 
 from __future__ import annotations

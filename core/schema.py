@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-# The header of the money-moving POSTs that accounts.idempotency.run_idempotent honours.
+# The header of the money-moving POSTs that core.idempotency.run_idempotent honours.
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,

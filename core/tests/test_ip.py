@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from accounts.ip import client_ip, client_ip_key
+from core.ip import client_ip, client_ip_key
 
 
 def _request(remote="10.0.0.9", xff=None):

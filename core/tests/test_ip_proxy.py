@@ -5,8 +5,8 @@ import logging
 import pytest
 from django.test import RequestFactory
 
-from accounts import ip
-from accounts.checks import check_trusted_proxies
+from core import ip
+from core.checks import check_trusted_proxies
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +29,7 @@ def test_without_evidence_of_a_proxy_the_check_is_silent(settings):
 
 def test_a_forwarded_request_while_no_proxy_is_trusted_is_logged_once_and_reported(settings, caplog):
     settings.TRUSTED_PROXY_COUNT = 0
-    with caplog.at_level(logging.WARNING, logger="accounts.ip"):
+    with caplog.at_level(logging.WARNING, logger="core.ip"):
         for _ in range(3):
             assert ip.client_ip(_request(xff="203.0.113.7")) == "10.0.0.9"
     assert sum("TRUSTED_PROXY_COUNT is 0" in record.getMessage() for record in caplog.records) == 1

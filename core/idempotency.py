@@ -27,6 +27,10 @@ Call it outside any transaction (`ATOMIC_REQUESTS` is off), after authentication
 and permission checks, from a DRF view:
 
     return run_idempotent(request, lambda: self._create(request), atomic=True)
+
+The key rows are `accounts.IdempotencyKey` (one per user and key, with the user's other
+rows): the model and its table stay in accounts, so no migration moves data; this module,
+the logic every app's money-moving POST shares, is the kernel's.
 """
 
 from __future__ import annotations
@@ -44,9 +48,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tntproject.errors import IdempotencyConflict, ValidationFailed
-
-from .models import IdempotencyKey
+from accounts.models import IdempotencyKey
+from core.errors import IdempotencyConflict, ValidationFailed
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"

@@ -4,7 +4,7 @@ import time
 import pytest
 from django.db import connections
 
-from tntproject import health
+from core import health
 
 
 def _closed_port() -> int:

@@ -163,7 +163,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     elif isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
     elif isinstance(exc, RecursionError):
-        # A parser outside tntproject.parsers (a view's own parser_classes) choked on a body
+        # A parser outside core.parsers (a view's own parser_classes) choked on a body
         # nested too deep: the client's fault, and nothing was done with it.
         logger.warning("request body nested too deeply", exc_info=False)
         exc = ValidationFailed("The request body is nested too deeply.")

@@ -1,8 +1,8 @@
-"""Every request is watched for an untrusted X-Forwarded-For; /health/ready reports it (accounts.ip)."""
+"""Every request is watched for an untrusted X-Forwarded-For; /health/ready reports it (core.ip)."""
 
 import pytest
 
-from accounts import ip
+from core import ip
 
 
 @pytest.fixture(autouse=True)

@@ -66,7 +66,7 @@ def ready(request: HttpRequest) -> JsonResponse:
             status=503,
         )
     answer: dict = {"status": "ok", "checks": results}
-    from accounts.ip import untrusted_forwarded_for_seen
+    from core.ip import untrusted_forwarded_for_seen
 
     if untrusted_forwarded_for_seen():
         # Ready all the same; the engineer on call learns why every client shares one rate-limit bucket.
