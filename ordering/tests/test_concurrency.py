@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from accounts.models import IdempotencyKey
 from accounts.tests.factories import StudentFactory
+from core.errors import ValidationFailed
 from ordering import services
 from ordering.errors import SlotHasOrders
 from ordering.models import Order, OrderEvent, Slot
-from tntproject.errors import ValidationFailed
 
 from .factories import MenuItemFactory, SlotFactory, place_order
 
