@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from tntproject.errors import RateLimited, ValidationFailed
 
-from . import limits, otp
+from . import limits, notifications, otp
 from .errors import (
     AccountBlockedError,
     CannotActOnSelf,
@@ -29,7 +29,6 @@ from .errors import (
 from .hooks import run_vendor_access_changed, run_vendor_signup
 from .models import AccountEvent, RevokedCredential, User
 from .selectors import credential_digest, user_get_by_phone
-from . import notifications
 
 logger = logging.getLogger(__name__)
 
