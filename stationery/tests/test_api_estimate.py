@@ -9,6 +9,7 @@ from stationery.models import PrintJob
 
 from .factories import PrintServiceFactory, PrintShopFactory
 from .pdfs import pdf_bytes, stored_files, text_as_pdf_bytes, upload
+from .test_api_upload import _assert_envelope
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +25,6 @@ def _estimate(client, print_service, data=None, **fields):
         **fields,
     }
     return client.post(URL, body, format="multipart")
-
-
-def _assert_envelope(response, status, code):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["error"]["code"] == code
-    assert set(body) == {"error", "request_id"}
-    assert body["request_id"] == response["X-Request-ID"]
-    return body["error"]
 
 
 def test_url_is_the_contract_path():
@@ -56,8 +48,9 @@ def test_signed_out_is_401_and_a_vendor_is_403(make_client, media_root):
 
 def test_bad_fields_are_a_validation_error_envelope(make_client, media_root):
     client = make_client(StudentFactory())
-    error = _assert_envelope(_estimate(client, PrintServiceFactory(), copies=0), 400, "validation_error")
-    assert set(error["details"]) == {"copies"}
+    response = _estimate(client, PrintServiceFactory(), copies=0)
+    error = _assert_envelope(response, 400, "validation_error")
+    assert set(error["details"]) == {"copies"} and response.json()["request_id"] == response["X-Request-ID"]
     error = _assert_envelope(client.post(URL, {"copies": 1}, format="multipart"), 400, "validation_error")
     assert {"file", "service"} <= set(error["details"])
     assert not PrintJob.objects.exists()
