@@ -1,8 +1,8 @@
 """Writes of the accounts app: OTP sign-in, sign-up, profile, vendor approval, blocking.
 
 Every service is keyword-only and atomic; services that staff run name the
-acting user (`by`) and leave an `AccountEvent` row. SMS go out through
-`queue_sms`, i.e. only after the transaction commits.
+acting user (`by`) and leave an `AccountEvent` row. Texts are worded in
+`notifications` and go out through `queue_sms`, i.e. only after the transaction commits.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from core.errors import RateLimited, ValidationFailed
 
-from . import limits, otp
+from . import limits, notifications, otp
 from .errors import (
     AccountBlockedError,
     CannotActOnSelf,
@@ -29,7 +29,6 @@ from .errors import (
 from .hooks import run_vendor_access_changed, run_vendor_signup
 from .models import AccountEvent, RevokedCredential, User
 from .selectors import credential_digest, user_get_by_phone
-from .sms import queue_sms
 
 logger = logging.getLogger(__name__)
 
@@ -57,11 +56,7 @@ def otp_request(*, phone: str) -> OtpSent:
             headers={"Retry-After": str(wait)},
         )
     issued = otp.issue(phone=phone)
-    minutes = max(1, issued.expires_in // 60)
-    queue_sms(
-        phone=phone,
-        body=f"{issued.code} is your Tap N Take sign-in code. It expires in {minutes} min. Never share it.",
-    )
+    notifications.otp_code(phone=phone, code=issued.code, expires_in=issued.expires_in)
     logger.info("otp issued", extra={"phone_suffix": phone[-4:]})
     return OtpSent(expires_in=issued.expires_in, resend_after=issued.resend_after)
 
@@ -226,7 +221,7 @@ def vendor_approve(*, vendor: User, by: User) -> User:
     vendor.save(update_fields=["is_approved", "updated_at"])
     run_vendor_access_changed(user=vendor)
     AccountEvent.objects.create(user=vendor, actor=by, kind=AccountEvent.Kind.APPROVED)
-    queue_sms(phone=vendor.phone, body="Tap N Take: your shop is approved. Sign in to open it to students.")
+    notifications.vendor_approved(vendor=vendor)
     return vendor
 
 
@@ -246,12 +241,7 @@ def vendor_reject(*, vendor: User, by: User, reason: str = "") -> User:
         vendor.save(update_fields=["is_approved", "updated_at"])
         run_vendor_access_changed(user=vendor)
     AccountEvent.objects.create(user=vendor, actor=by, kind=AccountEvent.Kind.REJECTED, reason=reason.strip())
-    queue_sms(
-        phone=vendor.phone,
-        body="Tap N Take: your shop was not approved"
-        + (" and is no longer listed" if was_approved else "")
-        + ". Contact campus staff for details.",
-    )
+    notifications.vendor_rejected(vendor=vendor, was_approved=was_approved)
     return vendor
 
 

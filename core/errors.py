@@ -39,16 +39,12 @@ class ApplicationError(Exception):
         self,
         message: str | None = None,
         *,
-        code: str | None = None,
         details: dict[str, Any] | None = None,
-        status_code: int | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
+        # No `code=`/`status_code=` here: a refusal with another code or status is its own subclass.
         self.message = message or self.message
-        self.code = code or self.code
         self.details = details or {}
-        if status_code is not None:
-            self.status_code = status_code
         self.headers = headers or {}
         super().__init__(self.message)
 

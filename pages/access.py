@@ -16,6 +16,7 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from accounts import selectors as account_selectors
 from accounts.models import User
@@ -47,14 +48,14 @@ def not_for_role_response(request: HttpRequest) -> HttpResponse | None:
         context = {
             "heading": "This page is for students",
             "explanation": "You are signed in as a vendor. Your orders, menu and payouts are on the vendor dashboard.",
-            "target_url": "/dashboard/",
+            "target_url": reverse("dashboard:home"),
             "target_label": "Go to the dashboard",
         }
     elif user.is_campus_staff:
         context = {
             "heading": "This page is for students",
             "explanation": "You are signed in as campus staff. Vendors, users and payments are managed in the admin.",
-            "target_url": "/admin/",
+            "target_url": reverse("admin:index"),
             "target_label": "Go to the admin",
         }
     else:

@@ -1,24 +1,23 @@
 from django.urls import path
 
-from . import views
+from .views import checkout, food, orders, printing, sign_in
 
 app_name = "pages"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("login", views.login_phone, name="login"),
-    path("login/code", views.login_code, name="login-code"),
-    path("register-shop", views.register_shop, name="register-shop"),
-    path("register-shop/code", views.register_shop_code, name="register-shop-code"),
-    path("logout", views.logout_view, name="logout"),
-    path("vendors/<int:vendor_id>", views.menu, name="menu"),
-    path("orders", views.orders, name="orders"),
-    path("orders/<int:order_id>", views.order_detail, name="order"),
-    path("orders/<int:order_id>/cancel", views.order_cancel, name="order-cancel"),
-    path("print", views.print_shops, name="print-shops"),
-    path("print/<int:vendor_id>", views.print_form, name="print-form"),
-    path("print/<int:vendor_id>/estimate", views.print_estimate, name="print-estimate"),
-    path("print-jobs", views.print_jobs, name="print-jobs"),
-    path("print-jobs/<int:job_id>/cancel", views.print_job_cancel, name="print-job-cancel"),
-    path("pay/return", views.pay_return, name="pay-return"),
+    path("", food.home, name="home"),
+    path("login", sign_in.login_phone, name="login"),
+    path("login/code", sign_in.login_code, name="login-code"),
+    path("register-shop", sign_in.register_shop, name="register-shop"),
+    path("register-shop/code", sign_in.register_shop_code, name="register-shop-code"),
+    path("logout", sign_in.logout_view, name="logout"),
+    path("vendors/<int:vendor_id>", food.menu, name="menu"),
+    path("orders", orders.orders, name="orders"),
+    path("orders/<int:order_id>", orders.order_detail, name="order"),
+    path("orders/<int:order_id>/cancel", orders.order_cancel, name="order-cancel"),
+    path("print", printing.print_shops, name="print-shops"),
+    path("print/<int:vendor_id>", printing.print_form, name="print-form"),
+    path("print-jobs", printing.print_jobs, name="print-jobs"),
+    path("print-jobs/<int:job_id>/cancel", printing.print_job_cancel, name="print-job-cancel"),
+    path("pay/return", checkout.pay_return, name="pay-return"),
 ]

@@ -26,6 +26,7 @@ from .errors import FileTooLarge
 from .limits import enforce_print_limit
 from .models import PrintJob
 from .serializers import (
+    PrintJobEstimateSerializer,
     PrintJobListQuerySerializer,
     PrintJobReadySerializer,
     PrintJobRejectSerializer,
@@ -67,6 +68,10 @@ _ERRORS = {
 }
 
 
+# The actions whose body is an uploaded file: size-limited before anything reads it.
+_UPLOADS = frozenset({"create", "estimate"})
+
+
 def _errors(*codes: int) -> dict:
     return {code: _ERRORS[code] for code in codes}
 
@@ -89,6 +94,7 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     permission_by_action = {
         "create": [IsStudent],
+        "estimate": [IsStudent],
         "cancel": [IsStudent],
         "accept": [IsStationeryVendor],
         "ready": [IsStationeryVendor],
@@ -117,13 +123,13 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def initialize_request(self, request, *args, **kwargs) -> Request:
         drf_request = super().initialize_request(request, *args, **kwargs)
-        if self.action == "create":
+        if self.action in _UPLOADS:
             # First in the chain, before anything reads the body (even session auth's CSRF check).
             request.upload_handlers.insert(0, UploadLimitHandler(request, max_bytes=max_upload_bytes()))
         return drf_request
 
     def initial(self, request, *args, **kwargs) -> None:
-        if self.action == "create":
+        if self.action in _UPLOADS:
             # Like a proxy's body limit: refused unread, before authentication even looks at it.
             refuse_oversized_request(request._request)
         super().initial(request, *args, **kwargs)
@@ -164,6 +170,41 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             note=data["note"],
         )
         return Response(PrintJobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Price a PDF before sending it (multipart, the fields of POST /print-jobs); nothing is stored",
+        request={"multipart/form-data": PrintJobSubmitSerializer},
+        responses={
+            200: PrintJobEstimateSerializer,
+            **_errors(401, 403),
+            400: OpenApiResponse(ErrorEnvelopeSerializer, description="validation_error, invalid_file"),
+            409: OpenApiResponse(ErrorEnvelopeSerializer, description="shop_closed, item_unavailable"),
+            413: OpenApiResponse(ErrorEnvelopeSerializer, description="file_too_large"),
+            429: OpenApiResponse(
+                ErrorEnvelopeSerializer, description="rate_limited (RATE_LIMIT_PRINT, shared with uploads)"
+            ),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def estimate(self, request: Request) -> Response:
+        request.data  # noqa: B018 - parse now, so an upload stopped for its size is known before anything else
+        if upload_was_refused(request._request):
+            raise FileTooLarge(max_mb=settings.PRINT_MAX_UPLOAD_MB)
+        form = PrintJobSubmitSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        # Counted once the form is sound, as the print page always did; uploads share the counter.
+        enforce_print_limit(request, student_id=request.user.pk)
+        quote = services.print_job_quote(
+            student=request.user, service_id=data["service"], upload=data["file"], copies=data["copies"]
+        )
+        body = {
+            "pages": quote.pages,
+            "copies": quote.copies,
+            "double_sided": data["double_sided"],
+            "estimated_paise": quote.estimated_paise,
+        }
+        return Response(PrintJobEstimateSerializer(body).data)
 
     # --- the file ---------------------------------------------------------------
 

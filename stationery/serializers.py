@@ -54,6 +54,15 @@ class PrintJobSubmitSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
 
 
+class PrintJobEstimateSerializer(serializers.Serializer):
+    """`POST /print-jobs/estimate`: what the job would cost; nothing is stored."""
+
+    pages = serializers.IntegerField()
+    copies = serializers.IntegerField()
+    double_sided = serializers.BooleanField()
+    estimated_paise = serializers.IntegerField()
+
+
 class PrintJobListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PrintJob.Status.choices, required=False)
 

@@ -228,6 +228,13 @@ MATRIX: tuple[Row, ...] = (
         body=_print_job_body,
         multipart=True,
     ),
+    Row(
+        "POST",
+        "/api/v1/print-jobs/estimate",
+        (401, 200, 200, 403, 403, 403, 403, 403, 403),
+        body=_print_job_body,
+        multipart=True,
+    ),
     Row("GET", "/api/v1/print-jobs/{job_submitted}", STUDENT_A_JOB),
     Row("GET", "/api/v1/print-jobs/{job_b}", (401, 404, 200, 404, 404, 200, 404, 403, 404), note="(student B's)"),
     Row("GET", "/api/v1/print-jobs/{job_submitted}/file", STUDENT_A_JOB),

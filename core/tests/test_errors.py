@@ -96,3 +96,19 @@ def test_schema_carries_the_bounds_of_nested_lists_and_the_error_envelope():
     place = schema["paths"]["/api/v1/orders"]["post"]["responses"]
     for code in ("400", "401", "403", "409", "429"):
         assert place[code]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorEnvelope"}
+
+
+# --- a refusal's code and status belong to its class -----------------------------------------
+
+
+@pytest.mark.parametrize("override", [{"code": "not_authenticated"}, {"status_code": 401}])
+def test_application_error_takes_no_code_or_status_override(override):
+    from tntproject.errors import ApplicationError, Forbidden
+
+    with pytest.raises(TypeError):
+        Forbidden("Sign in first.", **override)
+    with pytest.raises(TypeError):
+        ApplicationError(**override)
+    refusal = Forbidden("Sign in first.", details={"why": "x"}, headers={"X-A": "1"})
+    assert (refusal.code, refusal.status_code, refusal.message) == ("permission_denied", 403, "Sign in first.")
+    assert refusal.details == {"why": "x"} and refusal.headers == {"X-A": "1"}

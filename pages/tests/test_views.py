@@ -609,7 +609,7 @@ def test_print_shops_and_form(client, student_client, campus):
     html = student_client.get(f"/print/{campus.xerox.vendor_id}").content.decode()
     assert "<title>Print at Library Xerox · Tap N Take</title>" in html
     assert 'for="id_file"' in html and 'for="id_copies"' in html and "Double-sided" in html
-    assert f'data-estimate-url="/print/{campus.xerox.vendor_id}/estimate"' in html
+    assert 'data-estimate-url="/api/v1/print-jobs/estimate"' in html
     assert client.get(f"/print/{campus.canteen.vendor_id}").status_code == 404
 
 
@@ -624,7 +624,7 @@ def test_print_estimate_before_sending(student_client, campus):
     assert not PrintJob.objects.exists()
 
     response = student_client.post(
-        f"{url}/estimate", {"service": campus.bw.pk, "file": _pdf(4), "copies": "1", "double_sided": "false"}
+        "/api/v1/print-jobs/estimate", {"service": campus.bw.pk, "file": _pdf(4), "copies": "1", "double_sided": "false"}
     )
     assert response.status_code == 200
     assert response.json() == {"pages": 4, "copies": 1, "double_sided": False, "estimated_paise": 800}
@@ -632,7 +632,7 @@ def test_print_estimate_before_sending(student_client, campus):
 
 
 def test_print_estimate_refuses_what_is_not_a_pdf(student_client, campus):
-    url = f"/print/{campus.xerox.vendor_id}/estimate"
+    url = "/api/v1/print-jobs/estimate"
     fake = SimpleUploadedFile("notes.pdf", b"just text\n" * 50, content_type="application/pdf")
     response = student_client.post(url, {"service": campus.bw.pk, "file": fake, "copies": "1"})
     assert response.status_code == 400
@@ -645,7 +645,7 @@ def test_print_estimate_refuses_what_is_not_a_pdf(student_client, campus):
 def test_print_estimate_refuses_a_closed_shop_like_sending_does(student_client, campus):
     campus.xerox.is_open = False
     campus.xerox.save(update_fields=["is_open"])
-    url = f"/print/{campus.xerox.vendor_id}/estimate"
+    url = "/api/v1/print-jobs/estimate"
     response = student_client.post(url, {"service": campus.bw.pk, "file": _pdf(2), "copies": "1"})
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "shop_closed"

@@ -237,9 +237,9 @@
     });
   }
 
-  function verify(fields, status, returnUrl) {
+  function verify(verifyUrl, fields, status, returnUrl) {
     showStatus(status, "Confirming your payment\u2026", "");
-    return postJson("/api/v1/payments/verify", {
+    return postJson(verifyUrl, {
       razorpay_order_id: fields.razorpay_order_id,
       razorpay_payment_id: fields.razorpay_payment_id,
       razorpay_signature: fields.razorpay_signature
@@ -249,7 +249,7 @@
   window.TNT = { postJson: postJson, verify: verify, showStatus: showStatus, rupees: rupees, randomKey: randomKey };
 
   /* Razorpay checkout.js (or the sandbox's stand-in with the same surface) opens the payment;
-     its signed result goes to /payments/verify; then the page reloads to show the new status. */
+     its signed result goes to the button's data-verify-url (/payments/verify); then the page reloads to show the new status. */
   document.querySelectorAll("button[data-pay-url]").forEach(function (button) {
     var status = document.getElementById(button.dataset.status || "") || null;
     var returnUrl = button.dataset.returnUrl || window.location.href;
@@ -263,7 +263,7 @@
             key: checkout.razorpay_key_id, amount: checkout.amount_paise, currency: checkout.currency,
             order_id: checkout.razorpay_order_id, name: "Tap N Take", description: button.dataset.description || "",
             handler: function (response) {
-              verify(response, status, returnUrl).catch(function (err) { failed(err.message); });
+              verify(button.dataset.verifyUrl, response, status, returnUrl).catch(function (err) { failed(err.message); });
             },
             modal: { ondismiss: function () {
               failed("Payment not finished. Nothing was charged; you can pay now or later from this page.");

@@ -102,7 +102,7 @@ def test_estimates_on_the_print_page_share_the_upload_limit(client, settings):
     service = PrintServiceFactory()
     student = StudentFactory()
     client.force_login(student)
-    url = f"/print/{service.vendor_id}/estimate"
+    url = "/api/v1/print-jobs/estimate"
 
     def estimate():
         return client.post(url, {"service": service.pk, "file": upload(pdf_bytes(1)), "copies": "1"})

@@ -23,6 +23,7 @@ def test_openapi_schema_for_print_jobs_generates_without_warnings(tmp_path):
     paths = schema["paths"]
     assert set(paths) == {
         "/api/v1/print-jobs",
+        "/api/v1/print-jobs/estimate",
         "/api/v1/print-jobs/{id}",
         "/api/v1/print-jobs/{id}/file",
         "/api/v1/print-jobs/{id}/accept",
@@ -36,3 +37,6 @@ def test_openapi_schema_for_print_jobs_generates_without_warnings(tmp_path):
     assert {"201", "400", "409", "413"} <= set(create["responses"])
     assert "application/pdf" in paths["/api/v1/print-jobs/{id}/file"]["get"]["responses"]["200"]["content"]
     assert paths["/api/v1/print-jobs/{id}"]["get"]["parameters"][0]["schema"]["type"] == "integer"
+    estimate = paths["/api/v1/print-jobs/estimate"]["post"]
+    assert "multipart/form-data" in estimate["requestBody"]["content"]
+    assert {"200", "400", "401", "403", "409", "413", "429"} <= set(estimate["responses"])

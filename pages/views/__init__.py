@@ -1,0 +1,13 @@
+"""The student pages, one module per journey: thin views over the same services and selectors the API uses.
+
+A view parses the browser's form, calls one service or selector, and renders.
+Refusals come back as `ApplicationError`s and are shown in plain words; no
+business rule is repeated here. `pages/urls.py` imports the modules directly:
+
+- `sign_in`: the OTP sign-in, registering a shop, signing out;
+- `food`: the home page, a food shop's menu and its cart;
+- `orders`: a student's orders, one order, cancelling it;
+- `printing`: print shops, sending a PDF, a student's print jobs;
+- `checkout`: what the page script needs to pay, and the checkout's redirect fallback;
+- `common`: helpers the journeys share.
+"""

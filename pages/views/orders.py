@@ -1,0 +1,109 @@
+"""A student's orders: the list, one order with its timeline and refunds, cancelling it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ordering import selectors as ordering_selectors
+from ordering import services as ordering_services
+from ordering.models import Order
+from tntproject.errors import ApplicationError, NotFound
+
+from ..access import student_required
+from ..errors import plain_error
+from .checkout import gateway_context
+from .common import page_of, refund_rows, shop_names
+
+# How often the order page asks the API whether the status moved (seconds).
+ORDER_POLL_SECONDS = 4
+
+# The timeline's words for each status an order moved to.
+_ORDER_EVENT_LABELS = {
+    Order.Status.PENDING_PAYMENT: "Order placed",
+    Order.Status.PAID: "Paid",
+    Order.Status.ACCEPTED: "Accepted by the shop",
+    Order.Status.READY: "Ready for pickup",
+    Order.Status.COMPLETED: "Collected",
+    Order.Status.CANCELLED: "Cancelled",
+    Order.Status.REJECTED: "Rejected by the shop",
+    Order.Status.EXPIRED: "Expired: not paid in time",
+}
+_PICKUP_STATUSES = (Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY)
+
+
+@student_required
+def orders(request: HttpRequest) -> HttpResponse:
+    page_obj = page_of(request, ordering_selectors.order_list_for(user=request.user))
+    names = shop_names(order.vendor_id for order in page_obj)
+    for order in page_obj:
+        order.vendor_shop_name = names.get(order.vendor_id, "Campus vendor")
+    return render(request, "pages/orders.html", {"nav": "orders", "orders": page_obj, "page_obj": page_obj})
+
+
+def _order_for(request: HttpRequest, order_id: int) -> Order:
+    try:
+        return ordering_selectors.order_get_for(user=request.user, order_id=order_id)
+    except NotFound:
+        raise Http404("No such order.") from None
+
+
+@dataclass(frozen=True)
+class _TimelineEntry:
+    label: str
+    created_at: object
+    reason: str
+
+
+@student_required
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order_for(request, order_id)
+    events = [
+        _TimelineEntry(
+            label=_ORDER_EVENT_LABELS.get(event.to_status, event.to_status),
+            created_at=event.created_at,
+            # Why an order ended is the student's business; payment bookkeeping notes are not.
+            reason=event.reason if event.to_status in Order.RELEASING_STATUSES else "",
+        )
+        for event in order.events.all()
+    ]
+    was_paid = order.paid_at is not None
+    refunds = refund_rows(order)
+    refund_note = ""
+    if was_paid and not refunds and order.status in (Order.Status.CANCELLED, Order.Status.REJECTED):
+        refund_note = "You paid for this order, so the full amount is being refunded to how you paid."
+    shop_name = shop_names([order.vendor_id]).get(order.vendor_id, "Campus vendor")
+    context = {
+        "nav": "orders",
+        "order": order,
+        "shop_name": shop_name,
+        "events": events,
+        "is_live": order.status in Order.LIVE_STATUSES,
+        "poll_seconds": ORDER_POLL_SECONDS,
+        "show_pickup": order.status in _PICKUP_STATUSES,
+        "can_cancel": Order.Status.CANCELLED in Order.TRANSITIONS[order.status],
+        "refund_note": refund_note,
+        "refunds": refunds,
+        "pay_url": reverse("order-pay", args=[order.pk]),
+        "pay_description": f"Order #{order.pk} at {shop_name}",
+        "gateway": gateway_context(),
+    }
+    return render(request, "pages/order.html", context)
+
+
+@student_required
+@require_POST
+def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order_for(request, order_id)
+    try:
+        ordering_services.order_cancel(order=order, student=request.user, reason="Cancelled by the student.")
+    except ApplicationError as exc:
+        messages.error(request, plain_error(exc))
+    else:
+        messages.success(request, f"Order #{order.pk} is cancelled.")
+    return redirect("pages:order", order_id=order.pk)

@@ -1,0 +1,225 @@
+"""Printing: the print shops, sending a PDF (with its estimate), a student's print jobs.
+
+The price shown while the student picks a file comes from `POST /api/v1/print-jobs/estimate`
+(the page script); without the script, the form's "estimate" button posts here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from catalog import selectors as catalog_selectors
+from catalog.models import Shop
+from stationery import selectors as stationery_selectors
+from stationery import services as stationery_services
+from stationery.errors import FileTooLarge
+from stationery.limits import enforce_print_limit
+from stationery.models import PrintJob
+from stationery.uploads import UploadLimitHandler, max_upload_bytes, refuse_oversized_request, upload_was_refused
+from tntproject.errors import ApplicationError, NotFound
+
+from ..access import not_for_role_response, page, student_required
+from ..errors import plain_error
+from ..forms import PrintJobForm
+from .checkout import gateway_context
+from .common import RefundRow, open_first, page_of, refund_rows, shop_names, shop_or_404
+
+# How often the print jobs page asks the API whether a status moved (seconds).
+PRINT_JOB_POLL_SECONDS = 10
+
+
+@page
+def print_shops(request: HttpRequest) -> HttpResponse:
+    shops = open_first(catalog_selectors.shop_list_public(vendor_type=User.VendorType.STATIONERY))
+    return render(request, "pages/print_shops.html", {"nav": "print", "shops": shops})
+
+
+def _limit_upload(request: HttpRequest) -> None:
+    """Refuse an oversized body before reading it, and stop reading once the file passes the limit."""
+    refuse_oversized_request(request)
+    request.upload_handlers.insert(0, UploadLimitHandler(request, max_bytes=max_upload_bytes()))
+
+
+def _print_form_context(*, shop: Shop, services, form: PrintJobForm | None, **extra) -> dict:
+    return {
+        "nav": "print",
+        "shop": shop,
+        "services": services,
+        "form": form,
+        "max_upload_mb": settings.PRINT_MAX_UPLOAD_MB,
+        "estimate": None,
+        "error": "",
+        **extra,
+    }
+
+
+def _orderable_services(shop: Shop):
+    return list(catalog_selectors.print_service_list_public(vendor_id=shop.vendor_id, available=True))
+
+
+@dataclass(frozen=True)
+class _Estimate:
+    pages: int
+    copies: int
+    double_sided: bool
+    estimated_paise: int
+
+
+def _estimate(request: HttpRequest, form: PrintJobForm) -> _Estimate:
+    """Price the chosen file with the stationery service's own checks and estimate (nothing is stored)."""
+    quote = stationery_services.print_job_quote(
+        student=request.user,
+        service_id=form.cleaned_data["service"],
+        upload=form.cleaned_data["file"],
+        copies=form.cleaned_data["copies"],
+    )
+    return _Estimate(
+        pages=quote.pages,
+        copies=quote.copies,
+        double_sided=form.cleaned_data["double_sided"],
+        estimated_paise=quote.estimated_paise,
+    )
+
+
+def _check_upload_completed(request: HttpRequest) -> None:
+    """FileTooLarge when the upload handler stopped reading the file part-way."""
+    if upload_was_refused(request):
+        raise FileTooLarge(max_mb=settings.PRINT_MAX_UPLOAD_MB)
+
+
+@csrf_exempt  # the CSRF check runs in _print_form_checked, after the upload limit is in place
+def print_form(request: HttpRequest, vendor_id: int) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            _limit_upload(request)
+        except ApplicationError as exc:
+            return _print_form_refused(request, vendor_id, exc)
+    return _print_form_checked(request, vendor_id)
+
+
+@page
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def _print_form_checked(request: HttpRequest, vendor_id: int) -> HttpResponse:
+    shop = shop_or_404(vendor_id=vendor_id, vendor_type=User.VendorType.STATIONERY)
+    services = _orderable_services(shop)
+    if request.method == "GET":
+        if request.user.is_authenticated and request.user.role != User.Role.STUDENT:
+            return not_for_role_response(request)
+        return render(request, "pages/print_form.html", _print_form_context(shop=shop, services=services, form=None))
+    return _print_submit(request, shop=shop, services=services)
+
+
+@student_required
+def _print_submit(request: HttpRequest, *, shop: Shop, services) -> HttpResponse:
+    form = PrintJobForm(request.POST, request.FILES, service_ids=[s.pk for s in services])
+    estimate, error, status = None, "", 400
+    try:
+        _check_upload_completed(request)
+    except ApplicationError as exc:
+        return _print_form_refused(request, shop.vendor_id, exc)
+    if form.is_valid():
+        try:
+            enforce_print_limit(request, student_id=request.user.pk)
+            if request.POST.get("action") == "estimate":
+                estimate, status = _estimate(request, form), 200
+            else:
+                job = stationery_services.print_job_submit(
+                    student=request.user,
+                    service_id=form.cleaned_data["service"],
+                    upload=form.cleaned_data["file"],
+                    copies=form.cleaned_data["copies"],
+                    double_sided=form.cleaned_data["double_sided"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(
+                    request, f"Print #{job.pk} sent to {shop.name}. We will text you when it is ready to pay."
+                )
+                return redirect("pages:print-jobs")
+        except ApplicationError as exc:
+            error, status = plain_error(exc), exc.status_code
+    elif form.errors and not error:
+        error = "Please check the form."
+    context = _print_form_context(shop=shop, services=services, form=form, estimate=estimate, error=error)
+    return render(request, "pages/print_form.html", context, status=status)
+
+
+def _print_form_refused(request: HttpRequest, vendor_id: int, exc: ApplicationError) -> HttpResponse:
+    shop = shop_or_404(vendor_id=vendor_id, vendor_type=User.VendorType.STATIONERY)
+    context = _print_form_context(shop=shop, services=_orderable_services(shop), form=None, error=plain_error(exc))
+    return render(request, "pages/print_form.html", context, status=exc.status_code)
+
+
+@dataclass(frozen=True)
+class _JobRow:
+    job: PrintJob
+    shop_name: str
+    can_cancel: bool
+    pay_url: str
+    pay_status_id: str
+    pay_description: str
+    refunds: list[RefundRow]
+
+    @property
+    def refunds_heading_id(self) -> str:
+        return f"refunds-{self.job.pk}"
+
+
+def _print_job_cancellable(job: PrintJob) -> bool:
+    # A printed (ready) job can be withdrawn only when its amount is well above the estimate.
+    if job.status == PrintJob.Status.READY:
+        return job.is_above_estimate_tolerance
+    return PrintJob.Status.CANCELLED in PrintJob.TRANSITIONS[job.status]
+
+
+@student_required
+def print_jobs(request: HttpRequest) -> HttpResponse:
+    page_obj = page_of(request, stationery_selectors.print_job_list_for(user=request.user))
+    names = shop_names(job.vendor_id for job in page_obj)
+    rows = [
+        _JobRow(
+            job=job,
+            shop_name=names.get(job.vendor_id, "Print shop"),
+            can_cancel=_print_job_cancellable(job),
+            pay_url=reverse("print-job-pay", args=[job.pk]),
+            pay_status_id=f"pay-status-{job.pk}",
+            pay_description=f"Print #{job.pk} at {names.get(job.vendor_id, 'the print shop')}",
+            refunds=refund_rows(job),
+        )
+        for job in page_obj
+    ]
+    context = {
+        "nav": "print-jobs",
+        "rows": rows,
+        "page_obj": page_obj,
+        "gateway": gateway_context(),
+        "any_live": any(row.job.status not in PrintJob.ENDED_STATUSES for row in rows),
+        "poll_seconds": PRINT_JOB_POLL_SECONDS,
+        "ended_statuses": PrintJob.ENDED_STATUSES,
+    }
+    return render(request, "pages/print_jobs.html", context)
+
+
+@student_required
+@require_POST
+def print_job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
+    try:
+        stationery_selectors.print_job_get_for(user=request.user, job_id=job_id)
+    except NotFound:
+        raise Http404("No such print job.") from None
+    try:
+        stationery_services.print_job_cancel(student=request.user, job_id=job_id)
+    except ApplicationError as exc:
+        messages.error(request, plain_error(exc))
+    else:
+        messages.success(request, f"Print #{job_id} is cancelled.")
+    return redirect("pages:print-jobs")
