@@ -103,7 +103,7 @@ def test_schema_carries_the_bounds_of_nested_lists_and_the_error_envelope():
 
 @pytest.mark.parametrize("override", [{"code": "not_authenticated"}, {"status_code": 401}])
 def test_application_error_takes_no_code_or_status_override(override):
-    from tntproject.errors import ApplicationError, Forbidden
+    from core.errors import ApplicationError, Forbidden
 
     with pytest.raises(TypeError):
         Forbidden("Sign in first.", **override)

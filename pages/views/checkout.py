@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.errors import ApplicationError
 from payments import services as payment_services
 from payments.api import rate_limit as payments_rate_limit
 from payments.conf import razorpay_config
-from tntproject.errors import ApplicationError
 
 from ..access import blocked_response, is_blocked_visitor
 from ..errors import plain_error

@@ -13,8 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts.models import User
 from catalog import selectors as catalog_selectors
 from catalog.models import Shop
+from core.errors import NotFound
 from payments.serializers import payable_refunds
-from tntproject.errors import NotFound
 
 PAGE_SIZE = 20
 
@@ -36,7 +36,7 @@ def landing_for(user: User) -> str:
     """Where a signed-in user belongs: vendors on the dashboard, staff in the admin, students at home."""
     if user.role == User.Role.VENDOR:
         return reverse("dashboard:home")
-    if user.role == User.Role.STAFF or user.is_staff:
+    if user.is_campus_staff:
         return reverse("admin:index")
     return reverse("pages:home")
 

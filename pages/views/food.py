@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from catalog import selectors as catalog_selectors
 from catalog.models import MenuItem, Shop
+from core.errors import ApplicationError
 from ordering import selectors as ordering_selectors
 from ordering import services as ordering_services
 from ordering.limits import enforce_order_place_limit
 from ordering.models import Slot
-from tntproject.errors import ApplicationError
 
 from ..access import page, student_required
 from ..errors import plain_error

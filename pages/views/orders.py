@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.errors import ApplicationError, NotFound
 from ordering import selectors as ordering_selectors
 from ordering import services as ordering_services
 from ordering.models import Order
-from tntproject.errors import ApplicationError, NotFound
 
 from ..access import student_required
 from ..errors import plain_error

@@ -19,13 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from catalog import selectors as catalog_selectors
 from catalog.models import Shop
+from core.errors import ApplicationError, NotFound
 from stationery import selectors as stationery_selectors
 from stationery import services as stationery_services
 from stationery.errors import FileTooLarge
 from stationery.limits import enforce_print_limit
 from stationery.models import PrintJob
 from stationery.uploads import UploadLimitHandler, max_upload_bytes, refuse_oversized_request, upload_was_refused
-from tntproject.errors import ApplicationError, NotFound
 
 from ..access import not_for_role_response, page, student_required
 from ..errors import plain_error

@@ -17,7 +17,7 @@ from accounts import limits as otp_limits
 from accounts import services as account_services
 from accounts.errors import AccountBlockedError
 from accounts.models import User
-from tntproject.errors import ApplicationError, RateLimited
+from core.errors import ApplicationError, RateLimited
 
 from ..access import page
 from ..errors import plain_error
