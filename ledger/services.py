@@ -17,7 +17,7 @@ from django.db.models import Sum
 from accounts.models import User
 from tntproject.errors import Forbidden
 
-from . import accounts as chart
+from . import chart
 from .errors import (
     AlreadyReversed,
     LedgerInvalid,

@@ -42,7 +42,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Entry, Transaction
 from ledger.services import ledger_post, ledger_reverse
 from tntproject.errors import Forbidden, GatewayError, InvalidTransition, NotFound, ValidationFailed

@@ -32,7 +32,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts import services as account_services
 from accounts import sms
 from catalog.models import MenuItem, PrintService, Shop
-from ledger.accounts import vendor_accounts
+from ledger.chart import vendor_accounts
 from ledger.models import Entry
 from ordering.models import Order, Slot
 from payments.models import Payment

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "stationery",
     "pages",
     "dashboard",
+    # Issue 17: management commands over the whole campus (seed_demo).
+    "campus",
 ]
 
 MIDDLEWARE = [

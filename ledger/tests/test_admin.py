@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, admin_sign_in
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Account, Transaction
 from ledger.selectors import vendor_summary
 

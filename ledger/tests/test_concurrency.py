@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.errors import AlreadyReversed, PayoutExceedsBalance
 from ledger.models import Account, Entry, Transaction
 from ledger.selectors import book_check, vendor_summary

@@ -2,8 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StudentFactory
-from ledger import accounts as chart
-from ledger import services
+from ledger import chart, services
 from ledger.errors import (
     AlreadyReversed,
     LedgerInvalid,

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from accounts.tests.factories import FoodVendorFactory, StudentFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Entry, Transaction
 from ordering.models import Order
 from ordering.tests.factories import place_order

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Account, Transaction
 from ledger.selectors import account_balance, book_check
 from ordering.tests.factories import place_order

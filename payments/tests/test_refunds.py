@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StudentFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Transaction
 from ledger.selectors import vendor_summary
 from ordering.tests.factories import place_order

@@ -11,7 +11,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import StudentFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Transaction
 from ledger.selectors import vendor_summary
 from payments.conf import SANDBOX_PATH
