@@ -11,7 +11,7 @@ from ledger.models import Entry, Transaction
 from ordering.models import Order
 from ordering.tests.factories import place_order
 from payments.models import Payment, PaymentEvent
-from payments.sandbox.state import fee_and_tax
+from razorpay_sandbox.state import fee_and_tax
 from stationery.models import PrintJob
 from stationery.tests.factories import PrintJobFactory
 

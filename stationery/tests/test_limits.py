@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from accounts import sms
 from accounts.tests.factories import StudentFactory
+from catalog.tests.factories import PrintServiceFactory
 from stationery import services, tasks
 from stationery.models import PrintJob
 
-from .factories import PrintJobFactory, PrintServiceFactory
+from .factories import PrintJobFactory
 from .pdfs import pdf_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db

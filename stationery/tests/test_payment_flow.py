@@ -6,20 +6,19 @@ Transactional tests: the live server answers from another thread, so nothing may
 import threading
 
 import pytest
-import requests
 from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import StudentFactory
+from catalog.tests.factories import PrintServiceFactory
 from ledger import chart
 from ledger.models import Transaction
 from ledger.selectors import vendor_summary
-from payments.conf import SANDBOX_PATH
 from payments.models import Payment, PaymentEvent
-from payments.sandbox import state as sandbox_state
+from razorpay_sandbox import state as sandbox_state
 from stationery.models import PrintJob, PrintJobEvent
 
-from .factories import PrintJobFactory, PrintServiceFactory
+from .factories import PrintJobFactory
 from .pdfs import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,36 +26,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 S = PrintJob.Status
 
 
-class Sandbox:
-    def __init__(self, origin: str) -> None:
-        self.base_url = f"{origin}{SANDBOX_PATH}"
-
-    def pay(self, razorpay_order_id: str) -> dict:
-        """What the checkout page hands back after "Pay": the signed fields for /payments/verify."""
-        response = requests.post(
-            f"{self.base_url}/checkout/{razorpay_order_id}/pay", headers={"Accept": "application/json"}, timeout=15
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    @staticmethod
-    def webhooks(enabled: bool) -> None:
-        sandbox_state.set_webhooks(enabled)
-
-
-@pytest.fixture
-def sandbox(live_server, settings):
-    settings.RAZORPAY_KEY_ID = "rzp_test_stationery01"
-    settings.RAZORPAY_KEY_SECRET = "stationery-tests-key-secret"
-    settings.RAZORPAY_WEBHOOK_SECRET = "stationery-tests-webhook-secret"
-    settings.RAZORPAY_SANDBOX = True
-    settings.RAZORPAY_BASE_URL = f"{live_server.url}{SANDBOX_PATH}"
-    settings.RAZORPAY_TIMEOUT_SECONDS = 5
+@pytest.fixture(autouse=True)
+def _no_platform_fee(settings):
     settings.PLATFORM_FEE_BPS = 0
-    sandbox_state.set_fault(None)
-    sandbox_state.set_webhooks(True)
-    yield Sandbox(live_server.url)
-    sandbox_state.set_fault(None)
 
 
 def _job_url(job_id: int, action: str | None = None) -> str:

@@ -31,7 +31,7 @@ from ordering import services as ordering_services
 from ordering.models import Order, Slot
 from payments import services as payment_services
 from payments.models import Payment, Refund
-from payments.sandbox.state import new_id
+from razorpay_sandbox.state import new_id
 from stationery import services as stationery_services
 from stationery.models import PrintJob
 

@@ -18,7 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from ..conf import razorpay_config, sandbox_enabled
+from payments.conf import razorpay_config, sandbox_enabled
+
 from . import state
 
 
@@ -186,7 +187,7 @@ def checkout_page(request: HttpRequest, order_id: str) -> HttpResponse:
         raise Http404("No such Razorpay order.")
     return render(
         request,
-        "payments/sandbox/checkout.html",
+        "razorpay_sandbox/checkout.html",
         {
             "order": order,
             "rupees": f"{order['amount'] // 100}.{order['amount'] % 100:02d}",
@@ -202,12 +203,12 @@ def _checkout_finish(request: HttpRequest, order_id: str, *, succeed: bool) -> H
     except state.SandboxError as exc:
         if _wants_json(request):
             return _razorpay_error(400, "BAD_REQUEST_ERROR", str(exc))
-        return render(request, "payments/sandbox/result.html", {"problem": str(exc)}, status=400)
+        return render(request, "razorpay_sandbox/result.html", {"problem": str(exc)}, status=400)
     if _wants_json(request):
         return JsonResponse(result)
     return render(
         request,
-        "payments/sandbox/result.html",
+        "razorpay_sandbox/result.html",
         {"result": result, "result_json": result, "succeeded": succeed, "callback_url": _safe_callback(request)},
     )
 
@@ -232,7 +233,7 @@ def checkout_js(request: HttpRequest) -> HttpResponse:
     """A stand-in for Razorpay's checkout.js: `new Razorpay(options).open()` opens the sandbox page."""
     response = render(
         request,
-        "payments/sandbox/checkout.js",
+        "razorpay_sandbox/checkout.js",
         {"checkout_base": reverse("razorpay-sandbox-checkout", args=["ORDER_ID"])},
         content_type="application/javascript",
     )

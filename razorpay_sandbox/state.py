@@ -18,8 +18,8 @@ from typing import Any
 import requests
 from django.core.cache import cache
 
-from ..conf import razorpay_config
-from ..gateway import hmac_sha256_hex
+from payments.conf import razorpay_config
+from payments.gateway import hmac_sha256_hex
 
 logger = logging.getLogger(__name__)
 
