@@ -3,7 +3,6 @@
 Transactional tests: the live server answers from another thread, so nothing may sit in an open test transaction.
 """
 
-import threading
 
 import pytest
 from django.db import connection
@@ -17,6 +16,7 @@ from ledger.selectors import vendor_summary
 from payments.models import Payment, PaymentEvent
 from razorpay_sandbox import state as sandbox_state
 from stationery.models import PrintJob, PrintJobEvent
+from tests.concurrency import run_concurrently
 
 from .factories import PrintJobFactory
 from .pdfs import pdf_bytes, upload
@@ -139,43 +139,20 @@ def test_paying_concurrently_opens_one_payment_and_captures_once(sandbox, make_c
         return api
 
     # Ten taps on "Pay" at once: one payment, one Razorpay order for all of them.
-    start = threading.Barrier(10)
-    checkouts: list[tuple[int, str | None]] = []
+    def pay(_) -> tuple[int, str | None]:
+        response = client().post(_job_url(job.pk, "pay"))
+        return response.status_code, response.json().get("razorpay_order_id")
 
-    def pay() -> None:
-        try:
-            start.wait()
-            response = client().post(_job_url(job.pk, "pay"))
-            checkouts.append((response.status_code, response.json().get("razorpay_order_id")))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=pay) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    checkouts: list[tuple[int, str | None]] = run_concurrently(10, pay)
     assert len(checkouts) == 10 and {status for status, _ in checkouts} == {200}
     assert len({order_id for _, order_id in checkouts}) == 1
     assert Payment.objects.filter(print_job=job).count() == 1
 
     # Ten checkout callbacks at once, with the sandbox's webhook arriving too: one capture.
     signed = sandbox.pay(checkouts[0][1])
-    start = threading.Barrier(10)
-    verified: list[int] = []
-
-    def verify() -> None:
-        try:
-            start.wait()
-            verified.append(client().post("/api/v1/payments/verify", signed, format="json").status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=verify) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    verified: list[int] = run_concurrently(
+        10, lambda _: client().post("/api/v1/payments/verify", signed, format="json").status_code
+    )
 
     assert verified == [200] * 10
     payment = Payment.objects.get(print_job=job)
