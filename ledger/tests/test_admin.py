@@ -15,17 +15,6 @@ from .factories import post_capture
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser():
-    return StaffFactory(is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    admin_sign_in(client, superuser)
-    return client
-
-
 def _messages(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
