@@ -1,6 +1,6 @@
 """Remember where this server is being reached, so its sandbox calls go to itself.
 
-A server on any host and port (`runserver 127.0.0.1:8123`, pytest's live server) sends
+A server on any host and port (`runserver` on any port, pytest's live server) sends
 the SDK's calls to the origin of the request it is serving; outside a request (a task
 run later in this process) to the last origin it was reached at. The Host header is
 the one Django validated against ALLOWED_HOSTS.
