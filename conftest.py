@@ -1,4 +1,9 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests.
+
+Each app's shared fixtures live in its `tests/fixtures.py` and are registered here, so
+every test of the suite sees one vocabulary (directory conftest.py files keep only what is
+particular to their directory).
+"""
 
 import os
 import re
@@ -9,6 +14,12 @@ import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+pytest_plugins = [
+    "accounts.tests.fixtures",  # the SMS outbox, the cast of users, the admin client
+    "razorpay_sandbox.tests.fixtures",  # the Razorpay sandbox
+    "tests.fixtures",  # the campus of the cross-cutting suites
+]
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """The double-entry book.
 
-An `Account` is named by a code (see `ledger.accounts`). A `Transaction` is one
+An `Account` is named by a code (see `ledger.chart`). A `Transaction` is one
 posting, unique by `(kind, reference)` so it happens at most once, and its
 `Entry` rows (debits positive, credits negative) always sum to zero. Rows are
 written only by `ledger.services` and never updated or deleted: on PostgreSQL

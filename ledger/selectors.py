@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.errors import NotFound
 
-from . import accounts as chart
+from . import chart
 from .models import Account, Entry, Transaction
 
 

@@ -18,7 +18,7 @@ from accounts.models import User
 from core.errors import Forbidden
 from core.money import is_paise
 
-from . import accounts as chart
+from . import chart
 from .errors import (
     AlreadyReversed,
     LedgerInvalid,

@@ -6,6 +6,6 @@ class OrderingConfig(AppConfig):
     verbose_name = "Ordering"
 
     def ready(self) -> None:
-        from .payable import register
+        from . import payable
 
-        register()
+        payable.payable_register()

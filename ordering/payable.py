@@ -15,17 +15,18 @@ def order_is_payable(order: Order) -> bool:
     return order.status == Order.Status.PENDING_PAYMENT and order.payment_due_by > timezone.now()
 
 
-def register() -> None:
-    payables.register(
-        payables.PayableType(
-            name="order",
-            model=Order,
-            queryset_for_payer=lambda user: Order.objects.filter(student=user),
-            amount_paise=lambda order: order.total_paise,
-            vendor_id=lambda order: order.vendor_id,
-            payer_id=lambda order: order.student_id,
-            is_payable=order_is_payable,
-            mark_paid=lambda *, obj, payment: order_mark_paid(order=obj, payment=payment),
-            describe=lambda order: f"Tap N Take order #{order.pk}",
-        )
-    )
+ORDER_PAYABLE = payables.PayableType(
+    name="order",
+    model=Order,
+    queryset_for_payer=lambda user: Order.objects.filter(student=user),
+    amount_paise=lambda order: order.total_paise,
+    vendor_id=lambda order: order.vendor_id,
+    payer_id=lambda order: order.student_id,
+    is_payable=order_is_payable,
+    mark_paid=lambda *, obj, payment: order_mark_paid(order=obj, payment=payment),
+    describe=lambda order: f"Tap N Take order #{order.pk}",
+)
+
+
+def payable_register() -> None:
+    payables.register(ORDER_PAYABLE)

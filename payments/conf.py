@@ -1,25 +1,44 @@
 """The effective Razorpay configuration, read from settings on every call (tests override them).
 
 In the embedded development mode (`DEBUG` on, no Razorpay keys) the project talks
-to its own sandbox (`payments.sandbox`) with fixed, public development keys.
+to its own sandbox (the `razorpay_sandbox` app) with fixed, public development keys.
 Nothing here ever makes the sandbox answer in production: `payments.checks`
 refuses a sandbox with `DEBUG` off, and `PaymentsConfig.ready()` stops the process.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 
 LIVE_BASE_URL = "https://api.razorpay.com"
-# Where payments/urls.py mounts the sandbox (it is included under /api/v1/).
+# Where tntproject/urls.py mounts the sandbox app, when it is installed.
 SANDBOX_PATH = "/api/v1/sandbox/razorpay"
 # Development-only credentials of the sandbox; public on purpose, useless against Razorpay.
 SANDBOX_KEY_ID = "rzp_test_tntsandbox"
 SANDBOX_KEY_SECRET = "tnt-sandbox-key-secret-development-only"
 SANDBOX_WEBHOOK_SECRET = "tnt-sandbox-webhook-secret-development-only"
-SANDBOX_DEFAULT_BASE_URL = f"http://127.0.0.1:8000{SANDBOX_PATH}"
+
+# The origin (scheme://host:port) of the server the sandbox runs in; the sandbox app installs
+# its resolver (the request being served). Payments never imports the sandbox.
+def _no_origin() -> str:
+    return ""
+
+
+_sandbox_origin: Callable[[], str] = _no_origin
+
+
+def sandbox_origin_resolver_set(resolver: Callable[[], str]) -> None:
+    global _sandbox_origin
+    _sandbox_origin = resolver
+
+
+def sandbox_base_url() -> str:
+    """`RAZORPAY_SANDBOX_BASE_URL`, else the sandbox on this very server (never a fixed host or port)."""
+    configured = getattr(settings, "RAZORPAY_SANDBOX_BASE_URL", "")
+    return (configured or f"{_sandbox_origin()}{SANDBOX_PATH}").rstrip("/")
 
 
 def sandbox_enabled() -> bool:
@@ -53,7 +72,7 @@ def razorpay_config() -> RazorpayConfig:
     base_url = (settings.RAZORPAY_BASE_URL or LIVE_BASE_URL).rstrip("/")
     if sandbox and base_url == LIVE_BASE_URL:
         # The sandbox never sends anything to the real Razorpay.
-        base_url = getattr(settings, "RAZORPAY_SANDBOX_BASE_URL", SANDBOX_DEFAULT_BASE_URL).rstrip("/")
+        base_url = sandbox_base_url()
     return RazorpayConfig(
         key_id=settings.RAZORPAY_KEY_ID or (SANDBOX_KEY_ID if sandbox else ""),
         key_secret=settings.RAZORPAY_KEY_SECRET or (SANDBOX_KEY_SECRET if sandbox else ""),

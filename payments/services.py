@@ -44,7 +44,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.errors import Forbidden, GatewayError, InvalidTransition, NotFound, ValidationFailed
 from core.money import is_paise, pro_rata
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Entry, Transaction
 from ledger.services import ledger_post, ledger_reverse
 

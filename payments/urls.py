@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api import PaymentVerifyView, PaymentViewSet, PayView, RazorpayWebhookView
@@ -13,6 +13,4 @@ urlpatterns = [
     path("payments/verify", PaymentVerifyView.as_view(), name="payment-verify"),
     path("payments/webhooks/razorpay", RazorpayWebhookView.as_view(), name="payments-webhook-razorpay"),
     *router.urls,
-    # The development stand-in for Razorpay; every view answers 404 unless the sandbox is on.
-    path("sandbox/razorpay/", include("payments.sandbox.urls")),
 ]

@@ -381,7 +381,7 @@ MUTANTS: list[dict] = [
     {
         "id": "own-pay-any-order",
         "file": "ordering/payable.py",
-        "function": "register",
+        "function": "<module: ORDER_PAYABLE>",
         "find": "queryset_for_payer=lambda user: Order.objects.filter(student=user),",
         "replace": "queryset_for_payer=lambda user: Order.objects.all(),",
         "tests": ["payments/tests/test_api_pay.py"],

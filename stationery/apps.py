@@ -6,6 +6,6 @@ class StationeryConfig(AppConfig):
     verbose_name = "Stationery"
 
     def ready(self) -> None:
-        from .payable import register_print_job_payable
+        from . import payable
 
-        register_print_job_payable()
+        payable.payable_register()

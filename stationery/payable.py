@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from payments.payables import PayableType, register
+from payments import payables
 
 from .models import PrintJob
 from .services import print_job_mark_paid
@@ -16,7 +16,7 @@ def _mark_paid(*, obj: PrintJob, payment) -> None:
     print_job_mark_paid(job=obj, payment=payment)
 
 
-PRINT_JOB_PAYABLE = PayableType(
+PRINT_JOB_PAYABLE = payables.PayableType(
     name="print_job",
     model=PrintJob,
     queryset_for_payer=lambda user: PrintJob.objects.filter(student=user),
@@ -29,5 +29,5 @@ PRINT_JOB_PAYABLE = PayableType(
 )
 
 
-def register_print_job_payable() -> None:
-    register(PRINT_JOB_PAYABLE)
+def payable_register() -> None:
+    payables.register(PRINT_JOB_PAYABLE)

@@ -14,16 +14,15 @@ not see each other's writes and nothing is left in the database afterwards.
 from __future__ import annotations
 
 import contextlib
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+import pytest
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
-from pypdf import PdfWriter
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -37,13 +36,15 @@ from accounts.tests.factories import (
     StudentFactory,
 )
 from catalog.models import MenuItem, PrintService, Shop
+from catalog.tests.factories import MenuItemFactory, PrintServiceFactory, ShopFactory
 from ordering import services as ordering_services
 from ordering.models import Order, Slot
-from payments import services as payment_services
+from ordering.tests.factories import paid_order as paid_order_placed
 from payments.models import Payment
-from payments.sandbox.state import new_id
+from payments.tests.factories import capture, open_payment
 from stationery import services as stationery_services
 from stationery.models import PrintJob
+from stationery.tests.pdfs import pdf_bytes, upload
 
 # The nine callers of the authorization matrix, in its column order.
 ANON = "anon"
@@ -64,22 +65,13 @@ STAFF_NO_PERMS = "staff_no_perms"
 REJECTED_VENDOR = "rejected_vendor"
 
 
-def pdf_bytes(pages: int = 2) -> bytes:
-    """A real, tiny PDF of blank A4 pages (made here, never read from disk)."""
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def pdf_upload(pages: int = 2, name: str = "notes.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, pdf_bytes(pages), content_type="application/pdf")
+def pdf_upload(pages: int = 2, name: str = "notes.pdf"):
+    """A real, tiny PDF of blank A4 pages as an upload (the one PDF builder: stationery/tests/pdfs.py)."""
+    return upload(pdf_bytes(pages), name=name)
 
 
 def shop_for(vendor: User, *, name: str, is_open: bool = True) -> Shop:
-    return Shop.objects.create(vendor=vendor, name=name, vendor_type=vendor.vendor_type, is_open=is_open)
+    return ShopFactory(vendor=vendor, name=name, description="", is_open=is_open)
 
 
 def food_vendor(*, name: str, approved: bool = True) -> User:
@@ -95,15 +87,11 @@ def stationery_vendor(*, name: str) -> User:
 
 
 def menu_item(vendor: User, *, name: str, price_paise: int = 6000) -> MenuItem:
-    return MenuItem.objects.create(
-        vendor=vendor, name=name, price_paise=price_paise, is_available=True, category="Meals"
-    )
+    return MenuItemFactory(vendor=vendor, name=name, price_paise=price_paise, category="Meals")
 
 
 def print_service(vendor: User, *, name: str, price_paise: int = 200) -> PrintService:
-    return PrintService.objects.create(
-        vendor=vendor, name=name, unit=PrintService.Unit.PAGE, price_paise=price_paise, is_available=True
-    )
+    return PrintServiceFactory(vendor=vendor, name=name, price_paise=price_paise)
 
 
 def slot(vendor: User, *, hours_ahead: int = 3, capacity: int = 50) -> Slot:
@@ -120,30 +108,10 @@ def order(student: User, the_slot: Slot, items: list[MenuItem], *, quantity: int
     )
 
 
-def open_payment(*, payer: User, order_: Order | None = None, job: PrintJob | None = None) -> Payment:
-    """A payment as `payment_open` leaves it once Razorpay made its order (the id is made up)."""
-    amount = order_.total_paise if order_ is not None else job.amount_paise
-    return Payment.objects.create(
-        order=order_, print_job=job, payer=payer, amount_paise=amount, currency="INR", razorpay_order_id=new_id("order")
-    )
-
-
-def capture(payment: Payment) -> Payment:
-    """Capture through the one capture path: payable marked paid, ledger posted."""
-    return payment_services.payment_capture(
-        payment_id=payment.pk,
-        razorpay_payment_id=new_id("pay"),
-        amount_paise=payment.amount_paise,
-        currency="INR",
-        source=payment_services.Source.WEBHOOK,
-    )
-
-
 def paid_order(student: User, the_slot: Slot, items: list[MenuItem]) -> tuple[Order, Payment]:
-    placed = order(student, the_slot, items)
-    payment = capture(open_payment(payer=student, order_=placed))
-    placed.refresh_from_db()
-    return placed, payment
+    """`ordering.tests.factories.paid_order` (the one capture path), and its captured payment."""
+    placed = paid_order_placed(student=student, slot=the_slot, items=items)
+    return placed, Payment.objects.get(order=placed)
 
 
 def submit_job(student: User, service: PrintService, *, pages: int = 2) -> PrintJob:
@@ -304,3 +272,13 @@ def module_campus(django_db_blocker) -> Iterator[Campus]:
             yield campus
         finally:
             transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def campus(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Campus]:
+    """The campus above, built once per module and rolled back at its end.
+
+    Tests using it must also use `db` (each then runs in its own savepoint)."""
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=str(media)), module_campus(django_db_blocker) as built:
+        yield built

@@ -11,7 +11,7 @@ checked to hold only the caller's own rows (or only public rows). And the table 
 checked against the URL conf and the OpenAPI schema: an endpoint without a row
 fails `test_every_endpoint_has_a_row`.
 
-Money-moving cells go through the Razorpay sandbox over HTTP (`razorpay_sandbox`).
+Money-moving cells go through the Razorpay sandbox over HTTP (`sandbox`).
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts import services as account_services
 from accounts import sms
 from catalog.models import MenuItem, PrintService, Shop
-from ledger.accounts import vendor_accounts
+from ledger.chart import vendor_accounts
 from ledger.models import Entry
 from ordering.models import Order, Slot
 from payments.models import Payment
-from payments.sandbox import state
+from razorpay_sandbox import state
 from stationery.models import PrintJob
 
 from .fixtures import (
@@ -398,7 +398,7 @@ CELLS = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("row", "actor", "expected"), CELLS)
-def test_matrix(campus, razorpay_sandbox, row: Row, actor: str, expected: int):
+def test_matrix(campus, sandbox, row: Row, actor: str, expected: int):
     prepared = row.prepare(campus) if row.prepare else {}
     body = row.body(campus, prepared) if callable(row.body) else row.body
     path = resolve(campus, row.path)
@@ -522,8 +522,8 @@ NO_PERMS_CELLS = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("row", "actor", "expected"), NO_PERMS_CELLS)
-def test_matrix_staff_without_permissions(campus, razorpay_sandbox, row: Row, actor: str, expected: int):
-    test_matrix(campus, razorpay_sandbox, row, actor, expected)
+def test_matrix_staff_without_permissions(campus, sandbox, row: Row, actor: str, expected: int):
+    test_matrix(campus, sandbox, row, actor, expected)
 
 
 def test_every_staff_only_row_is_refused_to_staff_without_permissions():
@@ -576,7 +576,7 @@ REJECTED_CELLS = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("row", "expected"), REJECTED_CELLS)
-def test_matrix_rejected_print_shop(campus, razorpay_sandbox, row: Row, expected: int):
+def test_matrix_rejected_print_shop(campus, sandbox, row: Row, expected: int):
     prepared = row.prepare(campus) if row.prepare else {}
     body = row.body(campus, prepared) if callable(row.body) else row.body
     path = resolve(campus, row.path)

@@ -14,7 +14,7 @@ token for the pages), and the answer is checked against what clients rely on:
 * visibility rules (the pickup code goes to the paying student, never the vendor),
   Idempotency-Key replay and conflict, and the operations commands.
 
-Money moves through the Razorpay sandbox served over real HTTP (`razorpay_sandbox`).
+Money moves through the Razorpay sandbox served over real HTTP (`sandbox`).
 Where the implementation answers differently than the contract, the test says so
 with a strict xfail naming the deviation, instead of bending the assertion.
 """
@@ -44,7 +44,7 @@ from accounts.tests.factories import admin_login_through_the_form
 from catalog.models import MenuItem, Shop
 from ordering import services as ordering_services
 from ordering.models import Order, Slot
-from payments.sandbox import state
+from razorpay_sandbox import state
 
 from .fixtures import (
     BLOCKED,
@@ -907,7 +907,7 @@ def test_every_list_is_a_page(campus, actor, path, shape):
 # --- orders --------------------------------------------------------------------------------
 
 
-def test_order_lifecycle_with_pickup_code_rules(campus, razorpay_sandbox):
+def test_order_lifecycle_with_pickup_code_rules(campus, sandbox):
     student = campus.client(STUDENT_A)
     vendor = campus.client(FOOD_A)
     placed = ok(student.post(f"{API}/orders", order_body(campus, note="less spicy"), format="json"), 201, ORDER)
@@ -957,7 +957,7 @@ def test_order_lifecycle_with_pickup_code_rules(campus, razorpay_sandbox):
     assert done["pickup_code"] is None
 
 
-def test_order_cancel_and_reject(campus, razorpay_sandbox):
+def test_order_cancel_and_reject(campus, sandbox):
     student = campus.client(STUDENT_A)
     vendor = campus.client(FOOD_A)
     cancelled = ok(student.post(f"{API}/orders/{campus.order_pending.pk}/cancel"), 200, ORDER)
@@ -988,7 +988,7 @@ def test_order_cancel_and_reject(campus, razorpay_sandbox):
     refused(student.post(f"{API}/orders/{campus.order_accepted.pk}/cancel"), 409, "invalid_transition")
 
 
-def test_order_refusals(campus, razorpay_sandbox):
+def test_order_refusals(campus, sandbox):
     student = campus.client(STUDENT_A)
     body = refused(student.post(f"{API}/orders", order_body(campus, items=[]), format="json"), 400, "validation_error")
     assert "items" in body["error"]["details"]
@@ -1096,7 +1096,7 @@ def test_order_idempotency_key(campus):
     assert body["student"] == campus.student_b.pk and body["id"] != first.json()["id"]
 
 
-def test_pay_idempotency_key_and_gateway_error(campus, razorpay_sandbox):
+def test_pay_idempotency_key_and_gateway_error(campus, sandbox):
     student = campus.client(STUDENT_A)
     order_id = campus.order_pending.pk
     first = student.post(f"{API}/orders/{order_id}/pay", HTTP_IDEMPOTENCY_KEY="contract-pay-1")
@@ -1117,7 +1117,7 @@ def test_pay_idempotency_key_and_gateway_error(campus, razorpay_sandbox):
 # --- print jobs ------------------------------------------------------------------------------
 
 
-def test_print_job_lifecycle(campus, razorpay_sandbox):
+def test_print_job_lifecycle(campus, sandbox):
     student = campus.client(STUDENT_A)
     vendor = campus.client(STATIONERY)
     form = {"file": upload(3), "service": campus.service.pk, "copies": 2, "double_sided": "false", "note": "staple"}
@@ -1232,7 +1232,7 @@ def test_print_job_refusals_and_idempotency(campus, settings):
 # --- payments --------------------------------------------------------------------------------
 
 
-def test_payments_reads_refunds_and_their_rules(campus, razorpay_sandbox):
+def test_payments_reads_refunds_and_their_rules(campus, sandbox):
     student = campus.client(STUDENT_A)
     staff = campus.client(STAFF)
     placed = ok(student.post(f"{API}/orders", order_body(campus), format="json"), 201, ORDER)
@@ -1273,7 +1273,7 @@ def test_payments_reads_refunds_and_their_rules(campus, razorpay_sandbox):
     assert after["refunded_paise"] == 500 and after["status"] == "partially_refunded"
 
 
-def test_verify_with_a_bad_signature_changes_nothing(campus, razorpay_sandbox):
+def test_verify_with_a_bad_signature_changes_nothing(campus, sandbox):
     student = campus.client(STUDENT_A)
     checkout = ok(student.post(f"{API}/orders/{campus.order_pending.pk}/pay"), 200, CHECKOUT)
     signed = state.checkout_complete(checkout["razorpay_order_id"], succeed=True)
@@ -1284,8 +1284,8 @@ def test_verify_with_a_bad_signature_changes_nothing(campus, razorpay_sandbox):
     refused(student.post(f"{API}/payments/verify", {"razorpay_order_id": "x"}, format="json"), 400, "validation_error")
 
 
-def test_razorpay_webhook_signature_rules(razorpay_sandbox):
-    secret = razorpay_sandbox.RAZORPAY_WEBHOOK_SECRET
+def test_razorpay_webhook_signature_rules(settings, sandbox):
+    secret = settings.RAZORPAY_WEBHOOK_SECRET
     url = f"{API}/payments/webhooks/razorpay"
     body = json.dumps({"entity": "event", "event": "contract.unknown_event", "contains": [], "payload": {}}).encode()
     headers = {
@@ -1339,7 +1339,7 @@ def test_ledger_balance_and_entries(campus):
 # --- operations commands ---------------------------------------------------------------------------
 
 
-def test_operations_commands(campus, razorpay_sandbox, monkeypatch, settings):
+def test_operations_commands(campus, sandbox, monkeypatch, settings):
     settings.OTP_RESEND_SECONDS = 0
     monkeypatch.setenv("DJANGO_SUPERUSER_PHONE", "+919811100099")
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "contract-admin-pass-1")

@@ -128,7 +128,7 @@ def fuzz(operation, *, app, headers: dict[str, str], extra_check=None) -> None:
 @pytest.mark.parametrize("actor", [STUDENT_A, FOOD_A, STATIONERY])
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
 def test_signed_in_callers_get_no_5xx_and_schema_conforming_answers(
-    campus: Campus, razorpay_sandbox, wsgi_app, label: str, actor: str
+    campus: Campus, sandbox, wsgi_app, label: str, actor: str
 ):
     fuzz(OPERATIONS[label], app=wsgi_app, headers={"Authorization": f"Token {campus.tokens[actor]}"})
 
@@ -136,7 +136,7 @@ def test_signed_in_callers_get_no_5xx_and_schema_conforming_answers(
 @pytest.mark.django_db
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
 def test_anonymous_callers_are_refused_where_the_schema_requires_credentials(
-    campus: Campus, razorpay_sandbox, wsgi_app, label: str
+    campus: Campus, sandbox, wsgi_app, label: str
 ):
     operation = OPERATIONS[label]
     needs_credentials = not anonymous_allowed(operation.method, operation.path)
@@ -177,7 +177,7 @@ signatures = st.none() | st.text(_latin1, max_size=80) | st.text("0123456789abcd
 
 
 @pytest.mark.django_db
-def test_webhook_refuses_every_body_without_a_valid_signature(razorpay_sandbox):
+def test_webhook_refuses_every_body_without_a_valid_signature(sandbox):
     client = APIClient()
 
     @HYPOTHESIS
@@ -198,7 +198,7 @@ def test_webhook_refuses_every_body_without_a_valid_signature(razorpay_sandbox):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("signature", ["\u00e9", "abc\u00ff"])
-def test_webhook_non_ascii_signature_is_a_400(razorpay_sandbox, signature: str):
+def test_webhook_non_ascii_signature_is_a_400(sandbox, signature: str):
     """A header byte above 0x7f reaches Django as a latin-1 character (curl -H $'X-Razorpay-Signature: \\xe9')."""
     response = APIClient().generic(
         "POST",
@@ -213,7 +213,7 @@ def test_webhook_non_ascii_signature_is_a_400(razorpay_sandbox, signature: str):
 
 
 @pytest.mark.django_db
-def test_verify_non_ascii_signature_is_a_400(campus: Campus, razorpay_sandbox):
+def test_verify_non_ascii_signature_is_a_400(campus: Campus, sandbox):
     """The payer's own open payment, a signature with one non-ASCII character: refused, nothing changes."""
     payment = campus.payment_open
     response = campus.client(STUDENT_A).post(
@@ -231,9 +231,9 @@ def test_verify_non_ascii_signature_is_a_400(campus: Campus, razorpay_sandbox):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("sandbox_on", [False, True])
-def test_sandbox_api_refuses_callers_without_the_key(settings, razorpay_sandbox, sandbox_on: bool):
+def test_sandbox_api_refuses_callers_without_the_key(settings, sandbox, sandbox_on: bool):
     """Off: every sandbox path is 404. On: Razorpay's API paths want Basic auth with the key (401)."""
-    razorpay_sandbox.RAZORPAY_SANDBOX = sandbox_on
+    settings.RAZORPAY_SANDBOX = sandbox_on
     client = APIClient()
 
     @HYPOTHESIS

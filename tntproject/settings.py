@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "stationery",
     "pages",
     "dashboard",
+    # Issue 17: management commands over the whole campus (seed_demo).
+    "campus",
 ]
 
 MIDDLEWARE = [
@@ -275,16 +277,23 @@ SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=5.0)
 RAZORPAY_KEY_ID = env.str("RAZORPAY_KEY_ID", default="")
 RAZORPAY_KEY_SECRET = env.str("RAZORPAY_KEY_SECRET", default="")
 RAZORPAY_WEBHOOK_SECRET = env.str("RAZORPAY_WEBHOOK_SECRET", default="")
-# With DEBUG on and no keys, the built-in sandbox stands in for Razorpay (payments/sandbox).
+# With DEBUG on and no keys, the built-in sandbox stands in for Razorpay (razorpay_sandbox/).
 RAZORPAY_SANDBOX = env.bool("RAZORPAY_SANDBOX", default=DEBUG and not RAZORPAY_KEY_ID)
-RAZORPAY_BASE_URL = env.str(
-    "RAZORPAY_BASE_URL",
-    default="http://127.0.0.1:8000/api/v1/sandbox/razorpay" if RAZORPAY_SANDBOX else "https://api.razorpay.com",
-)
+# Left at Razorpay's own URL while the sandbox is on, the sandbox on this server is used instead.
+RAZORPAY_BASE_URL = env.str("RAZORPAY_BASE_URL", default="https://api.razorpay.com")
 RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=8.0)
 # Where the sandbox delivers its signed webhooks; empty: this server's own webhook URL.
 RAZORPAY_SANDBOX_WEBHOOK_URL = env.str("RAZORPAY_SANDBOX_WEBHOOK_URL", default="")
 RECONCILE_AFTER_SECONDS = env.int("RECONCILE_AFTER_SECONDS", default=300)
+
+# --- Issue 17: the development Razorpay sandbox is an app of its own -----------
+# Installed (and its URLs mounted) only when on; the test run installs it and turns it on per test.
+RAZORPAY_SANDBOX_INSTALLED = env.bool("RAZORPAY_SANDBOX_INSTALLED", default=RAZORPAY_SANDBOX)
+# Where the SDK reaches the sandbox; empty: this server, at the host and port of the request it serves.
+RAZORPAY_SANDBOX_BASE_URL = env.str("RAZORPAY_SANDBOX_BASE_URL", default="")
+if RAZORPAY_SANDBOX_INSTALLED:
+    INSTALLED_APPS = [*INSTALLED_APPS, "razorpay_sandbox"]
+    MIDDLEWARE = [*MIDDLEWARE, "razorpay_sandbox.middleware.SandboxOriginMiddleware"]
 
 # --- Logging: structured lines on stdout -----------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

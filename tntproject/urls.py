@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -15,6 +16,9 @@ api_v1 = [
     path("", include("stationery.urls")),
     path("", include("dashboard.api_urls")),
 ]
+if apps.is_installed("razorpay_sandbox"):
+    # The development stand-in for Razorpay (RAZORPAY_SANDBOX_INSTALLED); 404 while the sandbox is off.
+    api_v1.append(path("sandbox/razorpay/", include("razorpay_sandbox.urls")))
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -18,11 +18,10 @@ REQUEST_URL = "/api/v1/auth/otp/request"
 VERIFY_URL = "/api/v1/auth/otp/verify"
 
 
-@pytest.fixture(autouse=True)
-def outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
+@pytest.fixture
+def outbox(sms_outbox):
+    """The SMS outbox (`sms_outbox` of accounts/tests/fixtures.py, emptied for every test)."""
+    return sms_outbox
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from accounts import otp
 from accounts.models import User
 from accounts.tests.conftest import VERIFY_URL, code_in
 from accounts.tests.factories import StudentFactory
+from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -360,28 +361,12 @@ def test_no_log_record_contains_the_code(request_code, caplog, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_code_verified_concurrently_signs_in_exactly_once(request_code):
-    import threading
-
     from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     _, code = request_code(PHONE)
-    statuses = []
-    barrier = threading.Barrier(8)
-
-    def verify():
-        try:
-            barrier.wait()
-            statuses.append(_verify(PHONE, code).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=verify) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_concurrently(8, lambda _: _verify(PHONE, code).status_code)
 
     assert sorted(statuses) == [200] + [400] * 7
     assert User.objects.filter(phone=PHONE).count() == 1

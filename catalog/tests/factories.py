@@ -5,10 +5,11 @@ from catalog.models import MenuItem, PrintService, Shop
 
 
 class ShopFactory(factory.django.DjangoModelFactory):
-    """A shop and its (approved) vendor; pass `vendor=` to use an existing one."""
+    """A shop and its (approved) vendor; pass `vendor=` to use an existing one (its shop, if it has one)."""
 
     class Meta:
         model = Shop
+        django_get_or_create = ("vendor",)
 
     vendor = factory.SubFactory(FoodVendorFactory)
     name = factory.Sequence(lambda n: f"Canteen {n}")
@@ -27,10 +28,12 @@ class StationeryShopFactory(ShopFactory):
 
 
 class MenuItemFactory(factory.django.DjangoModelFactory):
+    """A dish of a vendor with an open food shop (a new one unless `vendor=` is given)."""
+
     class Meta:
         model = MenuItem
 
-    vendor = factory.SubFactory(FoodVendorFactory)
+    vendor = factory.LazyAttribute(lambda item: FoodShopFactory().vendor)
     name = factory.Sequence(lambda n: f"Dish {n}")
     description = ""
     price_paise = 5000
@@ -39,10 +42,12 @@ class MenuItemFactory(factory.django.DjangoModelFactory):
 
 
 class PrintServiceFactory(factory.django.DjangoModelFactory):
+    """₹2 per page, black and white, at an open shop of an approved stationery vendor (unless `vendor=`)."""
+
     class Meta:
         model = PrintService
 
-    vendor = factory.SubFactory(StationeryVendorFactory)
+    vendor = factory.LazyAttribute(lambda service: StationeryShopFactory().vendor)
     name = factory.Sequence(lambda n: f"Service {n}")
     unit = PrintService.Unit.PAGE
     price_paise = 200

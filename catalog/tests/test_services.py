@@ -1,4 +1,3 @@
-import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -11,6 +10,7 @@ from catalog.errors import DuplicateName, NotAVendor
 from catalog.models import MenuItem, PrintService, Shop
 from catalog.tests.factories import FoodShopFactory, MenuItemFactory, PrintServiceFactory
 from core.errors import Forbidden, NotFound, ValidationFailed
+from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -226,24 +226,15 @@ def test_concurrent_creates_of_one_name_make_one_item():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     vendor = FoodVendorFactory()
-    barrier = threading.Barrier(4)
-    outcomes: list[str] = []
 
-    def create():
+    def create(_):
         try:
-            barrier.wait()
             services.menu_item_create(vendor=vendor, name="Cold Coffee", price_paise=4500)
-            outcomes.append("created")
+            return "created"
         except DuplicateName:
-            outcomes.append("duplicate")
-        finally:
-            connection.close()
+            return "duplicate"
 
-    threads = [threading.Thread(target=create) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_concurrently(4, create)
     assert sorted(outcomes) == ["created", "duplicate", "duplicate", "duplicate"]
     assert MenuItem.objects.filter(vendor=vendor).count() == 1
 

@@ -16,6 +16,7 @@ from accounts.models import IdempotencyKey
 from accounts.tests.factories import StudentFactory
 from core.errors import ValidationFailed
 from core.idempotency import run_idempotent
+from tests.concurrency import run_concurrently
 
 factory = APIRequestFactory()
 
@@ -217,25 +218,18 @@ def test_concurrent_same_key_runs_the_handler_once():
     handler = Recorder(pause=release)
     view = make_view(handler)
     results = []
-    barrier = threading.Barrier(6)
 
-    def worker():
-        try:
-            barrier.wait(timeout=10)
-            results.append(post(view, user, {"a": 1}).status_code)
-        finally:
-            connection.close()
+    def worker(_):
+        results.append(post(view, user, {"a": 1}).status_code)
 
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    # Let the five losers come back with 409 while the winner is still inside the handler.
-    deadline = timezone.now() + timedelta(seconds=10)
-    while len(results) < 5 and timezone.now() < deadline:
-        threading.Event().wait(0.05)
-    release.set()
-    for thread in threads:
-        thread.join(timeout=20)
+    def release_the_winner():
+        # Let the five losers come back with 409 while the winner is still inside the handler.
+        deadline = timezone.now() + timedelta(seconds=10)
+        while len(results) < 5 and timezone.now() < deadline:
+            threading.Event().wait(0.05)
+        release.set()
+
+    run_concurrently(6, worker, while_running=release_the_winner, timeout=20)
 
     assert sorted(results) == [201, 409, 409, 409, 409, 409]
     assert handler.runs == 1

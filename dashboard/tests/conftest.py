@@ -9,19 +9,11 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from accounts import sms
 from pages.tests.csp import watch_csp
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 TABLET = {"width": 768, "height": 1024}
 LAPTOP = {"width": 1280, "height": 800}
-
-
-@pytest.fixture(autouse=True)
-def _empty_sms_outbox():
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
 
 
 @pytest.fixture
@@ -68,16 +60,3 @@ def open_dashboard(chromium, live_server) -> Iterator[Callable]:
     assert script_errors == [], f"script errors on the dashboard: {script_errors}"
     violations = [line for watch in csp_watches for line in watch]
     assert violations == [], f"Content-Security-Policy violations on the dashboard: {violations}"
-
-
-@pytest.fixture
-def sandbox(settings, live_server):
-    """Razorpay is the project's own sandbox, served by the live server (as in `make run`)."""
-    from payments.conf import SANDBOX_PATH
-
-    settings.RAZORPAY_SANDBOX = True
-    settings.RAZORPAY_KEY_ID = ""
-    settings.RAZORPAY_KEY_SECRET = ""
-    settings.RAZORPAY_WEBHOOK_SECRET = ""
-    settings.RAZORPAY_SANDBOX_BASE_URL = live_server.url + SANDBOX_PATH
-    return live_server

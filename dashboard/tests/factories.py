@@ -1,9 +1,10 @@
-"""Shops, orders, print jobs and payments for the dashboard tests, made through the real services.
+"""Shops, orders, print jobs and payments for the dashboard tests, in the suite's one vocabulary.
 
-Payments go the way a student's do: `payment_open` creates the Razorpay order at
-the sandbox (served by the live server), the sandbox's checkout completes it, and
-`payment_verify` applies the capture through payments' one capture path, which
-marks the order or job paid and posts the ledger.
+Shops, dishes and print services are `catalog.tests.factories`'; orders are placed and
+paid by `ordering.tests.factories` (`paid_order(through_checkout=True)`): `payment_open`
+creates the Razorpay order at the sandbox (served by the live server), the sandbox's
+checkout completes it, and `payment_verify` applies the capture through payments' one
+capture path, which marks the order or job paid and posts the ledger.
 """
 
 from __future__ import annotations
@@ -13,31 +14,30 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.tests.factories import FoodVendorFactory, StationeryVendorFactory, StudentFactory
-from catalog.models import MenuItem, PrintService, Shop
-from ordering import services as ordering_services
+from catalog.models import MenuItem, PrintService
+from catalog.tests.factories import FoodShopFactory, MenuItemFactory, PrintServiceFactory, StationeryShopFactory
 from ordering.models import Order, Slot
-from payments import services as payment_services
+from ordering.tests import factories as ordering_factories
 from payments.models import Payment, Refund
-from payments.sandbox import state as sandbox
+from payments.tests.factories import pay_through_checkout
+from razorpay_sandbox import state as sandbox
 from stationery import services as stationery_services
 from stationery.models import PrintJob
 from stationery.tests.pdfs import pdf_bytes, upload
 
+pay = pay_through_checkout  # the dashboard tests' name for it
+
 
 def food_vendor(name: str = "Dosa Point"):
-    vendor = FoodVendorFactory(name=f"{name} owner")
-    Shop.objects.create(vendor=vendor, name=name, vendor_type="food", is_open=True)
-    return vendor
+    return FoodShopFactory(vendor=FoodVendorFactory(name=f"{name} owner"), name=name, description="").vendor
 
 
 def stationery_vendor(name: str = "Xerox Point"):
-    vendor = StationeryVendorFactory(name=f"{name} owner")
-    Shop.objects.create(vendor=vendor, name=name, vendor_type="stationery", is_open=True)
-    return vendor
+    return StationeryShopFactory(vendor=StationeryVendorFactory(name=f"{name} owner"), name=name, description="").vendor
 
 
 def dish(vendor, name: str, price_paise: int, category: str = "Meals") -> MenuItem:
-    return MenuItem.objects.create(vendor=vendor, name=name, price_paise=price_paise, category=category)
+    return MenuItemFactory(vendor=vendor, name=name, price_paise=price_paise, category=category)
 
 
 def slot(vendor, *, starts_in: timedelta = timedelta(hours=2), minutes: int = 30, capacity: int = 10) -> Slot:
@@ -48,33 +48,15 @@ def slot(vendor, *, starts_in: timedelta = timedelta(hours=2), minutes: int = 30
 
 
 def place_order(slot: Slot, lines: dict[MenuItem, int], student=None, note: str = "") -> Order:
-    return ordering_services.order_place(
-        student=student or StudentFactory(),
-        vendor_id=slot.vendor_id,
-        slot_id=slot.pk,
-        lines=[ordering_services.OrderLine(menu_item_id=item.pk, quantity=qty) for item, qty in lines.items()],
-        note=note,
-    )
+    return ordering_factories.place_order(slot=slot, lines=lines, student=student, note=note)
 
 
-def pay(payable: str, obj) -> Payment:
-    """Pay for an order or a print job as its student would, through the sandbox checkout."""
-    student = obj.student
-    payment = payment_services.payment_open(payable=payable, object_id=obj.pk, user=student)
-    signed = sandbox.checkout_complete(payment.razorpay_order_id, succeed=True)
-    return payment_services.payment_verify(user=student, **signed)
-
-
-def paid_order(slot: Slot, lines: dict[MenuItem, int], **kwargs) -> Order:
-    order = place_order(slot, lines, **kwargs)
-    pay("order", order)
-    order.refresh_from_db()
-    assert order.status == Order.Status.PAID, order.status
-    return order
+def paid_order(slot: Slot, lines: dict[MenuItem, int], student=None, note: str = "") -> Order:
+    return ordering_factories.paid_order(slot=slot, lines=lines, student=student, note=note, through_checkout=True)
 
 
 def print_service(vendor, name: str = "A4 black and white", price_paise: int = 200, unit: str = "page"):
-    return PrintService.objects.create(vendor=vendor, name=name, price_paise=price_paise, unit=unit)
+    return PrintServiceFactory(vendor=vendor, name=name, price_paise=price_paise, unit=unit)
 
 
 def submit_print_job(service: PrintService, *, pages: int = 3, copies: int = 2, student=None) -> tuple[PrintJob, bytes]:

@@ -5,7 +5,7 @@ import itertools
 import factory
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Account
 from ledger.services import ledger_payout, ledger_post
 

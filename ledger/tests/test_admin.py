@@ -6,24 +6,13 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, admin_sign_in
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Account, Transaction
 from ledger.selectors import vendor_summary
 
 from .factories import post_capture
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def superuser():
-    return StaffFactory(is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    admin_sign_in(client, superuser)
-    return client
 
 
 def _messages(response) -> list[str]:

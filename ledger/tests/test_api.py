@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StationeryVendorFactory, StudentFactory
-from ledger import accounts as chart
+from ledger import chart
 
 from .factories import post_capture, post_payout, post_refund, post_release
 

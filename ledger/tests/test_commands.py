@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from accounts.tests.factories import FoodVendorFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Account, Entry, Transaction
 
 from .factories import post_capture, post_payout, post_release

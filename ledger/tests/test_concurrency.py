@@ -1,16 +1,16 @@
 """Exactly once under real concurrency: threads with their own PostgreSQL connections."""
 
-import threading
 
 import pytest
 from django.db import connection, transaction
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.errors import AlreadyReversed, PayoutExceedsBalance
 from ledger.models import Account, Entry, Transaction
 from ledger.selectors import book_check, vendor_summary
 from ledger.services import ledger_payout, ledger_post, ledger_reverse
+from tests.concurrency import run_concurrently
 
 from .factories import capture_entries, post_capture, post_release
 
@@ -24,28 +24,9 @@ THREADS = 10
 
 def run_together(target, count: int = THREADS) -> tuple[list, list[BaseException]]:
     """Run `target(i)` in `count` threads released at the same instant; collect results and errors."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=10)
-            value = target(i)
-            with lock:
-                results.append(value)
-        except BaseException as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
+    outcomes = run_concurrently(count, target)
+    errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    return [outcome for outcome in outcomes if not isinstance(outcome, BaseException)], errors
 
 
 @pytest.mark.parametrize("inside_callers_atomic", [False, True])

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.errors import PayoutExceedsBalance
 from ledger.models import Account, Entry
 from ledger.selectors import account_balance, book_check, vendor_summary

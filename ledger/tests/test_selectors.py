@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StudentFactory
 from core.errors import NotFound
-from ledger import accounts as chart
-from ledger import selectors
+from ledger import chart, selectors
 from ledger.selectors import account_balance, entries_for, vendor_daily_sales, vendor_summary
 from ledger.services import ledger_reverse
 

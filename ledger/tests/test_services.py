@@ -3,8 +3,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StudentFactory
 from core.errors import ApplicationError, Forbidden
-from ledger import accounts as chart
-from ledger import services
+from ledger import chart, services
 from ledger.errors import (
     AlreadyReversed,
     LedgerInvalid,

@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from accounts.tests.factories import FoodVendorFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Account, Entry, Transaction
 
 from .factories import post_capture

@@ -15,6 +15,7 @@ from core.errors import ValidationFailed
 from ordering import services
 from ordering.errors import SlotHasOrders
 from ordering.models import Order, OrderEvent, Slot
+from tests.concurrency import run_concurrently
 
 from .factories import MenuItemFactory, SlotFactory, place_order
 
@@ -26,24 +27,7 @@ pytestmark = [
 
 def run_together(jobs):
     """Run callables at the same moment, each in its own thread and DB connection; return results."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    return run_concurrently(len(jobs), lambda index: jobs[index]())
 
 
 def _post_order(client, slot, item, **headers):

@@ -6,8 +6,9 @@ from django.utils import timezone
 from accounts.tests.factories import StudentFactory
 from ordering.models import Order
 from payments import payables
+from payments.tests.factories import open_payment
 
-from .factories import _Payment, place_order
+from .factories import place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,6 @@ def test_mark_paid_through_the_registry_under_a_lock():
     order = place_order()
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        payables.get("order").mark_paid(obj=locked, payment=_Payment(pk=7))
+        payables.get("order").mark_paid(obj=locked, payment=open_payment(payer=order.student, order_=order))
     order.refresh_from_db()
     assert order.status == Order.Status.PAID and len(order.pickup_code) == 6 and order.paid_at

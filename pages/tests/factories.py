@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils import timezone
-from pypdf import PdfWriter
 
 from accounts.models import User
 from accounts.tests.factories import FoodVendorFactory, StationeryVendorFactory, StudentFactory
@@ -15,6 +13,7 @@ from catalog import services as catalog_services
 from catalog.models import MenuItem, PrintService, Shop
 from ordering import services as ordering_services
 from ordering.models import Order, Slot
+from stationery.tests.pdfs import pdf_bytes as pdf_bytes  # the one PDF builder
 
 
 def food_shop(*, name: str = "Canteen", is_open: bool = True, description: str = "Hot meals") -> Shop:
@@ -61,15 +60,6 @@ def fill(slot: Slot) -> None:
     item = MenuItem.objects.filter(vendor_id=slot.vendor_id, is_deleted=False, is_available=True).first()
     for _ in range(slot.capacity - slot.reserved):
         order(student=StudentFactory(), slot=slot, items=[(item, 1)])
-
-
-def pdf_bytes(pages: int = 3) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 @dataclass

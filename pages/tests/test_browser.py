@@ -39,17 +39,6 @@ def browser(chromium):
     return chromium
 
 
-@pytest.fixture
-def sandbox(settings, live_server):
-    """Razorpay is the project's sandbox, served by the live server itself."""
-    settings.RAZORPAY_SANDBOX = True
-    settings.RAZORPAY_KEY_ID = ""
-    settings.RAZORPAY_KEY_SECRET = ""
-    settings.RAZORPAY_WEBHOOK_SECRET = ""
-    settings.RAZORPAY_BASE_URL = f"{live_server.url}{SANDBOX_PATH}"
-    settings.RAZORPAY_SANDBOX_WEBHOOK_URL = f"{live_server.url}/api/v1/payments/webhooks/razorpay"
-
-
 @pytest.fixture(autouse=True)
 def _fresh_outbox():
     sms.outbox.clear()
@@ -419,7 +408,7 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, sandbo
     page.goto("/admin/")
     page.wait_for_load_state("networkidle")
     # The sandbox checkout and result pages (a pop-up in the real flow).
-    from payments.sandbox import state
+    from razorpay_sandbox import state
 
     remote = state.order_create(amount=5000, currency="INR", receipt="csp", notes={}, webhook_url="")
     page.goto(f"{SANDBOX_PATH}/checkout/{remote['id']}")

@@ -1,4 +1,9 @@
-"""Payments for the payments tests, on real orders and print jobs placed through their services."""
+"""Payments on real orders and print jobs placed through their services; the one way tests capture.
+
+`open_payment` + `capture` apply a capture through payments' one capture path
+(`payment_capture`, as a webhook would); `pay_through_checkout` pays as a student does, at
+the sandbox. `ordering.tests.factories.paid_order` is built on them.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,20 @@ import json
 
 import factory
 
-from ordering.tests.factories import place_order
+from payments import services as payment_services
 from payments.models import Payment
-from payments.sandbox.state import new_id, webhook_body
+from razorpay_sandbox import state as sandbox_state
+from razorpay_sandbox.state import new_id, webhook_body
 
-# The credentials every payments test runs with (the sandbox checks them like Razorpay would).
-KEY_ID = "rzp_test_tnttests01"
-KEY_SECRET = "tnt-tests-key-secret"
-WEBHOOK_SECRET = "tnt-tests-webhook-secret"
+# The one set of test credentials (the sandbox fixture's), re-exported for the payments tests.
+from razorpay_sandbox.tests.fixtures import KEY_ID as KEY_ID
+from razorpay_sandbox.tests.fixtures import KEY_SECRET, WEBHOOK_SECRET
+
+
+def _place_order():
+    from ordering.tests.factories import place_order  # it builds on this module
+
+    return place_order()
 
 
 class PaymentFactory(factory.django.DjangoModelFactory):
@@ -24,7 +35,7 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Payment
 
-    order = factory.LazyFunction(place_order)
+    order = factory.LazyFunction(_place_order)
     payer = factory.LazyAttribute(lambda payment: payment.order.student)
     amount_paise = factory.LazyAttribute(lambda payment: payment.order.total_paise)
     currency = "INR"
@@ -40,7 +51,6 @@ def sign(secret: str, message: bytes | str) -> str:
 
 
 def checkout_signature(razorpay_order_id: str, razorpay_payment_id: str, secret: str = KEY_SECRET) -> str:
-    """What Razorpay Checkout hands back: HMAC-SHA256(key secret, "<order id>|<payment id>")."""
     return sign(secret, f"{razorpay_order_id}|{razorpay_payment_id}")
 
 
@@ -79,3 +89,30 @@ def post_webhook(client, body: bytes, *, event_id: str | None = None, secret: st
 
 def as_json(body: bytes) -> dict:
     return json.loads(body)
+
+
+def open_payment(*, payer, order_=None, job=None) -> Payment:
+    """A payment as `payment_open` leaves it once Razorpay made its order (the id is made up)."""
+    amount = order_.total_paise if order_ is not None else job.amount_paise
+    return Payment.objects.create(
+        order=order_, print_job=job, payer=payer, amount_paise=amount, currency="INR", razorpay_order_id=new_id("order")
+    )
+
+
+def capture(payment: Payment) -> Payment:
+    """Capture through the one capture path: payable marked paid, ledger posted."""
+    return payment_services.payment_capture(
+        payment_id=payment.pk,
+        razorpay_payment_id=new_id("pay"),
+        amount_paise=payment.amount_paise,
+        currency="INR",
+        source=payment_services.Source.WEBHOOK,
+    )
+
+
+def pay_through_checkout(payable: str, obj) -> Payment:
+    """Pay for an order or a print job as its student would, through the sandbox checkout."""
+    student = obj.student
+    payment = payment_services.payment_open(payable=payable, object_id=obj.pk, user=student)
+    signed = sandbox_state.checkout_complete(payment.razorpay_order_id, succeed=True)
+    return payment_services.payment_verify(user=student, **signed)

@@ -9,13 +9,6 @@ from payments.models import Payment, Refund
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def admin_client(client):
-    staff = StaffFactory(is_superuser=True)
-    admin_sign_in(client, staff)
-    return client
-
-
 def test_admin_pages_render(admin_client, sandbox, make_client):
     order = place_order()
     checkout = make_client(order.student).post(f"/api/v1/orders/{order.pk}/pay").json()

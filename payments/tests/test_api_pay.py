@@ -1,19 +1,19 @@
 """POST /orders/{id}/pay and /print-jobs/{id}/pay, and the happy path end to end through the sandbox."""
 
-import threading
 
 import pytest
 from django.db import connection
 
 from accounts.tests.factories import FoodVendorFactory, StudentFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Entry, Transaction
 from ordering.models import Order
 from ordering.tests.factories import place_order
 from payments.models import Payment, PaymentEvent
-from payments.sandbox.state import fee_and_tax
+from razorpay_sandbox.state import fee_and_tax
 from stationery.models import PrintJob
 from stationery.tests.factories import PrintJobFactory
+from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,19 +125,7 @@ def test_concurrent_pay_gets_one_payment_and_one_razorpay_order(sandbox, make_cl
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
     order = place_order()
-    results: list = []
-
-    def pay() -> None:
-        try:
-            results.append(_pay(make_client(order.student), order.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=pay) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results: list = run_concurrently(6, lambda _: _pay(make_client(order.student), order.pk))
     assert [r.status_code for r in results] == [200] * 6
     assert len({r.json()["razorpay_order_id"] for r in results}) == 1
     assert Payment.objects.count() == 1

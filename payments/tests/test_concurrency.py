@@ -1,6 +1,5 @@
 """Exactly once under concurrency: verify and webhooks racing for the same payment (PostgreSQL, threads)."""
 
-import threading
 
 import pytest
 from django.db import connection
@@ -13,8 +12,9 @@ from ordering.tests.factories import place_order
 from ordering.tests.test_concurrency import run_together
 from payments.errors import RefundExceedsCaptured
 from payments.models import Payment, PaymentEvent, Refund, WebhookEvent
-from payments.sandbox.state import new_id
 from payments.services import payment_capture, payment_refund
+from razorpay_sandbox.state import new_id
+from tests.concurrency import run_concurrently
 
 from .factories import PaymentFactory, event_body, post_webhook
 
@@ -32,35 +32,18 @@ def test_ten_verifies_and_ten_webhooks_at_once_capture_once(sandbox, make_client
     payment_entity = sandbox.payment(signed["razorpay_payment_id"])
     token = student_client._credentials["HTTP_AUTHORIZATION"]
 
-    start = threading.Barrier(20)
-    statuses: list[tuple[str, int]] = []
-    bodies: list[bytes] = []
+    bodies = [event_body("payment.captured" if i % 2 else "order.paid", payment=payment_entity) for i in range(10)]
 
-    def verify() -> None:
-        try:
-            client = APIClient()
-            client.credentials(HTTP_AUTHORIZATION=token)
-            start.wait()
-            statuses.append(("verify", client.post("/api/v1/payments/verify", signed, format="json").status_code))
-        finally:
-            connection.close()
+    def verify() -> tuple[str, int]:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=token)
+        return "verify", client.post("/api/v1/payments/verify", signed, format="json").status_code
 
-    def webhook(index: int) -> None:
-        try:
-            event = "payment.captured" if index % 2 else "order.paid"
-            body = event_body(event, payment=payment_entity)
-            bodies.append(body)
-            start.wait()
-            statuses.append(("webhook", post_webhook(APIClient(), body).status_code))
-        finally:
-            connection.close()
+    def webhook(index: int) -> tuple[str, int]:
+        return "webhook", post_webhook(APIClient(), bodies[index]).status_code
 
-    threads = [threading.Thread(target=verify) for _ in range(10)]
-    threads += [threading.Thread(target=webhook, args=(i,)) for i in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    # Ten checkout callbacks and ten webhook deliveries at the same moment.
+    statuses: list[tuple[str, int]] = run_concurrently(20, lambda i: verify() if i < 10 else webhook(i - 10))
 
     assert sorted(statuses) == [("verify", 200)] * 10 + [("webhook", 200)] * 10
     payment = Payment.objects.get()
@@ -82,21 +65,9 @@ def test_the_same_event_delivered_concurrently_is_stored_once(make_client):
 
     payment = PaymentFactory()
     body = event_body("payment.captured", payment=payment_entity(payment))
-    start = threading.Barrier(8)
-    statuses: list[int] = []
-
-    def deliver() -> None:
-        try:
-            start.wait()
-            statuses.append(post_webhook(APIClient(), body, event_id="evt_RACE000000001").status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses: list[int] = run_concurrently(
+        8, lambda _: post_webhook(APIClient(), body, event_id="evt_RACE000000001").status_code
+    )
     assert statuses == [200] * 8
     assert WebhookEvent.objects.count() == 1
     assert Transaction.objects.count() == 1

@@ -2,13 +2,13 @@
 
 import pytest
 
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Account, Transaction
 from ledger.selectors import account_balance, book_check
 from ordering.tests.factories import place_order
 from payments.models import Payment
-from payments.sandbox import state as sandbox_state
 from payments.services import Source, payment_capture
+from razorpay_sandbox import state as sandbox_state
 
 from .factories import PaymentFactory, event_body, payment_entity, post_webhook
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Transaction
 from ledger.selectors import account_balance
 from ordering.models import Order, Slot

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Transaction
 from ledger.selectors import account_balance
 from ordering.models import Order

@@ -9,12 +9,12 @@ import pytest
 
 from accounts.tests.factories import StaffFactory
 from core.errors import ValidationFailed
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Transaction
 from ledger.selectors import account_balance
 from payments.models import Payment
-from payments.sandbox.state import new_id
 from payments.services import payment_capture, payment_refund, platform_fee
+from razorpay_sandbox.state import new_id
 
 from .factories import PaymentFactory
 

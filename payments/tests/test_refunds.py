@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StudentFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.models import Transaction
 from ledger.selectors import vendor_summary
 from ordering.tests.factories import place_order
@@ -104,7 +104,7 @@ def test_the_same_refund_request_with_the_same_key_refunds_once(captured, sandbo
 def test_refund_sends_razorpays_idempotency_header(captured, sandbox, make_client):
     _refund(make_client(StaffFactory()), captured.pk, {"amount_paise": 1000, "reason": "x"})
     refund = Refund.objects.get()
-    from payments.sandbox import state
+    from razorpay_sandbox import state
 
     assert state._get("refund-idem", refund.idempotency_key) == refund.razorpay_refund_id
     assert len(refund.idempotency_key) >= 10

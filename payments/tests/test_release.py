@@ -6,7 +6,7 @@ Through the sandbox over HTTP: the student pays, the vendor works the order, sta
 import pytest
 
 from accounts.tests.factories import StaffFactory
-from ledger import accounts as chart
+from ledger import chart
 from ledger.errors import PayoutExceedsBalance
 from ledger.models import Transaction
 from ledger.selectors import book_check, vendor_summary

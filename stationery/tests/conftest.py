@@ -1,7 +1,5 @@
 import pytest
 
-from accounts import sms
-
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
@@ -10,10 +8,3 @@ def media_root(settings, tmp_path):
     root.mkdir()
     settings.MEDIA_ROOT = str(root)
     return root
-
-
-@pytest.fixture(autouse=True)
-def sms_outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()

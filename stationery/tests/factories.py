@@ -1,36 +1,11 @@
-"""Print shops, print services and print jobs for the stationery tests."""
+"""Print jobs for the stationery tests (shops and print services: `catalog.tests.factories`)."""
 
 import factory
 from django.utils import timezone
 
-from accounts.tests.factories import StationeryVendorFactory, StudentFactory
-from catalog.models import PrintService, Shop
+from accounts.tests.factories import StudentFactory
+from catalog.tests.factories import PrintServiceFactory
 from stationery.models import PrintJob, PrintJobEvent
-
-
-class PrintShopFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Shop
-        django_get_or_create = ("vendor",)
-
-    vendor = factory.SubFactory(StationeryVendorFactory)
-    name = factory.Sequence(lambda n: f"Xerox Point {n}")
-    vendor_type = "stationery"
-    is_open = True
-
-
-class PrintServiceFactory(factory.django.DjangoModelFactory):
-    """₹2 per page, black and white, at an open shop of an approved stationery vendor."""
-
-    class Meta:
-        model = PrintService
-
-    vendor = factory.LazyAttribute(lambda service: PrintShopFactory().vendor)
-    name = factory.Sequence(lambda n: f"B/W print {n}")
-    unit = PrintService.Unit.PAGE
-    price_paise = 200
-    is_colour = False
-    is_available = True
 
 
 class PrintJobFactory(factory.django.DjangoModelFactory):

@@ -1,21 +1,12 @@
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from accounts.tests.factories import admin_sign_in
 from stationery import services
 from stationery.models import PrintJob
 
 from .factories import PrintJobFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    admin = get_user_model().objects.create_superuser("+919999900001", "a-long-admin-password")
-    admin_sign_in(client, admin)
-    return client
 
 
 def test_changelist_with_filters(admin_client):

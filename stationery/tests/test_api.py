@@ -5,10 +5,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StationeryVendorFactory, StudentFactory
+from catalog.tests.factories import PrintServiceFactory
 from stationery import urls as stationery_urls
 from stationery.models import PrintJob
 
-from .factories import PrintJobFactory, PrintServiceFactory
+from .factories import PrintJobFactory
 from .pdfs import pdf_bytes
 
 pytestmark = pytest.mark.django_db

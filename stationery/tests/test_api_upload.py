@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from accounts.tests.factories import FoodVendorFactory, StaffFactory, StationeryVendorFactory, StudentFactory
 from catalog.models import PrintService
+from catalog.tests.factories import PrintServiceFactory, StationeryShopFactory
 from stationery.models import PrintJob
 
-from .factories import PrintServiceFactory, PrintShopFactory
 from .pdfs import encrypted_pdf_bytes, pdf_bytes, stored_files, text_as_pdf_bytes, truncated_pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +189,7 @@ def test_unknown_service_is_a_validation_error(make_client, media_root):
 
 
 def test_closed_shop_is_409_shop_closed(make_client, media_root):
-    service = PrintServiceFactory(vendor=PrintShopFactory(is_open=False).vendor)
+    service = PrintServiceFactory(vendor=StationeryShopFactory(is_open=False).vendor)
     _assert_envelope(_post(make_client(StudentFactory()), service), 409, "shop_closed")
     assert stored_files(media_root) == []
 
@@ -270,7 +270,7 @@ def test_same_key_with_another_file_is_409(make_client, media_root):
 
 def test_a_refused_upload_does_not_burn_its_key(make_client):
     client = make_client(StudentFactory())
-    service = PrintServiceFactory(vendor=PrintShopFactory(is_open=False).vendor)
+    service = PrintServiceFactory(vendor=StationeryShopFactory(is_open=False).vendor)
     body = lambda: {"file": upload(pdf_bytes(1)), "service": service.pk}  # noqa: E731
     assert client.post(URL, body(), format="multipart", HTTP_IDEMPOTENCY_KEY="retry-me").status_code == 409
     service.vendor.shop.is_open = True

@@ -1,6 +1,5 @@
 """Abuse limits of print jobs: open jobs per student, uploads and estimates per hour, unaccepted expiry."""
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -12,10 +11,12 @@ from django.utils import timezone
 
 from accounts import sms
 from accounts.tests.factories import StudentFactory
+from catalog.tests.factories import PrintServiceFactory
 from stationery import services, tasks
 from stationery.models import PrintJob
+from tests.concurrency import run_concurrently
 
-from .factories import PrintJobFactory, PrintServiceFactory
+from .factories import PrintJobFactory
 from .pdfs import pdf_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -60,21 +61,7 @@ def test_concurrent_uploads_of_one_student_never_pass_the_open_jobs_limit(make_c
     service = PrintServiceFactory()
     student = StudentFactory()
     clients = [make_client(student) for _ in range(6)]
-    barrier = threading.Barrier(len(clients))
-    statuses = [None] * len(clients)
-
-    def worker(index, client):
-        try:
-            barrier.wait(timeout=30)
-            statuses[index] = _post(client, service).status_code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    statuses = run_concurrently(len(clients), lambda index: _post(clients[index], service).status_code)
     assert Counter(statuses) == {201: 2, 409: 4}, statuses
     assert PrintJob.objects.filter(student=student).count() == 2
     assert len(stored_files(media_root)) == 2  # the refused uploads' files were removed again

@@ -3,23 +3,22 @@
 Transactional tests: the live server answers from another thread, so nothing may sit in an open test transaction.
 """
 
-import threading
 
 import pytest
-import requests
 from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import StudentFactory
-from ledger import accounts as chart
+from catalog.tests.factories import PrintServiceFactory
+from ledger import chart
 from ledger.models import Transaction
 from ledger.selectors import vendor_summary
-from payments.conf import SANDBOX_PATH
 from payments.models import Payment, PaymentEvent
-from payments.sandbox import state as sandbox_state
+from razorpay_sandbox import state as sandbox_state
 from stationery.models import PrintJob, PrintJobEvent
+from tests.concurrency import run_concurrently
 
-from .factories import PrintJobFactory, PrintServiceFactory
+from .factories import PrintJobFactory
 from .pdfs import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,36 +26,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 S = PrintJob.Status
 
 
-class Sandbox:
-    def __init__(self, origin: str) -> None:
-        self.base_url = f"{origin}{SANDBOX_PATH}"
-
-    def pay(self, razorpay_order_id: str) -> dict:
-        """What the checkout page hands back after "Pay": the signed fields for /payments/verify."""
-        response = requests.post(
-            f"{self.base_url}/checkout/{razorpay_order_id}/pay", headers={"Accept": "application/json"}, timeout=15
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    @staticmethod
-    def webhooks(enabled: bool) -> None:
-        sandbox_state.set_webhooks(enabled)
-
-
-@pytest.fixture
-def sandbox(live_server, settings):
-    settings.RAZORPAY_KEY_ID = "rzp_test_stationery01"
-    settings.RAZORPAY_KEY_SECRET = "stationery-tests-key-secret"
-    settings.RAZORPAY_WEBHOOK_SECRET = "stationery-tests-webhook-secret"
-    settings.RAZORPAY_SANDBOX = True
-    settings.RAZORPAY_BASE_URL = f"{live_server.url}{SANDBOX_PATH}"
-    settings.RAZORPAY_TIMEOUT_SECONDS = 5
+@pytest.fixture(autouse=True)
+def _no_platform_fee(settings):
     settings.PLATFORM_FEE_BPS = 0
-    sandbox_state.set_fault(None)
-    sandbox_state.set_webhooks(True)
-    yield Sandbox(live_server.url)
-    sandbox_state.set_fault(None)
 
 
 def _job_url(job_id: int, action: str | None = None) -> str:
@@ -167,43 +139,20 @@ def test_paying_concurrently_opens_one_payment_and_captures_once(sandbox, make_c
         return api
 
     # Ten taps on "Pay" at once: one payment, one Razorpay order for all of them.
-    start = threading.Barrier(10)
-    checkouts: list[tuple[int, str | None]] = []
+    def pay(_) -> tuple[int, str | None]:
+        response = client().post(_job_url(job.pk, "pay"))
+        return response.status_code, response.json().get("razorpay_order_id")
 
-    def pay() -> None:
-        try:
-            start.wait()
-            response = client().post(_job_url(job.pk, "pay"))
-            checkouts.append((response.status_code, response.json().get("razorpay_order_id")))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=pay) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    checkouts: list[tuple[int, str | None]] = run_concurrently(10, pay)
     assert len(checkouts) == 10 and {status for status, _ in checkouts} == {200}
     assert len({order_id for _, order_id in checkouts}) == 1
     assert Payment.objects.filter(print_job=job).count() == 1
 
     # Ten checkout callbacks at once, with the sandbox's webhook arriving too: one capture.
     signed = sandbox.pay(checkouts[0][1])
-    start = threading.Barrier(10)
-    verified: list[int] = []
-
-    def verify() -> None:
-        try:
-            start.wait()
-            verified.append(client().post("/api/v1/payments/verify", signed, format="json").status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=verify) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    verified: list[int] = run_concurrently(
+        10, lambda _: client().post("/api/v1/payments/verify", signed, format="json").status_code
+    )
 
     assert verified == [200] * 10
     payment = Payment.objects.get(print_job=job)

@@ -5,12 +5,13 @@ from django.test.utils import CaptureQueriesContext
 from accounts.tests.factories import FoodVendorFactory, StationeryVendorFactory, StudentFactory
 from catalog.errors import ShopClosed
 from catalog.models import PrintService
+from catalog.tests.factories import PrintServiceFactory, StationeryShopFactory
 from core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from stationery import services
 from stationery.errors import FileTooLarge, InvalidFile, PrintServiceUnavailable
 from stationery.models import PrintJob, PrintJobEvent
 
-from .factories import PrintJobFactory, PrintServiceFactory, PrintShopFactory
+from .factories import PrintJobFactory
 from .pdfs import encrypted_pdf_bytes, pdf_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -89,9 +90,9 @@ def test_two_uploads_never_share_a_stored_name():
     "make_service",
     [
         lambda: PrintServiceFactory(is_deleted=True),
-        lambda: PrintServiceFactory(vendor=PrintShopFactory(vendor=StationeryVendorFactory(is_approved=False)).vendor),
-        lambda: PrintServiceFactory(vendor=PrintShopFactory(vendor=StationeryVendorFactory(is_active=False)).vendor),
-        lambda: PrintServiceFactory(vendor=PrintShopFactory(vendor=FoodVendorFactory(), vendor_type="food").vendor),
+        lambda: PrintServiceFactory(vendor=StationeryShopFactory(vendor=StationeryVendorFactory(is_approved=False)).vendor),
+        lambda: PrintServiceFactory(vendor=StationeryShopFactory(vendor=StationeryVendorFactory(is_active=False)).vendor),
+        lambda: PrintServiceFactory(vendor=StationeryShopFactory(vendor=FoodVendorFactory(), vendor_type="food").vendor),
     ],
     ids=["deleted", "vendor-unapproved", "vendor-blocked", "food-vendor"],
 )
@@ -109,7 +110,7 @@ def test_unknown_service_id_is_a_validation_error():
 
 
 def test_closed_shop_is_refused(media_root):
-    service = PrintServiceFactory(vendor=PrintShopFactory(is_open=False).vendor)
+    service = PrintServiceFactory(vendor=StationeryShopFactory(is_open=False).vendor)
     with pytest.raises(ShopClosed) as caught:
         _submit(service=service)
     assert (caught.value.status_code, caught.value.code) == (409, "shop_closed")

@@ -3,7 +3,7 @@
 Creates a staff account (a superuser; password printed, for /admin/ with an SMS code), two approved food
 vendors with canteen menus, an approved stationery shop with print services, a
 vendor waiting for approval, three students, and pickup slots over lunch and
-evening for today and tomorrow (Asia/Kolkata) that are still ahead. Shops start
+evening for today and tomorrow (campus time, `TIME_ZONE`) that are still ahead. Shops start
 closed (the vendor opens them); the demo opens the approved vendors' new shops.
 It also shows money states: one order rejected and refunded (refund processed) and
 one print job priced above its estimate with the shop's reason. Safe to run
@@ -17,7 +17,6 @@ import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
@@ -32,11 +31,10 @@ from ordering import services as ordering_services
 from ordering.models import Order, Slot
 from payments import services as payment_services
 from payments.models import Payment, Refund
-from payments.sandbox.state import new_id
+from razorpay_sandbox.state import new_id
 from stationery import services as stationery_services
 from stationery.models import PrintJob
 
-CAMPUS_TZ = ZoneInfo("Asia/Kolkata")
 SLOT_LENGTH = timedelta(minutes=30)
 SLOT_CAPACITY = 10
 # Pickup windows: lunch and evening. Slots start every 30 minutes and end by the window's close.
@@ -180,12 +178,13 @@ def now() -> datetime:
 
 def demo_slot_times(*, at: datetime) -> list[tuple[datetime, datetime]]:
     """Pickup slots of today and tomorrow (campus time) that start after `at`."""
-    today = at.astimezone(CAMPUS_TZ).date()
+    campus_tz = timezone.get_default_timezone()  # settings.TIME_ZONE, read now
+    today = at.astimezone(campus_tz).date()
     slots: list[tuple[datetime, datetime]] = []
     for day in (today, today + timedelta(days=1)):
         for opens, closes in SLOT_WINDOWS:
-            start = datetime.combine(day, opens, tzinfo=CAMPUS_TZ)
-            window_end = datetime.combine(day, closes, tzinfo=CAMPUS_TZ)
+            start = datetime.combine(day, opens, tzinfo=campus_tz)
+            window_end = datetime.combine(day, closes, tzinfo=campus_tz)
             while start + SLOT_LENGTH <= window_end:
                 if start > at:
                     slots.append((start, start + SLOT_LENGTH))

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo` (ordering/management/commands/seed_demo.py): the demo campus."""
+"""`manage.py seed_demo` (campus/management/commands/seed_demo.py): the demo campus."""
 
 import re
 from datetime import datetime, timedelta
@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import StudentFactory, admin_login_through_the_form
+from campus.management.commands import seed_demo
 from catalog.models import MenuItem, PrintService, Shop
-from ordering.management.commands import seed_demo
 from ordering.models import Slot
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +157,15 @@ def test_demo_slot_times(hour, minute, expected):
     assert all(start > at and end - start == timedelta(minutes=30) for start, end in slots)
     starts = [start.astimezone(IST).strftime("%d %H:%M") for start, _ in slots]
     assert "11 12:00" in starts and "11 19:30" in starts and "11 20:00" not in starts and "11 14:30" not in starts
+
+
+def test_demo_slot_times_follow_the_time_zone_setting(settings):
+    """Issue 17: the campus day is settings.TIME_ZONE, read at use time, never a zone written in the command."""
+    settings.TIME_ZONE = "Europe/London"
+    london = ZoneInfo("Europe/London")
+    slots = seed_demo.demo_slot_times(at=datetime(2026, 3, 10, 8, 0, tzinfo=london))
+    starts = [start.astimezone(london).strftime("%d %H:%M") for start, _ in slots]
+    assert len(slots) == 22 and starts[0] == "10 12:00" and "11 19:30" in starts
 
 
 def test_seed_demo_opens_its_shops_and_shows_money_states(settings, tmp_path):

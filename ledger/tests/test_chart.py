@@ -1,6 +1,6 @@
 import pytest
 
-from ledger import accounts as chart
+from ledger import chart
 
 
 def test_constants_and_vendor_payable_code():

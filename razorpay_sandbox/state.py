@@ -19,9 +19,8 @@ import requests
 from django.core.cache import cache
 
 from core.money import is_paise
-
-from ..conf import razorpay_config
-from ..gateway import hmac_sha256_hex
+from payments.conf import razorpay_config
+from payments.gateway import hmac_sha256_hex
 
 logger = logging.getLogger(__name__)
 

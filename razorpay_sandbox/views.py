@@ -19,8 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from core.money import rupees
+from payments.conf import razorpay_config, sandbox_enabled
 
-from ..conf import razorpay_config, sandbox_enabled
 from . import state
 
 
@@ -188,7 +188,7 @@ def checkout_page(request: HttpRequest, order_id: str) -> HttpResponse:
         raise Http404("No such Razorpay order.")
     return render(
         request,
-        "payments/sandbox/checkout.html",
+        "razorpay_sandbox/checkout.html",
         {
             "order": order,
             "rupees": rupees(order["amount"]),
@@ -204,12 +204,12 @@ def _checkout_finish(request: HttpRequest, order_id: str, *, succeed: bool) -> H
     except state.SandboxError as exc:
         if _wants_json(request):
             return _razorpay_error(400, "BAD_REQUEST_ERROR", str(exc))
-        return render(request, "payments/sandbox/result.html", {"problem": str(exc)}, status=400)
+        return render(request, "razorpay_sandbox/result.html", {"problem": str(exc)}, status=400)
     if _wants_json(request):
         return JsonResponse(result)
     return render(
         request,
-        "payments/sandbox/result.html",
+        "razorpay_sandbox/result.html",
         {"result": result, "result_json": result, "succeeded": succeed, "callback_url": _safe_callback(request)},
     )
 
@@ -234,7 +234,7 @@ def checkout_js(request: HttpRequest) -> HttpResponse:
     """A stand-in for Razorpay's checkout.js: `new Razorpay(options).open()` opens the sandbox page."""
     response = render(
         request,
-        "payments/sandbox/checkout.js",
+        "razorpay_sandbox/checkout.js",
         {"checkout_base": reverse("razorpay-sandbox-checkout", args=["ORDER_ID"])},
         content_type="application/javascript",
     )
