@@ -56,7 +56,7 @@ def test_an_unapproved_vendor_sees_only_its_pending_state(client):
     assert "waiting for approval" in html
     assert "Chai Corner" in html
     assert "dashboard-config" not in html
-    assert "dashboard.js" not in html
+    assert "dashboard/main.js" not in html
 
 
 def test_a_blocked_vendor_is_signed_out_and_sent_to_sign_in(client):
@@ -75,7 +75,10 @@ def test_an_approved_food_vendor_gets_the_food_dashboard(client):
     client.force_login(vendor)
     response = client.get(URL)
     assert response.status_code == 200
-    assert [t.name for t in response.templates] == ["dashboard/dashboard.html"]
+    # The page and its partials (tabs, cards, menu, slots, money, setup).
+    assert response.templates[0].name == "dashboard/dashboard.html"
+    assert {t.name for t in response.templates} >= {"dashboard/_card.html", "dashboard/_menu.html", "dashboard/_slots.html"}
+    assert "dashboard/pending.html" not in {t.name for t in response.templates}
     html = response.content.decode()
     assert "Dosa Point" in html
     for panel in ("panel-queue", "panel-slots", "panel-menu", "panel-history", "panel-money"):
