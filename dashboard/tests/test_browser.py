@@ -7,7 +7,10 @@ to the API, so every assertion on the page is followed by one on the database.
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
+import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -566,3 +569,143 @@ def test_the_print_ready_form_asks_for_a_reason_well_above_the_estimate(
     expect(card).to_contain_text("why more: Spiral binding, as asked")
     job.refresh_from_db()
     assert (job.status, job.amount_paise, job.amount_reason) == ("ready", 3000, "Spiral binding, as asked")
+
+
+# --- one poller, one card (issue 18) ----------------------------------------------------------
+
+
+class PollClock:
+    """Answers the queue's poll for submitted print jobs (failing on demand) and notes when each came."""
+
+    def __init__(self, page):
+        self.times: list[float] = []
+        self.failing = False
+        page.route(re.compile(r"/api/v1/print-jobs\?.*status=submitted"), self.handle)
+
+    def handle(self, route):
+        self.times.append(time.monotonic())
+        if self.failing:
+            route.fulfill(
+                status=503,
+                content_type="application/json",
+                body=json.dumps({"error": {"code": "unavailable", "message": "Down for a moment.", "details": {}}}),
+            )
+        else:
+            route.continue_()
+
+    def gaps(self, since: int) -> list[float]:
+        times = self.times[since:]
+        return [b - a for a, b in itertools.pairwise(times)]
+
+
+def wait_until(page, condition, timeout_s: float = 20) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        page.wait_for_timeout(50)
+
+
+def set_visibility(page, state: str) -> None:
+    page.evaluate(
+        """(state) => {
+            Object.defineProperty(document, "visibilityState", {configurable: true, get: () => state});
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        state,
+    )
+
+
+def test_polling_backs_off_while_the_api_fails_and_comes_back_at_once(open_dashboard, monkeypatch):
+    # 300 ms between polls, doubling up to 8 × 300 ms while the API fails.
+    monkeypatch.setattr("dashboard.views.POLL_INTERVAL_MS", 300)
+    vendor = stationery_vendor()
+    page = open_dashboard(vendor)
+    polls = PollClock(page)
+    wait_until(page, lambda: len(polls.times) >= 4)
+    healthy = polls.gaps(len(polls.times) - 3)
+    assert all(gap < 1.0 for gap in healthy), healthy
+
+    polls.failing = True
+    start = len(polls.times)
+    wait_until(page, lambda: len(polls.times) >= start + 5)
+    expect(page.locator("#live-status")).to_have_text("Connection problem: retrying")
+    failing = polls.gaps(start)
+    # Each failure doubles the wait (≈0.6, 1.2, 2.4 s), then it stays at the cap (2.4 s).
+    assert failing[1] > failing[0] * 1.5 and failing[2] > failing[1] * 1.5, failing
+    assert 1.8 < failing[3] < 3.5, failing
+
+    polls.failing = False
+    recovered = len(polls.times)
+    wait_until(page, lambda: len(polls.times) >= recovered + 4)
+    expect(page.locator("#live-status")).to_contain_text("Live · updated")
+    # The first success drops straight back to the normal pace.
+    assert all(gap < 1.0 for gap in polls.gaps(recovered)), polls.gaps(recovered)
+
+
+def test_polling_slows_down_in_a_hidden_tab_and_polls_at_once_when_it_is_back(open_dashboard, monkeypatch):
+    monkeypatch.setattr("dashboard.views.POLL_INTERVAL_MS", 300)
+    vendor = stationery_vendor()
+    page = open_dashboard(vendor)
+    polls = PollClock(page)
+    wait_until(page, lambda: len(polls.times) >= 2)
+
+    set_visibility(page, "hidden")
+    start = len(polls.times)
+    wait_until(page, lambda: len(polls.times) >= start + 4)
+    hidden = polls.gaps(start)
+    assert hidden[-1] > 1.8 and hidden[1] > hidden[0] * 1.5, hidden
+
+    # Back in front of the vendor: a poll right away, not at the end of the long wait.
+    page.wait_for_timeout(300)
+    before = len(polls.times)
+    shown_at = time.monotonic()
+    set_visibility(page, "visible")
+    wait_until(page, lambda: len(polls.times) > before, timeout_s=5)
+    assert polls.times[before] - shown_at < 0.8
+    wait_until(page, lambda: len(polls.times) >= before + 4)
+    assert all(gap < 1.0 for gap in polls.gaps(before + 1)), polls.gaps(before + 1)
+
+
+def card_outline(card) -> list[str]:
+    """The card's skeleton as the page has it: its component, the head's parts, and the template's
+    placeholders (each x-if / x-for left in the DOM), whatever the card says."""
+    return card.evaluate(
+        """(el) => [
+            el.getAttribute("x-data"),
+            ...Array.from(el.querySelector(".order__head").children).map((c) => c.className.split(" ")[0]),
+            ...Array.from(el.querySelectorAll(":scope > template")).map((t) => t.getAttribute("x-if") || t.getAttribute("x-for")),
+            el.lastElementChild.className,
+        ]"""
+    )
+
+
+def test_food_orders_and_print_jobs_are_the_same_card_with_what_differs_passed_in(open_dashboard, sandbox):
+    food = food_vendor()
+    order = paid_order(slot(food), {dish(food, "Masala dosa", 6000): 1}, note="No onions")
+    shop = stationery_vendor()
+    job, _ = submit_print_job(print_service(shop), pages=2, copies=1)
+    job.note = "Staple it"
+    job.save(update_fields=["note"])
+
+    food_page = open_dashboard(food)
+    order_card = food_page.locator(f"#order-{order.pk}")
+    expect(order_card).to_contain_text("1 × Masala dosa")
+    print_page = open_dashboard(shop)
+    job_card = print_page.locator(f"#job-{job.pk}")
+    expect(job_card).to_contain_text("2 pages × 1 copy")
+
+    outline = card_outline(order_card)
+    assert outline[0] == "queueCard"
+    assert outline == card_outline(job_card)
+    for card, noun, pk in ((order_card, "order", order.pk), (job_card, "job", job.pk)):
+        expect(card.locator(".order__head .status")).to_have_text("Paid" if noun == "order" else "New")
+        expect(card.locator(".order__note")).to_have_count(1)
+        expect(card.get_by_role("button", name="Accept")).to_be_visible()
+        card.get_by_role("button", name="Reject…").click()
+        expect(card.get_by_label(f"Reason for rejecting {noun} {pk}")).to_be_visible()
+        expect(card.get_by_role("button", name=f"Reject {noun}")).to_be_visible()
+        card.get_by_role("button", name="Keep").click()
+        expect(card.locator(".reject-form")).to_have_count(0)
+    # Only the print card links the file.
+    expect(job_card.get_by_role("link", name="Download PDF")).to_be_visible()
+    expect(order_card.get_by_role("link", name="Download PDF")).to_have_count(0)

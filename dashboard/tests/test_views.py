@@ -121,3 +121,18 @@ def test_the_dashboard_offers_sign_out_which_ends_the_session(client, approved):
     client.post(reverse("pages:logout"))
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith("/login")
+
+
+def test_food_and_print_queues_render_the_same_card_template(client):
+    food, shop = FoodVendorFactory(), StationeryVendorFactory()
+    Shop.objects.create(vendor=food, name="Dosa Point", vendor_type="food")
+    cards = []
+    for vendor in (food, shop):
+        client.force_login(vendor)
+        response = client.get(URL)
+        assert "dashboard/_card.html" in {t.name for t in response.templates}
+        html = response.content.decode()
+        start = html.index('<article class="order" x-data="queueCard"')
+        cards.append(html[start : html.index("</article>", start)])
+        assert html.count('x-data="queueCard"') == 1
+    assert cards[0] == cards[1]
