@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -151,10 +152,18 @@ class RefundRetryView(APIView):
         return run_idempotent(request, handler)
 
 
+class _FormatIsOurs(DefaultContentNegotiation):
+    """`?format=` is the statement's own parameter (json or csv), not DRF's renderer override."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class StatementView(APIView):
     """`GET /ledger/statement?from=&to=`: a vendor's own statement; staff (ledger view permission) name `vendor`."""
 
     permission_classes = [IsStaffOrApprovedVendor]
+    content_negotiation_class = _FormatIsOurs
 
     @extend_schema(
         operation_id="ledger_statement",
