@@ -488,6 +488,23 @@
     return loadPayments(isFood ? "order" : "print_job", ids).catch(function () {});
   }
 
+  /*
+   * Issue 16: staff refunded the whole capture of a live order or paid job, which cancelled it
+   * (cancel_reason "refunded"). Its card stays on the counter for a while, saying so, so nobody
+   * hands it over. An order or job that drops out of the live lists is looked up once to tell.
+   */
+  var REFUNDED_NOTICE = "Refunded — do not hand over";
+  var REFUNDED_SHOWN_MS = 30 * 60 * 1000;
+  function isRefundCancelled(row) { return !!row && row.status === "cancelled" && row.cancel_reason === "refunded"; }
+  function refundedNotice() {
+    return h("p", { class: "order__refunded", role: "alert", dataset: { testid: "refunded-notice" }, text: REFUNDED_NOTICE });
+  }
+  function lookUpVanished(path, ids) {
+    return Promise.all(ids.map(function (id) {
+      return api("GET", path + "/" + id).then(function (row) { return row; }, function () { return null; });
+    }));
+  }
+
   /* =============================================================== FOOD */
 
   function foodDashboard() {
@@ -520,7 +537,19 @@
         return busy(button, card, function () {
           return api("POST", "orders/" + order.id + "/" + verb, body || {});
         }).then(function (result) {
-          if (result && result.error) { error.textContent = result.message; return; }
+          if (result && result.error) {
+            error.textContent = result.message;
+            // Refused because staff refunded it meanwhile? Show that at once.
+            if (result.error.code === "invalid_transition") {
+              api("GET", "orders/" + order.id).then(function (fresh) {
+                if (!isRefundCancelled(fresh)) return;
+                finished.set(fresh.id, { order: fresh, until: Date.now() + REFUNDED_SHOWN_MS });
+                upsertOrder(fresh);
+                layout();
+              }).catch(function () {});
+            }
+            return;
+          }
           if (!result) return;
           if (["completed", "rejected", "cancelled"].indexOf(result.status) >= 0) {
             finished.set(result.id, { order: result, until: Date.now() + 120000 });
@@ -587,12 +616,15 @@
         actions.append(dismiss);
         if (order.status !== "completed") actions.prepend(h("span", { class: "refund", dataset: { paymentFor: "order:" + order.id } }));
       }
+      var refunded = isRefundCancelled(order);
+      if (refunded) card.classList.add("order--refunded");
 
       appendAll(card,
         h("div", { class: "order__head" },
           h("span", { class: "order__id", text: "#" + order.id }),
-          statusBadge(order.status),
+          statusBadge(order.status, refunded ? "Refunded" : null),
           h("span", { class: "order__total", text: rupees(order.total_paise) })),
+        refunded ? refundedNotice() : null,
         itemsList(order),
         order.note ? h("p", { class: "order__note", text: "“" + order.note + "”" }) : null,
         order.reason ? h("p", { class: "order__meta", text: "Reason: " + order.reason }) : null,
@@ -741,35 +773,50 @@
         res[0].forEach(function (slot) { slotCache.set(slot.id, slot); });
         var live = res[1].concat(res[2], res[3]);
         var liveIds = new Set(live.map(function (o) { return o.id; }));
-        orders.forEach(function (order, id) { if (!liveIds.has(id) && !finished.has(id)) orders.delete(id); });
-        var fresh = [];
-        live.forEach(function (order) {
-          if (order.status === "paid" && !seenPaid.has(order.id)) {
-            seenPaid.add(order.id);
-            if (!firstLoad) { fresh.push(order); seenPaid.add("new:" + order.id); }
-          }
-          upsertOrder(order);
+        var vanished = [];
+        orders.forEach(function (order, id) { if (!liveIds.has(id) && !finished.has(id)) vanished.push(id); });
+        return lookUpVanished("orders", vanished).then(function (found) {
+          found.forEach(function (order, i) {
+            if (isRefundCancelled(order)) {
+              finished.set(order.id, { order: order, until: Date.now() + REFUNDED_SHOWN_MS });
+              orders.set(order.id, order);
+            } else {
+              orders.delete(vanished[i]);
+            }
+          });
+          return afterLive(live);
         });
-        layout();
-        firstLoad = false;
-        if (fresh.length) {
-          newArrivalCue(
-            fresh.length === 1
-              ? "New order #" + fresh[0].id + " for " + slotLabel(fresh[0].slot) + " · " + rupees(fresh[0].total_paise)
-              : fresh.length + " new orders: " + fresh.map(function (o) { return "#" + o.id; }).join(", ")
-          );
-        }
-        var prepLoads = [];
-        openPrep.forEach(function (id) { var g = groups.get(id); if (g) prepLoads.push(loadPrep(g)); });
-        var unsettled = [];
-        finished.forEach(function (entry, id) {
-          var state = paymentStates.get("order:" + id);
-          if (entry.order.status !== "completed" && !(state && state.refund_status === "processed")) unsettled.push(id);
-        });
-        if (unsettled.length) prepLoads.push(loadPayments("order", unsettled).catch(function () {}));
-        paintPayments(queueEl);
-        return Promise.all(prepLoads);
       });
+    }
+
+    function afterLive(live) {
+      var fresh = [];
+      live.forEach(function (order) {
+        if (order.status === "paid" && !seenPaid.has(order.id)) {
+          seenPaid.add(order.id);
+          if (!firstLoad) { fresh.push(order); seenPaid.add("new:" + order.id); }
+        }
+        upsertOrder(order);
+      });
+      layout();
+      firstLoad = false;
+      if (fresh.length) {
+        newArrivalCue(
+          fresh.length === 1
+            ? "New order #" + fresh[0].id + " for " + slotLabel(fresh[0].slot) + " · " + rupees(fresh[0].total_paise)
+            : fresh.length + " new orders: " + fresh.map(function (o) { return "#" + o.id; }).join(", ")
+        );
+      }
+      var prepLoads = [];
+      openPrep.forEach(function (id) { var g = groups.get(id); if (g) prepLoads.push(loadPrep(g)); });
+      var unsettled = [];
+      finished.forEach(function (entry, id) {
+        var state = paymentStates.get("order:" + id);
+        if (entry.order.status !== "completed" && !(state && state.refund_status === "processed")) unsettled.push(id);
+      });
+      if (unsettled.length) prepLoads.push(loadPayments("order", unsettled).catch(function () {}));
+      paintPayments(queueEl);
+      return Promise.all(prepLoads);
     }
 
     schedulePoll(poll);
@@ -1096,12 +1143,15 @@
         actions.append(h("span", { class: "refund", dataset: { paymentFor: "print_job:" + job.id } }), dismiss);
       }
 
+      var refunded = isRefundCancelled(job);
+      if (refunded) card.classList.add("order--refunded");
       appendAll(card,
         h("div", { class: "order__head" },
           h("span", { class: "order__id", text: "#" + job.id }),
-          statusBadge(job.status),
+          statusBadge(job.status, refunded ? "Refunded" : null),
           h("span", { class: "order__total", text: job.amount_paise ? rupees(job.amount_paise) : "≈ " + rupees(job.estimated_paise) })),
         h("p", { class: "order__meta", text: serviceName(job.service) + " · " + job.pages + " page" + (job.pages === 1 ? "" : "s") + " × " + job.copies + (job.copies === 1 ? " copy" : " copies") + (job.double_sided ? " · double-sided" : " · single-sided") }),
+        refunded ? refundedNotice() : null,
         job.amount_reason ? h("p", { class: "order__meta", text: "Estimate " + rupees(job.estimated_paise) + " · why more: " + job.amount_reason }) : null,
         job.note ? h("p", { class: "order__note", text: "“" + job.note + "”" }) : null,
         job.reason ? h("p", { class: "order__meta", text: "Reason: " + job.reason }) : null,
@@ -1141,7 +1191,20 @@
       return Promise.all(OPEN.map(function (status) { return listAll("print-jobs", { status: status }); })).then(function (res) {
         var open = [].concat.apply([], res).filter(function (j) { return OPEN.indexOf(j.status) >= 0; });
         var openIds = new Set(open.map(function (j) { return j.id; }));
-        jobs.forEach(function (job, id) { if (!openIds.has(id) && !finished.has(id)) jobs.delete(id); });
+        var vanished = [];
+        jobs.forEach(function (job, id) { if (!openIds.has(id) && !finished.has(id)) vanished.push(id); });
+        return lookUpVanished("print-jobs", vanished).then(function (found) {
+          found.forEach(function (job, i) {
+            if (isRefundCancelled(job)) {
+              finished.set(job.id, { job: job, until: Date.now() + REFUNDED_SHOWN_MS });
+              jobs.set(job.id, job);
+            } else {
+              jobs.delete(vanished[i]);
+            }
+          });
+          return open;
+        });
+      }).then(function (open) {
         var arrivals = [];
         open.forEach(function (job) {
           if (!seen.has(job.id)) {
@@ -1287,21 +1350,46 @@
     chart.replaceChildren(svg);
   }
 
+  var STATEMENT_WORDS = {
+    capture: "Payment", fee: "Platform fee", refund: "Refund", refund_reversal: "Failed refund given back",
+    release: "Handed over: now available", payout: "Payout", adjustment: "Adjustment",
+  };
+  var REFUND_WORDS = { processed: "processed", pending: "on its way", failed: "failed" };
+
+  /*
+   * The Money tab is the statement of the last 30 days (GET /ledger/statement): every figure is
+   * one of its totals, shown once, so the tab and the statement always agree.
+   */
   function moneyTab() {
     function load() {
-      var balance = api("GET", "ledger/balance").then(function (data) {
-        document.querySelectorAll("#balance [data-field]").forEach(function (el) { el.textContent = rupees(data[el.dataset.field]); });
+      var to = today();
+      var from = dayOf(new Date(Date.now() - 29 * 86400000));
+      var params = { from: from, to: to };
+      $("statement-csv").href = config.statement_url + query({ from: from, to: to, format: "csv" });
+      var statement = api("GET", config.statement_url + query(params)).then(function (data) {
+        document.querySelectorAll("#balance [data-total]").forEach(function (el) {
+          el.textContent = rupees(data.totals[el.dataset.total]);
+          el.dataset.paise = String(data.totals[el.dataset.total]);
+        });
+        $("money-period").textContent = "· " + from + " to " + to;
+        $("statement-balances").textContent = "· opening " + rupees(data.opening.balance_paise) + ", closing " + rupees(data.closing.balance_paise);
+        var tbody = document.querySelector("#statement-table tbody");
+        tbody.replaceChildren.apply(tbody, data.rows.slice().reverse().map(function (row) {
+          var what = STATEMENT_WORDS[row.type] || row.type;
+          if (row.refund_status && (row.type === "refund" || row.type === "fee")) what += " (" + (REFUND_WORDS[row.refund_status] || row.refund_status) + ")";
+          var target = row.order ? "Order #" + row.order : row.print_job ? "Print #" + row.print_job : "";
+          return h("tr", { dataset: { type: row.type, paise: String(row.amount_paise) } },
+            h("td", { text: stamp(row.at) }), h("td", { text: what }), h("td", { text: target }),
+            h("td", { class: "num", text: rupees(row.amount_paise) }), h("td", { class: "num", text: rupees(row.balance_paise) }));
+        }));
+        $("statement-empty").hidden = data.rows.length > 0;
       });
       var sales = api("GET", config.sales_url + query({ days: 14 })).then(function (rows) {
-        var days = rows.map(function (r) {
+        drawChart(rows.map(function (r) {
           return { date: r.date, sales_paise: Math.max(0, r.captured_paise - r.refunded_paise), captured_paise: r.captured_paise, refunded_paise: r.refunded_paise };
-        });
-        drawChart(days);
-        var captured = 0, refunded = 0;
-        days.forEach(function (d) { captured += d.captured_paise; refunded += d.refunded_paise; });
-        $("sales-total").textContent = "· " + rupees(captured - refunded) + " after refunds (" + rupees(captured) + " taken, " + rupees(refunded) + " refunded)";
+        }));
       });
-      return Promise.all([balance, sales]).catch(showError);
+      return Promise.all([statement, sales]).catch(showError);
     }
     loaders.money = load;
   }
