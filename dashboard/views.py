@@ -51,6 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "shop_name": _shop_name(user),
         "api_base": "/api/v1/",
         "sales_url": "/api/v1/ledger/sales",
+        "statement_url": reverse("ledger-statement"),
         "payment_states_url": reverse("dashboard-payment-states"),
         "setup_url": reverse("dashboard-setup"),
         "print_price_tolerance_pct": settings.PRINT_PRICE_TOLERANCE_PCT,

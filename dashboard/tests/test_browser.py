@@ -232,10 +232,12 @@ def test_the_sales_chart_and_the_balance_show_todays_sales(open_dashboard, sandb
     expect(days.last.locator("rect.bar")).to_have_attribute("height", re.compile(r"^[1-9]"))
     expect(page.locator("#sales-chart svg")).to_contain_text("₹360")
     assert page.locator('#sales-chart g.day[data-paise="0"]').count() == 13
-    expect(page.locator('#balance [data-field="payable_paise"]')).to_have_text("₹360.00")
-    expect(page.locator('#balance [data-field="captured_paise"]')).to_have_text("₹360.00")
-    expect(page.locator('#balance [data-field="refunded_paise"]')).to_have_text("₹0.00")
-    expect(page.locator('#balance [data-field="paid_out_paise"]')).to_have_text("₹0.00")
+    # Issue 16: the figures are the statement's totals (see the Money tab test below).
+    expect(page.locator('#balance [data-total="gross_paise"]')).to_have_text("₹360.00")
+    expect(page.locator('#balance [data-total="pending_paise"]')).to_have_text("₹360.00")
+    expect(page.locator('#balance [data-total="available_paise"]')).to_have_text("₹0.00")
+    expect(page.locator('#balance [data-total="refunds_processed_paise"]')).to_have_text("₹0.00")
+    expect(page.locator('#balance [data-total="paid_out_paise"]')).to_have_text("₹0.00")
 
 
 def test_another_vendors_order_never_appears_and_the_api_says_404(open_dashboard, sandbox):
@@ -709,3 +711,117 @@ def test_food_orders_and_print_jobs_are_the_same_card_with_what_differs_passed_i
     # Only the print card links the file.
     expect(job_card.get_by_role("link", name="Download PDF")).to_be_visible()
     expect(order_card.get_by_role("link", name="Download PDF")).to_have_count(0)
+
+
+# --- issue 16: money states everyone sees alike ----------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone-360", "laptop-1280"])
+def test_a_staff_refund_in_full_flips_the_card_to_refunded_without_reloading(
+    open_dashboard, sandbox, screenshots_dir, viewport
+):
+    from rest_framework.test import APIClient
+
+    from accounts.tests.factories import StaffFactory
+
+    vendor = food_vendor("Refund Canteen")
+    lunch = slot(vendor)
+    order = paid_order(lunch, {dish(vendor, "Masala dosa", 6000): 1})
+    order_accept(order=order, vendor=vendor)
+    page = open_dashboard(vendor, viewport)
+    card = page.locator(f"#order-{order.pk}")
+    expect(card.locator('.status[data-status="accepted"]')).to_be_visible()
+    marker = page.evaluate("() => { window.__noReload = 1; return 1; }")
+
+    staff = APIClient()
+    staff.force_authenticate(StaffFactory())
+    payment = Payment.objects.get(order=order)
+    response = staff.post(f"/api/v1/payments/{payment.pk}/refund", {"reason": "Spilled"}, format="json")
+    assert response.status_code == 201, response.content
+
+    notice = card.locator(".order__refunded")
+    expect(notice).to_have_text("Refunded — do not hand over", timeout=ARRIVAL_TIMEOUT_MS)
+    expect(card).to_have_class(re.compile(r"order--refunded"))
+    expect(card.locator('input[name="pickup_code"]')).to_have_count(0)
+    assert page.evaluate("() => window.__noReload") == marker  # the same page: no reload
+    order.refresh_from_db()
+    assert order.status == "cancelled" and order.cancel_reason == "refunded"
+    assert Slot.objects.get(pk=lunch.pk).reserved == 0
+    # The pickup code is refused.
+    result = fetch_json(page, "POST", f"/api/v1/orders/{order.pk}/complete")
+    assert result["status"] in (400, 409)
+    assert Order.objects.get(pk=order.pk).status == "cancelled"
+    page.screenshot(path=str(screenshots_dir / f"dashboard-refunded-{viewport['width']}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone-360", "laptop-1280"])
+def test_every_figure_on_the_money_tab_is_the_statements_and_the_ledgers(
+    open_dashboard, sandbox, screenshots_dir, viewport
+):
+    from accounts.tests.factories import StaffFactory
+    from ledger.selectors import vendor_summary
+    from ledger.services import ledger_payout
+    from ordering.services import order_complete, order_mark_ready
+    from payments import services as payment_services
+    from payments.sandbox import state
+
+    vendor = food_vendor("Ledger Canteen")
+    lunch = slot(vendor)
+    thali = dish(vendor, "Veg thali", 12000)
+    staff = StaffFactory()
+    done = paid_order(lunch, {thali: 2})
+    order_accept(order=done, vendor=vendor)
+    order_mark_ready(order=Order.objects.get(pk=done.pk), vendor=vendor)
+    order_complete(
+        order=Order.objects.get(pk=done.pk), vendor=vendor, pickup_code=Order.objects.get(pk=done.pk).pickup_code
+    )
+    partial = paid_order(lunch, {thali: 1})
+    payment_services.payment_refund(
+        payment_id=Payment.objects.get(order=partial).pk, amount_paise=2000, reason="cold", actor=staff
+    )
+    delayed = paid_order(lunch, {thali: 1})
+    state.set_fault("error")
+    payment_services.payment_refund(
+        payment_id=Payment.objects.get(order=delayed).pk, amount_paise=3000, reason="late", actor=staff
+    )
+    state.set_fault(None)
+    payment_services.refund_settle(
+        refund_id=Refund.objects.get(status="pending").pk, status="failed", source="webhook", failure_reason="bank"
+    )
+    ledger_payout(vendor=vendor, amount_paise=10000, actor=staff, reference="neft-money-tab")
+
+    page = open_dashboard(vendor, viewport)
+    page.locator('.tab[data-tab="money"]').click()
+    expect(page.locator('#balance [data-total="gross_paise"]')).not_to_have_text("–")
+    shown = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('#balance [data-total]')]"
+        ".map(el => [el.dataset.total, [Number(el.dataset.paise), el.textContent]]))"
+    )
+    today = timezone.localdate()
+    client = api_client_for(vendor)
+    statement = client.get(
+        "/api/v1/ledger/statement", {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()}
+    ).json()
+    summary = vendor_summary(vendor_id=vendor.pk)
+    for name, (paise, text) in shown.items():
+        assert paise == statement["totals"][name], name
+        assert text.replace("−", "-").startswith("-₹" if paise < 0 else "₹"), text
+    assert shown["gross_paise"][0] == 48000 and shown["gross_paise"][1] == "₹480.00"
+    assert shown["refunds_processed_paise"][0] == 2000
+    assert shown["refunds_delayed_paise"][0] == 3000  # failed: not counted as refunded
+    assert shown["paid_out_paise"][0] == 10000 == summary["paid_out_paise"]
+    assert shown["pending_paise"][0] == summary["pending_paise"] == 48000 - 24000 - 2000
+    assert shown["available_paise"][0] == summary["available_paise"] == 24000 - 10000
+    assert statement["closing"]["balance_paise"] == summary["payable_paise"]
+    rows = page.locator("#statement-table tbody tr")
+    expect(rows).to_have_count(len(statement["rows"]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.screenshot(path=str(screenshots_dir / f"dashboard-money-statement-{viewport['width']}.png"), full_page=True)
+
+
+def api_client_for(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

@@ -3,8 +3,8 @@
  * orders.js and print-jobs.js turn an API object into a card model; what differs between them
  * (its lines, its buttons, its form, its path) is in that model and in the queue's queueAct().
  *
- * A card model: {key, kind, id, domId, status, statusLabel, total, isNew, items, lines, note,
- * reason, sent, download, actions: [{verb, label, cls}], reject: {noun, placeholder} | null,
+ * A card model: {key, kind, id, domId, status, statusLabel, refunded, total, isNew, items, lines,
+ * note, reason, sent, download, actions: [{verb, label, cls}], reject: {noun, placeholder} | null,
  * form: "pickup" | "amount" | null, actionNote: {text, cls} | null, paymentKey, dismissable,
  * amountInitial, estimatedPaise}.
  */
@@ -16,6 +16,30 @@ export const STATUS_LABELS = {
   completed: "Completed", cancelled: "Cancelled", rejected: "Rejected", expired: "Expired", submitted: "New",
 };
 export const ENDED = ["completed", "rejected", "cancelled"];
+
+/*
+ * Staff refunded the whole capture of a live order or paid job, which cancelled it (cancel_reason
+ * "refunded"). Its card stays on the counter a while, saying so, so nobody hands it over.
+ */
+export const REFUNDED_SHOWN_MS = 30 * 60 * 1000;
+export const isRefundCancelled = (row) => !!row && row.status === "cancelled" && row.cancel_reason === "refunded";
+
+// Rows that dropped out of the live lists, looked up once: which were refunded, which are just gone.
+export async function sortVanished(path, ids) {
+  const found = await Promise.all(ids.map((id) => get(path + "/" + id, undefined, { retries: 0 }).catch(() => null)));
+  return { refunded: found.filter(isRefundCancelled), gone: ids.filter((id, i) => !isRefundCancelled(found[i])) };
+}
+
+// The card model's parts every queue fills the same way.
+export function cardBase(kind, row) {
+  const refunded = isRefundCancelled(row);
+  return {
+    key: kind + ":" + row.id, kind, id: row.id, domId: kind + "-" + row.id, status: row.status, refunded,
+    statusLabel: refunded ? "Refunded" : STATUS_LABELS[row.status] || row.status,
+    note: row.note || "", reason: row.reason || "",
+    actions: [], reject: null, form: null, actionNote: null, paymentKey: "", dismissable: false,
+  };
+}
 
 export function queueCard() {
   return {
@@ -38,7 +62,7 @@ export function queueCard() {
     },
 
     cardClass() {
-      return "order--" + this.card.status + (this.card.isNew ? " order--new" : "");
+      return "order--" + this.card.status + (this.card.isNew ? " order--new" : "") + (this.card.refunded ? " order--refunded" : "");
     },
 
     async run(verb, body) {
@@ -50,6 +74,8 @@ export function queueCard() {
         this.$store.dash.clearError();
       } catch (error) {
         this.error = this.$store.dash.showError(error);
+        // Refused because staff refunded it meanwhile? The queue looks and shows that at once.
+        if (error.code === "invalid_transition") this.queueRecheck(this.card);
       } finally {
         this.busy = false;
       }

@@ -1,6 +1,26 @@
-/* The Money tab: the balance the ledger owes the shop, and sales per day as a bar chart. */
-import { config, get } from "./api.js";
-import { rupees, rupeesShort, shortDay, today } from "./format.js";
+/*
+ * The Money tab: the statement of the last 30 days (GET /ledger/statement), every figure one of
+ * its totals shown once so the tab and the statement always agree; and sales per day as a chart.
+ */
+import { config, get, query } from "./api.js";
+import { dayOf, rupees, rupeesShort, shortDay, stamp, today } from "./format.js";
+
+const STATEMENT_DAYS = 30;
+const STATEMENT_WORDS = {
+  capture: "Payment", fee: "Platform fee", refund: "Refund", refund_reversal: "Failed refund given back",
+  release: "Handed over: now available", payout: "Payout", adjustment: "Adjustment",
+};
+const REFUND_WORDS = { processed: "processed", pending: "on its way", failed: "failed" };
+
+function statementRow(row, i) {
+  let what = STATEMENT_WORDS[row.type] || row.type;
+  if (row.refund_status && (row.type === "refund" || row.type === "fee")) what += " (" + (REFUND_WORDS[row.refund_status] || row.refund_status) + ")";
+  return {
+    key: i, type: row.type, paise: String(row.amount_paise), at: stamp(row.at), what,
+    target: row.order ? "Order #" + row.order : row.print_job ? "Print #" + row.print_job : "",
+    amount: rupees(row.amount_paise), balance: rupees(row.balance_paise),
+  };
+}
 
 const W = 720, H = 240, LEFT = 56, BOTTOM = 36, TOP = 24, RIGHT = 8;
 const PLOT_H = H - TOP - BOTTOM;
@@ -8,15 +28,20 @@ const DAYS = 14; // as many bars as the template draws (dashboard/views.py CHART
 
 export function moneyTab() {
   return {
-    balance: {},
+    totals: {},
+    rows: [],
+    loaded: false,
+    period: "",
+    balances: "",
+    csvUrl: "#",
     days: [],
-    total: "",
 
     init() {
       this.$store.dash.onTab("money", () => this.load());
     },
 
-    field(name) { return this.balance[name] === undefined ? "–" : rupees(this.balance[name]); },
+    total(name) { return this.totals[name] === undefined ? "–" : rupees(this.totals[name]); },
+    paise(name) { return this.totals[name] === undefined ? null : String(this.totals[name]); },
     max() { return Math.max(100, ...this.days.map((d) => d.sales_paise)); },
 
     // The three grid lines (0, half, top) and their labels.
@@ -45,16 +70,20 @@ export function moneyTab() {
     dayY() { return H - BOTTOM + 16; },
 
     async load() {
+      const to = today();
+      const from = dayOf(new Date(Date.now() - (STATEMENT_DAYS - 1) * 86400000));
+      this.csvUrl = config.statement_url + query({ from, to, format: "csv" });
       try {
-        const [balance, rows] = await Promise.all([get("ledger/balance"), get(config.sales_url, { days: DAYS })]);
-        this.balance = balance;
-        this.days = rows.slice(-DAYS).map((r) => ({
+        const [statement, sales] = await Promise.all([get(config.statement_url, { from, to }), get(config.sales_url, { days: DAYS })]);
+        this.totals = statement.totals;
+        this.period = "· " + from + " to " + to;
+        this.balances = "· opening " + rupees(statement.opening.balance_paise) + ", closing " + rupees(statement.closing.balance_paise);
+        this.rows = statement.rows.slice().reverse().map(statementRow);
+        this.loaded = true;
+        this.days = sales.slice(-DAYS).map((r) => ({
           date: r.date, captured_paise: r.captured_paise, refunded_paise: r.refunded_paise,
           sales_paise: Math.max(0, r.captured_paise - r.refunded_paise),
         }));
-        const captured = this.days.reduce((sum, d) => sum + d.captured_paise, 0);
-        const refunded = this.days.reduce((sum, d) => sum + d.refunded_paise, 0);
-        this.total = "· " + rupees(captured - refunded) + " after refunds (" + rupees(captured) + " taken, " + rupees(refunded) + " refunded)";
       } catch (error) {
         this.$store.dash.showError(error);
       }

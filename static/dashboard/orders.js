@@ -1,6 +1,6 @@
 /* The food counter's queue: today's slots and every live order, by pickup slot, on shared cards. */
 import { config, get, listAll, post } from "./api.js";
-import { ENDED, STATUS_LABELS } from "./cards.js";
+import { ENDED, REFUNDED_SHOWN_MS, cardBase, isRefundCancelled, sortVanished } from "./cards.js";
 import { byCreated, dayOf, plural, rupees, slotLabel, stamp, today } from "./format.js";
 
 const LIVE = ["paid", "accepted", "ready"];
@@ -8,12 +8,8 @@ const KEEP_ENDED_MS = 120000; // an order ended here stays on screen a moment, w
 
 function orderCard(order, isNew) {
   const card = {
-    key: "order:" + order.id, kind: "order", id: order.id, domId: "order-" + order.id,
-    status: order.status, statusLabel: STATUS_LABELS[order.status] || order.status,
-    total: rupees(order.total_paise), isNew: isNew && order.status === "paid",
-    items: order.items || [], lines: [], note: order.note || "", reason: order.reason || "",
-    sent: "Placed " + stamp(order.created_at), download: "",
-    actions: [], reject: null, form: null, actionNote: null, paymentKey: "", dismissable: false,
+    ...cardBase("order", order), total: rupees(order.total_paise), isNew: isNew && order.status === "paid",
+    items: order.items || [], lines: [], sent: "Placed " + stamp(order.created_at), download: "",
   };
   const reject = { noun: "order", placeholder: "Reason, e.g. out of paneer" };
   if (order.status === "paid") {
@@ -123,6 +119,14 @@ export function foodQueue() {
       this.reloadOpenPreps().catch(() => {});
     },
 
+    async queueRecheck(card) {
+      const order = await get("orders/" + card.id).catch(() => null);
+      if (!isRefundCancelled(order)) return;
+      this.finished[order.id] = Date.now() + REFUNDED_SHOWN_MS;
+      this.upsert(order);
+      this.count();
+    },
+
     queueDismiss(card) {
       delete this.finished[card.id];
       delete this.orders[card.id];
@@ -140,9 +144,10 @@ export function foodQueue() {
       for (const [id, until] of Object.entries(this.finished)) {
         if (until < now) { delete this.finished[id]; delete this.orders[id]; }
       }
-      for (const id of Object.keys(this.orders)) {
-        if (!liveIds.has(Number(id)) && !this.finished[id]) delete this.orders[id];
-      }
+      const vanished = Object.keys(this.orders).map(Number).filter((id) => !liveIds.has(id) && !this.finished[id]);
+      const { refunded, gone } = await sortVanished("orders", vanished);
+      for (const id of gone) delete this.orders[id];
+      for (const order of refunded) { this.finished[order.id] = now + REFUNDED_SHOWN_MS; this.orders[order.id] = order; }
       const arrivals = [];
       for (const order of live) {
         if (order.status === "paid" && !seenPaid.has(order.id)) {

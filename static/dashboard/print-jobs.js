@@ -1,6 +1,6 @@
 /* The print shop's queue: every job not finished yet, on the same cards as food orders. */
-import { config, listAll, post } from "./api.js";
-import { ENDED, STATUS_LABELS } from "./cards.js";
+import { config, get, listAll, post } from "./api.js";
+import { ENDED, REFUNDED_SHOWN_MS, cardBase, isRefundCancelled, sortVanished } from "./cards.js";
 import { byCreated, paiseToInput, plural, rupees, stamp } from "./format.js";
 
 const OPEN = ["submitted", "accepted", "ready", "paid"];
@@ -9,14 +9,12 @@ const KEEP_ENDED_MS = 120000;
 function jobCard(job, serviceName, isNew) {
   const sided = job.double_sided ? " · double-sided" : " · single-sided";
   const card = {
-    key: "job:" + job.id, kind: "job", id: job.id, domId: "job-" + job.id,
-    status: job.status, statusLabel: STATUS_LABELS[job.status] || job.status,
+    ...cardBase("job", job),
     total: job.amount_paise ? rupees(job.amount_paise) : "≈ " + rupees(job.estimated_paise),
     isNew: isNew && job.status === "submitted", items: [],
     lines: [serviceName + " · " + plural(job.pages, "page", "pages") + " × " + plural(job.copies, "copy", "copies") + sided],
-    note: job.note || "", reason: job.reason || "", sent: "Sent " + stamp(job.created_at) + " · ",
+    sent: "Sent " + stamp(job.created_at) + " · ",
     download: config.api_base + "print-jobs/" + job.id + "/file", downloadName: "print-job-" + job.id + ".pdf",
-    actions: [], reject: null, form: null, actionNote: null, paymentKey: "", dismissable: false,
     amountInitial: paiseToInput(job.amount_paise || job.estimated_paise), estimatedPaise: job.estimated_paise,
   };
   if (job.amount_reason) card.lines.push("Estimate " + rupees(job.estimated_paise) + " · why more: " + job.amount_reason);
@@ -89,6 +87,14 @@ export function printQueue() {
       this.count();
     },
 
+    async queueRecheck(card) {
+      const job = await get("print-jobs/" + card.id).catch(() => null);
+      if (!isRefundCancelled(job)) return;
+      this.finished[job.id] = Date.now() + REFUNDED_SHOWN_MS;
+      this.jobs[job.id] = job;
+      this.count();
+    },
+
     queueDismiss(card) {
       delete this.finished[card.id];
       delete this.jobs[card.id];
@@ -103,7 +109,10 @@ export function printQueue() {
       for (const [id, until] of Object.entries(this.finished)) {
         if (until < now) { delete this.finished[id]; delete this.jobs[id]; }
       }
-      for (const id of Object.keys(this.jobs)) if (!openIds.has(Number(id)) && !this.finished[id]) delete this.jobs[id];
+      const vanished = Object.keys(this.jobs).map(Number).filter((id) => !openIds.has(id) && !this.finished[id]);
+      const { refunded, gone } = await sortVanished("print-jobs", vanished);
+      for (const id of gone) delete this.jobs[id];
+      for (const job of refunded) { this.finished[job.id] = now + REFUNDED_SHOWN_MS; this.jobs[job.id] = job; }
       const arrivals = [];
       for (const job of open) {
         if (!seen.has(job.id)) {
