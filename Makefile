@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-dev migrate seed lint bench clean mutate
+.PHONY: run test install install-dev migrate seed lint bench clean mutate vendor
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,20 @@ lint: install-dev
 bench: install-dev
 	$(PIP) install -q -r bench/requirements.txt
 	scripts/with-services.sh $(PY) bench/run.py
+
+## make vendor: refresh the vendored browser files (static/vendor/) from the npm registry. Not part of make run/test.
+ALPINE_CSP_VERSION ?= 3.17.4
+vendor:
+	@command -v npm >/dev/null || { echo "make vendor needs npm"; exit 1; }
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && npm pack --silent @alpinejs/csp@$(ALPINE_CSP_VERSION) >/dev/null && tar xzf alpinejs-csp-*.tgz) && \
+	  version=$$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$$tmp/package/package.json") && \
+	  cp "$$tmp/package/dist/module.esm.min.js" static/vendor/alpinejs/alpine-csp.esm.js && \
+	  printf '%s\n' "@alpinejs/csp $$version" \
+	    "file: dist/module.esm.min.js of the npm package, copied as alpine-csp.esm.js" \
+	    "source: https://registry.npmjs.org/@alpinejs/csp (refresh with \`make vendor\`)" \
+	    "licence: MIT (see LICENSE)" > static/vendor/alpinejs/VERSION && \
+	  echo "static/vendor/alpinejs: @alpinejs/csp $$version"
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3

@@ -21,6 +21,10 @@ from django.views.decorators.http import require_GET
 
 # How often the page asks the API for new orders and jobs.
 POLL_INTERVAL_MS = 4000
+# How far the polling backs off (a multiple of the interval) while the tab is hidden or the API fails.
+POLL_BACKOFF_FACTOR = 8
+# The Money tab's sales chart: one bar per day, the grid's three lines.
+CHART_DAYS = 14
 
 
 def _shop_name(user) -> str:
@@ -47,10 +51,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "shop_name": _shop_name(user),
         "api_base": "/api/v1/",
         "sales_url": "/api/v1/ledger/sales",
+        "statement_url": reverse("ledger-statement"),
         "payment_states_url": reverse("dashboard-payment-states"),
         "setup_url": reverse("dashboard-setup"),
         "print_price_tolerance_pct": settings.PRINT_PRICE_TOLERANCE_PCT,
         "poll_ms": POLL_INTERVAL_MS,
+        # While the tab is hidden or the API fails, the gap between polls doubles up to this.
+        "poll_max_ms": POLL_INTERVAL_MS * POLL_BACKOFF_FACTOR,
         "time_zone": settings.TIME_ZONE,
         # e.g. "+05:30": slot times typed in the page are sent with the campus offset.
         "utc_offset": now.strftime("%z")[:3] + ":" + now.strftime("%z")[3:],
@@ -59,5 +66,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/dashboard.html",
-        {"config": config, "shop_name": config["shop_name"], "vendor": user, "is_food": user.is_food_vendor},
+        {
+            "config": config,
+            "shop_name": config["shop_name"],
+            "vendor": user,
+            "is_food": user.is_food_vendor,
+            "chart_days": range(CHART_DAYS),
+            "chart_axes": range(3),
+        },
     )

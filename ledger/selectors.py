@@ -35,6 +35,10 @@ def accounts_with_balances() -> QuerySet[Account]:
     )
 
 
+# Entries of reversals of refunds: a refund Razorpay reported failed, given back to the vendor.
+_REFUND_REVERSAL = Q(transaction__kind=Transaction.Kind.REVERSAL, transaction__reverses__kind=Transaction.Kind.REFUND)
+
+
 class VendorSummary(TypedDict):
     vendor: int
     payable_paise: int
@@ -53,7 +57,8 @@ def vendor_summary(*, vendor_id: int) -> VendorSummary:
     that of its payable account (released by completion, less refunds after it and
     payouts: what a payout may take) and `payable_paise` their sum. `captured_paise`
     sums the credits of captures, `refunded_paise` the debits of refunds (both
-    accounts) and `paid_out_paise` the debits of payouts. One query.
+    accounts) less those of refunds that failed and were given back (never counted as
+    refunded), and `paid_out_paise` the debits of payouts. One query.
     """
     kind = "transaction__kind"
     pending_code, payable_code = chart.vendor_accounts(vendor_id)
@@ -62,6 +67,8 @@ def vendor_summary(*, vendor_id: int) -> VendorSummary:
         available=Coalesce(Sum("amount_paise", filter=Q(account__code=payable_code)), 0),
         captured=Coalesce(Sum("amount_paise", filter=Q(**{kind: Transaction.Kind.CAPTURE}, amount_paise__lt=0)), 0),
         refunded=Coalesce(Sum("amount_paise", filter=Q(**{kind: Transaction.Kind.REFUND}, amount_paise__gt=0)), 0),
+        # A refund that failed was given back by a reversal: it is not refunded (issue 16).
+        refund_failed=Coalesce(Sum("amount_paise", filter=_REFUND_REVERSAL & Q(amount_paise__lt=0)), 0),
         paid_out=Coalesce(Sum("amount_paise", filter=Q(**{kind: Transaction.Kind.PAYOUT}, amount_paise__gt=0)), 0),
     )
     return {
@@ -70,7 +77,7 @@ def vendor_summary(*, vendor_id: int) -> VendorSummary:
         "pending_paise": -totals["pending"],
         "available_paise": -totals["available"],
         "captured_paise": -totals["captured"],
-        "refunded_paise": totals["refunded"],
+        "refunded_paise": totals["refunded"] + totals["refund_failed"],
         "paid_out_paise": totals["paid_out"],
     }
 
@@ -98,7 +105,7 @@ def vendor_daily_sales(*, vendor_id: int, days: int = 14) -> list[DailySales]:
         Entry.objects.filter(
             account__code__in=chart.vendor_accounts(vendor_id),
             created_at__gte=since,
-            transaction__kind__in=[Transaction.Kind.CAPTURE, Transaction.Kind.REFUND],
+            transaction__kind__in=[Transaction.Kind.CAPTURE, Transaction.Kind.REFUND, Transaction.Kind.REVERSAL],
         )
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
@@ -109,6 +116,7 @@ def vendor_daily_sales(*, vendor_id: int, days: int = 14) -> list[DailySales]:
             refunded=Coalesce(
                 Sum("amount_paise", filter=Q(transaction__kind=Transaction.Kind.REFUND, amount_paise__gt=0)), 0
             ),
+            refund_failed=Coalesce(Sum("amount_paise", filter=_REFUND_REVERSAL & Q(amount_paise__lt=0)), 0),
         )
         .order_by("day")
     )
@@ -121,7 +129,7 @@ def vendor_daily_sales(*, vendor_id: int, days: int = 14) -> list[DailySales]:
             {
                 "date": day,
                 "captured_paise": -row["captured"] if row else 0,
-                "refunded_paise": row["refunded"] if row else 0,
+                "refunded_paise": row["refunded"] + row["refund_failed"] if row else 0,
             }
         )
     return series

@@ -65,6 +65,9 @@ class Order(models.Model):
     LIVE_STATUSES = (Status.PENDING_PAYMENT, Status.PAID, Status.ACCEPTED, Status.READY)
     # Ends that give the slot place back (exactly once: none of them has a way out).
     RELEASING_STATUSES = (Status.CANCELLED, Status.REJECTED, Status.EXPIRED)
+    # A refund of the whole capture cancels an order in these statuses (CANCEL_REFUNDED below).
+    REFUND_CANCELS_STATUSES = (Status.PAID, Status.ACCEPTED, Status.READY)
+    CANCEL_REFUNDED = "refunded"
     # Orders whose money has been taken and that are still going (or went) to the counter.
     PAID_STATUSES = (Status.PAID, Status.ACCEPTED, Status.READY, Status.COMPLETED)
 
@@ -78,6 +81,8 @@ class Order(models.Model):
     payment_due_by = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True, help_text="Why it was rejected or cancelled.")
+    # "refunded" when staff refunded the whole capture of a live order (which ends its handover).
+    cancel_reason = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

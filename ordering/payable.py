@@ -7,7 +7,7 @@ from django.utils import timezone
 from payments import payables
 
 from .models import Order
-from .services import order_mark_paid
+from .services import order_cancel_refunded, order_mark_paid
 
 
 def order_is_payable(order: Order) -> bool:
@@ -25,6 +25,7 @@ ORDER_PAYABLE = payables.PayableType(
     is_payable=order_is_payable,
     mark_paid=lambda *, obj, payment: order_mark_paid(order=obj, payment=payment),
     describe=lambda order: f"Tap N Take order #{order.pk}",
+    cancel_refunded=lambda *, obj, actor: order_cancel_refunded(order=obj, actor=actor),
 )
 
 

@@ -141,6 +141,7 @@ class OrderSerializer(PayableRefundsMixin, serializers.ModelSerializer):
             "note",
             "reason",
             "reject_reason",
+            "cancel_reason",
             "refunded_paise",
             "refunds",
             "pickup_code",

@@ -538,6 +538,34 @@ def order_complete(*, order: Order, vendor: User, pickup_code: str) -> Order:
     return order
 
 
+@transaction.atomic
+def order_cancel_refunded(*, order: Order, actor: User | None) -> bool:
+    """Staff refunded the whole capture of a live order: it is cancelled and its handover ends.
+
+    Called by payments (through the payable registry) inside the refund's transaction, with
+    the order row locked before the payment's. From paid, accepted or ready: status
+    `cancelled`, `cancel_reason` "refunded", an event row and the slot place back; the pickup
+    code is dead since a cancelled order cannot be completed (409). Any other status (completed,
+    already ended): nothing changes, False.
+    """
+    locked = _order_lock(order)
+    if locked.status not in Order.REFUND_CANCELS_STATUSES:
+        return False
+    from_status = locked.status
+    reason = "Refunded in full by campus staff."
+    locked.status = Status.CANCELLED
+    locked.cancel_reason = Order.CANCEL_REFUNDED
+    locked.reason = reason
+    locked.save(update_fields=["status", "cancel_reason", "reason", "updated_at"])
+    OrderEvent.objects.create(
+        order=locked, from_status=from_status, to_status=Status.CANCELLED, actor=actor, reason=reason
+    )
+    _slot_release(slot_id=locked.slot_id)
+    cache.delete(_pickup_attempts_key(locked))
+    _copy_state(into=order, source=locked)
+    return True
+
+
 # --- expiry ----------------------------------------------------------------------
 
 

@@ -7,22 +7,26 @@ import logging
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from accounts.permissions import REFUND_PAYMENT, VIEW_PAYMENT, StaffPermission, StaffReadsNeedPermission
 from core import limits
-from core.errors import ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from core.idempotency import run_idempotent
 from core.schema import IDEMPOTENCY_KEY_PARAMETER
+from ledger.api import IsStaffOrApprovedVendor
 
-from . import gateway, selectors, services
+from . import gateway, selectors, services, statement
 from .conf import razorpay_config
 from .errors import SignatureInvalid
 from .models import Payment
@@ -32,6 +36,8 @@ from .serializers import (
     PaymentVerifySerializer,
     RefundCreateSerializer,
     RefundSerializer,
+    StatementQuerySerializer,
+    StatementSerializer,
     WebhookAckSerializer,
 )
 
@@ -116,6 +122,81 @@ class PaymentVerifyView(APIView):
         data.is_valid(raise_exception=True)
         payment = services.payment_verify(user=request.user, **data.validated_data)
         return Response(PaymentSerializer(payment).data)
+
+
+class RefundRetryView(APIView):
+    """`POST /refunds/{id}/retry`: staff with the refund permission send a failed refund again."""
+
+    permission_classes = [StaffPermission.requires(REFUND_PAYMENT)]
+
+    @extend_schema(
+        summary="Staff: send a failed refund again (a new pending refund of its amount)",
+        request=None,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={
+            201: RefundSerializer,
+            401: _error("not_authenticated"),
+            403: _error("permission_denied (staff with the refund permission only)"),
+            404: _error("not_found"),
+            409: _error("invalid_transition (not failed, or already retried), refund_exceeds_captured"),
+            429: _error("rate_limited"),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        rate_limit(request, group="refund")
+
+        def handler() -> Response:
+            refund = services.refund_retry(refund_id=pk, actor=request.user)
+            return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
+
+        return run_idempotent(request, handler)
+
+
+class _FormatIsOurs(DefaultContentNegotiation):
+    """`?format=` is the statement's own parameter (json or csv), not DRF's renderer override."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class StatementView(APIView):
+    """`GET /ledger/statement?from=&to=`: a vendor's own statement; staff (ledger view permission) name `vendor`."""
+
+    permission_classes = [IsStaffOrApprovedVendor]
+    content_negotiation_class = _FormatIsOurs
+
+    @extend_schema(
+        operation_id="ledger_statement",
+        summary="A vendor's statement: opening, every posting with its order or job, closing",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("vendor", OpenApiTypes.INT, description="Staff: the vendor (required); vendors: ignored."),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+        ],
+        responses={200: StatementSerializer, 400: _error("validation_error"), 404: _error("not_found")},
+        tags=["ledger"],
+    )
+    def get(self, request: Request) -> HttpResponse:
+        query = StatementQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        user = request.user
+        if user.is_staff or user.role == User.Role.STAFF:
+            if "vendor" not in params:
+                raise ValidationFailed(details={"vendor": ["Staff name the vendor."]})
+            if not User.objects.filter(pk=params["vendor"], role=User.Role.VENDOR).exists():
+                raise NotFound("No such vendor.")
+            vendor_id = params["vendor"]
+        else:
+            vendor_id = user.pk  # a vendor's own statement, whatever `vendor` says
+        found = statement.vendor_statement(vendor_id=vendor_id, date_from=params["from"], date_to=params["to"])
+        if params["format"] == "csv":
+            response = HttpResponse(statement.statement_csv(found), content_type="text/csv; charset=utf-8")
+            name = f"statement-{vendor_id}-{params['from']:%Y%m%d}-{params['to']:%Y%m%d}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return Response(StatementSerializer({**found, "from_": found["from"]}).data)
 
 
 class RazorpayWebhookView(APIView):

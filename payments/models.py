@@ -161,6 +161,8 @@ class Refund(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     failure_reason = models.CharField(max_length=300, blank=True)
     submit_attempts = models.PositiveIntegerField(default=0)
+    # A retry of a failed refund is a new refund (its own ledger posting); each failed refund is retried once.
+    retry_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="retried_by")
     processed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

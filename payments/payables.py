@@ -27,6 +27,11 @@ class PayableType:
     # Called inside the capture transaction with the payable row locked (select_for_update).
     mark_paid: Callable[..., None]  # mark_paid(obj=..., payment=...)
     describe: Callable[[Any], str] = str
+    # A staff refund brought the payment's refunded amount up to its capture: end the handover.
+    # cancel_refunded(obj=..., actor=...) -> bool (True when it cancelled). Called inside the
+    # refund's transaction with `obj` locked (select_for_update), before the payment's row lock.
+    # Cancels only a live payable (paid and not yet handed over); changes nothing otherwise.
+    cancel_refunded: Callable[..., bool] | None = None
 
 
 _registry: dict[str, PayableType] = {}

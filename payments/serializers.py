@@ -136,3 +136,81 @@ class PayableRefundsMixin(serializers.Serializer):
     @extend_schema_field(PayableRefundSerializer(many=True))
     def get_refunds(self, obj) -> list[dict]:
         return PayableRefundSerializer(self._refunds(obj), many=True).data
+
+
+# --- the vendor's statement (`GET /ledger/statement`) ---------------------------------------------
+
+
+class StatementQuerySerializer(serializers.Serializer):
+    from_ = serializers.DateField(help_text="First campus day, YYYY-MM-DD.")
+    to = serializers.DateField(help_text="Last campus day (included), YYYY-MM-DD.")
+    vendor = serializers.IntegerField(required=False, min_value=1, help_text="Staff: whose statement (required).")
+    format = serializers.ChoiceField(choices=["json", "csv"], required=False, default="json")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")  # `from` is a Python keyword
+        return fields
+
+    def validate(self, attrs):
+        from .statement import MAX_DAYS
+
+        if attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"from": ["Must not be after `to`."]})
+        if (attrs["to"] - attrs["from"]).days + 1 > MAX_DAYS:
+            raise serializers.ValidationError({"to": [f"At most {MAX_DAYS} days in one statement."]})
+        return attrs
+
+
+class StatementBalanceSerializer(serializers.Serializer):
+    balance_paise = serializers.IntegerField(help_text="pending_paise + available_paise")
+    pending_paise = serializers.IntegerField()
+    available_paise = serializers.IntegerField()
+
+
+class StatementRowSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="Campus date.")
+    at = serializers.DateTimeField()
+    type = serializers.ChoiceField(
+        choices=["capture", "fee", "refund", "refund_reversal", "release", "payout", "adjustment"]
+    )
+    order = serializers.IntegerField(allow_null=True)
+    print_job = serializers.IntegerField(allow_null=True)
+    payment = serializers.IntegerField(allow_null=True)
+    refund = serializers.IntegerField(allow_null=True)
+    refund_status = serializers.CharField(allow_null=True)
+    amount_paise = serializers.IntegerField(help_text="Effect on the vendor's balance (pending + available).")
+    pending_paise = serializers.IntegerField()
+    available_paise = serializers.IntegerField()
+    balance_paise = serializers.IntegerField(help_text="Running balance after this row.")
+    transaction = serializers.IntegerField()
+    reference = serializers.CharField()
+    memo = serializers.CharField(allow_blank=True)
+
+
+class StatementTotalsSerializer(serializers.Serializer):
+    gross_paise = serializers.IntegerField()
+    refunds_processed_paise = serializers.IntegerField()
+    refunds_pending_paise = serializers.IntegerField()
+    refunds_delayed_paise = serializers.IntegerField(help_text="Refunds that failed (their amount is given back).")
+    refunds_given_back_paise = serializers.IntegerField(help_text="Reversals of failed refunds.")
+    fees_paise = serializers.IntegerField()
+    paid_out_paise = serializers.IntegerField()
+    adjustments_paise = serializers.IntegerField()
+    pending_paise = serializers.IntegerField(help_text="Closing pending balance.")
+    available_paise = serializers.IntegerField(help_text="Closing available balance.")
+
+
+class StatementSerializer(serializers.Serializer):
+    vendor = serializers.IntegerField()
+    from_ = serializers.DateField()
+    to = serializers.DateField()
+    opening = StatementBalanceSerializer()
+    closing = StatementBalanceSerializer()
+    totals = StatementTotalsSerializer()
+    rows = StatementRowSerializer(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields

@@ -718,11 +718,14 @@ def payment_refund(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(details={"reason": ["Say why the money goes back."]})
+    found = Payment.objects.filter(pk=payment_id).first()
+    if found is None:
+        raise NotFound("No such payment.")
+    payable_type, object_id = _payable_of(found)
     with transaction.atomic():
-        payment = Payment.objects.filter(pk=payment_id).first()
-        if payment is None:
-            raise NotFound("No such payment.")
-        payment = _payment_lock(payment.pk)
+        # Lock order: payable → payment → ledger, like capture and completion.
+        obj = _payable_lock(payable_type, object_id)
+        payment = _payment_lock(found.pk)
         if idempotency_key:
             key = _staff_refund_key(actor=actor, payment=payment, idempotency_key=idempotency_key)
             if existing := Refund.objects.filter(idempotency_key=key).first():
@@ -737,7 +740,35 @@ def payment_refund(
             idempotency_key=key,
             is_automatic=False,
             source=Source.STAFF,
+            vendor_id=payable_type.vendor_id(obj),
         )
+        _payable_cancel_if_refunded(payable_type=payable_type, obj=obj, payment=payment, actor=actor)
+    return _refund_send_now(refund)
+
+
+def _payable_cancel_if_refunded(
+    *, payable_type: payables.PayableType, obj: Any, payment: Payment, actor: User | None
+) -> bool:
+    """A refund in full ends the handover: when this (accepted, not flagged) payment is now refunded
+    up to its capture, the payable cancels itself if it is still live (its `cancel_refunded` hook).
+    Runs in the refund's transaction, with the payable locked before the payment."""
+    if payment.is_flagged or payment.refunded_paise < payment.captured_paise or payable_type.cancel_refunded is None:
+        return False
+    cancelled = bool(payable_type.cancel_refunded(obj=obj, actor=actor))
+    if cancelled:
+        _event(
+            payment=payment,
+            from_status=payment.status,
+            to_status=payment.status,
+            source=Source.STAFF,
+            note=f"Refunded in full: {payable_type.name} #{obj.pk} cancelled, not to be handed over",
+            actor=actor,
+        )
+    return cancelled
+
+
+def _refund_send_now(refund: Refund) -> Refund:
+    """Submit a just-reserved staff refund to Razorpay (after its transaction committed)."""
     try:
         return refund_submit(refund_id=refund.pk)
     except GatewayRejected:
@@ -866,6 +897,23 @@ def refund_settle(
             note=f"Refund #{refund.pk} failed: {refund.failure_reason}",
             fields=("refunded_paise",),
         )
+        # Staff are alerted: this log line (ERROR, the refund's id) and the payment's event row in the
+        # admin; the refund shows under "Failed, not retried" in the admin's refund list until retried.
+        logger.error(
+            "refund %s of payment %s failed at Razorpay (%s): its amount is back on the vendor's balance; "
+            "staff must retry it (POST /api/v1/refunds/%s/retry)",
+            refund.pk,
+            payment.pk,
+            refund.failure_reason,
+            refund.pk,
+        )
+        _event(
+            payment=payment,
+            from_status=payment.status,
+            to_status=payment.status,
+            source=source,
+            note=f"STAFF: refund #{refund.pk} failed and waits for a retry ({refund.amount_paise} paise)",
+        )
         posted = Transaction.objects.filter(kind=Transaction.Kind.REFUND, reference=_refund_reference(refund)).first()
         if posted is not None:
             ledger_reverse(
@@ -875,6 +923,48 @@ def refund_settle(
             )
             _release_after_failed_refund(payment=payment, refund=refund, posted=posted)
         return refund
+
+
+def refund_retry(*, refund_id: int, actor: User) -> Refund:
+    """Staff send a `failed` refund again: a new pending refund of the same amount (`retry_of` it),
+    with a new idempotency key and its own ledger posting (the failed one and its reversal stay as
+    they are: the ledger is append-only), submitted to Razorpay after commit.
+
+    NotFound for an unknown refund; InvalidTransition (409) unless it is failed and not yet retried
+    (the unique `retry_of` makes concurrent retries happen once); RefundExceedsCaptured (409) when the
+    payment no longer has that much left to refund. Lock order: payable → payment → refund → ledger.
+    """
+    if not _is_staff(actor):
+        raise Forbidden("Only campus staff can retry refunds.")
+    found = Refund.objects.filter(pk=refund_id).select_related("payment").first()
+    if found is None:
+        raise NotFound("No such refund.")
+    payable_type, object_id = _payable_of(found.payment)
+    with transaction.atomic():
+        obj = _payable_lock(payable_type, object_id)
+        payment = _payment_lock(found.payment_id)
+        failed = Refund.objects.select_for_update().get(pk=found.pk)
+        if failed.status != Refund.Status.FAILED or Refund.objects.filter(retry_of=failed).exists():
+            raise InvalidTransition(
+                "Only a failed refund that has not been retried yet can be retried.",
+                details={"status": failed.status},
+            )
+        refund = _refund_reserve(
+            payment=payment,
+            amount_paise=failed.amount_paise,
+            reason=f"Retry of refund #{failed.pk}: {failed.reason}",
+            actor=actor,
+            idempotency_key=f"tnt-retry-{failed.pk}",
+            is_automatic=False,
+            source=Source.STAFF,
+            vendor_id=payable_type.vendor_id(obj),
+        )
+        refund.retry_of = failed
+        refund.save(update_fields=["retry_of", "updated_at"])
+        _payable_cancel_if_refunded(payable_type=payable_type, obj=obj, payment=payment, actor=actor)
+        logger.warning("refund %s retried as refund %s by staff %s", failed.pk, refund.pk, actor.pk)
+        _refund_submit_on_commit(refund)
+    return refund
 
 
 def _release_after_failed_refund(*, payment: Payment, refund: Refund, posted: Transaction) -> None:
@@ -1153,6 +1243,7 @@ __all__ = [
     "payment_verify",
     "payments_reconcile",
     "refund_recheck",
+    "refund_retry",
     "refund_settle",
     "refund_submit",
     "webhook_receive",

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .api import PaymentVerifyView, PaymentViewSet, PayView, RazorpayWebhookView
+from .api import PaymentVerifyView, PaymentViewSet, PayView, RazorpayWebhookView, RefundRetryView, StatementView
 
 router = SimpleRouter(trailing_slash=False)
 router.register("payments", PaymentViewSet, basename="payment")
@@ -12,5 +12,7 @@ urlpatterns = [
     path("print-jobs/<int:pk>/pay", PayView.as_view(payable="print_job"), name="print-job-pay"),
     path("payments/verify", PaymentVerifyView.as_view(), name="payment-verify"),
     path("payments/webhooks/razorpay", RazorpayWebhookView.as_view(), name="payments-webhook-razorpay"),
+    path("ledger/statement", StatementView.as_view(), name="ledger-statement"),
+    path("refunds/<int:pk>/retry", RefundRetryView.as_view(), name="refund-retry"),
     *router.urls,
 ]

@@ -45,6 +45,9 @@ class PrintJob(models.Model):
     # Statuses in which the vendor has set the final amount / the student has paid it.
     PRICED_STATUSES = (Status.READY, Status.PAID, Status.COMPLETED)
     PAID_STATUSES = (Status.PAID, Status.COMPLETED)
+    # A refund of the whole capture cancels a job in these statuses (CANCEL_REFUNDED below).
+    REFUND_CANCELS_STATUSES = (Status.PAID,)
+    CANCEL_REFUNDED = "refunded"
 
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="print_jobs")
     vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendor_print_jobs")
@@ -64,6 +67,8 @@ class PrintJob(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     file_deleted_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True)
+    # "refunded" when staff refunded the whole capture of a paid job (which ends its handover).
+    cancel_reason = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,6 +93,8 @@ class PrintJob(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(status__in=["paid", "completed"]) & Q(paid_at__isnull=False))
+                # A paid job that staff refunded in full was cancelled after it was paid (issue 16).
+                | (Q(status="cancelled") & Q(cancel_reason="refunded") & Q(paid_at__isnull=False))
                 | (~Q(status__in=["paid", "completed"]) & Q(paid_at__isnull=True)),
                 name="print_job_paid_at_iff_paid",
             ),

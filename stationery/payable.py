@@ -5,7 +5,7 @@ from __future__ import annotations
 from payments import payables
 
 from .models import PrintJob
-from .services import print_job_mark_paid
+from .services import print_job_cancel_refunded, print_job_mark_paid
 
 
 def _describe(job: PrintJob) -> str:
@@ -26,6 +26,7 @@ PRINT_JOB_PAYABLE = payables.PayableType(
     is_payable=lambda job: job.status == PrintJob.Status.READY and job.amount_paise is not None,
     mark_paid=_mark_paid,
     describe=_describe,
+    cancel_refunded=lambda *, obj, actor: print_job_cancel_refunded(job=obj, actor=actor),
 )
 
 

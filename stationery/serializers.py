@@ -34,6 +34,7 @@ class PrintJobSerializer(PayableRefundsMixin, serializers.ModelSerializer):
             "refunds",
             "is_paid",
             "reason",
+            "cancel_reason",
             "original_name",
             "file_available",
             "paid_at",

@@ -342,6 +342,32 @@ def print_job_mark_paid(*, job: PrintJob, payment: Payment) -> PrintJob:
     )
 
 
+@transaction.atomic
+def print_job_cancel_refunded(*, job: PrintJob, actor: User | None) -> bool:
+    """Staff refunded the whole capture of a paid job: it is cancelled and not handed over.
+
+    Called by payments (through the payable registry) inside the refund's transaction, with
+    the job row locked before the payment's. From `paid`: status `cancelled`, `cancel_reason`
+    "refunded", `ended_at` and an event row; completing it is then 409. Any other status: False.
+    """
+    locked = _lock_job(job_id=job.pk)
+    if locked.status not in PrintJob.REFUND_CANCELS_STATUSES:
+        return False
+    from_status = locked.status
+    reason = "Refunded in full by campus staff."
+    locked.status = PrintJob.Status.CANCELLED
+    locked.cancel_reason = PrintJob.CANCEL_REFUNDED
+    locked.reason = reason
+    locked.ended_at = timezone.now()
+    locked.save(update_fields=["status", "cancel_reason", "reason", "ended_at", "updated_at"])
+    PrintJobEvent.objects.create(
+        job=locked, from_status=from_status, to_status=PrintJob.Status.CANCELLED, actor=actor, reason=reason
+    )
+    for name in ("status", "cancel_reason", "reason", "ended_at", "updated_at"):
+        setattr(job, name, getattr(locked, name))
+    return True
+
+
 # --- retention -----------------------------------------------------------------
 
 

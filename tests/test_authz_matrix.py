@@ -131,6 +131,29 @@ def _print_job_body(campus: Campus, prepared: dict) -> dict:
     return {"file": pdf_upload(1), "service": campus.service.pk, "copies": 1, "double_sided": False}
 
 
+def _failed_refund(campus: Campus) -> dict:
+    """Issue 16: a refund of the captured payment that Razorpay reported failed (retry's target)."""
+    from django.db import transaction
+
+    from payments import services as payment_services
+
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=campus.payment_captured.pk)
+        refund = payment_services._refund_reserve(
+            payment=locked,
+            amount_paise=100,
+            reason="authz matrix",
+            actor=None,
+            idempotency_key=f"authz-failed-{locked.pk}-{locked.refunds.count()}",
+            is_automatic=True,
+            source="system",
+        )
+    campus.objects["refund_failed"] = payment_services.refund_settle(
+        refund_id=refund.pk, status="failed", source="webhook", failure_reason="authz matrix"
+    )
+    return {}
+
+
 def _pickup(campus: Campus, prepared: dict) -> dict:
     return {"pickup_code": campus.order_ready.pickup_code}
 
@@ -285,6 +308,19 @@ MATRIX: tuple[Row, ...] = (
     ),
     # Issue 16: the new shop's first-screen checklist (its own shop only; nothing to name).
     Row("GET", "/api/v1/dashboard/setup", APPROVED_VENDOR),
+    # Issue 16 (second part): retrying a failed refund; a vendor's statement (vendors: their own,
+    # whatever `vendor` says; staff with the ledger permission name it).
+    Row(
+        "POST",
+        "/api/v1/refunds/{refund_failed}/retry",
+        (401, 403, 403, 403, 403, 403, 403, 403, 201),
+        prepare=_failed_refund,
+    ),
+    Row(
+        "GET",
+        "/api/v1/ledger/statement?from=2026-01-01&to=2026-01-31&vendor={food_a}",
+        (401, 403, 403, 200, 200, 200, 403, 403, 200),
+    ),
 )
 
 assert all(len(row.expect) == len(ACTORS) for row in MATRIX)
@@ -506,6 +542,9 @@ STAFF_ENDPOINT_ROWS = {
     ("GET", "/api/v1/payments/{payment_captured}"),
     ("POST", "/api/v1/payments/{payment_captured}/refund"),
     ("GET", "/api/v1/ledger/entries?page_size=100"),
+    # Issue 16 (second part)
+    ("POST", "/api/v1/refunds/{refund_failed}/retry"),
+    ("GET", "/api/v1/ledger/statement?from=2026-01-01&to=2026-01-31&vendor={food_a}"),
 }
 
 

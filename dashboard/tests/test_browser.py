@@ -7,7 +7,10 @@ to the API, so every assertion on the page is followed by one on the database.
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
+import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,9 +44,24 @@ IST = ZoneInfo("Asia/Kolkata")
 ARRIVAL_TIMEOUT_MS = 15_000
 
 
+QUEUE_POLL = re.compile(r"/api/v1/(orders|print-jobs)\?.*status=")
+
+
 def wait_for_polls(page, count: int = 1) -> None:
+    """Wait until the page has polled the queue `count` times, seen from the page and the network."""
+    expect(page.locator("#live-status")).to_contain_text("Live · updated")
+    for _ in range(count - 1):
+        with page.expect_response(QUEUE_POLL, timeout=ARRIVAL_TIMEOUT_MS):
+            pass
+
+
+def sound_played(page) -> None:
+    """The new-order sound's <audio> element played (after the first tap unlocked it, muted and rewound)."""
     # A function, not an expression: Playwright evals expressions, which the page's CSP refuses.
-    page.wait_for_function(f"() => window.tntDashboard && window.tntDashboard.polls >= {count}")
+    page.wait_for_function(
+        "() => { const a = document.getElementById('new-order-sound');"
+        " return !a.muted && a.currentTime > 0 && (a.ended || !a.paused); }"
+    )
 
 
 def fetch_json(page, method: str, path: str) -> dict:
@@ -83,8 +101,7 @@ def test_a_new_paid_order_appears_by_itself_and_is_run_to_completion(open_dashbo
     expect(card).to_have_class(re.compile(r"\border--new\b"))
     expect(page.locator("#new-banner")).to_contain_text(f"New order #{order.pk}")
     expect(page.locator("#queue-count")).to_have_text("1")
-    assert page.evaluate("window.tntDashboard.cues") == 1
-    assert page.evaluate("window.tntDashboard.beeps") == 1  # the WebAudio beep played
+    sound_played(page)
     expect(card).to_contain_text("2 × Masala dosa")
     expect(card).to_contain_text("₹120.00")
     # The vendor never sees the student's pickup code.
@@ -215,10 +232,12 @@ def test_the_sales_chart_and_the_balance_show_todays_sales(open_dashboard, sandb
     expect(days.last.locator("rect.bar")).to_have_attribute("height", re.compile(r"^[1-9]"))
     expect(page.locator("#sales-chart svg")).to_contain_text("₹360")
     assert page.locator('#sales-chart g.day[data-paise="0"]').count() == 13
-    expect(page.locator('#balance [data-field="payable_paise"]')).to_have_text("₹360.00")
-    expect(page.locator('#balance [data-field="captured_paise"]')).to_have_text("₹360.00")
-    expect(page.locator('#balance [data-field="refunded_paise"]')).to_have_text("₹0.00")
-    expect(page.locator('#balance [data-field="paid_out_paise"]')).to_have_text("₹0.00")
+    # Issue 16: the figures are the statement's totals (see the Money tab test below).
+    expect(page.locator('#balance [data-total="gross_paise"]')).to_have_text("₹360.00")
+    expect(page.locator('#balance [data-total="pending_paise"]')).to_have_text("₹360.00")
+    expect(page.locator('#balance [data-total="available_paise"]')).to_have_text("₹0.00")
+    expect(page.locator('#balance [data-total="refunds_processed_paise"]')).to_have_text("₹0.00")
+    expect(page.locator('#balance [data-total="paid_out_paise"]')).to_have_text("₹0.00")
 
 
 def test_another_vendors_order_never_appears_and_the_api_says_404(open_dashboard, sandbox):
@@ -552,3 +571,257 @@ def test_the_print_ready_form_asks_for_a_reason_well_above_the_estimate(
     expect(card).to_contain_text("why more: Spiral binding, as asked")
     job.refresh_from_db()
     assert (job.status, job.amount_paise, job.amount_reason) == ("ready", 3000, "Spiral binding, as asked")
+
+
+# --- one poller, one card (issue 18) ----------------------------------------------------------
+
+
+class PollClock:
+    """Answers the queue's poll for submitted print jobs (failing on demand) and notes when each came."""
+
+    def __init__(self, page):
+        self.times: list[float] = []
+        self.failing = False
+        page.route(re.compile(r"/api/v1/print-jobs\?.*status=submitted"), self.handle)
+
+    def handle(self, route):
+        self.times.append(time.monotonic())
+        if self.failing:
+            route.fulfill(
+                status=503,
+                content_type="application/json",
+                body=json.dumps({"error": {"code": "unavailable", "message": "Down for a moment.", "details": {}}}),
+            )
+        else:
+            route.continue_()
+
+    def gaps(self, since: int) -> list[float]:
+        times = self.times[since:]
+        return [b - a for a, b in itertools.pairwise(times)]
+
+
+def wait_until(page, condition, timeout_s: float = 20) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        page.wait_for_timeout(50)
+
+
+def set_visibility(page, state: str) -> None:
+    page.evaluate(
+        """(state) => {
+            Object.defineProperty(document, "visibilityState", {configurable: true, get: () => state});
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        state,
+    )
+
+
+def test_polling_backs_off_while_the_api_fails_and_comes_back_at_once(open_dashboard, monkeypatch):
+    # 300 ms between polls, doubling up to 8 × 300 ms while the API fails.
+    monkeypatch.setattr("dashboard.views.POLL_INTERVAL_MS", 300)
+    vendor = stationery_vendor()
+    page = open_dashboard(vendor)
+    polls = PollClock(page)
+    wait_until(page, lambda: len(polls.times) >= 4)
+    healthy = polls.gaps(len(polls.times) - 3)
+    assert all(gap < 1.0 for gap in healthy), healthy
+
+    polls.failing = True
+    start = len(polls.times)
+    wait_until(page, lambda: len(polls.times) >= start + 5)
+    expect(page.locator("#live-status")).to_have_text("Connection problem: retrying")
+    failing = polls.gaps(start)
+    # Each failure doubles the wait (≈0.6, 1.2, 2.4 s), then it stays at the cap (2.4 s).
+    assert failing[1] > failing[0] * 1.5 and failing[2] > failing[1] * 1.5, failing
+    assert 1.8 < failing[3] < 3.5, failing
+
+    polls.failing = False
+    recovered = len(polls.times)
+    wait_until(page, lambda: len(polls.times) >= recovered + 4)
+    expect(page.locator("#live-status")).to_contain_text("Live · updated")
+    # The first success drops straight back to the normal pace.
+    assert all(gap < 1.0 for gap in polls.gaps(recovered)), polls.gaps(recovered)
+
+
+def test_polling_slows_down_in_a_hidden_tab_and_polls_at_once_when_it_is_back(open_dashboard, monkeypatch):
+    monkeypatch.setattr("dashboard.views.POLL_INTERVAL_MS", 300)
+    vendor = stationery_vendor()
+    page = open_dashboard(vendor)
+    polls = PollClock(page)
+    wait_until(page, lambda: len(polls.times) >= 2)
+
+    set_visibility(page, "hidden")
+    start = len(polls.times)
+    wait_until(page, lambda: len(polls.times) >= start + 4)
+    hidden = polls.gaps(start)
+    assert hidden[-1] > 1.8 and hidden[1] > hidden[0] * 1.5, hidden
+
+    # Back in front of the vendor: a poll right away, not at the end of the long wait.
+    page.wait_for_timeout(300)
+    before = len(polls.times)
+    shown_at = time.monotonic()
+    set_visibility(page, "visible")
+    wait_until(page, lambda: len(polls.times) > before, timeout_s=5)
+    assert polls.times[before] - shown_at < 0.8
+    wait_until(page, lambda: len(polls.times) >= before + 4)
+    assert all(gap < 1.0 for gap in polls.gaps(before + 1)), polls.gaps(before + 1)
+
+
+def card_outline(card) -> list[str]:
+    """The card's skeleton as the page has it: its component, the head's parts, and the template's
+    placeholders (each x-if / x-for left in the DOM), whatever the card says."""
+    return card.evaluate(
+        """(el) => [
+            el.getAttribute("x-data"),
+            ...Array.from(el.querySelector(".order__head").children).map((c) => c.className.split(" ")[0]),
+            ...Array.from(el.querySelectorAll(":scope > template")).map((t) => t.getAttribute("x-if") || t.getAttribute("x-for")),
+            el.lastElementChild.className,
+        ]"""
+    )
+
+
+def test_food_orders_and_print_jobs_are_the_same_card_with_what_differs_passed_in(open_dashboard, sandbox):
+    food = food_vendor()
+    order = paid_order(slot(food), {dish(food, "Masala dosa", 6000): 1}, note="No onions")
+    shop = stationery_vendor()
+    job, _ = submit_print_job(print_service(shop), pages=2, copies=1)
+    job.note = "Staple it"
+    job.save(update_fields=["note"])
+
+    food_page = open_dashboard(food)
+    order_card = food_page.locator(f"#order-{order.pk}")
+    expect(order_card).to_contain_text("1 × Masala dosa")
+    print_page = open_dashboard(shop)
+    job_card = print_page.locator(f"#job-{job.pk}")
+    expect(job_card).to_contain_text("2 pages × 1 copy")
+
+    outline = card_outline(order_card)
+    assert outline[0] == "queueCard"
+    assert outline == card_outline(job_card)
+    for card, noun, pk in ((order_card, "order", order.pk), (job_card, "job", job.pk)):
+        expect(card.locator(".order__head .status")).to_have_text("Paid" if noun == "order" else "New")
+        expect(card.locator(".order__note")).to_have_count(1)
+        expect(card.get_by_role("button", name="Accept")).to_be_visible()
+        card.get_by_role("button", name="Reject…").click()
+        expect(card.get_by_label(f"Reason for rejecting {noun} {pk}")).to_be_visible()
+        expect(card.get_by_role("button", name=f"Reject {noun}")).to_be_visible()
+        card.get_by_role("button", name="Keep").click()
+        expect(card.locator(".reject-form")).to_have_count(0)
+    # Only the print card links the file.
+    expect(job_card.get_by_role("link", name="Download PDF")).to_be_visible()
+    expect(order_card.get_by_role("link", name="Download PDF")).to_have_count(0)
+
+
+# --- issue 16: money states everyone sees alike ----------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone-360", "laptop-1280"])
+def test_a_staff_refund_in_full_flips_the_card_to_refunded_without_reloading(
+    open_dashboard, sandbox, screenshots_dir, viewport
+):
+    from rest_framework.test import APIClient
+
+    from accounts.tests.factories import StaffFactory
+
+    vendor = food_vendor("Refund Canteen")
+    lunch = slot(vendor)
+    order = paid_order(lunch, {dish(vendor, "Masala dosa", 6000): 1})
+    order_accept(order=order, vendor=vendor)
+    page = open_dashboard(vendor, viewport)
+    card = page.locator(f"#order-{order.pk}")
+    expect(card.locator('.status[data-status="accepted"]')).to_be_visible()
+    marker = page.evaluate("() => { window.__noReload = 1; return 1; }")
+
+    staff = APIClient()
+    staff.force_authenticate(StaffFactory())
+    payment = Payment.objects.get(order=order)
+    response = staff.post(f"/api/v1/payments/{payment.pk}/refund", {"reason": "Spilled"}, format="json")
+    assert response.status_code == 201, response.content
+
+    notice = card.locator(".order__refunded")
+    expect(notice).to_have_text("Refunded — do not hand over", timeout=ARRIVAL_TIMEOUT_MS)
+    expect(card).to_have_class(re.compile(r"order--refunded"))
+    expect(card.locator('input[name="pickup_code"]')).to_have_count(0)
+    assert page.evaluate("() => window.__noReload") == marker  # the same page: no reload
+    order.refresh_from_db()
+    assert order.status == "cancelled" and order.cancel_reason == "refunded"
+    assert Slot.objects.get(pk=lunch.pk).reserved == 0
+    # The pickup code is refused.
+    result = fetch_json(page, "POST", f"/api/v1/orders/{order.pk}/complete")
+    assert result["status"] in (400, 409)
+    assert Order.objects.get(pk=order.pk).status == "cancelled"
+    page.screenshot(path=str(screenshots_dir / f"dashboard-refunded-{viewport['width']}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone-360", "laptop-1280"])
+def test_every_figure_on_the_money_tab_is_the_statements_and_the_ledgers(
+    open_dashboard, sandbox, screenshots_dir, viewport
+):
+    from accounts.tests.factories import StaffFactory
+    from ledger.selectors import vendor_summary
+    from ledger.services import ledger_payout
+    from ordering.services import order_complete, order_mark_ready
+    from payments import services as payment_services
+    from razorpay_sandbox import state
+
+    vendor = food_vendor("Ledger Canteen")
+    lunch = slot(vendor)
+    thali = dish(vendor, "Veg thali", 12000)
+    staff = StaffFactory()
+    done = paid_order(lunch, {thali: 2})
+    order_accept(order=done, vendor=vendor)
+    order_mark_ready(order=Order.objects.get(pk=done.pk), vendor=vendor)
+    order_complete(
+        order=Order.objects.get(pk=done.pk), vendor=vendor, pickup_code=Order.objects.get(pk=done.pk).pickup_code
+    )
+    partial = paid_order(lunch, {thali: 1})
+    payment_services.payment_refund(
+        payment_id=Payment.objects.get(order=partial).pk, amount_paise=2000, reason="cold", actor=staff
+    )
+    delayed = paid_order(lunch, {thali: 1})
+    state.set_fault("error")
+    payment_services.payment_refund(
+        payment_id=Payment.objects.get(order=delayed).pk, amount_paise=3000, reason="late", actor=staff
+    )
+    state.set_fault(None)
+    payment_services.refund_settle(
+        refund_id=Refund.objects.get(status="pending").pk, status="failed", source="webhook", failure_reason="bank"
+    )
+    ledger_payout(vendor=vendor, amount_paise=10000, actor=staff, reference="neft-money-tab")
+
+    page = open_dashboard(vendor, viewport)
+    page.locator('.tab[data-tab="money"]').click()
+    expect(page.locator('#balance [data-total="gross_paise"]')).not_to_have_text("–")
+    shown = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('#balance [data-total]')]"
+        ".map(el => [el.dataset.total, [Number(el.dataset.paise), el.textContent]]))"
+    )
+    today = timezone.localdate()
+    client = api_client_for(vendor)
+    statement = client.get(
+        "/api/v1/ledger/statement", {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()}
+    ).json()
+    summary = vendor_summary(vendor_id=vendor.pk)
+    for name, (paise, text) in shown.items():
+        assert paise == statement["totals"][name], name
+        assert text.replace("−", "-").startswith("-₹" if paise < 0 else "₹"), text
+    assert shown["gross_paise"][0] == 48000 and shown["gross_paise"][1] == "₹480.00"
+    assert shown["refunds_processed_paise"][0] == 2000
+    assert shown["refunds_delayed_paise"][0] == 3000  # failed: not counted as refunded
+    assert shown["paid_out_paise"][0] == 10000 == summary["paid_out_paise"]
+    assert shown["pending_paise"][0] == summary["pending_paise"] == 48000 - 24000 - 2000
+    assert shown["available_paise"][0] == summary["available_paise"] == 24000 - 10000
+    assert statement["closing"]["balance_paise"] == summary["payable_paise"]
+    rows = page.locator("#statement-table tbody tr")
+    expect(rows).to_have_count(len(statement["rows"]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.screenshot(path=str(screenshots_dir / f"dashboard-money-statement-{viewport['width']}.png"), full_page=True)
+
+
+def api_client_for(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

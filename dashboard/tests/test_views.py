@@ -56,7 +56,7 @@ def test_an_unapproved_vendor_sees_only_its_pending_state(client):
     assert "waiting for approval" in html
     assert "Chai Corner" in html
     assert "dashboard-config" not in html
-    assert "dashboard.js" not in html
+    assert "dashboard/main.js" not in html
 
 
 def test_a_blocked_vendor_is_signed_out_and_sent_to_sign_in(client):
@@ -75,7 +75,10 @@ def test_an_approved_food_vendor_gets_the_food_dashboard(client):
     client.force_login(vendor)
     response = client.get(URL)
     assert response.status_code == 200
-    assert [t.name for t in response.templates] == ["dashboard/dashboard.html"]
+    # The page and its partials (tabs, cards, menu, slots, money, setup).
+    assert response.templates[0].name == "dashboard/dashboard.html"
+    assert {t.name for t in response.templates} >= {"dashboard/_card.html", "dashboard/_menu.html", "dashboard/_slots.html"}
+    assert "dashboard/pending.html" not in {t.name for t in response.templates}
     html = response.content.decode()
     assert "Dosa Point" in html
     for panel in ("panel-queue", "panel-slots", "panel-menu", "panel-history", "panel-money"):
@@ -118,3 +121,18 @@ def test_the_dashboard_offers_sign_out_which_ends_the_session(client, approved):
     client.post(reverse("pages:logout"))
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith("/login")
+
+
+def test_food_and_print_queues_render_the_same_card_template(client):
+    food, shop = FoodVendorFactory(), StationeryVendorFactory()
+    Shop.objects.create(vendor=food, name="Dosa Point", vendor_type="food")
+    cards = []
+    for vendor in (food, shop):
+        client.force_login(vendor)
+        response = client.get(URL)
+        assert "dashboard/_card.html" in {t.name for t in response.templates}
+        html = response.content.decode()
+        start = html.index('<article class="order" x-data="queueCard"')
+        cards.append(html[start : html.index("</article>", start)])
+        assert html.count('x-data="queueCard"') == 1
+    assert cards[0] == cards[1]

@@ -77,7 +77,11 @@ def test_random_postings_keep_the_book_balanced(ops):
                     "amount"
                 ]
                 vendor_code = (chart.vendor_payable if cap["released"] else chart.vendor_pending)(cap["vendor"].pk)
-                entries = [(chart.GATEWAY, -amount), (vendor_code, vendor_part), (chart.COMMISSION, amount - vendor_part)]
+                entries = [
+                    (chart.GATEWAY, -amount),
+                    (vendor_code, vendor_part),
+                    (chart.COMMISSION, amount - vendor_part),
+                ]
                 entries = [e for e in entries if e[1]]
                 ledger_post(kind="refund", reference=f"rfnd_{step}", entries=entries)
                 apply(entries)

@@ -417,6 +417,7 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, sandbo
     context.close()
     assert violations == [], f"Content-Security-Policy violations: {violations}"
 
+
 @pytest.mark.parametrize("width", [PHONE_WIDTH, DESKTOP_WIDTH])
 def test_the_students_order_shows_a_delayed_refund_never_refunded(browser, live_server, tmp_path, width):
     from payments.models import Refund
@@ -450,3 +451,63 @@ def test_the_students_order_shows_a_delayed_refund_never_refunded(browser, live_
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width
     context.close()
+
+
+# --- issue 16 (second part): refunds in full end the handover; the admin's confirmation page -------
+
+
+def _admin_page(browser, live_server, width):
+    from accounts.tests.factories import StaffFactory, admin_sign_in
+
+    client = admin_sign_in(Client(), StaffFactory(is_superuser=True))
+    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url)
+    context.set_default_timeout(WAIT_MS)
+    violations = watch_csp(context)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    return context, context.new_page(), violations
+
+
+@pytest.mark.parametrize("width", [PHONE_WIDTH, DESKTOP_WIDTH])
+def test_the_admin_refund_asks_for_a_reason_and_a_full_refund_cancels_the_order(browser, live_server, sandbox, width):
+    from dashboard.tests.factories import dish, paid_order, slot
+    from dashboard.tests.factories import food_vendor as dashboard_food_vendor
+    from payments.models import Payment, Refund
+
+    vendor = dashboard_food_vendor("Admin Refund Canteen")
+    order = paid_order(slot(vendor), {dish(vendor, "Poha", 4000): 2})
+    payment = Payment.objects.get(order=order)
+    context, page, violations = _admin_page(browser, live_server, width)
+    page.goto(f"/admin/payments/payment/{payment.pk}/change/")
+    page.get_by_role("link", name="Refund…").click()
+    expect(page.locator("#refund-belongs-to")).to_contain_text(f"order #{order.pk}")
+    amount = page.locator('input[name="amount"]')
+    expect(amount).to_have_value("80.00")  # the refundable rest, in rupees
+    page.locator("#refund-submit").click()  # no reason
+    expect(page.locator(".errorlist")).to_be_visible()
+    assert Refund.objects.count() == 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"admin-refund-no-reason-{width}.png"), full_page=True)
+
+    page.locator('input[name="reason"]').fill("Spilled at the counter")
+    page.locator("#refund-submit").click()
+    expect(page.locator(".messagelist")).to_contain_text("Refund #")
+    refund = Refund.objects.get()
+    assert refund.amount_paise == 8000 and refund.reason == "Spilled at the counter"
+    order.refresh_from_db()
+    assert order.status == "cancelled" and order.cancel_reason == "refunded"
+    page.screenshot(path=str(SCREENSHOTS / f"admin-refund-done-{width}.png"), full_page=True)
+    context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+    # The student's order page says so.
+    student_context = browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url)
+    student_page = student_context.new_page()
+    _session_cookie(student_page, order.student, live_server)
+    student_page.goto(f"/orders/{order.pk}")
+    expect(student_page.get_by_test_id("order-status")).to_have_text("Cancelled")
+    expect(student_page.get_by_test_id("cancelled-refunded")).to_contain_text("refunded this order in full")
+    expect(student_page.get_by_test_id("pickup-code")).to_have_count(0)
+    student_page.screenshot(path=str(SCREENSHOTS / f"student-order-refunded-{width}.png"), full_page=True)
+    assert student_page.evaluate("document.documentElement.scrollWidth") <= width
+    student_context.close()

@@ -30,17 +30,19 @@ def test_admin_refund_action_refunds_through_the_service(admin_client, sandbox, 
     checkout = make_client(order.student).post(f"/api/v1/orders/{order.pk}/pay").json()
     sandbox.pay(checkout["razorpay_order_id"])
     payment = Payment.objects.get()
+    # The action opens the payment's confirmation page (issue 16); submitting it refunds.
     response = admin_client.post(
-        "/admin/payments/payment/",
-        {"action": "refund_in_full", "_selected_action": [payment.pk]},
-        follow=True,
+        "/admin/payments/payment/", {"action": "refund_in_full", "_selected_action": [payment.pk]}, follow=True
     )
-    assert response.status_code == 200
+    assert response.status_code == 200 and not Refund.objects.exists()
+    body = {"amount": f"{payment.amount_paise / 100:.2f}", "reason": "Duplicate", "key": "k-1"}
+    admin_client.post(f"/admin/payments/payment/{payment.pk}/refund/", body)
     refund = Refund.objects.get()
     assert refund.amount_paise == payment.amount_paise and refund.status == "processed"
     assert refund.requested_by.is_staff
-    # Running it again finds nothing left to refund.
-    admin_client.post("/admin/payments/payment/", {"action": "refund_in_full", "_selected_action": [payment.pk]})
+    # Asking again finds nothing left to refund.
+    response = admin_client.post(f"/admin/payments/payment/{payment.pk}/refund/", {**body, "key": "k-2"})
+    assert response.status_code == 200 and "amount" in response.context["form"].errors
     assert Refund.objects.count() == 1
 
 

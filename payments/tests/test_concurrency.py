@@ -99,3 +99,95 @@ def test_four_staff_refunds_at_once_never_refund_more_than_captured():
     total = sum(Refund.objects.filter(payment=payment).values_list("amount_paise", flat=True))
     assert total == payment.refunded_paise == 2251 <= payment.captured_paise
     assert Transaction.objects.filter(kind="refund").count() == 1
+
+
+def test_a_full_refund_racing_the_vendor_completing_the_order_one_wins_and_the_books_agree(sandbox, make_client):
+    """Issue 16: staff refund the whole order while the vendor types its pickup code: exactly one wins."""
+    from collections import Counter
+
+    from accounts.tests.factories import StaffFactory
+    from ledger.selectors import book_check, vendor_summary
+    from ordering import services as ordering_services
+    from ordering.models import Slot
+    from ordering.tests.test_concurrency import run_together
+    from payments import services
+    from payments.models import Refund
+
+    from .test_release import _pay
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is shown on PostgreSQL")
+    staff = StaffFactory()
+    outcomes = Counter()
+    for round_ in range(6):
+        order = place_order(quantity=2)
+        payment = _pay(sandbox, make_client, order)
+        vendor, the_slot = order.vendor, order.slot
+        ordering_services.order_accept(order=order, vendor=vendor)
+        ordering_services.order_mark_ready(order=Order.objects.get(pk=order.pk), vendor=vendor)
+        code = Order.objects.get(pk=order.pk).pickup_code
+
+        def complete(order_id=order.pk, vendor=vendor, code=code):
+            return ordering_services.order_complete(
+                order=Order.objects.get(pk=order_id), vendor=vendor, pickup_code=code
+            ).status
+
+        def refund(payment_id=payment.pk):
+            return services.payment_refund(payment_id=payment_id, amount_paise=None, reason="race", actor=staff).pk
+
+        if round_ % 2:
+            completed, refunded = run_together([complete, refund])
+        else:
+            refunded, completed = run_together([refund, complete])
+        order.refresh_from_db()
+        payment.refresh_from_db()
+        summary = vendor_summary(vendor_id=vendor.pk)
+        # The refund always goes through (staff may refund a completed order too); the handover does not.
+        assert isinstance(refunded, int) and Refund.objects.filter(payment=payment).count() == 1
+        assert payment.refunded_paise == payment.captured_paise
+        if order.status == Order.Status.COMPLETED:
+            assert completed == "completed"
+            # Completion released the money first; the refund came out of available.
+            assert summary["pending_paise"] == 0 and summary["available_paise"] == 0
+            assert Transaction.objects.filter(kind="release", reference=f"payment:{payment.pk}").exists()
+        else:
+            assert order.status == Order.Status.CANCELLED and order.cancel_reason == "refunded"
+            assert isinstance(completed, Exception) and getattr(completed, "code", "") == "invalid_transition"
+            assert summary["pending_paise"] == 0 and summary["available_paise"] == 0
+            assert not Transaction.objects.filter(kind="release", reference=f"payment:{payment.pk}").exists()
+        expected_reserved = 1 if order.status == Order.Status.COMPLETED else 0
+        assert Slot.objects.get(pk=the_slot.pk).reserved == expected_reserved
+        assert OrderEvent.objects.filter(order=order, to_status__in=["completed", "cancelled"]).count() == 1
+        outcomes[order.status] += 1
+    assert book_check().ok
+    assert sum(outcomes.values()) == 6
+
+
+def test_concurrent_retries_of_a_failed_refund_send_it_once(sandbox, make_client):
+    from accounts.tests.factories import StaffFactory
+    from ledger.selectors import book_check
+    from ordering.tests.test_concurrency import run_together
+    from payments import services
+    from payments.models import Refund
+
+    from .test_release import _pay
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is shown on PostgreSQL")
+    payment = _pay(sandbox, make_client, place_order(quantity=2))
+    sandbox.fault("error")
+    services.payment_refund(payment_id=payment.pk, amount_paise=1000, reason="cold", actor=StaffFactory())
+    sandbox.fault(None)
+    failed = services.refund_settle(
+        refund_id=Refund.objects.get().pk, status="failed", source="webhook", failure_reason="bank"
+    )
+    clients = [make_client(StaffFactory()) for _ in range(6)]
+    results = run_together(
+        [lambda c=c: c.post(f"/api/v1/refunds/{failed.pk}/retry", format="json").status_code for c in clients]
+    )
+    assert sorted(results) == [201] + [409] * 5
+    assert Refund.objects.filter(retry_of=failed).count() == 1
+    payment.refresh_from_db()
+    assert payment.refunded_paise == 1000
+    assert Transaction.objects.filter(kind="refund").count() == 2
+    assert book_check().ok

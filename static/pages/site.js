@@ -1,12 +1,16 @@
 /* Tap N Take student pages: small progressive enhancements, no build step.
-   Every feature hooks onto data- attributes, so pages work (more plainly) without it. */
+   Every feature hooks onto data- attributes, so pages work (more plainly) without it.
+   An ES module: it talks to the API through the helper the dashboard uses too. */
+import { request } from "../common/api.js";
+
 (function () {
   "use strict";
 
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
+  // The pages' own words for failures that carry no API envelope.
+  var MESSAGES = {
+    network: "No connection. Check your network and try again.",
+    http: function (status) { return "Something went wrong (" + status + "). Please try again."; }
+  };
 
   function rupees(paise) {
     var whole = Math.floor(paise / 100), part = paise % 100;
@@ -21,27 +25,11 @@
   /* POST to our JSON API with the session cookie and CSRF token. Resolves to the parsed body;
      rejects with an Error whose message is the API's plain-words message. */
   function postJson(url, body, extraHeaders) {
-    var headers = { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Accept": "application/json" };
-    Object.keys(extraHeaders || {}).forEach(function (k) { headers[k] = extraHeaders[k]; });
-    return fetch(url, { method: "POST", credentials: "same-origin", headers: headers, body: JSON.stringify(body || {}) })
-      .then(readJson);
+    return request(url, { method: "POST", body: body || {}, headers: extraHeaders, messages: MESSAGES });
   }
 
-  function readJson(response) {
-    return response.text().then(function (text) {
-      var data = null;
-      try { data = text ? JSON.parse(text) : {}; } catch (e) { data = null; }
-      if (response.ok && data !== null) return data;
-      var message = "Something went wrong (" + response.status + "). Please try again.";
-      var code = "error";
-      if (data && data.error) { message = data.error.message || message; code = data.error.code || code; }
-      var err = new Error(message);
-      err.code = code;
-      err.status = response.status;
-      throw err;
-    }, function () {
-      throw new Error("No connection. Check your network and try again.");
-    });
+  function getJson(url) {
+    return request(url, { retries: 0, messages: MESSAGES });
   }
 
   function showStatus(el, text, kind) {
@@ -171,8 +159,7 @@
     var url = el.dataset.pollUrl, current = el.dataset.pollStatus;
     var every = (parseInt(el.dataset.pollSeconds, 10) || 5) * 1000;
     function poll() {
-      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(readJson)
+      getJson(url)
         .then(function (data) {
           if (data.status && data.status !== current) {
             if (!window.TNT_RELOADING) { window.TNT_RELOADING = true; window.location.reload(); }
@@ -198,10 +185,7 @@
       showStatus(out, "Counting pages\u2026", "");
       var data = new FormData(printForm);
       data.delete("action");
-      fetch(printForm.dataset.estimateUrl, {
-        method: "POST", credentials: "same-origin", body: data,
-        headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
-      }).then(readJson).then(function (result) {
+      request(printForm.dataset.estimateUrl, { method: "POST", form: data, messages: MESSAGES }).then(function (result) {
         if (mine !== seq) return;
         out.hidden = false;
         out.className = "alert alert-success estimate";

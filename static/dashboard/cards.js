@@ -1,0 +1,173 @@
+/*
+ * The one queue card, for food orders and print jobs alike (templates/dashboard/_card.html).
+ * orders.js and print-jobs.js turn an API object into a card model; what differs between them
+ * (its lines, its buttons, its form, its path) is in that model and in the queue's queueAct().
+ *
+ * A card model: {key, kind, id, domId, status, statusLabel, refunded, total, isNew, items, lines,
+ * note, reason, sent, download, actions: [{verb, label, cls}], reject: {noun, placeholder} | null,
+ * form: "pickup" | "amount" | null, actionNote: {text, cls} | null, paymentKey, dismissable,
+ * amountInitial, estimatedPaise}.
+ */
+import { config, get, inWords } from "./api.js";
+import { rupees, toPaise } from "./format.js";
+
+export const STATUS_LABELS = {
+  pending_payment: "Waiting for payment", paid: "Paid", accepted: "Accepted", ready: "Ready",
+  completed: "Completed", cancelled: "Cancelled", rejected: "Rejected", expired: "Expired", submitted: "New",
+};
+export const ENDED = ["completed", "rejected", "cancelled"];
+
+/*
+ * Staff refunded the whole capture of a live order or paid job, which cancelled it (cancel_reason
+ * "refunded"). Its card stays on the counter a while, saying so, so nobody hands it over.
+ */
+export const REFUNDED_SHOWN_MS = 30 * 60 * 1000;
+export const isRefundCancelled = (row) => !!row && row.status === "cancelled" && row.cancel_reason === "refunded";
+
+// Rows that dropped out of the live lists, looked up once: which were refunded, which are just gone.
+export async function sortVanished(path, ids) {
+  const found = await Promise.all(ids.map((id) => get(path + "/" + id, undefined, { retries: 0 }).catch(() => null)));
+  return { refunded: found.filter(isRefundCancelled), gone: ids.filter((id, i) => !isRefundCancelled(found[i])) };
+}
+
+// The card model's parts every queue fills the same way.
+export function cardBase(kind, row) {
+  const refunded = isRefundCancelled(row);
+  return {
+    key: kind + ":" + row.id, kind, id: row.id, domId: kind + "-" + row.id, status: row.status, refunded,
+    statusLabel: refunded ? "Refunded" : STATUS_LABELS[row.status] || row.status,
+    note: row.note || "", reason: row.reason || "",
+    actions: [], reject: null, form: null, actionNote: null, paymentKey: "", dismissable: false,
+  };
+}
+
+export function queueCard() {
+  return {
+    busy: false,
+    error: "",
+    rejecting: false,
+    reason: "",
+    code: "",
+    amount: "",
+    amountReason: "",
+
+    init() {
+      this.amount = this.card.amountInitial || "";
+      // A card whose status moved (here or elsewhere) starts its forms afresh.
+      this.$watch("card.status", () => {
+        this.rejecting = false;
+        this.error = "";
+        this.amount = this.card.amountInitial || "";
+      });
+    },
+
+    cardClass() {
+      return "order--" + this.card.status + (this.card.isNew ? " order--new" : "") + (this.card.refunded ? " order--refunded" : "");
+    },
+
+    async run(verb, body) {
+      if (this.busy) return; // a double tap acts once
+      this.busy = true;
+      this.error = "";
+      try {
+        await this.queueAct(this.card, verb, body || {});
+        this.$store.dash.clearError();
+      } catch (error) {
+        this.error = this.$store.dash.showError(error);
+        // Refused because staff refunded it meanwhile? The queue looks and shows that at once.
+        if (error.code === "invalid_transition") this.queueRecheck(this.card);
+      } finally {
+        this.busy = false;
+      }
+    },
+    press(action) { this.run(action.verb); },
+
+    openReject() {
+      this.rejecting = true;
+      this.$nextTick(() => this.$refs.reason && this.$refs.reason.focus());
+    },
+    keep() { this.rejecting = false; },
+    submitReject() {
+      const reason = this.reason.trim();
+      if (!reason) { this.error = "Tell the student why: type a reason."; this.$refs.reason.focus(); return; }
+      this.run("reject", { reason });
+    },
+
+    submitCode() {
+      const value = this.code.trim();
+      if (!/^\d{6}$/.test(value)) {
+        this.error = "The pickup code has 6 digits; ask the student for it.";
+        this.$refs.code.focus();
+        return;
+      }
+      this.run("complete", { pickup_code: value });
+    },
+
+    // Well above the estimate, the student is told why (and may still cancel).
+    needsReason() {
+      const paise = toPaise(this.amount);
+      return paise !== null && paise * 100 > this.card.estimatedPaise * (100 + (config.print_price_tolerance_pct || 0));
+    },
+    submitAmount() {
+      const paise = toPaise(this.amount);
+      if (paise === null || paise < 1) { this.error = "Enter the amount in rupees, like 24 or 24.50."; this.$refs.amount.focus(); return; }
+      const body = { amount_paise: paise };
+      if (this.needsReason()) {
+        if (!this.amountReason.trim()) {
+          this.error = "This is more than " + config.print_price_tolerance_pct + "% above the estimate of " + rupees(this.card.estimatedPaise) + ": tell the student why.";
+          this.$refs.amountReason.focus();
+          return;
+        }
+        body.reason = this.amountReason.trim();
+      }
+      this.run("ready", body);
+    },
+
+    dismiss() { this.queueDismiss(this.card); },
+  };
+}
+
+/*
+ * Where the money of an ended order or job went (captured, refunded), from the dashboard's
+ * payment-state endpoint: the Alpine store `payments`, read by cards and history rows.
+ */
+export function paymentsStore() {
+  return {
+    states: {},
+    words(key) {
+      const state = this.states[key];
+      if (!state) return "";
+      if (state.refunded_paise > 0) {
+        return "Refunded " + rupees(state.refunded_paise) + (state.refund_status === "pending" ? " · on its way to the student" : "");
+      }
+      if (state.refund_status === "failed") return "Refund failed · campus staff will retry it";
+      return "Paid " + rupees(state.captured_paise) + " · refund not started yet";
+    },
+    refunded(key) {
+      const state = this.states[key];
+      return state && state.refunded_paise > 0 ? "true" : "false";
+    },
+    settled(key) {
+      const state = this.states[key];
+      return !!(state && state.refund_status === "processed");
+    },
+    async load(kind, ids) {
+      if (!ids.length) return;
+      const qs = ids.slice(0, 100).map((id) => kind + "=" + encodeURIComponent(id)).join("&");
+      const data = await get(config.payment_states_url + "?" + qs);
+      for (const state of data.results) {
+        const key = state.order ? "order:" + state.order : "print_job:" + state.print_job;
+        const known = this.states[key];
+        // Several payments can exist for one payable; the one that moved money wins.
+        if (!known || state.captured_paise >= known.captured_paise) this.states[key] = state;
+      }
+    },
+    // Orders and jobs whose money may have moved back: look their payments up (quietly).
+    annotate(kind, rows) {
+      const ids = rows.filter((r) => r.status === "rejected" || r.status === "cancelled").map((r) => r.id);
+      return this.load(kind, ids).catch(() => {});
+    },
+  };
+}
+
+export { inWords };

@@ -1,0 +1,39 @@
+/* The vendor dashboard's entry point: register the Alpine stores and components, start polling. */
+import Alpine from "../vendor/alpinejs/alpine-csp.esm.js";
+import { config, onSignedOut } from "./api.js";
+import { paymentsStore, queueCard } from "./cards.js";
+import { historyTab } from "./history.js";
+import { catalogEditor } from "./menu.js";
+import { moneyTab } from "./money.js";
+import { foodQueue } from "./orders.js";
+import { createPoller } from "./poll.js";
+import { printQueue } from "./print-jobs.js";
+import { shellStore } from "./shell.js";
+import { slotsEditor } from "./slots.js";
+
+const poller = createPoller({
+  interval: config.poll_ms,
+  max: config.poll_max_ms,
+  onOk: () => Alpine.store("dash").polled(),
+  onFail: (error) => Alpine.store("dash").pollFailed(error),
+});
+onSignedOut(() => poller.stop());
+
+Alpine.store("dash", shellStore());
+Alpine.store("payments", paymentsStore());
+Alpine.store("poller", { add: (job) => poller.add(job) });
+
+Alpine.data("queueCard", queueCard);
+Alpine.data("foodQueue", foodQueue);
+Alpine.data("printQueue", printQueue);
+Alpine.data("catalogEditor", catalogEditor);
+Alpine.data("slotsEditor", slotsEditor);
+Alpine.data("historyTab", historyTab);
+Alpine.data("moneyTab", moneyTab);
+Alpine.data("tabs", (names) => ({
+  init() { this.$store.dash.openTab((window.location.hash || "").slice(1) || names[0], names); },
+  open(name) { this.$store.dash.openTab(name, names); },
+}));
+
+Alpine.start();
+poller.start();

@@ -1,0 +1,171 @@
+/* The food counter's queue: today's slots and every live order, by pickup slot, on shared cards. */
+import { config, get, listAll, post } from "./api.js";
+import { ENDED, REFUNDED_SHOWN_MS, cardBase, isRefundCancelled, sortVanished } from "./cards.js";
+import { byCreated, dayOf, plural, rupees, slotLabel, stamp, today } from "./format.js";
+
+const LIVE = ["paid", "accepted", "ready"];
+const KEEP_ENDED_MS = 120000; // an order ended here stays on screen a moment, with its refund
+
+function orderCard(order, isNew) {
+  const card = {
+    ...cardBase("order", order), total: rupees(order.total_paise), isNew: isNew && order.status === "paid",
+    items: order.items || [], lines: [], sent: "Placed " + stamp(order.created_at), download: "",
+  };
+  const reject = { noun: "order", placeholder: "Reason, e.g. out of paneer" };
+  if (order.status === "paid") {
+    card.actions = [{ verb: "accept", label: "Accept", cls: "btn btn--primary" }];
+    card.reject = reject;
+  } else if (order.status === "accepted") {
+    card.actions = [{ verb: "ready", label: "Mark ready", cls: "btn btn--ok" }];
+    card.reject = reject;
+  } else if (order.status === "ready") {
+    card.form = "pickup";
+  } else {
+    card.dismissable = true;
+    if (order.status !== "completed") card.paymentKey = "order:" + order.id;
+  }
+  return card;
+}
+
+function prepLines(data) {
+  const lines = Array.isArray(data) ? data : data.items || data.lines || data.results || [];
+  return lines.map((line) => ({
+    name: line.name || line.menu_item_name || "Item " + (line.menu_item || line.menu_item_id || ""),
+    quantity: line.quantity ?? line.total_quantity ?? line.total,
+  }));
+}
+
+export function foodQueue() {
+  const seenPaid = new Set();
+  let firstLoad = true;
+  return {
+    slots: {}, // slot id → slot (with reserved/capacity)
+    orders: {}, // order id → live (or just ended) order
+    finished: {}, // order id → until when an ended order stays shown
+    fresh: {}, // order id → true: arrived while the page was open
+    prep: {}, // slot id → {open, title, lines}
+
+    init() {
+      this.$store.dash.onTab("queue", () => {});
+      this.$store.poller.add(() => this.poll());
+    },
+
+    get groups() {
+      const now = Date.now();
+      const wanted = {};
+      const todayKey = today();
+      for (const slot of Object.values(this.slots)) if (dayOf(slot.starts_at) === todayKey) wanted[slot.id] = slot;
+      for (const order of Object.values(this.orders)) {
+        if (!wanted[order.slot.id]) wanted[order.slot.id] = this.slots[order.slot.id] || order.slot;
+      }
+      const orders = Object.values(this.orders).filter((o) => !this.finished[o.id] || this.finished[o.id] > now).sort(byCreated);
+      return Object.values(wanted)
+        .sort((a, b) => new Date(a.starts_at) - new Date(b.starts_at) || a.id - b.id)
+        .map((slot) => this.group(slot, orders.filter((o) => o.slot.id === slot.id)));
+    },
+
+    group(slot, orders) {
+      const known = slot.capacity !== undefined;
+      const pct = known && slot.capacity ? Math.min(100, Math.round((100 * slot.reserved) / slot.capacity)) : 0;
+      return {
+        id: slot.id, domId: "slot-" + slot.id, label: slotLabel(slot), past: new Date(slot.ends_at) < new Date(),
+        known, reserved: known ? String(slot.reserved) : null, capacity: known ? String(slot.capacity) : null,
+        barStyle: { width: pct + "%" },
+        fill: known ? " " + slot.reserved + " / " + slot.capacity + " reserved" + (slot.is_active === false ? " · not taking orders" : "") : "",
+        cards: orders.map((o) => orderCard(o, !!this.fresh[o.id])),
+      };
+    },
+
+    prepOf(id) { return this.prep[id] || { open: false, title: "", lines: [], loaded: false }; },
+
+    async togglePrep(group) {
+      const prep = this.prepOf(group.id);
+      this.prep[group.id] = { ...prep, open: !prep.open };
+      if (!prep.open) await this.loadPrep(group.id).catch((error) => this.$store.dash.showError(error));
+    },
+
+    async loadPrep(id) {
+      const data = (await get("slots/" + id + "/prep-sheet")) || [];
+      const slot = this.slots[id] || Object.values(this.orders).find((o) => o.slot.id === id)?.slot;
+      const count = data.orders ?? data.order_count ?? null;
+      const title = "Prep sheet · " + (slot ? slotLabel(slot) : "") + (count !== null ? " · " + plural(count, "order", "orders") : "");
+      this.prep[id] = { ...this.prepOf(id), title, lines: prepLines(data), loaded: true };
+    },
+
+    reloadOpenPreps() {
+      return Promise.all(Object.entries(this.prep).filter(([, p]) => p.open).map(([id]) => this.loadPrep(Number(id))));
+    },
+
+    upsert(order) {
+      if (LIVE.includes(order.status) || this.finished[order.id]) this.orders[order.id] = order;
+      else delete this.orders[order.id];
+    },
+
+    count() {
+      this.$store.dash.countTitle(Object.values(this.orders).filter((o) => o.status === "paid").length);
+    },
+
+    // The card's action, through the API; what it answers replaces the card.
+    async queueAct(card, verb, body) {
+      const result = await post("orders/" + card.id + "/" + verb, body);
+      if (!result) return;
+      if (ENDED.includes(result.status)) {
+        this.finished[result.id] = Date.now() + KEEP_ENDED_MS;
+        this.$store.dash.showBanner("Order #" + result.id + " " + result.status + (result.reason ? ": " + result.reason : "") + ".");
+      }
+      this.upsert(result);
+      this.count();
+      if (result.status === "rejected") this.$store.payments.load("order", [result.id]).catch(() => {});
+      this.reloadOpenPreps().catch(() => {});
+    },
+
+    async queueRecheck(card) {
+      const order = await get("orders/" + card.id).catch(() => null);
+      if (!isRefundCancelled(order)) return;
+      this.finished[order.id] = Date.now() + REFUNDED_SHOWN_MS;
+      this.upsert(order);
+      this.count();
+    },
+
+    queueDismiss(card) {
+      delete this.finished[card.id];
+      delete this.orders[card.id];
+    },
+
+    async poll() {
+      const [slots, ...lists] = await Promise.all([
+        listAll("slots", { vendor: config.vendor_id }, { retries: 0 }),
+        ...LIVE.map((status) => listAll("orders", { status }, { retries: 0 })),
+      ]);
+      for (const slot of slots) this.slots[slot.id] = slot;
+      const live = lists.flat();
+      const liveIds = new Set(live.map((o) => o.id));
+      const now = Date.now();
+      for (const [id, until] of Object.entries(this.finished)) {
+        if (until < now) { delete this.finished[id]; delete this.orders[id]; }
+      }
+      const vanished = Object.keys(this.orders).map(Number).filter((id) => !liveIds.has(id) && !this.finished[id]);
+      const { refunded, gone } = await sortVanished("orders", vanished);
+      for (const id of gone) delete this.orders[id];
+      for (const order of refunded) { this.finished[order.id] = now + REFUNDED_SHOWN_MS; this.orders[order.id] = order; }
+      const arrivals = [];
+      for (const order of live) {
+        if (order.status === "paid" && !seenPaid.has(order.id)) {
+          seenPaid.add(order.id);
+          if (!firstLoad) { arrivals.push(order); this.fresh[order.id] = true; }
+        }
+        this.upsert(order);
+      }
+      firstLoad = false;
+      this.count();
+      if (arrivals.length) {
+        this.$store.dash.cue(arrivals.length === 1
+          ? "New order #" + arrivals[0].id + " for " + slotLabel(arrivals[0].slot) + " · " + rupees(arrivals[0].total_paise)
+          : arrivals.length + " new orders: " + arrivals.map((o) => "#" + o.id).join(", "));
+      }
+      const unsettled = Object.keys(this.finished).map(Number)
+        .filter((id) => this.orders[id] && this.orders[id].status !== "completed" && !this.$store.payments.settled("order:" + id));
+      await Promise.all([this.reloadOpenPreps(), this.$store.payments.load("order", unsettled).catch(() => {})]);
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/* The print shop's queue: every job not finished yet, on the same cards as food orders. */
+import { config, get, listAll, post } from "./api.js";
+import { ENDED, REFUNDED_SHOWN_MS, cardBase, isRefundCancelled, sortVanished } from "./cards.js";
+import { byCreated, paiseToInput, plural, rupees, stamp } from "./format.js";
+
+const OPEN = ["submitted", "accepted", "ready", "paid"];
+const KEEP_ENDED_MS = 120000;
+
+function jobCard(job, serviceName, isNew) {
+  const sided = job.double_sided ? " · double-sided" : " · single-sided";
+  const card = {
+    ...cardBase("job", job),
+    total: job.amount_paise ? rupees(job.amount_paise) : "≈ " + rupees(job.estimated_paise),
+    isNew: isNew && job.status === "submitted", items: [],
+    lines: [serviceName + " · " + plural(job.pages, "page", "pages") + " × " + plural(job.copies, "copy", "copies") + sided],
+    sent: "Sent " + stamp(job.created_at) + " · ",
+    download: config.api_base + "print-jobs/" + job.id + "/file", downloadName: "print-job-" + job.id + ".pdf",
+    amountInitial: paiseToInput(job.amount_paise || job.estimated_paise), estimatedPaise: job.estimated_paise,
+  };
+  if (job.amount_reason) card.lines.push("Estimate " + rupees(job.estimated_paise) + " · why more: " + job.amount_reason);
+  const reject = { noun: "job", placeholder: "Reason, e.g. file is blank" };
+  if (job.status === "submitted") {
+    card.actions = [{ verb: "accept", label: "Accept", cls: "btn btn--primary" }];
+    card.reject = reject;
+  } else if (job.status === "accepted") {
+    card.form = "amount";
+    card.reject = reject;
+  } else if (job.status === "ready") {
+    card.actionNote = { text: "Waiting for the student to pay " + rupees(job.amount_paise) + ".", cls: "order__meta" };
+    card.reject = reject;
+  } else if (job.status === "paid") {
+    card.actionNote = { text: "Paid " + rupees(job.amount_paise), cls: "paid-note" };
+    card.actions = [{ verb: "complete", label: "Complete (handed over)", cls: "btn btn--ok" }];
+  } else {
+    card.paymentKey = "print_job:" + job.id;
+    card.dismissable = true;
+  }
+  return card;
+}
+
+export function printQueue() {
+  const seen = new Set();
+  let firstLoad = true;
+  return {
+    jobs: {},
+    finished: {},
+    fresh: {},
+    services: {},
+
+    init() {
+      // The Services tab tells the queue when the services change (names shown on the cards).
+      window.addEventListener("tnt:services", (event) => this.know(event.detail));
+      this.$store.poller.add(() => this.poll());
+    },
+
+    know(services) {
+      const known = {};
+      for (const s of services) known[s.id] = s;
+      this.services = known;
+    },
+
+    serviceName(id) {
+      const s = this.services[id];
+      return s ? s.name + (s.unit === "job" ? " (per job)" : "") : "Service #" + id;
+    },
+
+    get cards() {
+      const now = Date.now();
+      return Object.values(this.jobs)
+        .filter((j) => !this.finished[j.id] || this.finished[j.id] > now)
+        .sort(byCreated)
+        .map((j) => jobCard(j, this.serviceName(j.service), !!this.fresh[j.id]));
+    },
+
+    count() {
+      this.$store.dash.countTitle(Object.values(this.jobs).filter((j) => j.status === "submitted" || j.status === "paid").length);
+    },
+
+    async queueAct(card, verb, body) {
+      const result = await post("print-jobs/" + card.id + "/" + verb, body);
+      if (!result) return;
+      if (ENDED.includes(result.status)) {
+        this.finished[result.id] = Date.now() + KEEP_ENDED_MS;
+        this.$store.dash.showBanner("Print job #" + result.id + " " + result.status + ".");
+      }
+      this.jobs[result.id] = result;
+      this.count();
+    },
+
+    async queueRecheck(card) {
+      const job = await get("print-jobs/" + card.id).catch(() => null);
+      if (!isRefundCancelled(job)) return;
+      this.finished[job.id] = Date.now() + REFUNDED_SHOWN_MS;
+      this.jobs[job.id] = job;
+      this.count();
+    },
+
+    queueDismiss(card) {
+      delete this.finished[card.id];
+      delete this.jobs[card.id];
+    },
+
+    async poll() {
+      if (firstLoad) this.know(await listAll("print-services", { vendor: config.vendor_id }, { retries: 0 }));
+      const lists = await Promise.all(OPEN.map((status) => listAll("print-jobs", { status }, { retries: 0 })));
+      const open = lists.flat().filter((j) => OPEN.includes(j.status));
+      const openIds = new Set(open.map((j) => j.id));
+      const now = Date.now();
+      for (const [id, until] of Object.entries(this.finished)) {
+        if (until < now) { delete this.finished[id]; delete this.jobs[id]; }
+      }
+      const vanished = Object.keys(this.jobs).map(Number).filter((id) => !openIds.has(id) && !this.finished[id]);
+      const { refunded, gone } = await sortVanished("print-jobs", vanished);
+      for (const id of gone) delete this.jobs[id];
+      for (const job of refunded) { this.finished[job.id] = now + REFUNDED_SHOWN_MS; this.jobs[job.id] = job; }
+      const arrivals = [];
+      for (const job of open) {
+        if (!seen.has(job.id)) {
+          seen.add(job.id);
+          if (!firstLoad && job.status === "submitted") { arrivals.push(job); this.fresh[job.id] = true; }
+        }
+        this.jobs[job.id] = job;
+      }
+      if (arrivals.some((j) => !this.services[j.service])) {
+        this.know(await listAll("print-services", { vendor: config.vendor_id }, { retries: 0 }));
+      }
+      firstLoad = false;
+      this.count();
+      if (arrivals.length) {
+        this.$store.dash.cue(arrivals.length === 1
+          ? "New print job #" + arrivals[0].id + " · " + arrivals[0].pages + " pages × " + arrivals[0].copies
+          : arrivals.length + " new print jobs: " + arrivals.map((j) => "#" + j.id).join(", "));
+      }
+      const unsettled = Object.keys(this.finished).map(Number).filter((id) => !this.$store.payments.settled("print_job:" + id));
+      await this.$store.payments.load("print_job", unsettled).catch(() => {});
+    },
+  };
+}
