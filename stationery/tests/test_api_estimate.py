@@ -5,9 +5,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import StationeryVendorFactory, StudentFactory
+from catalog.tests.factories import PrintServiceFactory, StationeryShopFactory
 from stationery.models import PrintJob
 
-from .factories import PrintServiceFactory, PrintShopFactory
 from .pdfs import pdf_bytes, stored_files, text_as_pdf_bytes, upload
 from .test_api_upload import _assert_envelope
 
@@ -64,7 +64,7 @@ def test_what_is_not_a_pdf_is_invalid_file(make_client, media_root):
 
 
 def test_a_closed_shop_is_409_like_sending(make_client, media_root):
-    service = PrintServiceFactory(vendor=PrintShopFactory(is_open=False).vendor)
+    service = PrintServiceFactory(vendor=StationeryShopFactory(is_open=False).vendor)
     _assert_envelope(_estimate(make_client(StudentFactory()), service), 409, "shop_closed")
 
 
