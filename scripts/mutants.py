@@ -95,11 +95,17 @@ MUTANTS: list[dict] = [
         "id": "money-refund-unlocked",
         "file": PAY,
         "function": "payment_refund",
-        "find": "payment = _payment_lock(payment.pk)",
-        "replace": "payment = Payment.objects.get(pk=payment.pk)",
+        "find": (
+            "completion.\n        obj = _payable_lock(payable_type, object_id)\n"
+            "        payment = _payment_lock(found.pk)"
+        ),
+        "replace": (
+            "completion.\n        obj = found.order or found.print_job\n"
+            "        payment = Payment.objects.get(pk=found.pk)"
+        ),
         "tests": ["payments/tests/test_concurrency.py"],
         "k": "staff_refunds_at_once",
-        "why": "the staff refund reads the payment without its row lock; two at once over-refund",
+        "why": "the staff refund takes neither the payable's nor the payment's row lock; two at once over-refund",
     },
     {
         "id": "money-refunded-status",
