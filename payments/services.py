@@ -1105,12 +1105,8 @@ def webhook_receive(*, event_id: str, event_type: str, body: str, payload: dict)
 # --- reconciliation ------------------------------------------------------------------------------
 
 
-def _reconcile_payment(payment: Payment, *, now: datetime, summary: Counter) -> None:
-    try:
-        attempts = gateway.order_payments(razorpay_order_id=payment.razorpay_order_id)
-    except GatewayError:
-        summary["gateway_errors"] += 1
-        return
+def _apply_captures(payment: Payment, attempts: list[dict]) -> bool:
+    """Apply every captured attempt Razorpay reports for this payment's order; were there any?"""
     captured = [item for item in attempts if item.get("status") == "captured"]
     for item in captured:
         payment_capture(
@@ -1122,7 +1118,16 @@ def _reconcile_payment(payment: Payment, *, now: datetime, summary: Counter) -> 
             fee_paise=item.get("fee"),
             tax_paise=item.get("tax"),
         )
-    if captured:
+    return bool(captured)
+
+
+def _reconcile_payment(payment: Payment, *, now: datetime, summary: Counter) -> None:
+    try:
+        attempts = gateway.order_payments(razorpay_order_id=payment.razorpay_order_id)
+    except GatewayError:
+        summary["gateway_errors"] += 1
+        return
+    if _apply_captures(payment, attempts):
         summary["captured"] += 1
         return
     if any(item.get("status") in ("created", "authorized") for item in attempts):
@@ -1151,18 +1156,7 @@ def _reconcile_failed_payment(payment: Payment, *, summary: Counter) -> None:
     except GatewayError:
         summary["gateway_errors"] += 1
         return
-    captured = [item for item in attempts if item.get("status") == "captured"]
-    for item in captured:
-        payment_capture(
-            payment_id=payment.pk,
-            razorpay_payment_id=str(item.get("id")),
-            amount_paise=item.get("amount"),
-            currency=item.get("currency"),
-            source=Source.RECONCILE,
-            fee_paise=item.get("fee"),
-            tax_paise=item.get("tax"),
-        )
-    if captured:
+    if _apply_captures(payment, attempts):
         summary["captured_after_failure"] += 1
 
 
