@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The mutation gate: apply each mutant of scripts/mutants.py to a copy of the tree, run the tests
+"""The mutation gate: apply each mutant of scripts/mutants/ to a copy of the tree, run the tests
 named for it, and fail unless every one is killed.
 
     scripts/with-services.sh .venv/bin/python scripts/mutate.py [--workers 2] [--only ID ...] [--check]

@@ -1,0 +1,94 @@
+"""Mutants: slot places: never oversold, never given back twice."""
+
+from __future__ import annotations
+
+ORDERING = "ordering/services.py"
+
+MUTANTS: list[dict] = [
+    {
+        "id": "cap-reserve-past-capacity",
+        "file": ORDERING,
+        "function": "_slot_reserve",
+        "find": 'reserved__lt=F("capacity"),',
+        "replace": 'reserved__lte=F("capacity"),',
+        "tests": ["ordering/tests/test_services.py"],
+        "k": "full_slot",
+        "why": "a full slot takes one more order",
+    },
+    {
+        "id": "cap-reserve-ignores-cutoff",
+        "file": ORDERING,
+        "function": "_slot_reserve",
+        "find": "starts_at__gt=cutoff,\n        reserved__lt",
+        "replace": "reserved__lt",
+        "tests": ["ordering/tests/test_services.py"],
+        "k": "closed_slots",
+        "why": "a slot past the order cut-off still takes orders",
+    },
+    {
+        "id": "cap-reserve-ignores-inactive",
+        "file": ORDERING,
+        "function": "_slot_reserve",
+        "find": "        is_active=True,\n        is_deleted=False,\n        starts_at__gt=cutoff,",
+        "replace": "        is_deleted=False,\n        starts_at__gt=cutoff,",
+        "tests": ["ordering/tests/test_services.py"],
+        "k": "closed_slots",
+        "why": "an inactive slot still takes orders",
+    },
+    {
+        "id": "cap-shrink-below-reserved",
+        "file": ORDERING,
+        "function": "slot_update",
+        "find": 'if "capacity" in changed and locked.capacity < locked.reserved:',
+        "replace": 'if "capacity" in changed and locked.capacity < locked.reserved - 1:',
+        "tests": ["ordering/tests/test_services.py"],
+        "k": "capacity_cannot_drop",
+        "why": "capacity may drop one below the places already taken",
+    },
+    {
+        "id": "cap-move-with-orders",
+        "file": ORDERING,
+        "function": "slot_update",
+        "find": 'if {"starts_at", "ends_at"} & set(changed) and _slot_has_live_orders(locked):',
+        "replace": 'if {"starts_at"} & set(changed) and _slot_has_live_orders(locked):',
+        "tests": ["ordering/tests/test_services.py", "ordering/tests/test_api.py"],
+        "k": "cannot_move",
+        "why": "changing only the end of a slot with live orders is allowed",
+    },
+    {
+        "id": "cap-update-unlocked",
+        "file": ORDERING,
+        "function": "slot_update",
+        "find": (
+            "    locked = Slot.objects.select_for_update().filter(pk=slot.pk, vendor_id=vendor.pk, is_deleted=False)"
+            '.first()\n    if locked is None:\n        raise NotFound("No such slot.")\n    changed'
+        ),
+        "replace": (
+            "    locked = Slot.objects.filter(pk=slot.pk, vendor_id=vendor.pk, is_deleted=False)"
+            '.first()\n    if locked is None:\n        raise NotFound("No such slot.")\n    changed'
+        ),
+        "tests": ["ordering/tests/test_concurrency.py"],
+        "k": "being_placed",
+        "why": "slot_update drops its row lock; a slot is moved while an order for it is placed",
+    },
+    {
+        "id": "cap-order-total-ignores-quantity",
+        "file": ORDERING,
+        "function": "order_place",
+        "find": "total_paise=sum(item.line_total_paise for item in items),",
+        "replace": "total_paise=sum(item.unit_price_paise for item in items),",
+        "tests": ["ordering/tests/test_services.py"],
+        "k": "prices_come_from_the_menu",
+        "why": "the stored total ignores quantities",
+    },
+    {
+        "id": "cap-release-negative",
+        "file": ORDERING,
+        "function": "_slot_release",
+        "find": "released = Slot.objects.filter(pk=slot_id, reserved__gt=0).update(",
+        "replace": "released = Slot.objects.filter(pk=slot_id).update(",
+        "tests": ["ordering/tests/test_services.py"],
+        "k": "below_zero",
+        "why": "a place is given back when none is taken (reserved goes negative)",
+    },
+]
