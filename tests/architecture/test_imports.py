@@ -1,0 +1,184 @@
+"""The shape of the code base: no import circles between the project's modules, no module over
+400 lines, and `tntproject/` holding configuration only (the kernel is `core/`).
+
+Imports are read with `ast` from every project .py file that is not a test or a migration.
+An import inside a function body is no way out of a circle: it still makes the two modules
+need each other, so it counts like a top-level one. Only `if TYPE_CHECKING:` imports, which
+never run, are left out.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+MAX_LINES = 400
+# Folders that hold no project Python: the virtualenv, vendored browser files, build output.
+SKIPPED_DIRS = {".venv", "static", "staticfiles", "node_modules", "var", "test-artifacts", "__pycache__"}
+TNTPROJECT_MODULES = {"__init__.py", "settings.py", "urls.py", "wsgi.py", "asgi.py", "celery.py", "startup.py"}
+
+
+def _is_project_source(path: Path) -> bool:
+    parts = path.relative_to(ROOT).parts
+    if any(part.startswith(".") or part in SKIPPED_DIRS for part in parts[:-1]):
+        return False
+    if {"tests", "migrations"} & set(parts[:-1]):
+        return False
+    return not (path.name.startswith("test_") or path.name == "conftest.py")
+
+
+def project_sources() -> list[Path]:
+    return sorted(path for path in ROOT.rglob("*.py") if _is_project_source(path))
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _runtime_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """Every import the module can run: at the top level, in blocks and in function bodies alike
+    (an import moved into a function only hides a circle); only `if TYPE_CHECKING:` blocks never run."""
+    type_only: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            type_only |= {id(inner) for statement in node.body for inner in ast.walk(statement)}
+    return [
+        node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in type_only
+    ]
+
+
+def _resolve(name: str, modules: set[str]) -> str | None:
+    """The deepest project module a dotted name points into (`accounts.models.User` → `accounts.models`)."""
+    parts = name.split(".")
+    while parts:
+        candidate = ".".join(parts)
+        if candidate in modules:
+            return candidate
+        parts.pop()
+    return None
+
+
+def _imported_names(node: ast.Import | ast.ImportFrom, *, importer: str, is_package: bool) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = node.module or ""
+    if node.level:
+        package = importer.split(".") if is_package else importer.split(".")[:-1]
+        anchor = package[: len(package) - (node.level - 1)]
+        base = ".".join([*anchor, base] if base else anchor)
+    # `from accounts import selectors` imports the module accounts.selectors; `from .models import User` only .models.
+    return [f"{base}.{alias.name}" for alias in node.names if alias.name != "*"] + [base]
+
+
+def import_graph() -> dict[str, set[str]]:
+    sources = {module_name(path): path for path in project_sources()}
+    modules = set(sources)
+    graph: dict[str, set[str]] = {}
+    for name, path in sources.items():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        edges: set[str] = set()
+        for node in _runtime_imports(tree):
+            for imported in _imported_names(node, importer=name, is_package=path.name == "__init__.py"):
+                target = _resolve(imported, modules)
+                if target is not None and target != name:
+                    edges.add(target)
+        graph[name] = edges
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(cycles)
+
+
+def test_the_graph_reader_finds_a_circle_and_counts_late_imports():
+    """The checker itself: a circle is found, and an import in a function body is an edge like any other."""
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert import_cycles(graph) == [["a", "b", "c"]]
+    tree = ast.parse(
+        "import x\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import y\n"
+        "try:\n    import z\nexcept ImportError:\n    pass\ndef f():\n    import w\n"
+    )
+    names = sorted(alias.name for node in _runtime_imports(tree) for alias in node.names)
+    assert names == ["TYPE_CHECKING", "w", "x", "z"]
+    relative = ast.parse("from .models import User\nfrom . import selectors\nfrom ..core import errors\n").body
+    assert _imported_names(relative[0], importer="accounts.api", is_package=False) == [
+        "accounts.models.User",
+        "accounts.models",
+    ]
+    assert _imported_names(relative[1], importer="accounts", is_package=True) == ["accounts.selectors", "accounts"]
+    assert _imported_names(relative[2], importer="accounts.api", is_package=False)[0] == "core.errors"
+
+
+def test_the_graph_covers_the_project():
+    graph = import_graph()
+    assert {"accounts.selectors", "core.errors", "tntproject.settings", "campus.demo.builders"} <= set(graph)
+    assert "accounts.models" in graph["accounts.selectors"]
+    assert not any(".tests" in name or ".migrations" in name for name in graph)
+
+
+def test_no_import_circles_between_project_modules():
+    cycles = "; ".join(" ↔ ".join(cycle) for cycle in import_cycles(import_graph()))
+    assert cycles == "", f"import circles (late imports in functions included): {cycles}"
+
+
+def test_no_module_over_400_lines():
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in project_sources()
+        if (lines := len(path.read_text().splitlines())) > MAX_LINES
+    }
+    assert long == {}, f"modules over {MAX_LINES} lines (split them by topic): {long}"
+
+
+def test_tntproject_holds_configuration_only():
+    """Settings, URLs, WSGI/ASGI, the Celery app and the start-up checks; the shared kernel lives in core/."""
+    package = ROOT / "tntproject"
+    found = {
+        str(path.relative_to(package))
+        for path in package.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and "tests" not in path.relative_to(package).parts
+    }
+    assert found == TNTPROJECT_MODULES
