@@ -10,8 +10,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import NotFound
-
 from . import limits, selectors, services
 from .admin_site import mark_session_auth_method
 from .permissions import (
@@ -128,26 +126,12 @@ class StaffVendorListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-def _vendor_or_404(user_id: int):
-    vendor = selectors.vendor_get(user_id=user_id)
-    if vendor is None:
-        raise NotFound()
-    return vendor
-
-
-def _user_or_404(user_id: int):
-    user = selectors.user_get(user_id=user_id)
-    if user is None:
-        raise NotFound()
-    return user
-
-
 class StaffVendorApproveView(APIView):
     permission_classes = [StaffPermission.requires(APPROVE_VENDOR)]
 
     @extend_schema(operation_id="staff_vendor_approve", request=None, responses={200: UserSerializer})
     def post(self, request, user_id: int):
-        vendor = services.vendor_approve(vendor=_vendor_or_404(user_id), by=request.user)
+        vendor = services.vendor_approve(vendor=selectors.vendor_get(user_id=user_id), by=request.user)
         return Response(UserSerializer(vendor).data)
 
 
@@ -164,7 +148,7 @@ class StaffVendorRejectView(APIView):
         serializer = StaffReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         vendor = services.vendor_reject(
-            vendor=_vendor_or_404(user_id), by=request.user, reason=serializer.validated_data["reason"]
+            vendor=selectors.vendor_get(user_id=user_id), by=request.user, reason=serializer.validated_data["reason"]
         )
         return Response(UserSerializer(vendor).data)
 
@@ -177,7 +161,7 @@ class StaffUserBlockView(APIView):
         serializer = StaffReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_block(
-            user=_user_or_404(user_id), by=request.user, reason=serializer.validated_data["reason"]
+            user=selectors.user_get(user_id=user_id), by=request.user, reason=serializer.validated_data["reason"]
         )
         return Response(UserSerializer(user).data)
 
@@ -192,6 +176,6 @@ class StaffUserUnblockView(APIView):
         serializer = StaffReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_unblock(
-            user=_user_or_404(user_id), by=request.user, reason=serializer.validated_data["reason"]
+            user=selectors.user_get(user_id=user_id), by=request.user, reason=serializer.validated_data["reason"]
         )
         return Response(UserSerializer(user).data)

@@ -1,10 +1,16 @@
-"""Reads of the accounts app."""
+"""Reads of the accounts app.
+
+`*_get*` selectors raise `core.errors.NotFound` when there is no such row; `*_find*` ones
+return None for callers to whom "no such user" is an answer, not an error.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
 from django.db.models import QuerySet
+
+from core.errors import NotFound
 
 from .models import RevokedCredential, User
 
@@ -23,7 +29,8 @@ def user_is_blocked(*, user_id: int) -> bool:
     return User.objects.filter(pk=user_id, is_active=False).exists()
 
 
-def user_get_by_phone(*, phone: str) -> User | None:
+def user_find_by_phone(*, phone: str) -> User | None:
+    """The account of a (normalised) phone, or None if the phone has none yet (sign-in then signs it up)."""
     return User.objects.filter(phone=phone).first()
 
 
@@ -35,9 +42,17 @@ def vendor_list(*, is_approved: bool | None = None) -> QuerySet[User]:
     return vendors
 
 
-def vendor_get(*, user_id: int) -> User | None:
-    return vendor_list().filter(pk=user_id).first()
+def vendor_get(*, user_id: int) -> User:
+    """A vendor with its shop; NotFound if `user_id` is no vendor."""
+    vendor = vendor_list().filter(pk=user_id).first()
+    if vendor is None:
+        raise NotFound()
+    return vendor
 
 
-def user_get(*, user_id: int) -> User | None:
-    return User.objects.filter(pk=user_id).first()
+def user_get(*, user_id: int) -> User:
+    """Any account; NotFound if there is none with `user_id`."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    return user

@@ -28,7 +28,7 @@ from .errors import (
 )
 from .hooks import run_vendor_access_changed, run_vendor_signup
 from .models import AccountEvent, RevokedCredential, User
-from .selectors import credential_digest, user_get_by_phone
+from .selectors import credential_digest, user_find_by_phone
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def otp_verify(
     Raises RateLimited, InvalidOtp (one answer for every bad code) or AccountBlockedError.
     """
     limits.otp_failures_check(phone=phone)
-    existing = user_get_by_phone(phone=phone)
+    existing = user_find_by_phone(phone=phone)
     # Staff (superusers included) sign in with password and code.
     staff = existing is not None and existing.is_campus_staff
     if staff and not (password and existing.check_password(password)):
@@ -110,7 +110,7 @@ def otp_verify(
         logger.info("staff password rejected", extra={"phone_suffix": phone[-4:]})
         raise InvalidCredentials()
     otp_code_check(phone=phone, code=code)
-    user = user_get_by_phone(phone=phone)
+    user = user_find_by_phone(phone=phone)
     created = False
     if user is None:
         try:
@@ -118,7 +118,7 @@ def otp_verify(
             created = True
         except IntegrityError:
             # The same phone signed up in a concurrent request a moment ago.
-            user = user_get_by_phone(phone=phone)
+            user = user_find_by_phone(phone=phone)
             if user is None:
                 raise
     if not user.is_active:

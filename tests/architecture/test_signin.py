@@ -38,6 +38,6 @@ def test_phone_numbers_are_normalised_by_one_function_everywhere():
 def test_sign_in_finds_users_by_phone_through_one_selector():
     from accounts import selectors, services
 
-    assert services.user_get_by_phone is selectors.user_get_by_phone
+    assert services.user_find_by_phone is selectors.user_find_by_phone
     source = inspect.getsource(services)
     assert "objects.filter(phone" not in source and "objects.get(phone" not in source
