@@ -1,4 +1,4 @@
-"""`manage.py seed_demo` (campus/management/commands/seed_demo.py): the demo campus."""
+"""`manage.py seed_demo` (campus/management/commands/seed_demo.py over campus/demo/): the demo campus."""
 
 import re
 from datetime import datetime, timedelta
@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import StudentFactory, admin_login_through_the_form
+from campus.demo.builders import demo_slot_times
+from campus.demo.data import VENDORS
 from campus.management.commands import seed_demo
 from catalog.models import MenuItem, PrintService, Shop
 from ordering.models import Slot
@@ -135,7 +137,7 @@ def test_seed_demo_fills_in_what_is_missing_without_duplicating():
 
 
 def test_seed_demo_refuses_a_demo_phone_taken_by_another_role():
-    StudentFactory(phone=seed_demo.VENDORS[0].phone)
+    StudentFactory(phone=VENDORS[0].phone)
     with pytest.raises(CommandError, match="already belongs to a student"):
         run()
 
@@ -152,7 +154,7 @@ def test_seed_demo_refuses_a_demo_phone_taken_by_another_role():
 )
 def test_demo_slot_times(hour, minute, expected):
     at = datetime(2026, 3, 10, hour, minute, tzinfo=IST)
-    slots = seed_demo.demo_slot_times(at=at)
+    slots = demo_slot_times(at=at)
     assert len(slots) == expected
     assert all(start > at and end - start == timedelta(minutes=30) for start, end in slots)
     starts = [start.astimezone(IST).strftime("%d %H:%M") for start, _ in slots]
@@ -163,7 +165,7 @@ def test_demo_slot_times_follow_the_time_zone_setting(settings):
     """Issue 17: the campus day is settings.TIME_ZONE, read at use time, never a zone written in the command."""
     settings.TIME_ZONE = "Europe/London"
     london = ZoneInfo("Europe/London")
-    slots = seed_demo.demo_slot_times(at=datetime(2026, 3, 10, 8, 0, tzinfo=london))
+    slots = demo_slot_times(at=datetime(2026, 3, 10, 8, 0, tzinfo=london))
     starts = [start.astimezone(london).strftime("%d %H:%M") for start, _ in slots]
     assert len(slots) == 22 and starts[0] == "10 12:00" and "11 19:30" in starts
 
