@@ -1,0 +1,65 @@
+"""The scenarios of `make bench` and how wrk runs one (bench/load.lua replays a file of requests).
+
+bench/seed.py writes each scenario's requests to `<work>/<name>.req`; run_wrk drives it and reads
+the `BENCH_RESULT {json}` line load.lua prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+# name, what it is, the file of requests, warm up first (reads only: writes would use up data)
+SCENARIOS = [
+    ("live", "GET /health/live (ceiling)", True),
+    ("menu", "GET /vendors/{id}/menu", True),
+    ("orders_vendor", "GET /orders (vendor, 200 live)", True),
+    ("orders_post", "POST /orders (many slots)", False),
+    ("orders_hot", "POST /orders (one hot slot)", False),
+    ("webhooks", "webhooks, 30% duplicates", False),
+]
+TARGETS = {"menu": 0.5, "orders_post": 0.2}
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def ensure_wrk() -> str:
+    """wrk comes from Debian's packages; install it if this machine lacks it (as ensure-chromium.sh does)."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    log("installing wrk from Debian's packages")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True)
+    subprocess.run(
+        [*sudo, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq", "wrk"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return shutil.which("wrk") or "wrk"
+
+
+def run_wrk(wrk: str, base: str, requests_file: Path, seconds: int, env: dict[str, str]) -> dict:
+    threads = env["BENCH_THREADS"]
+    command = [
+        wrk, f"-t{threads}", f"-c{env['BENCH_CONNECTIONS']}", f"-d{seconds}s", "--timeout", "10s",
+        "-s", str(REPO / "bench" / "load.lua"), base,
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, env={**env, "BENCH_REQUESTS": str(requests_file)}, capture_output=True, text=True, check=False
+    )
+    match = re.search(r"^BENCH_RESULT (\{.*\})$", done.stdout, re.MULTILINE)
+    if not match:
+        raise SystemExit(f"bench: wrk gave no result:\n{done.stdout}\n{done.stderr}")
+    result = json.loads(match.group(1))
+    result["rps"] = result["requests"] / result["seconds"] if result["seconds"] else 0.0
+    return result
