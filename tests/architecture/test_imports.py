@@ -18,6 +18,20 @@ ROOT = Path(settings.BASE_DIR)
 MAX_LINES = 400
 # Folders that hold no project Python: the virtualenv, vendored browser files, build output.
 SKIPPED_DIRS = {".venv", "static", "staticfiles", "node_modules", "var", "test-artifacts", "__pycache__"}
+# The layers of docs/architecture.md, lowest first: a module imports only apps of a lower layer
+# (never a peer of its own layer). tntproject/ is configuration, read through django.conf.settings;
+# its urls.py is the root that includes every app's routes.
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"core"}),
+    frozenset({"accounts"}),
+    frozenset({"catalog", "ledger"}),
+    frozenset({"payments"}),
+    frozenset({"ordering", "stationery", "razorpay_sandbox"}),
+    frozenset({"pages", "dashboard", "campus"}),
+    frozenset({"bench", "scripts"}),
+)
+# The kernel has no models: the Idempotency-Key rows it reads are accounts' table.
+LAYER_CROSSINGS = {("core.idempotency", "accounts.models")}
 TNTPROJECT_MODULES = {"__init__.py", "settings.py", "urls.py", "wsgi.py", "asgi.py", "celery.py", "startup.py"}
 
 
@@ -162,6 +176,40 @@ def test_the_graph_covers_the_project():
 def test_no_import_circles_between_project_modules():
     cycles = "; ".join(" ↔ ".join(cycle) for cycle in import_cycles(import_graph()))
     assert cycles == "", f"import circles (late imports in functions included): {cycles}"
+
+
+def layer_violations(graph: dict[str, set[str]]) -> list[str]:
+    """Each `module → target` that imports a peer or a higher layer (or configuration) of another app."""
+    layer_of = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
+    upward = []
+    for module, targets in sorted(graph.items()):
+        app = module.split(".")[0]
+        for target in sorted(targets):
+            other = target.split(".")[0]
+            if other == app or (module, target) in LAYER_CROSSINGS or module == "tntproject.urls":
+                continue
+            if "tntproject" in (app, other) or layer_of.get(other, len(LAYERS)) >= layer_of.get(app, -1):
+                upward.append(f"{module} → {target}")
+    return upward
+
+
+def test_the_layer_check_refuses_upward_and_sideways_imports():
+    graph = {
+        "payments.services": {"ordering.models", "ledger.services", "payments.models"},
+        "ordering.services": {"stationery.models", "payments.services"},
+        "catalog.models": {"tntproject.settings"},
+        "tntproject.urls": {"pages.urls"},
+    }
+    assert layer_violations(graph) == [
+        "catalog.models → tntproject.settings",
+        "ordering.services → stationery.models",
+        "payments.services → ordering.models",
+    ]
+
+
+def test_apps_import_only_lower_layers():
+    upward = layer_violations(import_graph())
+    assert upward == [], "imports against the layers of docs/architecture.md: " + "; ".join(upward)
 
 
 def test_no_module_over_400_lines():
