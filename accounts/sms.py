@@ -1,7 +1,9 @@
 """SMS backends, chosen by `SMS_BACKEND` like Django's email backends.
 
 `queue_sms(phone=..., body=...)` is what the rest of the project calls: it
-queues the `send_sms` Celery task once the current transaction commits.
+queues the `send_sms` Celery task once the current transaction commits. This
+module imports the task; the task imports what it needs from here inside its
+body, so the import goes one way only.
 
 Backends raise `SmsError` for failures worth retrying (network trouble, provider
 5xx or 429) and `SmsRejected` for ones that are not (bad credentials, invalid
@@ -22,6 +24,8 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+from .tasks import send_sms
 
 logger = logging.getLogger(__name__)
 
@@ -216,8 +220,6 @@ def queue_sms(*, phone: str, body: str) -> None:
     Nothing is queued if the transaction rolls back. The body travels by
     reference (see `stash_body`); the phone is masked in Celery's logs.
     """
-    from .tasks import send_sms
-
     def _queue() -> None:
         ref = stash_body(body)
         send_sms.apply_async(

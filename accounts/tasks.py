@@ -1,4 +1,4 @@
-"""Celery tasks of accounts."""
+"""Celery tasks of accounts. `accounts.sms` imports them; they import from it inside their bodies."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import logging
 import random
 
 from celery import shared_task
-
-from .sms import SmsError, SmsRejected, claim_body, forget_body, get_backend
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +30,8 @@ def send_sms(self, *, to: str, body: str | None = None, body_ref: str | None = N
     or on a permanent refusal, the task logs and gives up (returns False) rather
     than failing. The body is never logged.
     """
+    from .sms import SmsError, SmsRejected, claim_body, get_backend
+
     where = {"to_suffix": to[-4:], "attempt": self.request.retries + 1}
     if body is None:
         body = claim_body(body_ref) if body_ref else None
@@ -58,5 +58,7 @@ def send_sms(self, *, to: str, body: str | None = None, body_ref: str | None = N
 
 
 def _forget(body_ref: str | None) -> None:
+    from .sms import forget_body
+
     if body_ref:
         forget_body(body_ref)

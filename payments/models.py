@@ -123,10 +123,20 @@ class Payment(models.Model):
 class PaymentEvent(models.Model):
     """Audit trail: every status change of a payment (and every refund step), where it came from."""
 
+    class Source(models.TextChoices):
+        """Where a payment change came from."""
+
+        PAY = "pay", "Opening a payment"
+        VERIFY = "verify", "Checkout callback"
+        WEBHOOK = "webhook", "Razorpay webhook"
+        RECONCILE = "reconcile", "Reconciliation"
+        STAFF = "staff", "Campus staff"
+        SYSTEM = "system", "System"
+
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
-    source = models.CharField(max_length=20, help_text="verify, webhook, reconcile, staff, system")
+    source = models.CharField(max_length=20, choices=Source.choices)
     note = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -136,6 +146,12 @@ class PaymentEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["payment", "created_at"], name="payment_event_payment_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=["pay", "verify", "webhook", "reconcile", "staff", "system"]),
+                name="payment_event_source_valid",
+            ),
+        ]
 
 
 class Refund(models.Model):

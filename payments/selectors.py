@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import User
+from core.errors import NotFound
 
 from .models import Payment, Refund
 
@@ -22,8 +23,12 @@ def payment_list_for(*, user: User) -> QuerySet[Payment]:
     return payments.filter(payer=user)
 
 
-def payment_get_for(*, user: User, payment_id: int) -> Payment | None:
-    return payment_list_for(user=user).filter(pk=payment_id).first()
+def payment_get_for(*, user: User, payment_id: int) -> Payment:
+    """One payment `user` may see; NotFound for anyone else's or an unknown one."""
+    payment = payment_list_for(user=user).filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound("No such payment.")
+    return payment
 
 
 def refund_list_for_payment(*, payment: Payment) -> QuerySet[Refund]:

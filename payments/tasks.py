@@ -1,4 +1,7 @@
-"""Thin Celery tasks: they take ids, call a service, and are safe to run twice."""
+"""Thin Celery tasks: they take ids, call a service, and are safe to run twice.
+
+The services import these tasks (to queue them); a task imports its service inside its body,
+so the import goes one way only."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from celery import shared_task
 
 from core.errors import GatewayError
 
-from . import services
 from .errors import GatewayRejected
 
 logger = logging.getLogger(__name__)
@@ -21,8 +23,10 @@ def refund_submit_task(self, refund_id: int) -> None:
     Running eagerly (development, tests) there is no worker to retry on: the refund
     stays pending and `reconcile_payments` sends it again with the same idempotency key.
     """
+    from .services import refund_submit
+
     try:
-        services.refund_submit(refund_id=refund_id)
+        refund_submit(refund_id=refund_id)
     except GatewayRejected:
         logger.warning("refund %s refused by Razorpay; recorded as failed", refund_id)
     except GatewayError as exc:
@@ -35,6 +39,8 @@ def refund_submit_task(self, refund_id: int) -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def reconcile_payments(older_than_seconds: int | None = None) -> dict[str, int]:
     """The periodic reconciliation (CELERY_BEAT_SCHEDULE): see `services.payments_reconcile`."""
-    summary = services.payments_reconcile(older_than_seconds=older_than_seconds)
+    from .services import payments_reconcile
+
+    summary = payments_reconcile(older_than_seconds=older_than_seconds)
     logger.info("payments reconciled: %s", summary)
     return summary

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-PAY = "payments/services.py"
+PAY_CORE = "payments/services/core.py"
+PAY_POSTINGS = "payments/services/postings.py"
+PAY_OPENING = "payments/services/opening.py"
+PAY_CAPTURE = "payments/services/capture.py"
+PAY_REFUNDS = "payments/services/refunds.py"
 GATEWAY = "payments/gateway.py"
 
 MUTANTS: list[dict] = [
     {
         "id": "money-fee-rounds-up",
-        "file": PAY,
+        "file": PAY_CORE,
         "function": "platform_fee",
         "find": "pro_rata(amount_paise, part=bps, whole=10000)",
         "replace": "-pro_rata(-amount_paise, part=bps, whole=10000)",
@@ -17,7 +21,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-fee-ignored",
-        "file": PAY,
+        "file": PAY_CORE,
         "function": "platform_fee",
         "find": 'bps = int(getattr(settings, "PLATFORM_FEE_BPS", 0))',
         "replace": "bps = 0",
@@ -27,7 +31,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-capture-vendor-gets-fee",
-        "file": PAY,
+        "file": PAY_POSTINGS,
         "function": "_ledger_capture",
         "find": "(chart.vendor_pending(vendor_id), -(amount - fee)),",
         "replace": "(chart.vendor_pending(vendor_id), -amount),",
@@ -37,7 +41,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-refund-keeps-fee",
-        "file": PAY,
+        "file": PAY_POSTINGS,
         "function": "_ledger_refund",
         "find": "vendor_part = vendor_after - vendor_before",
         "replace": "vendor_part = refund.amount_paise",
@@ -46,7 +50,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-refund-split-rounding",
-        "file": PAY,
+        "file": PAY_POSTINGS,
         "function": "_ledger_refund",
         "find": "vendor_after = pro_rata(share, part=refunded_before + refund.amount_paise, whole=captured)",
         "replace": "vendor_after = vendor_before + pro_rata(share, part=refund.amount_paise, whole=captured)",
@@ -55,7 +59,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-refund-over-captured",
-        "file": PAY,
+        "file": PAY_REFUNDS,
         "function": "_refund_reserve",
         "find": "if amount_paise > payment.refundable_paise:",
         "replace": "if amount_paise > payment.captured_paise:",
@@ -65,7 +69,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-refund-zero",
-        "file": PAY,
+        "file": PAY_REFUNDS,
         "function": "_refund_reserve",
         "find": "if not is_paise(amount_paise):\n        raise ValidationFailed(details={\"amount_paise\"",
         "replace": "if not is_paise(amount_paise, minimum=0):\n        raise ValidationFailed(details={\"amount_paise\"",  # noqa: E501
@@ -75,7 +79,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-refund-unlocked",
-        "file": PAY,
+        "file": PAY_REFUNDS,
         "function": "payment_refund",
         "find": (
             "completion.\n        obj = _payable_lock(payable_type, object_id)\n"
@@ -91,7 +95,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-refunded-status",
-        "file": PAY,
+        "file": PAY_CORE,
         "function": "_status_for_amounts",
         "find": "if payment.refunded_paise >= payment.captured_paise:",
         "replace": "if payment.refunded_paise > payment.captured_paise:",
@@ -100,7 +104,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-overpayment-accepted",
-        "file": PAY,
+        "file": PAY_CAPTURE,
         "function": "_capture_problem",
         "find": (
             "    if amount_paise != payment.amount_paise:\n"
@@ -118,7 +122,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-currency-ignored",
-        "file": PAY,
+        "file": PAY_CAPTURE,
         "function": "_capture_problem",
         "find": "if currency != payment.currency:",
         "replace": "if False:",
@@ -128,7 +132,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-captured-amount-assumed",
-        "file": PAY,
+        "file": PAY_CAPTURE,
         "function": "payment_capture",
         "find": "payment.captured_paise = amount_paise",
         "replace": "payment.captured_paise = payment.amount_paise",
@@ -138,7 +142,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-capture-twice",
-        "file": PAY,
+        "file": PAY_CAPTURE,
         "function": "payment_capture",
         "find": (
             "        if payment.status in Payment.CAPTURED_STATUSES:\n"
@@ -151,7 +155,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-verify-signature-ignored",
-        "file": PAY,
+        "file": PAY_CAPTURE,
         "function": "payment_verify",
         "find": "if not gateway.payment_signature_valid(",
         "replace": "if False and gateway.payment_signature_valid(",
@@ -190,7 +194,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "money-superseded-ignored",
-        "file": PAY,
+        "file": PAY_OPENING,
         "function": "_payment_reserve",
         "find": "elif open_payment.amount_paise != amount or open_payment.payer_id != user.pk:",
         "replace": "elif open_payment.payer_id != user.pk:",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-PAY = "payments/services.py"
+PAY_CAPTURE = "payments/services/capture.py"
 ORDERING = "ordering/services.py"
 
 MUTANTS: list[dict] = [
@@ -60,7 +60,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "own-verify-any-payer",
-        "file": PAY,
+        "file": PAY_CAPTURE,
         "function": "payment_verify",
         "find": "payment = Payment.objects.filter(payer=user, razorpay_order_id=razorpay_order_id).first()",
         "replace": "payment = Payment.objects.filter(razorpay_order_id=razorpay_order_id).first()",
