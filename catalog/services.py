@@ -8,20 +8,26 @@ lines and print jobs reference them with PROTECT and keep their own snapshots.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 
 from accounts.errors import VendorNotApproved, WrongVendorType
 from accounts.models import User
-from core.errors import Forbidden, NotFound, ValidationFailed
+from core.errors import Forbidden, ValidationFailed
 from core.money import is_paise
+from core.services import model_update
 
 from .errors import DuplicateName, NotAVendor
+from .locks import entry_lock, own_entry_lock, shop_lock
 from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop
 
 SHOP_NAME_MAX = Shop._meta.get_field("name").max_length
 SHOP_DESCRIPTION_MAX = Shop._meta.get_field("description").max_length
 SHOP_NOTE_MAX = Shop._meta.get_field("opening_note").max_length
+_SHOP_FIELDS = ("name", "description", "is_open", "opening_note")
 
 
 # --- checks shared by the writers ---------------------------------------------
@@ -63,11 +69,11 @@ def _check_name_free(model: type[Model], *, vendor: User, name: str, exclude_pk:
         raise DuplicateName(details={"name": ["You already have one with this name."]})
 
 
-def _save_unique(obj: Model, *, constraint: str, update_fields: list[str] | None = None) -> None:
-    """Save, turning a lost race on the per-vendor unique name into DuplicateName."""
+def _save_unique(save: Callable[[], Any], *, constraint: str) -> None:
+    """Run `save` in a savepoint, turning a lost race on the per-vendor unique name into DuplicateName."""
     try:
         with transaction.atomic():
-            obj.save(update_fields=update_fields)
+            save()
     except IntegrityError as exc:
         if constraint in str(exc):
             raise DuplicateName(details={"name": ["You already have one with this name."]}) from exc
@@ -117,28 +123,23 @@ def shop_update(
     A vendor without a shop row (e.g. created by staff in the admin) gets one.
     """
     _require_vendor(vendor)
-    shop = Shop.objects.select_for_update().filter(vendor_id=vendor.pk).first()
+    shop = shop_lock(vendor_id=vendor.pk)
     if shop is None:
         shop_create_for_vendor(user=vendor, shop_name=shop_name or "")
-        shop = Shop.objects.select_for_update().get(vendor_id=vendor.pk)
+        shop = shop_lock(vendor_id=vendor.pk)
 
-    changed: list[str] = []
+    data: dict[str, Any] = {}
     if shop_name is not None:
-        shop.name = _clean_text(shop_name, field="shop_name", max_length=SHOP_NAME_MAX, required=True)
-        changed.append("name")
+        data["name"] = _clean_text(shop_name, field="shop_name", max_length=SHOP_NAME_MAX, required=True)
     if description is not None:
-        shop.description = _clean_text(
+        data["description"] = _clean_text(
             description, field="description", max_length=SHOP_DESCRIPTION_MAX, required=False
         )
-        changed.append("description")
     if is_open is not None:
-        shop.is_open = bool(is_open)
-        changed.append("is_open")
+        data["is_open"] = bool(is_open)
     if opening_note is not None:
-        shop.opening_note = _clean_text(opening_note, field="opening_note", max_length=SHOP_NOTE_MAX, required=False)
-        changed.append("opening_note")
-    if changed:
-        shop.save(update_fields=[*changed, "updated_at"])
+        data["opening_note"] = _clean_text(opening_note, field="opening_note", max_length=SHOP_NOTE_MAX, required=False)
+    shop, _ = model_update(instance=shop, fields=_SHOP_FIELDS, data=data)
     return shop
 
 
@@ -147,13 +148,7 @@ def shop_update(
 _ITEM_NAME_MAX = MenuItem._meta.get_field("name").max_length
 _ITEM_DESCRIPTION_MAX = MenuItem._meta.get_field("description").max_length
 _ITEM_CATEGORY_MAX = MenuItem._meta.get_field("category").max_length
-
-
-def _lock_own(model: type[Model], *, vendor: User, obj_id: int):
-    obj = model.objects.select_for_update().filter(pk=obj_id, vendor_id=vendor.pk, is_deleted=False).first()
-    if obj is None:
-        raise NotFound()
-    return obj
+_ITEM_FIELDS = ("name", "price_paise", "description", "category", "is_available")
 
 
 @transaction.atomic
@@ -177,7 +172,7 @@ def menu_item_create(
         is_available=bool(is_available),
     )
     _check_name_free(MenuItem, vendor=vendor, name=item.name)
-    _save_unique(item, constraint="menu_item_name_unique_per_vendor")
+    _save_unique(item.save, constraint="menu_item_name_unique_per_vendor")
     return item
 
 
@@ -198,28 +193,25 @@ def menu_item_update(
     already placed keep the name and price they were placed with.
     """
     _require_vendor(vendor, vendor_type=User.VendorType.FOOD)
-    item = _lock_own(MenuItem, vendor=vendor, obj_id=item_id)
-    changed: list[str] = []
+    item = own_entry_lock(MenuItem, vendor_id=vendor.pk, obj_id=item_id)
+    data: dict[str, Any] = {}
     if name is not None:
-        item.name = _clean_text(name, field="name", max_length=_ITEM_NAME_MAX, required=True)
-        _check_name_free(MenuItem, vendor=vendor, name=item.name, exclude_pk=item.pk)
-        changed.append("name")
+        data["name"] = _clean_text(name, field="name", max_length=_ITEM_NAME_MAX, required=True)
+        _check_name_free(MenuItem, vendor=vendor, name=data["name"], exclude_pk=item.pk)
     if price_paise is not None:
-        item.price_paise = _check_price(price_paise)
-        changed.append("price_paise")
+        data["price_paise"] = _check_price(price_paise)
     if description is not None:
-        item.description = _clean_text(
+        data["description"] = _clean_text(
             description, field="description", max_length=_ITEM_DESCRIPTION_MAX, required=False
         )
-        changed.append("description")
     if category is not None:
-        item.category = _clean_text(category, field="category", max_length=_ITEM_CATEGORY_MAX, required=False)
-        changed.append("category")
+        data["category"] = _clean_text(category, field="category", max_length=_ITEM_CATEGORY_MAX, required=False)
     if is_available is not None:
-        item.is_available = bool(is_available)
-        changed.append("is_available")
-    if changed:
-        _save_unique(item, constraint="menu_item_name_unique_per_vendor", update_fields=[*changed, "updated_at"])
+        data["is_available"] = bool(is_available)
+    _save_unique(
+        lambda: model_update(instance=item, fields=_ITEM_FIELDS, data=data),
+        constraint="menu_item_name_unique_per_vendor",
+    )
     return item
 
 
@@ -227,14 +219,14 @@ def menu_item_update(
 def menu_item_delete(*, vendor: User, item_id: int) -> None:
     """Hide one of the vendor's own items everywhere. Past orders keep their snapshots."""
     _require_vendor(vendor, vendor_type=User.VendorType.FOOD)
-    item = _lock_own(MenuItem, vendor=vendor, obj_id=item_id)
-    item.is_deleted = True
-    item.save(update_fields=["is_deleted", "updated_at"])
+    item = own_entry_lock(MenuItem, vendor_id=vendor.pk, obj_id=item_id)
+    model_update(instance=item, fields=("is_deleted",), data={"is_deleted": True})
 
 
 # --- print services -----------------------------------------------------------
 
 _SERVICE_NAME_MAX = PrintService._meta.get_field("name").max_length
+_SERVICE_FIELDS = ("name", "price_paise", "unit", "is_colour", "is_available")
 
 
 def _check_unit(unit: str) -> str:
@@ -264,7 +256,7 @@ def print_service_create(
         is_available=bool(is_available),
     )
     _check_name_free(PrintService, vendor=vendor, name=service.name)
-    _save_unique(service, constraint="print_service_name_unique_per_vendor")
+    _save_unique(service.save, constraint="print_service_name_unique_per_vendor")
     return service
 
 
@@ -285,26 +277,23 @@ def print_service_update(
     jobs already estimated keep their amounts.
     """
     _require_vendor(vendor, vendor_type=User.VendorType.STATIONERY)
-    service = _lock_own(PrintService, vendor=vendor, obj_id=service_id)
-    changed: list[str] = []
+    service = own_entry_lock(PrintService, vendor_id=vendor.pk, obj_id=service_id)
+    data: dict[str, Any] = {}
     if name is not None:
-        service.name = _clean_text(name, field="name", max_length=_SERVICE_NAME_MAX, required=True)
-        _check_name_free(PrintService, vendor=vendor, name=service.name, exclude_pk=service.pk)
-        changed.append("name")
+        data["name"] = _clean_text(name, field="name", max_length=_SERVICE_NAME_MAX, required=True)
+        _check_name_free(PrintService, vendor=vendor, name=data["name"], exclude_pk=service.pk)
     if price_paise is not None:
-        service.price_paise = _check_price(price_paise)
-        changed.append("price_paise")
+        data["price_paise"] = _check_price(price_paise)
     if unit is not None:
-        service.unit = _check_unit(unit)
-        changed.append("unit")
+        data["unit"] = _check_unit(unit)
     if is_colour is not None:
-        service.is_colour = bool(is_colour)
-        changed.append("is_colour")
+        data["is_colour"] = bool(is_colour)
     if is_available is not None:
-        service.is_available = bool(is_available)
-        changed.append("is_available")
-    if changed:
-        _save_unique(service, constraint="print_service_name_unique_per_vendor", update_fields=[*changed, "updated_at"])
+        data["is_available"] = bool(is_available)
+    _save_unique(
+        lambda: model_update(instance=service, fields=_SERVICE_FIELDS, data=data),
+        constraint="print_service_name_unique_per_vendor",
+    )
     return service
 
 
@@ -312,9 +301,8 @@ def print_service_update(
 def print_service_delete(*, vendor: User, service_id: int) -> None:
     """Hide one of the vendor's own services everywhere. Past print jobs keep theirs."""
     _require_vendor(vendor, vendor_type=User.VendorType.STATIONERY)
-    service = _lock_own(PrintService, vendor=vendor, obj_id=service_id)
-    service.is_deleted = True
-    service.save(update_fields=["is_deleted", "updated_at"])
+    service = own_entry_lock(PrintService, vendor_id=vendor.pk, obj_id=service_id)
+    model_update(instance=service, fields=("is_deleted",), data={"is_deleted": True})
 
 
 # --- staff (admin actions) ----------------------------------------------------
@@ -327,13 +315,12 @@ def catalog_entry_set_deleted(*, actor: User, obj: MenuItem | PrintService, dele
     if not actor.is_campus_staff:
         raise Forbidden("Only campus staff can do this.")
     model = type(obj)
-    locked = model.objects.select_for_update().get(pk=obj.pk)
+    locked = entry_lock(model, obj_id=obj.pk)
     if locked.is_deleted == deleted:
         return True
     if not deleted:
         clash = model.objects.filter(vendor_id=locked.vendor_id, name__iexact=locked.name, is_deleted=False)
         if clash.exists():
             return False
-    locked.is_deleted = deleted
-    locked.save(update_fields=["is_deleted", "updated_at"])
+    model_update(instance=locked, fields=("is_deleted",), data={"is_deleted": deleted})
     return True

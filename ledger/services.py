@@ -27,6 +27,7 @@ from .errors import (
     PayoutExceedsBalance,
     ReferenceConflict,
 )
+from .locks import account_lock_by_code, accounts_lock
 from .models import Account, Entry, Transaction
 
 logger = logging.getLogger(__name__)
@@ -128,8 +129,7 @@ def _lock_vendor_accounts_debited(accounts: dict[str, Account], entries: Sequenc
             if amount > 0 and accounts[code].vendor_id and code == chart.vendor_payable(accounts[code].vendor_id)
         }
     )
-    if ids:
-        list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    accounts_lock(account_ids=ids)
 
 
 def _existing(kind: str, reference: str) -> Transaction | None:
@@ -250,7 +250,7 @@ def ledger_payout(*, vendor: User, amount_paise: int, actor: User, reference: st
         raise Forbidden("Only campus staff can record payouts.")
     code = chart.vendor_payable(vendor.pk)
     with transaction.atomic():
-        account = Account.objects.select_for_update().filter(code=code).first()
+        account = account_lock_by_code(code=code)
         # Re-read after taking the lock: a concurrent retry of this payout may just have committed.
         if existing := _existing(Transaction.Kind.PAYOUT, reference):
             return existing

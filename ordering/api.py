@@ -80,12 +80,12 @@ class SlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         slot = self.get_object()
         data = SlotUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        slot = services.slot_update(slot=slot, vendor=request.user, data=data.validated_data)
+        slot = services.slot_update(slot_id=slot.pk, vendor=request.user, data=data.validated_data)
         return Response(SlotSerializer(slot).data)
 
     @extend_schema(summary="Delete a pickup slot (409 slot_has_orders while orders are live)", responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:
-        services.slot_delete(slot=self.get_object(), vendor=request.user)
+        services.slot_delete(slot_id=self.get_object().pk, vendor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="What to prepare for one of your slots", responses=PrepSheetSerializer)
@@ -192,13 +192,13 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = OrderCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(
-            services.order_cancel(order=order, student=request.user, reason=data.validated_data["reason"])
+            services.order_cancel(order_id=order.pk, student=request.user, reason=data.validated_data["reason"])
         )
 
     @extend_schema(summary="Accept a paid order", request=None, responses=OrderSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
-        return self._answer(services.order_accept(order=self.get_object(), vendor=request.user))
+        return self._answer(services.order_accept(order_id=self.get_object().pk, vendor=request.user))
 
     @extend_schema(summary="Reject a paid or accepted order", request=OrderRejectSerializer, responses=OrderSerializer)
     @action(detail=True, methods=["post"])
@@ -207,13 +207,13 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = OrderRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(
-            services.order_reject(order=order, vendor=request.user, reason=data.validated_data["reason"])
+            services.order_reject(order_id=order.pk, vendor=request.user, reason=data.validated_data["reason"])
         )
 
     @extend_schema(summary="Mark an accepted order ready for pickup", request=None, responses=OrderSerializer)
     @action(detail=True, methods=["post"])
     def ready(self, request: Request, pk: str) -> Response:
-        return self._answer(services.order_mark_ready(order=self.get_object(), vendor=request.user))
+        return self._answer(services.order_mark_ready(order_id=self.get_object().pk, vendor=request.user))
 
     @extend_schema(
         summary="Hand a ready order over against its pickup code",
@@ -226,5 +226,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = OrderCompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(
-            services.order_complete(order=order, vendor=request.user, pickup_code=data.validated_data["pickup_code"])
+            services.order_complete(
+                order_id=order.pk, vendor=request.user, pickup_code=data.validated_data["pickup_code"]
+            )
         )

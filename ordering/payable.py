@@ -23,9 +23,9 @@ ORDER_PAYABLE = payables.PayableType(
     vendor_id=lambda order: order.vendor_id,
     payer_id=lambda order: order.student_id,
     is_payable=order_is_payable,
-    mark_paid=lambda *, obj, payment: order_mark_paid(order=obj, payment=payment),
+    mark_paid=lambda *, obj, payment: order_mark_paid(order_id=obj.pk, payment=payment),
     describe=lambda order: f"Tap N Take order #{order.pk}",
-    cancel_refunded=lambda *, obj, actor: order_cancel_refunded(order=obj, actor=actor),
+    cancel_refunded=lambda *, obj, actor: order_cancel_refunded(order_id=obj.pk, actor=actor),
 )
 
 

@@ -13,7 +13,7 @@ def _describe(job: PrintJob) -> str:
 
 
 def _mark_paid(*, obj: PrintJob, payment) -> None:
-    print_job_mark_paid(job=obj, payment=payment)
+    print_job_mark_paid(job_id=obj.pk, payment=payment)
 
 
 PRINT_JOB_PAYABLE = payables.PayableType(
@@ -26,7 +26,7 @@ PRINT_JOB_PAYABLE = payables.PayableType(
     is_payable=lambda job: job.status == PrintJob.Status.READY and job.amount_paise is not None,
     mark_paid=_mark_paid,
     describe=_describe,
-    cancel_refunded=lambda *, obj, actor: print_job_cancel_refunded(job=obj, actor=actor),
+    cancel_refunded=lambda *, obj, actor: print_job_cancel_refunded(job_id=obj.pk, actor=actor),
 )
 
 

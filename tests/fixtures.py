@@ -197,10 +197,10 @@ def build_campus() -> Campus:
     o["payment_open"] = open_payment(payer=student_a, order_=o["order_unpaid"])
     o["order_paid"], o["payment_captured"] = paid_order(student_a, o["slot_a"], items_a)
     accepted, _ = paid_order(student_a, o["slot_a"], [o["item_a"]])
-    o["order_accepted"] = ordering_services.order_accept(order=accepted, vendor=food_a)
+    o["order_accepted"] = ordering_services.order_accept(order_id=accepted.pk, vendor=food_a)
     ready, _ = paid_order(student_a, o["slot_a"], [o["item_a2"]])
-    ordering_services.order_accept(order=ready, vendor=food_a)
-    o["order_ready"] = ordering_services.order_mark_ready(order=ready, vendor=food_a)
+    ordering_services.order_accept(order_id=ready.pk, vendor=food_a)
+    o["order_ready"] = ordering_services.order_mark_ready(order_id=ready.pk, vendor=food_a)
     # Other tenants' orders: B at A's canteen, B at B's canteen (paid: B has a payment too).
     o["order_b_at_a"] = order(student_b, o["slot_a"], [o["item_a"]])
     o["order_b_at_b"], o["payment_b"] = paid_order(student_b, o["slot_b"], [o["item_b"]])

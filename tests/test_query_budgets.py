@@ -98,7 +98,7 @@ def more_refunded_orders_of_student(w, n):
 
     for _ in range(n):
         placed, _payment = paid_order(w.student, w.slot, w.items)
-        order_cancel(order=placed, student=w.student)
+        order_cancel(order_id=placed.pk, student=w.student)
 
 
 def more_orders_of_vendor(w, n):

@@ -214,7 +214,7 @@ def refunded_order_build(*, vendors: dict[str, User], student: User, tally: Tall
         source=payment_services.Source.WEBHOOK,
     )
     order.refresh_from_db()
-    ordering_services.order_reject(order=order, vendor=vendor, reason="Ran out of paneer")
+    ordering_services.order_reject(order_id=order.pk, vendor=vendor, reason="Ran out of paneer")
     for refund in Refund.objects.filter(payment=payment, status=Refund.Status.PENDING):
         payment_services.refund_settle(
             refund_id=refund.pk,

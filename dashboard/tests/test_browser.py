@@ -481,7 +481,7 @@ def test_screenshots_of_both_dashboards(open_dashboard, sandbox, screenshots_dir
     lunch = slot(food)
     dosa, coffee = dish(food, "Masala dosa", 6000), dish(food, "Filter coffee", 2000)
     paid_order(lunch, {dosa: 2, coffee: 1}, note="Less spicy, please")
-    order_accept(order=paid_order(lunch, {coffee: 2}), vendor=food)
+    order_accept(order_id=paid_order(lunch, {coffee: 2}).pk, vendor=food)
     shop = stationery_vendor()
     job, _ = submit_print_job(print_service(shop), pages=12, copies=1)
 
@@ -727,7 +727,7 @@ def test_a_staff_refund_in_full_flips_the_card_to_refunded_without_reloading(
     vendor = food_vendor("Refund Canteen")
     lunch = slot(vendor)
     order = paid_order(lunch, {dish(vendor, "Masala dosa", 6000): 1})
-    order_accept(order=order, vendor=vendor)
+    order_accept(order_id=order.pk, vendor=vendor)
     page = open_dashboard(vendor, viewport)
     card = page.locator(f"#order-{order.pk}")
     expect(card.locator('.status[data-status="accepted"]')).to_be_visible()
@@ -770,11 +770,9 @@ def test_every_figure_on_the_money_tab_is_the_statements_and_the_ledgers(
     thali = dish(vendor, "Veg thali", 12000)
     staff = StaffFactory()
     done = paid_order(lunch, {thali: 2})
-    order_accept(order=done, vendor=vendor)
-    order_mark_ready(order=Order.objects.get(pk=done.pk), vendor=vendor)
-    order_complete(
-        order=Order.objects.get(pk=done.pk), vendor=vendor, pickup_code=Order.objects.get(pk=done.pk).pickup_code
-    )
+    order_accept(order_id=done.pk, vendor=vendor)
+    order_mark_ready(order_id=done.pk, vendor=vendor)
+    order_complete(order_id=done.pk, vendor=vendor, pickup_code=Order.objects.get(pk=done.pk).pickup_code)
     partial = paid_order(lunch, {thali: 1})
     payment_services.payment_refund(
         payment_id=Payment.objects.get(order=partial).pk, amount_paise=2000, reason="cold", actor=staff

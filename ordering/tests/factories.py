@@ -86,9 +86,9 @@ def paid_order(*, through_checkout: bool = False, **kwargs) -> Order:
 
 def accepted_order(**kwargs) -> Order:
     order = paid_order(**kwargs)
-    return services.order_accept(order=order, vendor=order.vendor)
+    return services.order_accept(order_id=order.pk, vendor=order.vendor)
 
 
 def ready_order(**kwargs) -> Order:
     order = accepted_order(**kwargs)
-    return services.order_mark_ready(order=order, vendor=order.vendor)
+    return services.order_mark_ready(order_id=order.pk, vendor=order.vendor)

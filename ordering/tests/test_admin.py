@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_order_page_shows_items_and_events_but_not_the_pickup_code(admin_client):
     # The event trail names the payment by its id, so the order is marked paid by payment #1 itself.
-    order = services.order_mark_paid(order=place_order(), payment=_Payment(pk=1))
+    order = services.order_mark_paid(order_id=place_order().pk, payment=_Payment(pk=1))
     response = admin_client.get(f"/admin/ordering/order/{order.pk}/change/")
     html = response.content.decode()
     assert response.status_code == 200

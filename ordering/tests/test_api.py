@@ -233,7 +233,7 @@ class TestIdempotentPlacing:
         assert refused.json()["error"]["code"] == "slot_full"
         assert not IdempotencyKey.objects.exists()
 
-        services.order_cancel(order=blocker, student=blocker.student)
+        services.order_cancel(order_id=blocker.pk, student=blocker.student)
         retried = client.post("/api/v1/orders", _body(slot, item), format="json", HTTP_IDEMPOTENCY_KEY="retry")
         assert retried.status_code == 201
 
@@ -343,7 +343,7 @@ class TestPickupCodeVisibility:
         order = place_order()
         client = make_client(order.student)
         assert client.get(f"/api/v1/orders/{order.pk}").json()["pickup_code"] is None
-        services.order_mark_paid(order=order, payment=_Payment())
+        order = services.order_mark_paid(order_id=order.pk, payment=_Payment())
         assert client.get(f"/api/v1/orders/{order.pk}").json()["pickup_code"] == order.pickup_code
         assert client.get("/api/v1/orders").json()["results"][0]["pickup_code"] == order.pickup_code
 
@@ -723,7 +723,7 @@ class TestAbuseLimits:
         assert slot.reserved == 2
         # Another student is not affected; cancelling one frees a place for this one.
         assert make_client(StudentFactory()).post("/api/v1/orders", _body(slot, item), format="json").status_code == 201
-        services.order_cancel(order=Order.objects.get(pk=first.json()["id"]), student=student)
+        services.order_cancel(order_id=first.json()["id"], student=student)
         assert client.post("/api/v1/orders", _body(slot, item), format="json").status_code == 201
 
     def test_paid_orders_do_not_count(self, settings):

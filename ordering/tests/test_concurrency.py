@@ -66,7 +66,7 @@ def test_thirty_students_into_five_places(make_client):
 
     # Two cancel; exactly two of the next rush get in.
     for order in Order.objects.filter(slot=slot)[:2]:
-        services.order_cancel(order=order, student=order.student)
+        services.order_cancel(order_id=order.pk, student=order.student)
     slot.refresh_from_db()
     assert slot.reserved == 3
 
@@ -113,7 +113,7 @@ def test_cancel_and_expiry_racing_free_the_place_once():
 
     jobs = []
     for order in orders:
-        jobs.append(lambda order=order: services.order_cancel(order=order, student=order.student))
+        jobs.append(lambda order=order: services.order_cancel(order_id=order.pk, student=order.student))
     jobs += [services.order_expire_unpaid for _ in range(3)]
     results = run_together(jobs)
 
@@ -143,7 +143,7 @@ def test_capacity_change_racing_orders_never_drops_below_reserved(make_client):
     clients = [make_client(StudentFactory()) for _ in range(6)]
 
     def shrink():
-        return services.slot_update(slot=slot, vendor=slot.vendor, data={"capacity": 3})
+        return services.slot_update(slot_id=slot.pk, vendor=slot.vendor, data={"capacity": 3})
 
     shrunk, *orders = run_together([shrink, *[_post_order(c, slot, item) for c in clients]])
 
@@ -194,7 +194,7 @@ def test_vendor_accepting_while_the_slot_starts_either_accepts_or_rejects_and_re
         Slot.objects.filter(pk=the_slot.pk).update(starts_at=timezone.now() - timedelta(seconds=1))
 
         def accept(order_id=order.pk, vendor=vendor):
-            return services.order_accept(order=Order.objects.get(pk=order_id), vendor=vendor).status
+            return services.order_accept(order_id=order_id, vendor=vendor).status
 
         def reject(order_id=order.pk):
             return services.order_reject_not_accepted(order_id=order_id)
@@ -293,14 +293,14 @@ def test_a_slot_cannot_be_moved_while_an_order_for_it_is_being_placed(monkeypatc
     student = StudentFactory()
     starts_at, ends_at = slot.starts_at, slot.ends_at
     place_taken, release = threading.Event(), threading.Event()
-    real_reserve = services._slot_reserve
+    real_reserve = services.placing._slot_reserve
 
     def reserve_then_hold(**kwargs):
         real_reserve(**kwargs)
         place_taken.set()
         assert release.wait(timeout=30)
 
-    monkeypatch.setattr(services, "_slot_reserve", reserve_then_hold)
+    monkeypatch.setattr(services.placing, "_slot_reserve", reserve_then_hold)
     results: dict[str, object] = {}
 
     def run(name, job):
@@ -317,7 +317,7 @@ def test_a_slot_cannot_be_moved_while_an_order_for_it_is_being_placed(monkeypatc
 
     def move():
         later = {"starts_at": starts_at + timedelta(hours=1), "ends_at": ends_at + timedelta(hours=1)}
-        return services.slot_update(slot=slot, vendor=slot.vendor, data=later)
+        return services.slot_update(slot_id=slot.pk, vendor=slot.vendor, data=later)
 
     placer = threading.Thread(target=run, args=("place", place))
     placer.start()

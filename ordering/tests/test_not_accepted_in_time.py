@@ -81,7 +81,7 @@ def test_orders_not_due_accepted_or_unpaid_are_left_alone(world):
     # Not due: the slot has not started.
     assert services.order_reject_unaccepted() == 0
     # Accepted before the start: stays accepted after it.
-    services.order_accept(order=order, vendor=vendor)
+    services.order_accept(order_id=order.pk, vendor=vendor)
     later = slot(vendor, hours_ahead=5)
     unpaid = services.order_place(
         student=StudentFactory(),
@@ -115,7 +115,7 @@ def test_the_vendor_cannot_accept_it_afterwards(world):
     _started(the_slot)
     services.order_reject_unaccepted()
     with pytest.raises(InvalidTransition):
-        services.order_accept(order=Order.objects.get(pk=order.pk), vendor=vendor)
+        services.order_accept(order_id=order.pk, vendor=vendor)
 
 
 def test_the_api_shows_the_reason_and_the_refund(world, make_client):

@@ -23,9 +23,9 @@ class TestPrepSheet:
         ready_order(slot=slot, items=[lassi], quantity=1)
         place_order(slot=slot, items=[samosa], quantity=7)  # unpaid: left out
         cancelled = paid_order(slot=slot, items=[samosa], quantity=5)
-        services.order_cancel(order=cancelled, student=cancelled.student)
+        services.order_cancel(order_id=cancelled.pk, student=cancelled.student)
         done = ready_order(slot=slot, items=[lassi], quantity=3)
-        services.order_complete(order=done, vendor=done.vendor, pickup_code=done.pickup_code)
+        services.order_complete(order_id=done.pk, vendor=done.vendor, pickup_code=done.pickup_code)
         paid_order(slot=SlotFactory(vendor=slot.vendor), items=[samosa], quantity=9)  # another slot
 
         sheet = selectors.slot_prep_sheet(vendor=slot.vendor, slot_id=slot.pk)

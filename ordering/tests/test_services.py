@@ -228,8 +228,7 @@ def _snapshot(order):
 
 class TestTransitions:
     def test_mark_paid_sets_code_paid_at_and_event(self):
-        order = place_order()
-        services.order_mark_paid(order=order, payment=_Payment(pk=42))
+        order = services.order_mark_paid(order_id=place_order().pk, payment=_Payment(pk=42))
         assert order.status == S.PAID
         assert len(order.pickup_code) == 6 and order.pickup_code.isdigit()
         assert order.paid_at is not None
@@ -243,8 +242,8 @@ class TestTransitions:
         order = place_order()
         with transaction.atomic():
             locked = Order.objects.select_for_update().get(pk=order.pk)
-            services.order_mark_paid(order=locked, payment=_Payment())
-            # The caller's instance reflects the change at once.
+            locked = services.order_mark_paid(order_id=locked.pk, payment=_Payment())
+            # The returned row reflects the change at once.
             assert locked.status == S.PAID and locked.pickup_code
         order.refresh_from_db()
         assert order.status == S.PAID
@@ -256,7 +255,7 @@ class TestTransitions:
     def test_happy_path_writes_one_event_per_step(self):
         order = ready_order()
         vendor = order.vendor
-        services.order_complete(order=order, vendor=vendor, pickup_code=order.pickup_code)
+        order = services.order_complete(order_id=order.pk, vendor=vendor, pickup_code=order.pickup_code)
         assert order.status == S.COMPLETED
         steps = list(order.events.values_list("from_status", "to_status"))
         assert steps == [
@@ -291,12 +290,12 @@ class TestTransitions:
         order = make()
         before = _snapshot(order)
         call = {
-            "complete": lambda: services.order_complete(order=order, vendor=order.vendor, pickup_code="123456"),
-            "accept": lambda: services.order_accept(order=order, vendor=order.vendor),
-            "cancel": lambda: services.order_cancel(order=order, student=order.student),
-            "reject": lambda: services.order_reject(order=order, vendor=order.vendor, reason="Out of gas"),
-            "ready": lambda: services.order_mark_ready(order=order, vendor=order.vendor),
-            "mark_paid": lambda: services.order_mark_paid(order=order, payment=_Payment()),
+            "complete": lambda: services.order_complete(order_id=order.pk, vendor=order.vendor, pickup_code="123456"),
+            "accept": lambda: services.order_accept(order_id=order.pk, vendor=order.vendor),
+            "cancel": lambda: services.order_cancel(order_id=order.pk, student=order.student),
+            "reject": lambda: services.order_reject(order_id=order.pk, vendor=order.vendor, reason="Out of gas"),
+            "ready": lambda: services.order_mark_ready(order_id=order.pk, vendor=order.vendor),
+            "mark_paid": lambda: services.order_mark_paid(order_id=order.pk, payment=_Payment()),
         }[action]
         sms.outbox.clear()
         with pytest.raises(InvalidTransition):
@@ -308,23 +307,23 @@ class TestTransitions:
     def test_ended_orders_cannot_move_again(self, end):
         order = paid_order() if end != "expired" else place_order()
         if end == "cancelled":
-            services.order_cancel(order=order, student=order.student)
+            services.order_cancel(order_id=order.pk, student=order.student)
         elif end == "rejected":
-            services.order_reject(order=order, vendor=order.vendor, reason="No stock")
+            services.order_reject(order_id=order.pk, vendor=order.vendor, reason="No stock")
         elif end == "expired":
             Order.objects.filter(pk=order.pk).update(payment_due_by=timezone.now() - timedelta(seconds=1))
             services.order_expire_unpaid()
         else:
-            services.order_accept(order=order, vendor=order.vendor)
-            services.order_mark_ready(order=order, vendor=order.vendor)
-            services.order_complete(order=order, vendor=order.vendor, pickup_code=order.pickup_code)
+            services.order_accept(order_id=order.pk, vendor=order.vendor)
+            services.order_mark_ready(order_id=order.pk, vendor=order.vendor)
+            services.order_complete(order_id=order.pk, vendor=order.vendor, pickup_code=order.pickup_code)
         order.refresh_from_db()
         before = _snapshot(order)
         for attempt in (
-            lambda: services.order_cancel(order=order, student=order.student),
-            lambda: services.order_reject(order=order, vendor=order.vendor, reason="again"),
-            lambda: services.order_accept(order=order, vendor=order.vendor),
-            lambda: services.order_mark_paid(order=order, payment=_Payment()),
+            lambda: services.order_cancel(order_id=order.pk, student=order.student),
+            lambda: services.order_reject(order_id=order.pk, vendor=order.vendor, reason="again"),
+            lambda: services.order_accept(order_id=order.pk, vendor=order.vendor),
+            lambda: services.order_mark_paid(order_id=order.pk, payment=_Payment()),
         ):
             with pytest.raises(InvalidTransition):
                 attempt()
@@ -347,10 +346,10 @@ class TestReleasingPlaces:
     @pytest.mark.parametrize("make", [place_order, paid_order])
     def test_cancel_gives_the_place_back_once(self, make):
         order = make()
-        services.order_cancel(order=order, student=order.student, reason="Changed my mind")
+        services.order_cancel(order_id=order.pk, student=order.student, reason="Changed my mind")
         assert Slot.objects.get(pk=order.slot_id).reserved == 0
         with pytest.raises(InvalidTransition):
-            services.order_cancel(order=order, student=order.student)
+            services.order_cancel(order_id=order.pk, student=order.student)
         assert Slot.objects.get(pk=order.slot_id).reserved == 0
         order.refresh_from_db()
         assert (order.status, order.reason) == (S.CANCELLED, "Changed my mind")
@@ -358,15 +357,15 @@ class TestReleasingPlaces:
     def test_cancel_with_a_stale_instance_still_frees_once(self):
         order = place_order()
         stale = Order.objects.get(pk=order.pk)
-        services.order_cancel(order=order, student=order.student)
+        services.order_cancel(order_id=order.pk, student=order.student)
         with pytest.raises(InvalidTransition):
-            services.order_cancel(order=stale, student=stale.student)  # re-read under the lock
+            services.order_cancel(order_id=stale.pk, student=stale.student)  # re-read under the lock
         assert Slot.objects.get(pk=order.slot_id).reserved == 0
 
     def test_giving_a_place_back_never_takes_reserved_below_zero(self):
         order = place_order()
         Slot.objects.filter(pk=order.slot_id).update(reserved=0)  # an invariant broken by hand
-        services.order_cancel(order=order, student=order.student)
+        services.order_cancel(order_id=order.pk, student=order.student)
         assert Slot.objects.get(pk=order.slot_id).reserved == 0
         order.refresh_from_db()
         assert order.status == S.CANCELLED
@@ -376,7 +375,7 @@ class TestReleasingPlaces:
         other = place_order()
         order = make(slot=other.slot)
         assert Slot.objects.get(pk=order.slot_id).reserved == 2
-        services.order_reject(order=order, vendor=order.vendor, reason="  Kitchen closed early  ")
+        services.order_reject(order_id=order.pk, vendor=order.vendor, reason="  Kitchen closed early  ")
         order.refresh_from_db()
         assert (order.status, order.reason) == (S.REJECTED, "Kitchen closed early")
         assert order.events.last().reason == "Kitchen closed early"
@@ -385,7 +384,7 @@ class TestReleasingPlaces:
     def test_reject_needs_a_reason(self):
         order = paid_order()
         with pytest.raises(ValidationFailed):
-            services.order_reject(order=order, vendor=order.vendor, reason="   ")
+            services.order_reject(order_id=order.pk, vendor=order.vendor, reason="   ")
         order.refresh_from_db()
         assert order.status == S.PAID
 
@@ -393,11 +392,11 @@ class TestReleasingPlaces:
         order = paid_order()
         stranger = ShopFactory().vendor
         with pytest.raises(NotFound):
-            services.order_accept(order=order, vendor=stranger)
+            services.order_accept(order_id=order.pk, vendor=stranger)
         with pytest.raises(NotFound):
-            services.order_reject(order=order, vendor=stranger, reason="x")
+            services.order_reject(order_id=order.pk, vendor=stranger, reason="x")
         with pytest.raises(NotFound):
-            services.order_cancel(order=order, student=StudentFactory())
+            services.order_cancel(order_id=order.pk, student=StudentFactory())
         order.refresh_from_db()
         assert order.status == S.PAID
 
@@ -450,7 +449,7 @@ class TestComplete:
         order = ready_order()
         wrong = "000000" if order.pickup_code != "000000" else "111111"
         with pytest.raises(InvalidPickupCode):
-            services.order_complete(order=order, vendor=order.vendor, pickup_code=wrong)
+            services.order_complete(order_id=order.pk, vendor=order.vendor, pickup_code=wrong)
         order.refresh_from_db()
         assert order.status == S.READY
 
@@ -459,9 +458,9 @@ class TestComplete:
         wrong = "000000" if order.pickup_code != "000000" else "111111"
         for _ in range(settings.PICKUP_CODE_MAX_ATTEMPTS):
             with pytest.raises(InvalidPickupCode):
-                services.order_complete(order=order, vendor=order.vendor, pickup_code=wrong)
+                services.order_complete(order_id=order.pk, vendor=order.vendor, pickup_code=wrong)
         with pytest.raises(RateLimited) as limited:
-            services.order_complete(order=order, vendor=order.vendor, pickup_code=order.pickup_code)
+            services.order_complete(order_id=order.pk, vendor=order.vendor, pickup_code=order.pickup_code)
         assert limited.value.headers["Retry-After"] == str(settings.PICKUP_CODE_LOCKOUT_SECONDS)
         order.refresh_from_db()
         assert order.status == S.READY
@@ -472,8 +471,8 @@ class TestComplete:
         wrong = "000000" if order.pickup_code != "000000" else "111111"
         for _ in range(settings.PICKUP_CODE_MAX_ATTEMPTS):
             with pytest.raises(InvalidPickupCode):
-                services.order_complete(order=order, vendor=order.vendor, pickup_code=wrong)
-        services.order_complete(order=other, vendor=other.vendor, pickup_code=other.pickup_code)
+                services.order_complete(order_id=order.pk, vendor=order.vendor, pickup_code=wrong)
+        other = services.order_complete(order_id=other.pk, vendor=other.vendor, pickup_code=other.pickup_code)
         assert other.status == S.COMPLETED
 
 
@@ -485,12 +484,12 @@ class TestSms:
         order = paid_order()
         phone = order.student.phone
         with django_capture_on_commit_callbacks(execute=True):
-            services.order_accept(order=order, vendor=order.vendor)
+            services.order_accept(order_id=order.pk, vendor=order.vendor)
         with django_capture_on_commit_callbacks(execute=True):
-            services.order_mark_ready(order=order, vendor=order.vendor)
+            services.order_mark_ready(order_id=order.pk, vendor=order.vendor)
         rejected = paid_order()
         with django_capture_on_commit_callbacks(execute=True):
-            services.order_reject(order=rejected, vendor=rejected.vendor, reason="Out of paneer")
+            services.order_reject(order_id=rejected.pk, vendor=rejected.vendor, reason="Out of paneer")
         bodies = self._bodies()
         assert len(bodies) == 3
         assert bodies[0][0] == phone and "accepted" in bodies[0][1] and f"#{order.pk}" in bodies[0][1]
@@ -505,7 +504,7 @@ class TestSms:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             try:
                 with transaction.atomic():
-                    services.order_accept(order=order, vendor=order.vendor)
+                    services.order_accept(order_id=order.pk, vendor=order.vendor)
                     raise RuntimeError("boom")
             except RuntimeError:
                 pass
@@ -515,11 +514,11 @@ class TestSms:
     def test_cancelling_unpaid_sends_nothing_cancelling_paid_confirms_refund(self, django_capture_on_commit_callbacks):
         unpaid = place_order()
         with django_capture_on_commit_callbacks(execute=True):
-            services.order_cancel(order=unpaid, student=unpaid.student)
+            services.order_cancel(order_id=unpaid.pk, student=unpaid.student)
         assert sms.outbox == []
         paid = paid_order()
         with django_capture_on_commit_callbacks(execute=True):
-            services.order_cancel(order=paid, student=paid.student)
+            services.order_cancel(order_id=paid.pk, student=paid.student)
         assert len(sms.outbox) == 1 and "refunded" in sms.outbox[0]["body"]
 
 
@@ -543,11 +542,11 @@ class TestSlots:
         place_order(slot=slot)
         place_order(slot=slot)
         with pytest.raises(ValidationFailed) as refused:
-            services.slot_update(slot=slot, vendor=slot.vendor, data={"capacity": 1})
+            services.slot_update(slot_id=slot.pk, vendor=slot.vendor, data={"capacity": 1})
         assert "capacity" in refused.value.details
         slot.refresh_from_db()
         assert slot.capacity == 5
-        services.slot_update(slot=slot, vendor=slot.vendor, data={"capacity": 2})
+        services.slot_update(slot_id=slot.pk, vendor=slot.vendor, data={"capacity": 2})
         slot.refresh_from_db()
         assert slot.capacity == 2
 
@@ -556,12 +555,12 @@ class TestSlots:
         place_order(slot=slot)
         with pytest.raises(SlotHasOrders):
             services.slot_update(
-                slot=slot,
+                slot_id=slot.pk,
                 vendor=slot.vendor,
                 data={"starts_at": slot.starts_at + timedelta(hours=1), "ends_at": slot.ends_at + timedelta(hours=1)},
             )
         # Closing it for new orders is fine.
-        services.slot_update(slot=slot, vendor=slot.vendor, data={"is_active": False})
+        services.slot_update(slot_id=slot.pk, vendor=slot.vendor, data={"is_active": False})
         slot.refresh_from_db()
         assert slot.is_active is False
 
@@ -571,37 +570,37 @@ class TestSlots:
         place_order(slot=slot)
         before = (slot.starts_at, slot.ends_at)
         with pytest.raises(SlotHasOrders):
-            services.slot_update(slot=slot, vendor=slot.vendor, data={field: getattr(slot, field) + timedelta(minutes=10)})
+            services.slot_update(slot_id=slot.pk, vendor=slot.vendor, data={field: getattr(slot, field) + timedelta(minutes=10)})
         slot.refresh_from_db()
         assert (slot.starts_at, slot.ends_at) == before
 
     def test_update_keeps_end_after_start(self):
         slot = SlotFactory()
         with pytest.raises(ValidationFailed):
-            services.slot_update(slot=slot, vendor=slot.vendor, data={"ends_at": slot.starts_at - timedelta(minutes=1)})
+            services.slot_update(slot_id=slot.pk, vendor=slot.vendor, data={"ends_at": slot.starts_at - timedelta(minutes=1)})
 
     def test_update_of_another_vendors_slot_is_not_found(self):
         slot = SlotFactory()
         with pytest.raises(NotFound):
-            services.slot_update(slot=slot, vendor=FoodVendorFactory(), data={"capacity": 3})
+            services.slot_update(slot_id=slot.pk, vendor=FoodVendorFactory(), data={"capacity": 3})
 
     def test_delete_with_live_orders_is_409(self):
         slot = SlotFactory()
         place_order(slot=slot)
         with pytest.raises(SlotHasOrders):
-            services.slot_delete(slot=slot, vendor=slot.vendor)
+            services.slot_delete(slot_id=slot.pk, vendor=slot.vendor)
         assert Slot.objects.filter(pk=slot.pk, is_deleted=False).exists()
 
     def test_delete_without_orders_removes_it(self):
         slot = SlotFactory()
-        services.slot_delete(slot=slot, vendor=slot.vendor)
+        services.slot_delete(slot_id=slot.pk, vendor=slot.vendor)
         assert not Slot.objects.filter(pk=slot.pk).exists()
 
     def test_delete_with_only_finished_orders_hides_it_and_keeps_history(self):
         slot = SlotFactory()
         order = place_order(slot=slot)
-        services.order_cancel(order=order, student=order.student)
-        services.slot_delete(slot=slot, vendor=slot.vendor)
+        services.order_cancel(order_id=order.pk, student=order.student)
+        services.slot_delete(slot_id=slot.pk, vendor=slot.vendor)
         slot.refresh_from_db()
         assert (slot.is_deleted, slot.is_active) == (True, False)
         assert OrderItem.objects.filter(order=order).exists()
@@ -620,11 +619,11 @@ class TestNoVendorTextInSms:
         Shop.objects.filter(vendor=order.vendor).update(name=self.PHISH)
         item_names = list(order.items.values_list("name", flat=True))
         with django_capture_on_commit_callbacks(execute=True):
-            services.order_accept(order=order, vendor=order.vendor)
-            services.order_mark_ready(order=order, vendor=order.vendor)
+            services.order_accept(order_id=order.pk, vendor=order.vendor)
+            services.order_mark_ready(order_id=order.pk, vendor=order.vendor)
         rejected = paid_order()
         with django_capture_on_commit_callbacks(execute=True):
-            services.order_reject(order=rejected, vendor=rejected.vendor, reason=self.PHISH)
+            services.order_reject(order_id=rejected.pk, vendor=rejected.vendor, reason=self.PHISH)
         rejected.refresh_from_db()
         assert rejected.reason == self.PHISH  # kept for the order page
         bodies = [m["body"] for m in sms.outbox]

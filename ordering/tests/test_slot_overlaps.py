@@ -54,7 +54,7 @@ def test_another_vendors_slot_at_the_same_time_is_fine(vendor):
 
 def test_a_deleted_slot_does_not_count(vendor):
     slot = _create(vendor, 0, 30)
-    services.slot_delete(slot=slot, vendor=vendor)
+    services.slot_delete(slot_id=slot.pk, vendor=vendor)
     _create(vendor, 0, 30)
 
 
@@ -62,10 +62,10 @@ def test_moving_a_slot_onto_another_is_refused_and_changes_nothing(vendor):
     _create(vendor, 0, 30)
     later = _create(vendor, 60, 90)
     with pytest.raises(SlotOverlaps):
-        services.slot_update(slot=later, vendor=vendor, data={"starts_at": _at(20)})
+        services.slot_update(slot_id=later.pk, vendor=vendor, data={"starts_at": _at(20)})
     later.refresh_from_db()
     assert later.starts_at == _at(60)
-    services.slot_update(slot=later, vendor=vendor, data={"starts_at": _at(30), "ends_at": _at(50)})
+    services.slot_update(slot_id=later.pk, vendor=vendor, data={"starts_at": _at(30), "ends_at": _at(50)})
 
 
 def test_the_api_answers_409_slot_overlaps(vendor, make_client):

@@ -22,9 +22,9 @@ def test_pickup_code_attempts_and_lockout_follow_override_settings():
     order = ready_order()
     for _ in range(2):
         with pytest.raises(InvalidPickupCode):
-            services.order_complete(order=order, vendor=order.vendor, pickup_code=_wrong(order))
+            services.order_complete(order_id=order.pk, vendor=order.vendor, pickup_code=_wrong(order))
     with pytest.raises(RateLimited) as limited:
-        services.order_complete(order=order, vendor=order.vendor, pickup_code=order.pickup_code)
+        services.order_complete(order_id=order.pk, vendor=order.vendor, pickup_code=order.pickup_code)
     assert limited.value.headers["Retry-After"] == "77"
 
 
@@ -33,8 +33,8 @@ def test_a_larger_attempt_budget_set_at_run_time_allows_more_guesses(settings):
     order = ready_order()
     for _ in range(11):
         with pytest.raises(InvalidPickupCode):
-            services.order_complete(order=order, vendor=order.vendor, pickup_code=_wrong(order))
-    services.order_complete(order=order, vendor=order.vendor, pickup_code=order.pickup_code)
+            services.order_complete(order_id=order.pk, vendor=order.vendor, pickup_code=_wrong(order))
+    services.order_complete(order_id=order.pk, vendor=order.vendor, pickup_code=order.pickup_code)
     order.refresh_from_db()
     assert order.status == Order.Status.COMPLETED
 

@@ -254,7 +254,7 @@ def test_screenshots_and_no_horizontal_scrolling(browser, live_server):
     payment = Payment.objects.create(
         payer=student, order=paid, amount_paise=paid.total_paise, razorpay_order_id="order_SHOTS0001"
     )
-    ordering_services.order_mark_paid(order=paid, payment=payment)
+    ordering_services.order_mark_paid(order_id=paid.pk, payment=payment)
     unpaid = factories.order(student=student, slot=campus.lunch, items=[(campus.chai, 3)])
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -428,7 +428,7 @@ def test_the_students_order_shows_a_delayed_refund_never_refunded(browser, live_
     order, payment = paid_order(student, slot(vendor), [menu_item(vendor, name="Upma", price_paise=5000)])
     from ordering.services import order_reject
 
-    order_reject(order=order, vendor=vendor, reason="Gas ran out")
+    order_reject(order_id=order.pk, vendor=vendor, reason="Gas ran out")
     refund = Refund.objects.get(payment=payment)
     # Razorpay refused it: the campus office will sort it out.
     Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED, failure_reason="bank declined")

@@ -63,7 +63,7 @@ def _paid(order: Order) -> Order:
     payment = Payment.objects.create(
         payer_id=order.student_id, order=order, amount_paise=order.total_paise, razorpay_order_id=f"order_T{order.pk}"
     )
-    return ordering_services.order_mark_paid(order=order, payment=payment)
+    return ordering_services.order_mark_paid(order_id=order.pk, payment=payment)
 
 
 # --- home ----------------------------------------------------------------------------------
@@ -579,7 +579,7 @@ def test_cancel_while_allowed_then_not(student_client, student, campus):
     assert "Cancel this order" not in html and "data-poll-url" not in html and "Cancelled" in html
 
     accepted = _paid(factories.order(student=student, slot=campus.lunch, items=[(campus.dosa, 1)]))
-    ordering_services.order_accept(order=accepted, vendor=campus.canteen.vendor)
+    ordering_services.order_accept(order_id=accepted.pk, vendor=campus.canteen.vendor)
     assert "Cancel this order" not in student_client.get(f"/orders/{accepted.pk}").content.decode()
     response = student_client.post(f"/orders/{accepted.pk}/cancel", follow=True)
     assert "can&#x27;t be done any more" in response.content.decode()
@@ -590,9 +590,9 @@ def test_cancel_while_allowed_then_not(student_client, student, campus):
 def test_completed_order_shows_completed(student_client, student, campus):
     order = _paid(factories.order(student=student, slot=campus.lunch, items=[(campus.dosa, 1)]))
     vendor = campus.canteen.vendor
-    ordering_services.order_accept(order=order, vendor=vendor)
-    ordering_services.order_mark_ready(order=order, vendor=vendor)
-    ordering_services.order_complete(order=order, vendor=vendor, pickup_code=order.pickup_code)
+    ordering_services.order_accept(order_id=order.pk, vendor=vendor)
+    ordering_services.order_mark_ready(order_id=order.pk, vendor=vendor)
+    ordering_services.order_complete(order_id=order.pk, vendor=vendor, pickup_code=order.pickup_code)
     html = student_client.get(f"/orders/{order.pk}").content.decode()
     assert "Collected" in html and 'data-testid="pickup-code"' not in html
 
@@ -754,7 +754,7 @@ def test_order_page_shows_each_refund_with_its_own_state(student_client, student
 
     vendor = food_vendor(name="Refund Canteen")
     order, payment = paid_order(student, slot(vendor), [menu_item(vendor, name="Vada", price_paise=4000)])
-    order_cancel(order=order, student=student)
+    order_cancel(order_id=order.pk, student=student)
     refund = Refund.objects.get(payment=payment)
 
     html = student_client.get(f"/orders/{order.pk}").content.decode()

@@ -101,7 +101,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order_for(request, order_id)
     try:
-        ordering_services.order_cancel(order=order, student=request.user, reason="Cancelled by the student.")
+        ordering_services.order_cancel(order_id=order.pk, student=request.user, reason="Cancelled by the student.")
     except ApplicationError as exc:
         messages.error(request, plain_error(exc))
     else:

@@ -123,14 +123,12 @@ def test_a_full_refund_racing_the_vendor_completing_the_order_one_wins_and_the_b
         order = place_order(quantity=2)
         payment = _pay(sandbox, make_client, order)
         vendor, the_slot = order.vendor, order.slot
-        ordering_services.order_accept(order=order, vendor=vendor)
-        ordering_services.order_mark_ready(order=Order.objects.get(pk=order.pk), vendor=vendor)
+        ordering_services.order_accept(order_id=order.pk, vendor=vendor)
+        ordering_services.order_mark_ready(order_id=order.pk, vendor=vendor)
         code = Order.objects.get(pk=order.pk).pickup_code
 
         def complete(order_id=order.pk, vendor=vendor, code=code):
-            return ordering_services.order_complete(
-                order=Order.objects.get(pk=order_id), vendor=vendor, pickup_code=code
-            ).status
+            return ordering_services.order_complete(order_id=order_id, vendor=vendor, pickup_code=code).status
 
         def refund(payment_id=payment.pk):
             return services.payment_refund(payment_id=payment_id, amount_paise=None, reason="race", actor=staff).pk

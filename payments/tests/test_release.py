@@ -171,7 +171,7 @@ def test_a_capture_booked_before_pending_existed_releases_nothing_and_refunds_fr
         reference="pay_legacy01",
         entries=[(chart.GATEWAY, TOTAL), (chart.vendor_payable(order.vendor_id), -TOTAL)],
     )
-    order_mark_paid(order=order, payment=Payment.objects.get(pk=payment.pk))
+    order_mark_paid(order_id=order.pk, payment=Payment.objects.get(pk=payment.pk))
     _vendor_does(make_client, order, "accept", "ready", "complete")
     assert not Transaction.objects.filter(kind="release").exists()
     assert Payment.objects.get(pk=payment.pk).released_at is not None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-ORDERING = "ordering/services.py"
+SLOTS = "ordering/services/slots.py"
+PLACING = "ordering/services/placing.py"
+LOCKS = "ordering/locks.py"
 
 MUTANTS: list[dict] = [
     {
         "id": "cap-reserve-past-capacity",
-        "file": ORDERING,
+        "file": SLOTS,
         "function": "_slot_reserve",
         "find": 'reserved__lt=F("capacity"),',
         "replace": 'reserved__lte=F("capacity"),',
@@ -17,7 +19,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "cap-reserve-ignores-cutoff",
-        "file": ORDERING,
+        "file": SLOTS,
         "function": "_slot_reserve",
         "find": "starts_at__gt=cutoff,\n        reserved__lt",
         "replace": "reserved__lt",
@@ -27,7 +29,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "cap-reserve-ignores-inactive",
-        "file": ORDERING,
+        "file": SLOTS,
         "function": "_slot_reserve",
         "find": "        is_active=True,\n        is_deleted=False,\n        starts_at__gt=cutoff,",
         "replace": "        is_deleted=False,\n        starts_at__gt=cutoff,",
@@ -37,17 +39,17 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "cap-shrink-below-reserved",
-        "file": ORDERING,
+        "file": SLOTS,
         "function": "slot_update",
-        "find": 'if "capacity" in changed and locked.capacity < locked.reserved:',
-        "replace": 'if "capacity" in changed and locked.capacity < locked.reserved - 1:',
+        "find": 'if "capacity" in changed and after["capacity"] < locked.reserved:',
+        "replace": 'if "capacity" in changed and after["capacity"] < locked.reserved - 1:',
         "tests": ["ordering/tests/test_services.py"],
         "k": "capacity_cannot_drop",
         "why": "capacity may drop one below the places already taken",
     },
     {
         "id": "cap-move-with-orders",
-        "file": ORDERING,
+        "file": SLOTS,
         "function": "slot_update",
         "find": 'if {"starts_at", "ends_at"} & set(changed) and _slot_has_live_orders(locked):',
         "replace": 'if {"starts_at"} & set(changed) and _slot_has_live_orders(locked):',
@@ -57,23 +59,17 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "cap-update-unlocked",
-        "file": ORDERING,
-        "function": "slot_update",
-        "find": (
-            "    locked = Slot.objects.select_for_update().filter(pk=slot.pk, vendor_id=vendor.pk, is_deleted=False)"
-            '.first()\n    if locked is None:\n        raise NotFound("No such slot.")\n    changed'
-        ),
-        "replace": (
-            "    locked = Slot.objects.filter(pk=slot.pk, vendor_id=vendor.pk, is_deleted=False)"
-            '.first()\n    if locked is None:\n        raise NotFound("No such slot.")\n    changed'
-        ),
+        "file": LOCKS,
+        "function": "slot_lock",
+        "find": "locked = Slot.objects.select_for_update().filter(pk=slot_id, vendor_id=vendor_id, is_deleted=False)",
+        "replace": "locked = Slot.objects.filter(pk=slot_id, vendor_id=vendor_id, is_deleted=False)",
         "tests": ["ordering/tests/test_concurrency.py"],
         "k": "being_placed",
         "why": "slot_update drops its row lock; a slot is moved while an order for it is placed",
     },
     {
         "id": "cap-order-total-ignores-quantity",
-        "file": ORDERING,
+        "file": PLACING,
         "function": "order_place",
         "find": "total_paise=sum(item.line_total_paise for item in items),",
         "replace": "total_paise=sum(item.unit_price_paise for item in items),",
@@ -83,7 +79,7 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "cap-release-negative",
-        "file": ORDERING,
+        "file": SLOTS,
         "function": "_slot_release",
         "find": "released = Slot.objects.filter(pk=slot_id, reserved__gt=0).update(",
         "replace": "released = Slot.objects.filter(pk=slot_id).update(",

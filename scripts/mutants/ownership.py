@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 PAY_CAPTURE = "payments/services/capture.py"
-ORDERING = "ordering/services.py"
+ORDERING_LOCKS = "ordering/locks.py"
 
 MUTANTS: list[dict] = [
     {
@@ -35,16 +35,10 @@ MUTANTS: list[dict] = [
     },
     {
         "id": "own-slot-update-any-vendor",
-        "file": ORDERING,
-        "function": "slot_update",
-        "find": (
-            "filter(pk=slot.pk, vendor_id=vendor.pk, is_deleted=False)"
-            '.first()\n    if locked is None:\n        raise NotFound("No such slot.")\n    changed'
-        ),
-        "replace": (
-            "filter(pk=slot.pk, is_deleted=False).first()\n"
-            '    if locked is None:\n        raise NotFound("No such slot.")\n    changed'
-        ),
+        "file": ORDERING_LOCKS,
+        "function": "slot_lock",
+        "find": "select_for_update().filter(pk=slot_id, vendor_id=vendor_id, is_deleted=False)",
+        "replace": "select_for_update().filter(pk=slot_id, is_deleted=False)",
         "tests": ["ordering/tests/test_services.py"],
         "k": "another_vendors_slot",
         "why": "a vendor can change another vendor's slot",

@@ -185,7 +185,7 @@ def test_happy_path_records_every_change(sms_outbox, django_capture_on_commit_ca
 
     payment = type("PaymentStub", (), {"pk": 7, "print_job_id": job.pk, "payer": job.student})()
     with_lock = PrintJob.objects.select_for_update().get(pk=job.pk)
-    services.print_job_mark_paid(job=with_lock, payment=payment)
+    services.print_job_mark_paid(job_id=with_lock.pk, payment=payment)
     job.refresh_from_db()
     assert job.status == S.PAID and job.is_paid and job.paid_at is not None
 
@@ -324,7 +324,7 @@ def test_mark_paid_refuses_a_job_that_is_not_ready():
     job = PrintJobFactory(status=S.CANCELLED)
     payment = type("PaymentStub", (), {"pk": 1, "print_job_id": job.pk, "payer": job.student})()
     with pytest.raises(InvalidTransition):
-        services.print_job_mark_paid(job=job, payment=payment)
+        services.print_job_mark_paid(job_id=job.pk, payment=payment)
     job.refresh_from_db()
     assert job.status == S.CANCELLED and job.paid_at is None
 
@@ -333,7 +333,7 @@ def test_mark_paid_refuses_a_payment_of_another_job():
     job = PrintJobFactory(status=S.READY)
     payment = type("PaymentStub", (), {"pk": 1, "print_job_id": job.pk + 1000, "payer": job.student})()
     with pytest.raises(ValueError):
-        services.print_job_mark_paid(job=job, payment=payment)
+        services.print_job_mark_paid(job_id=job.pk, payment=payment)
 
 
 def test_vendors_cannot_act_on_another_vendors_job():

@@ -35,6 +35,13 @@ _ANNOTATED_MODULES = [
     )
     for name in (f"{app}.{kind}" for app in DOMAIN_APPS for kind in ("services", "selectors"))
     if (ROOT / name.replace(".", "/")).with_suffix(".py").exists()
+] + [
+    # A services or selectors package: each of its modules (the package only re-exports them).
+    f"{app}.{kind}.{path.stem}"
+    for app in DOMAIN_APPS
+    for kind in ("services", "selectors")
+    for path in sorted((ROOT / app / kind).glob("*.py"))
+    if path.stem != "__init__"
 ]
 
 

@@ -1,0 +1,81 @@
+"""Every row lock ordering takes, named once.
+
+Each helper's docstring names the `core.locks.LOCK_ORDER` rank it takes (`Rank: <name>`);
+one transaction takes them in that order: a user row (student or vendor), then a slot, then
+an order. Services call only these helpers for `select_for_update`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from accounts.models import User
+from core.errors import NotFound
+
+from .models import Order, Slot
+
+
+def user_lock(*, user_id: int) -> None:
+    """Lock a student's or vendor's own user row, FOR NO KEY UPDATE. Rank: `user`.
+
+    It serialises what one user does to their own limits and slots. NO KEY, not a full FOR
+    UPDATE: inserting an order takes FOR KEY SHARE on its student's and vendor's rows, and a
+    full lock here deadlocked a slot move against an order being placed.
+    """
+    User.objects.select_for_update(no_key=True).filter(pk=user_id).values_list("pk", flat=True).first()
+
+
+def vendor_lock(*, vendor_id: int) -> None:
+    """Lock the vendor's user row (as `user_lock`): slot writes of one vendor take turns. Rank: `user`."""
+    user_lock(user_id=vendor_id)
+
+
+def slot_lock(*, slot_id: int, vendor_id: int) -> Slot:
+    """The vendor's own live slot, locked FOR UPDATE and read afresh. Rank: `slot`.
+
+    NotFound for a slot that is another vendor's, deleted or missing.
+    """
+    locked = Slot.objects.select_for_update().filter(pk=slot_id, vendor_id=vendor_id, is_deleted=False).first()
+    if locked is None:
+        raise NotFound("No such slot.")
+    return locked
+
+
+def order_lock(*, order_id: int, student_id: int | None = None, vendor_id: int | None = None) -> Order:
+    """The order, locked FOR UPDATE and read afresh. Rank: `payable`.
+
+    With `student_id` or `vendor_id`, only that user's order: another user's is NotFound.
+    """
+    scope: dict[str, int] = {}
+    if student_id is not None:
+        scope["student_id"] = student_id
+    if vendor_id is not None:
+        scope["vendor_id"] = vendor_id
+    locked = Order.objects.select_for_update().filter(pk=order_id, **scope).first()
+    if locked is None:
+        raise NotFound("No such order.")
+    return locked
+
+
+def order_lock_unpaid_due(*, order_id: int, now: datetime) -> Order | None:
+    """The order if it is still unpaid after its payment window, locked; else None. Rank: `payable`.
+
+    SKIP LOCKED: an order being changed right now is left to the next batch.
+    """
+    return (
+        Order.objects.select_for_update(skip_locked=True)
+        .filter(pk=order_id, status=Order.Status.PENDING_PAYMENT, payment_due_by__lte=now)
+        .first()
+    )
+
+
+def order_lock_paid_unaccepted(*, order_id: int, now: datetime) -> Order | None:
+    """The order if it is paid and its slot has started, locked (not its slot); else None. Rank: `payable`.
+
+    SKIP LOCKED: a vendor accepting it at this moment holds the lock and wins.
+    """
+    return (
+        Order.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=order_id, status=Order.Status.PAID, slot__starts_at__lte=now)
+        .first()
+    )

@@ -1,0 +1,51 @@
+"""The only writers of pickup slots and orders.
+
+`slots` (slot writes and the places orders take), `placing` (`order_place`), `lifecycle` (the
+state machine and the moves of students, vendors and payments), `expiry` (the scheduled
+batches). Services take ids and the acting user and return the row they locked; row locks
+come only from `ordering.locks`.
+"""
+
+from .core import MAX_LINES, MAX_QUANTITY, OrderLine, Status, order_cutoff
+from .expiry import (
+    NOT_ACCEPTED_IN_TIME,
+    order_expire,
+    order_expire_unpaid,
+    order_reject_not_accepted,
+    order_reject_unaccepted,
+)
+from .lifecycle import (
+    order_accept,
+    order_cancel,
+    order_cancel_refunded,
+    order_complete,
+    order_mark_paid,
+    order_mark_ready,
+    order_reject,
+)
+from .placing import order_place
+from .slots import slot_create, slot_delete, slot_update
+
+__all__ = [
+    "MAX_LINES",
+    "MAX_QUANTITY",
+    "NOT_ACCEPTED_IN_TIME",
+    "OrderLine",
+    "Status",
+    "order_accept",
+    "order_cancel",
+    "order_cancel_refunded",
+    "order_complete",
+    "order_cutoff",
+    "order_expire",
+    "order_expire_unpaid",
+    "order_mark_paid",
+    "order_mark_ready",
+    "order_place",
+    "order_reject",
+    "order_reject_not_accepted",
+    "order_reject_unaccepted",
+    "slot_create",
+    "slot_delete",
+    "slot_update",
+]

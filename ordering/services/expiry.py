@@ -1,0 +1,120 @@
+"""Batches the scheduler runs: unpaid orders expire, paid orders nobody accepted are rejected.
+
+Each order is its own short transaction under its row lock (SKIP LOCKED: a row being changed
+right now is left to the next run), so running a batch twice, or on two workers at once,
+changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from payments.services import payment_refund_payable_in_full
+
+from .. import notifications
+from ..locks import order_lock_paid_unaccepted, order_lock_unpaid_due
+from ..models import Order
+from .core import Status
+from .lifecycle import _order_transition
+
+logger = logging.getLogger(__name__)
+
+# The reject reason the student sees on an order its vendor never accepted in time.
+NOT_ACCEPTED_IN_TIME = "not accepted in time"
+
+
+def order_expire(*, order_id: int, now: datetime | None = None) -> bool:
+    """Expire one unpaid order whose payment window has passed; True if this call did it.
+
+    Safe to run any number of times and concurrently: the row is locked and its
+    status read again, so the place goes back once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = order_lock_unpaid_due(order_id=order_id, now=now)
+        if locked is None:  # paid, cancelled, already expired, or being changed right now
+            return False
+        _order_transition(order=locked, to_status=Status.EXPIRED, actor=None, reason="Not paid in time.")
+    return True
+
+
+def order_expire_unpaid(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Expire every order still waiting for payment after its window; returns how many.
+
+    Each order is its own short transaction, so one busy row never holds up the rest
+    and locks are never held for long. Running it twice expires (and frees) nothing twice.
+    """
+    now = now or timezone.now()
+    expired = 0
+    while True:
+        due = list(
+            Order.objects.filter(status=Status.PENDING_PAYMENT, payment_due_by__lte=now)
+            .order_by("payment_due_by", "pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        done_now = sum(order_expire(order_id=order_id, now=now) for order_id in due)
+        expired += done_now
+        if len(due) < batch_size or done_now == 0:
+            break
+    if expired:
+        logger.info("expired unpaid orders", extra={"count": expired})
+    return expired
+
+
+def order_reject_not_accepted(*, order_id: int, now: datetime | None = None) -> bool:
+    """Reject one `paid` order whose slot has started without the vendor accepting it; True if this call did.
+
+    In one transaction, under the order's row lock: `paid → rejected` (reason
+    NOT_ACCEPTED_IN_TIME, no actor), the slot place back, the whole capture refunded through
+    `payment_refund_payable_in_full` (sent to Razorpay after commit) and the student told.
+    A vendor accepting at the same moment holds the same lock: whichever comes first wins and
+    the other finds the order no longer `paid` (accept: InvalidTransition; here: False).
+    Safe to run any number of times and concurrently.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = order_lock_paid_unaccepted(order_id=order_id, now=now)
+        if locked is None:  # accepted, cancelled, already rejected, not due, or being changed right now
+            return False
+        _order_transition(
+            order=locked,
+            to_status=Status.REJECTED,
+            actor=None,
+            reason=NOT_ACCEPTED_IN_TIME,
+            fields={"reason": NOT_ACCEPTED_IN_TIME},
+        )
+        refunds = payment_refund_payable_in_full(
+            payable="order",
+            obj=locked,
+            reason=f"Order #{locked.pk} not accepted by the vendor before its slot began.",
+            actor=None,
+        )
+        notifications.notify_order_not_accepted_in_time(order=locked, refunded=bool(refunds))
+    return True
+
+
+def order_reject_unaccepted(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Reject and refund every paid order whose slot has started unaccepted; returns how many.
+
+    Each order is its own short transaction (see `order_reject_not_accepted`), so running it
+    twice, or on two workers at once, rejects and refunds nothing twice.
+    """
+    now = now or timezone.now()
+    rejected = 0
+    while True:
+        due = list(
+            Order.objects.filter(status=Status.PAID, slot__starts_at__lte=now)
+            .order_by("slot__starts_at", "pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        done_now = sum(order_reject_not_accepted(order_id=order_id, now=now) for order_id in due)
+        rejected += done_now
+        if len(due) < batch_size or done_now == 0:
+            break
+    if rejected:
+        logger.info("rejected paid orders nobody accepted", extra={"count": rejected})
+    return rejected

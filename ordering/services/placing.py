@@ -1,0 +1,140 @@
+"""Placing an order: prices from the database, the student's unpaid limit, one slot place."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from catalog.errors import ShopClosed
+from catalog.models import MenuItem, Shop
+from core.errors import ValidationFailed
+
+from ..errors import ItemUnavailable, TooManyUnpaidOrders
+from ..locks import user_lock
+from ..models import Order, OrderEvent, OrderItem, Slot
+from .core import MAX_LINES, MAX_QUANTITY, OrderLine, Status
+from .slots import _slot_reserve
+
+
+def _shop_of(vendor: User | None) -> Shop | None:
+    try:
+        return vendor.shop if vendor is not None else None
+    except Shop.DoesNotExist:
+        return None
+
+
+def _is_orderable_food_vendor(vendor: User | None) -> bool:
+    return (
+        vendor is not None
+        and vendor.role == User.Role.VENDOR
+        and vendor.vendor_type == User.VendorType.FOOD
+        and vendor.is_approved
+        and vendor.is_active
+    )
+
+
+def _slot_for_ordering(*, vendor_id: int, slot_id: int) -> Slot:
+    """The slot, with its food vendor and shop, read in one query (a join).
+
+    Refuses, in this order: a vendor students may not order from (ValidationFailed `vendor`),
+    a closed shop (ShopClosed), a slot that is not this vendor's or is deleted
+    (ValidationFailed `slot`). Whether the slot still takes orders is `_slot_reserve`'s to say.
+    """
+    slot = Slot.objects.select_related("vendor__shop").filter(pk=slot_id, vendor_id=vendor_id).first()
+    # Not this vendor's slot: read the vendor alone, to refuse the vendor first if it is the wrong one.
+    vendor = slot.vendor if slot is not None else User.objects.select_related("shop").filter(pk=vendor_id).first()
+    shop = _shop_of(vendor)
+    if not _is_orderable_food_vendor(vendor) or shop is None:
+        raise ValidationFailed(details={"vendor": ["No such food vendor."]})
+    if not shop.is_open:
+        raise ShopClosed()
+    if slot is None or slot.is_deleted:
+        raise ValidationFailed(details={"slot": ["No such pickup slot at this vendor."]})
+    return slot
+
+
+def _lines_validate(lines: list[OrderLine]) -> None:
+    errors: list[str] = []
+    if not 1 <= len(lines) <= MAX_LINES:
+        errors.append(f"Order between 1 and {MAX_LINES} different items.")
+    if any(not 1 <= line.quantity <= MAX_QUANTITY for line in lines):
+        errors.append(f"Each quantity must be between 1 and {MAX_QUANTITY}.")
+    if len({line.menu_item_id for line in lines}) != len(lines):
+        errors.append("Each item may appear only once; use its quantity.")
+    if errors:
+        raise ValidationFailed(details={"items": errors})
+
+
+def _unpaid_orders_check(*, student: User) -> None:
+    """TooManyUnpaidOrders once `student` holds MAX_UNPAID_ORDERS orders waiting for payment.
+
+    Takes the student's row lock first, so concurrent placements of one student queue
+    here and each counts the others' committed orders (lock order: student, then slot).
+    """
+    user_lock(user_id=student.pk)
+    unpaid = Order.objects.filter(student_id=student.pk, status=Status.PENDING_PAYMENT).count()
+    limit = settings.MAX_UNPAID_ORDERS
+    if unpaid >= limit:
+        raise TooManyUnpaidOrders(details={"max_unpaid_orders": limit})
+
+
+@transaction.atomic
+def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[OrderLine], note: str = "") -> Order:
+    """Place an order for `student`: prices from the database, one slot place reserved.
+
+    Everything happens in one transaction: the conditional UPDATE of the slot,
+    the order with its stored total, the item snapshots and the first event.
+    Raises ValidationFailed (unknown vendor, slot or items, bad lines),
+    ShopClosed, ItemUnavailable, SlotClosed, SlotFull or TooManyUnpaidOrders (the student
+    already holds MAX_UNPAID_ORDERS unpaid orders); nothing is written then.
+
+    Eight statements when it succeeds (slot with vendor and shop, items, the student's row
+    lock and unpaid count, the slot's UPDATE, three INSERTs). The returned order holds its
+    slot and vendor, so answering with it only reads its lines back.
+    """
+    _lines_validate(lines)
+    slot = _slot_for_ordering(vendor_id=vendor_id, slot_id=slot_id)
+    vendor = slot.vendor
+
+    wanted = {line.menu_item_id: line.quantity for line in lines}
+    menu = {item.pk: item for item in MenuItem.objects.filter(pk__in=wanted, vendor_id=vendor.pk)}
+    unknown = sorted(set(wanted) - set(menu))
+    if unknown:
+        raise ValidationFailed(details={"items": [f"No such item at this vendor: {', '.join(map(str, unknown))}."]})
+    unavailable = sorted(pk for pk, item in menu.items() if item.is_deleted or not item.is_available)
+    if unavailable:
+        raise ItemUnavailable(details={"items": unavailable})
+
+    _unpaid_orders_check(student=student)
+    # Writes start here; everything above only read.
+    _slot_reserve(slot_id=slot_id, vendor_id=vendor.pk)
+
+    items = [
+        OrderItem(
+            menu_item=menu[line.menu_item_id],
+            name=menu[line.menu_item_id].name,
+            unit_price_paise=menu[line.menu_item_id].price_paise,
+            quantity=line.quantity,
+            line_total_paise=menu[line.menu_item_id].price_paise * line.quantity,
+        )
+        for line in lines
+    ]
+    now = timezone.now()
+    order = Order.objects.create(
+        student=student,
+        vendor=vendor,
+        slot=slot,
+        status=Status.PENDING_PAYMENT,
+        total_paise=sum(item.line_total_paise for item in items),
+        note=note,
+        payment_due_by=now + timedelta(minutes=settings.PAYMENT_WINDOW_MINUTES),
+    )
+    for item in items:
+        item.order = order
+    OrderItem.objects.bulk_create(items)
+    OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=student)
+    return order

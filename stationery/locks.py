@@ -1,0 +1,45 @@
+"""Every row lock stationery takes, named once.
+
+Each helper's docstring names the `core.locks.LOCK_ORDER` rank it takes (`Rank: <name>`);
+one transaction takes them in that order: the student's user row, then the print job.
+Services call only these helpers for `select_for_update`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from accounts.models import User
+from core.errors import NotFound
+
+from .models import PrintJob
+
+
+def student_lock(*, user_id: int) -> None:
+    """Lock the student's own user row, FOR NO KEY UPDATE: their submissions take turns. Rank: `user`."""
+    User.objects.select_for_update(no_key=True).filter(pk=user_id).values_list("pk", flat=True).first()
+
+
+def job_lock(*, job_id: int, student_id: int | None = None, vendor_id: int | None = None) -> PrintJob:
+    """The print job (only its own row), locked FOR UPDATE and read afresh. Rank: `payable`.
+
+    With `student_id` or `vendor_id`, only that user's job: another user's is NotFound.
+    """
+    scope: dict[str, int] = {}
+    if student_id is not None:
+        scope["student_id"] = student_id
+    if vendor_id is not None:
+        scope["vendor_id"] = vendor_id
+    job = PrintJob.objects.select_for_update(of=("self",)).filter(pk=job_id, **scope).first()
+    if job is None:
+        raise NotFound("No such print job.")
+    return job
+
+
+def job_lock_if_due(*, job_id: int, due: Mapping[str, Any]) -> PrintJob | None:
+    """The job if it still matches the batch's `due` filter, locked; else None. Rank: `payable`.
+
+    SKIP LOCKED: a job being changed right now (a vendor accepting it) is left alone.
+    """
+    return PrintJob.objects.select_for_update(skip_locked=True).filter(pk=job_id, **due).first()
