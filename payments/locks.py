@@ -61,14 +61,14 @@ def recording() -> Iterator[list[str]]:
 
 @_ranked(PAYABLE)
 def payable_lock(payable_type: payables.PayableType, object_id: int) -> Any:
-    """Rank `payable`: the order or print job, locked for this transaction and read afresh."""
+    """Rank: `payable`. The order or print job, locked for this transaction and read afresh."""
     _taking(PAYABLE)
     return payable_type.model._base_manager.select_for_update().get(pk=object_id)
 
 
 @_ranked(PAYABLE)
 def payable_lock_for_payer(*, payable_type: payables.PayableType, user: Any, object_id: int) -> Any:
-    """Rank `payable`: the payable this user may pay, locked (its own row only); NotFound for
+    """Rank: `payable`. The payable this user may pay, locked (its own row only); NotFound for
     anyone else's or an unknown one."""
     _taking(PAYABLE)
     obj = payable_type.queryset_for_payer(user).select_for_update(of=("self",)).filter(pk=object_id).first()
@@ -79,28 +79,28 @@ def payable_lock_for_payer(*, payable_type: payables.PayableType, user: Any, obj
 
 @_ranked(PAYMENT)
 def payment_lock(payment_id: int) -> Payment:
-    """Rank `payment`: one payment row, locked and read afresh (DoesNotExist for an unknown id)."""
+    """Rank: `payment`. One payment row, locked and read afresh (DoesNotExist for an unknown id)."""
     _taking(PAYMENT)
     return Payment.objects.select_for_update().get(pk=payment_id)
 
 
 @_ranked(PAYMENT)
 def payment_lock_find(payment_id: int) -> Payment | None:
-    """Rank `payment`: like `payment_lock`, but None when the row is gone (a dropped reservation)."""
+    """Rank: `payment`. Like `payment_lock`, but None when the row is gone (a dropped reservation)."""
     _taking(PAYMENT)
     return Payment.objects.select_for_update().filter(pk=payment_id).first()
 
 
 @_ranked(PAYMENT)
 def open_payment_lock_find(*, payable_type: payables.PayableType, obj: Any) -> Payment | None:
-    """Rank `payment`: the payable's open (created) payment, locked, or None."""
+    """Rank: `payment`. The payable's open (created) payment, locked, or None."""
     _taking(PAYMENT)
     return Payment.objects.select_for_update().filter(**{payable_type.name: obj}, status=Payment.Status.CREATED).first()
 
 
 @_ranked(REFUND)
 def refund_lock(refund_id: int) -> Refund:
-    """Rank `refund`: one refund row, locked and read afresh (after its payment's lock)."""
+    """Rank: `refund`. One refund row, locked and read afresh (after its payment's lock)."""
     _taking(REFUND)
     return Refund.objects.select_for_update().get(pk=refund_id)
 
