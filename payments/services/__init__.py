@@ -17,17 +17,12 @@ Every row lock is taken through `payments.locks`, in the order payable row → p
 row → refund row → ledger (`core.locks.LOCK_ORDER`).
 
 Callers import from `payments.services` as before: every name they use is re-exported
-here. Patching one of those names here (`monkeypatch.setattr(services, "_ledger_capture",
-...)`, `mock.patch("payments.services.…")`) patches it in the sub-module that calls it.
+here. A test that patches a name patches it where it is used (`payments.services.capture`),
+as with any module.
 """
 
 from __future__ import annotations
 
-import sys
-import types
-from typing import Any
-
-from . import capture, core, opening, postings, reconciliation, refund_gateway, refunds, release, webhooks
 from .capture import payment_capture, payment_fail, payment_verify
 from .core import (
     ABANDON_AFTER,
@@ -45,34 +40,6 @@ from .refund_gateway import refund_recheck, refund_settle, refund_submit
 from .refunds import _refund_reserve, payment_refund, payment_refund_payable_in_full, refund_retry
 from .release import payment_release_payable
 from .webhooks import webhook_receive
-
-_SUBMODULES: tuple[types.ModuleType, ...] = (
-    core,
-    postings,
-    release,
-    opening,
-    refund_gateway,
-    refunds,
-    capture,
-    webhooks,
-    reconciliation,
-)
-_MISSING = object()
-
-
-class _Services(types.ModuleType):
-    """This package, whose re-exported names can be patched where they are used."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        current = self.__dict__.get(name, _MISSING)
-        if current is not _MISSING and not isinstance(current, types.ModuleType):
-            for module in _SUBMODULES:
-                if module.__dict__.get(name, _MISSING) is current:
-                    setattr(module, name, value)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Services
 
 __all__ = [
     "ABANDON_AFTER",

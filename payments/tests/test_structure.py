@@ -16,7 +16,6 @@ from core.errors import InvalidTransition, NotFound
 from core.locks import LOCK_ORDER, assert_lock_order
 from payments import locks, selectors, services
 from payments.models import Payment, PaymentEvent, Refund
-from payments.services import capture as capture_module
 from payments.services.core import _payment_transition
 from razorpay_sandbox.state import new_id
 
@@ -45,7 +44,7 @@ def _captured() -> Payment:
 @pytest.mark.parametrize("helper", locks.HELPERS, ids=lambda helper: helper.__name__)
 def test_every_lock_helper_declares_its_rank_in_the_global_lock_order(helper):
     assert helper.lock_kind in LOCK_ORDER
-    assert f"Rank `{helper.lock_kind}`" in helper.__doc__
+    assert f"Rank: `{helper.lock_kind}`" in helper.__doc__
 
 
 def test_no_payments_service_takes_a_row_lock_but_through_payments_locks():
@@ -155,22 +154,6 @@ def test_payment_get_for_finds_ones_own_payment_and_raises_not_found_for_anyone_
 
 
 # --- the package and its imports ---------------------------------------------------------------
-
-
-def test_patching_a_name_of_the_package_patches_it_where_it_is_used(monkeypatch):
-    real = capture_module._ledger_capture
-    calls = []
-
-    def fake(**kwargs):
-        calls.append(kwargs["payment"].pk)
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "_ledger_capture", fake)
-    assert capture_module._ledger_capture is fake
-    payment = _captured()
-    assert calls == [payment.pk]
-    monkeypatch.undo()
-    assert capture_module._ledger_capture is real and services._ledger_capture is real
 
 
 def _top_level_imports(module_path: Path) -> set[str]:

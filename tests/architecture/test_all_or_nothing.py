@@ -50,7 +50,9 @@ def test_payment_capture_failing_at_the_ledger_leaves_the_payment_open_and_the_o
         assert Payment.objects.get(pk=payment.pk).status == Payment.Status.CAPTURED  # written, not committed
         raise _Boom("the ledger posting fails")
 
-    monkeypatch.setattr(payment_services, "_ledger_capture", fail)
+    from payments.services import capture as capture_module
+
+    monkeypatch.setattr(capture_module, "_ledger_capture", fail)
     with pytest.raises(_Boom):
         payment_services.payment_capture(
             payment_id=payment.pk,

@@ -15,7 +15,6 @@ import ast
 import os
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
@@ -193,11 +192,6 @@ def test_the_graph_covers_the_project():
     assert not any(".tests" in name or ".migrations" in name for name in graph)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 17: accounts.sms ↔ accounts.tasks, payments.services ↔ payments.tasks and "
-    "accounts.admin_login ↔ accounts.admin_site are being untangled on other branches",
-)
 def test_no_import_circles_between_project_modules():
     cycles = "; ".join(" ↔ ".join(cycle) for cycle in import_cycles(import_graph()))
     assert cycles == "", f"import circles (imports made at load time): {cycles}"
@@ -237,11 +231,6 @@ def test_apps_import_only_lower_layers():
     assert upward == [], "imports against the layers of docs/architecture.md: " + "; ".join(upward)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 17: payments/services.py, ordering/services.py and stationery/services.py "
-    "are being split into packages on other branches",
-)
 def test_no_module_over_400_lines():
     long = {
         str(path.relative_to(ROOT)): lines
