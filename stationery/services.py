@@ -27,7 +27,9 @@ from payments.models import Payment
 from payments.services import payment_release_payable
 
 from . import notifications
+from .documents import DocumentQuote, PrintChoices, document_read
 from .errors import FileTooLarge, PrintJobNotPaid, PrintServiceUnavailable, TooManyOpenJobs
+from .jobs import analysis_enqueue, document_job_fields, pickup_code_check, pickup_code_new, ready_at_for
 from .models import (
     MAX_AMOUNT_PAISE,
     PRINT_FILE_FOLDER,
@@ -36,7 +38,7 @@ from .models import (
     amount_exceeds_tolerance,
     print_file_path,
 )
-from .pdf import pdf_inspect
+from .previews import previews_delete, previews_save
 from .selectors import print_service_orderable
 from .uploads import max_upload_bytes
 
@@ -116,10 +118,17 @@ class PrintQuote:
     pages: int
     copies: int
     estimated_paise: int
+    document: DocumentQuote
 
 
 def print_job_quote(
-    *, student: User, service_id: int, upload: UploadedFile, copies: int = 1, note: str = ""
+    *,
+    student: User,
+    service_id: int,
+    upload: UploadedFile,
+    copies: int = 1,
+    note: str = "",
+    choices: PrintChoices | None = None,
 ) -> PrintQuote:
     """Check a submission and price it, storing nothing.
 
@@ -129,6 +138,8 @@ def print_job_quote(
     count prices the job) and the estimate (at most MAX_AMOUNT_PAISE).
     Raises Forbidden, FileTooLarge, ValidationFailed, ShopClosed, PrintServiceUnavailable, InvalidFile.
     """
+    choices = choices or PrintChoices(copies=copies)
+    copies = choices.copies
     if not student.is_student:
         raise Forbidden("Only students can send print jobs.")
     if upload.size is not None and upload.size > max_upload_bytes():
@@ -139,15 +150,16 @@ def print_job_quote(
         raise ValidationFailed(details={"note": [f"At most {NOTE_MAX} characters."]})
 
     service = _service_for_submission(service_id=service_id)
-    info = pdf_inspect(upload)
-    estimate = print_job_estimate(service=service, pages=info.pages, copies=copies)
+    # The page range, colour pages, sheets and finishing: stationery.documents.
+    document = document_read(service=service, upload=upload, choices=choices)
+    estimate = document.estimated_paise
     if estimate > MAX_AMOUNT_PAISE:
         raise ValidationFailed(
             f"This job would cost about {rupees(estimate)}; one print job can cost at most "
             f"{rupees(MAX_AMOUNT_PAISE)}. Send fewer copies or split the document.",
             details={"copies": ["Too many pages × copies for one print job."]},
         )
-    return PrintQuote(service=service, pages=info.pages, copies=copies, estimated_paise=estimate)
+    return PrintQuote(service=service, pages=document.pages, copies=copies, estimated_paise=estimate, document=document)
 
 
 def print_job_submit(
@@ -158,6 +170,7 @@ def print_job_submit(
     copies: int = 1,
     double_sided: bool = False,
     note: str = "",
+    choices: PrintChoices | None = None,
 ) -> PrintJob:
     """A student sends a PDF to a stationery shop's print service.
 
@@ -171,13 +184,16 @@ def print_job_submit(
     student's row lock before the job is created).
     """
     _open_jobs_check(student=student, lock=False)
-    quote = print_job_quote(student=student, service_id=service_id, upload=upload, copies=copies, note=note)
+    choices = choices or PrintChoices(copies=copies, double_sided=double_sided)
+    quote = print_job_quote(student=student, service_id=service_id, upload=upload, note=note, choices=choices)
     service = quote.service
     note = (note or "").strip()
 
     storage = _file_storage()
-    stored_name = storage.save(print_file_path(None, upload.name or ""), upload)
+    stored_name = storage.save(print_file_path(None, upload.name or ""), quote.document.upload)
+    preview_folder = ""
     try:
+        preview_folder = previews_save(quote.document.previews)
         with transaction.atomic():
             _open_jobs_check(student=student, lock=True)
             job = PrintJob.objects.create(
@@ -187,14 +203,19 @@ def print_job_submit(
                 file=stored_name,
                 original_name=_clean_name(upload.name or ""),
                 pages=quote.pages,
-                copies=copies,
-                double_sided=double_sided,
+                copies=choices.copies,
+                double_sided=choices.double_sided,
                 note=note,
                 estimated_paise=quote.estimated_paise,
+                preview_folder=preview_folder,
+                **document_job_fields(quote.document, choices),
             )
             PrintJobEvent.objects.create(job=job, from_status="", to_status=job.status, actor=student)
+            if job.analysis == PrintJob.Analysis.PENDING:
+                analysis_enqueue(job_id=job.pk)
     except BaseException:
         storage.delete(stored_name)
+        previews_delete(preview_folder)
         raise
     logger.info("print job submitted", extra={"print_job": job.pk, "pages": quote.pages, "copies": copies})
     return job
@@ -250,7 +271,9 @@ def _clean_reason(reason: str) -> str:
 def print_job_accept(*, vendor: User, job_id: int) -> PrintJob:
     """The vendor takes on a submitted job. NotFound if it is not theirs; InvalidTransition otherwise."""
     job = _lock_job(job_id=job_id, vendor_id=vendor.pk)
-    return _transition(job=job, to_status=PrintJob.Status.ACCEPTED, actor=vendor)
+    if job.status == PrintJob.Status.SUBMITTED:
+        job.estimated_ready_at = ready_at_for(job=job)
+    return _transition(job=job, to_status=PrintJob.Status.ACCEPTED, actor=vendor, update_fields=("estimated_ready_at",))
 
 
 @transaction.atomic
@@ -285,10 +308,16 @@ def print_job_mark_ready(*, vendor: User, job_id: int, amount_paise: int, reason
 
 
 @transaction.atomic
-def print_job_complete(*, vendor: User, job_id: int) -> PrintJob:
-    """The vendor hands a paid job over. An unpaid job cannot be completed (409)."""
+def print_job_complete(*, vendor: User, job_id: int, pickup_code: str = "") -> PrintJob:
+    """The vendor hands a paid job over to the student showing its pickup code.
+
+    An unpaid job cannot be completed (409); a wrong code is InvalidPickupCode (400), and
+    too many wrong codes for the job RateLimited (429), as for orders (core.pickup).
+    """
     job = _lock_job(job_id=job_id, vendor_id=vendor.pk)
     refusal = PrintJobNotPaid(details={"status": job.status}) if job.status in _UNPAID_LIVE_STATUSES else None
+    if PrintJob.Status.COMPLETED in PrintJob.TRANSITIONS[job.status]:
+        pickup_code_check(job=job, given=pickup_code)
     _transition(job=job, to_status=PrintJob.Status.COMPLETED, actor=vendor, refusal=refusal)
     # Handed over: the vendor's money of this job moves from pending to available (payouts).
     payment_release_payable(payable="print_job", obj=job, actor=vendor)
@@ -333,12 +362,13 @@ def print_job_mark_paid(*, job: PrintJob, payment: Payment) -> PrintJob:
     if payment.print_job_id != job.pk:
         raise ValueError(f"payment {payment.pk} is not for print job {job.pk}")
     job.paid_at = timezone.now()
+    job.pickup_code = pickup_code_new()
     return _transition(
         job=job,
         to_status=PrintJob.Status.PAID,
         actor=payment.payer,
         reason=f"payment {payment.pk}",
-        update_fields=("paid_at",),
+        update_fields=("paid_at", "pickup_code"),
     )
 
 
@@ -396,9 +426,11 @@ def print_job_files_purge(*, now: datetime | None = None) -> int:
                 continue
             if job.file.name:
                 storage.delete(job.file.name)
+            previews_delete(job.preview_folder)
+            job.preview_folder = ""
             job.file = ""
             job.file_deleted_at = now
-            job.save(update_fields=["file", "file_deleted_at", "updated_at"])
+            job.save(update_fields=["file", "file_deleted_at", "preview_folder", "updated_at"])
             purged += 1
     if purged:
         logger.info("print files purged", extra={"count": purged})
@@ -428,19 +460,21 @@ def print_job_expire_unaccepted(*, now: datetime | None = None) -> int:
             job = PrintJob.objects.select_for_update(skip_locked=True).filter(pk=job_id, **due).first()
             if job is None:
                 continue
-            stored_name = job.file.name
+            stored_name, preview_folder = job.file.name, job.preview_folder
             job.file = ""
+            job.preview_folder = ""
             job.file_deleted_at = now
             _transition(
                 job=job,
                 to_status=PrintJob.Status.CANCELLED,
                 actor=None,
                 reason=UNACCEPTED_REASON,
-                update_fields=("file", "file_deleted_at"),
+                update_fields=("file", "file_deleted_at", "preview_folder"),
                 now=now,
             )
             if stored_name:
                 transaction.on_commit(lambda name=stored_name: storage.delete(name))
+            transaction.on_commit(lambda folder=preview_folder: previews_delete(folder))
             notifications.print_job_not_accepted(job=job)
             expired += 1
     if expired:

@@ -44,3 +44,8 @@ def upload(data: bytes, name: str = "notes.pdf", content_type: str = "applicatio
 def stored_files(root) -> list:
     """Every file under a storage root (the tests' private MEDIA_ROOT)."""
     return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+def print_files(root) -> list:
+    """The stored print files (PDFs) under a storage root, leaving out page previews."""
+    return [path for path in stored_files(root) if path.relative_to(root).parts[0] == "print-jobs"]
