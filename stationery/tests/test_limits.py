@@ -17,7 +17,7 @@ from stationery.models import PrintJob
 from tests.concurrency import run_concurrently
 
 from .factories import PrintJobFactory
-from .pdfs import pdf_bytes, print_files, stored_files, upload
+from .pdfs import pdf_bytes, print_files, upload
 
 pytestmark = pytest.mark.django_db
 

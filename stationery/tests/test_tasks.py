@@ -10,7 +10,7 @@ from stationery.models import PrintJob
 from stationery.services import ORPHAN_GRACE, print_job_files_purge, print_job_orphan_files_purge
 
 from .factories import PrintJobFactory
-from .pdfs import pdf_bytes, print_files, stored_files
+from .pdfs import pdf_bytes, print_files
 
 pytestmark = pytest.mark.django_db
 

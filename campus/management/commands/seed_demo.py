@@ -33,6 +33,7 @@ from payments import services as payment_services
 from payments.models import Payment, Refund
 from razorpay_sandbox.state import new_id
 from stationery import services as stationery_services
+from stationery.demo import demo_colour_job
 from stationery.models import PrintJob
 
 SLOT_LENGTH = timedelta(minutes=30)
@@ -59,6 +60,7 @@ class DemoService:
     unit: str
     price_paise: int
     is_colour: bool = False
+    colour_price_paise: int | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ VENDORS: tuple[DemoVendor, ...] = (
             DemoService("B/W print", PrintService.Unit.PAGE, 200),
             DemoService("Colour print", PrintService.Unit.PAGE, 1000, is_colour=True),
             DemoService("Spiral binding", PrintService.Unit.JOB, 3000),
+            DemoService("A4 print, colour pages in colour", PrintService.Unit.PAGE, 200, colour_price_paise=1000),
         ),
     ),
     DemoVendor(
@@ -226,6 +229,7 @@ class Command(BaseCommand):
             students = [self._person(student, role=User.Role.STUDENT, tally=tally) for student in STUDENTS]
             self._refunded_order(vendors, students[0], tally)
             self._repriced_print_job(vendors, students[1], tally)
+            self._colour_print_job(vendors, students[0], tally)
         self._report(password, tally)
 
     # --- users -------------------------------------------------------------
@@ -296,6 +300,7 @@ class Command(BaseCommand):
                     unit=service.unit,
                     price_paise=service.price_paise,
                     is_colour=service.is_colour,
+                    colour_price_paise=service.colour_price_paise,
                 )
                 tally.print_services += 1
         return user
@@ -382,6 +387,12 @@ class Command(BaseCommand):
             reason="Spiral binding and a clear cover, as asked in the note",
         )
         tally.demo_money += 1
+
+    def _colour_print_job(self, vendors: dict[str, User], student: User, tally: _Tally) -> None:
+        """A print job of a report whose chart is its only colour page (issue 21)."""
+        vendor = next((vendors[d.phone] for d in VENDORS if d.vendor_type == "stationery" and d.approved), None)
+        if vendor is not None and self._may_sell(vendor) and demo_colour_job(vendor=vendor, student=student):
+            tally.demo_money += 1
 
     # --- output -------------------------------------------------------------
 
