@@ -1,11 +1,12 @@
 """Reading a document once, properly: each page's size and whether it has colour on it.
 
-Pages are rendered at low resolution by PDFium (pypdfium2) in a child process
-(`render_worker.py`) that runs under a memory limit (RLIMIT_AS, PRINT_ANALYSIS_MEMORY_MB)
-and a CPU limit, and is killed when it passes its wall-clock time
+Pages are rendered at low resolution by PDFium (pypdfium2) in child processes
+(`render_worker.py`) that run under a memory limit (RLIMIT_AS, PRINT_ANALYSIS_MEMORY_MB)
+and a CPU limit, and are killed when they pass their wall-clock time
 (PRINT_ANALYSIS_TIMEOUT_SECONDS in a request, PRINT_ANALYSIS_TASK_TIMEOUT_SECONDS in the
-background task). A file PDFium cannot render, or that takes too long or too much memory
-to render, is refused with `InvalidFile`. All settings are read at use.
+background task). A large file is split among PRINT_ANALYSIS_PROCESSES renderers. A file
+PDFium cannot render, or that takes too long or too much memory to render, is refused with
+`InvalidFile`. All settings are read at use.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -31,6 +33,8 @@ WORKER = Path(__file__).with_name("render_worker.py")
 # 50 dpi: enough to see a coloured chart or heading, cheap enough for hundreds of pages.
 RENDER_SCALE = 50 / 72
 PREVIEW_WIDTH = 180
+# A file is split among several renderers only when each gets at least this many pages.
+PARALLEL_FROM = 24
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,8 @@ def _limits(memory_mb: int, cpu_seconds: int):
     return apply
 
 
-def _run_worker(pdf_path: str, out_dir: str | None, pages: list[int], *, timeout: float) -> dict:
-    command = [
+def _command(pdf_path: str, out_dir: str | None, pages: list[int]) -> list[str]:
+    return [
         sys.executable,
         "-I",  # isolated: no user site, no PYTHON* variables, no cwd on the path
         str(WORKER),
@@ -64,29 +68,57 @@ def _run_worker(pdf_path: str, out_dir: str | None, pages: list[int], *, timeout
         repr(RENDER_SCALE),
         str(PREVIEW_WIDTH),
     ]
-    try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            timeout=timeout,
-            preexec_fn=_limits(settings.PRINT_ANALYSIS_MEMORY_MB, max(1, int(timeout) + 1)),
-            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_NUM_THREADS": "1"},
-            check=False,
+
+
+def _chunks(pages: list[int]) -> list[list[int]]:
+    """The pages split among PRINT_ANALYSIS_PROCESSES workers, at least PARALLEL_FROM pages each."""
+    count = max(1, min(int(settings.PRINT_ANALYSIS_PROCESSES), len(pages) // PARALLEL_FROM))
+    return [pages[index::count] for index in range(count)] if pages else [pages]
+
+
+def _run_worker(pdf_path: str, out_dir: str | None, pages: list[int], *, timeout: float) -> dict:
+    """Render `pages` in one or more limited child processes; all of them die at `timeout`."""
+    deadline = time.monotonic() + timeout
+    limits = _limits(settings.PRINT_ANALYSIS_MEMORY_MB, max(1, int(timeout) + 1))
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_NUM_THREADS": "1"}
+    children = [
+        subprocess.Popen(
+            _command(pdf_path, out_dir, chunk),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=limits,
+            env=env,
         )
+        for chunk in _chunks(pages)
+    ]
+    results = []
+    try:
+        for child in children:
+            stdout, _ = child.communicate(timeout=max(0.01, deadline - time.monotonic()))
+            try:
+                result = json.loads(stdout.decode() or "{}")
+            except ValueError:
+                result = {}
+            if child.returncode != 0 or "error" in result or "pages" not in result:
+                logger.info(
+                    "print file refused by the renderer",
+                    extra={"returncode": child.returncode, "error": result.get("error", "")},
+                )
+                raise InvalidFile("The document cannot be rendered for printing (it may be damaged or too complex).")
+            results.append(result)
     except subprocess.TimeoutExpired:
         logger.warning("print file render timed out", extra={"pages": len(pages), "timeout": timeout})
         raise InvalidFile("The file takes too long to read. Save it again as a simpler PDF and retry.") from None
-    try:
-        result = json.loads(done.stdout.decode() or "{}")
-    except ValueError:
-        result = {}
-    if done.returncode != 0 or "error" in result or "pages" not in result:
-        logger.info(
-            "print file refused by the renderer",
-            extra={"returncode": done.returncode, "error": result.get("error", "")},
-        )
-        raise InvalidFile("The document cannot be rendered for printing (it may be damaged or too complex).")
-    return result
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+    return {
+        "pages": results[0]["pages"],
+        "sizes": results[0]["sizes"],
+        "colour": [number for result in results for number in result["colour"]],
+    }
 
 
 def analyse_pdf(

@@ -408,3 +408,5 @@ PRINT_ANALYSIS_TASK_TIMEOUT_SECONDS = env.float("PRINT_ANALYSIS_TASK_TIMEOUT_SEC
 PRINT_ANALYSIS_MEMORY_MB = env.int("PRINT_ANALYSIS_MEMORY_MB", default=768)
 # The estimate's answer carries this many page previews (data: URLs) for the print form.
 PRINT_ESTIMATE_PREVIEWS = env.int("PRINT_ESTIMATE_PREVIEWS", default=4)
+# Renderer processes one large file is split among (the background task; one core each).
+PRINT_ANALYSIS_PROCESSES = env.int("PRINT_ANALYSIS_PROCESSES", default=2)
