@@ -170,3 +170,13 @@ def test_a_photo_keeps_its_orientation():
 def test_a_damaged_photo_is_refused():
     with pytest.raises(InvalidFile):
         image_to_pdf(io.BytesIO(photo_bytes()[:200]))
+
+
+def test_a_large_file_is_split_between_renderers_and_every_colour_page_found(settings):
+    settings.PRINT_ANALYSIS_PROCESSES = 2
+    kinds = ["grey"] * 50
+    for number in (3, 30, 49):
+        kinds[number - 1] = "colour"
+    result = analyse_pdf(io.BytesIO(content_pdf_bytes(kinds)), pages=list(range(1, 51)), previews=True)
+    assert result.colour_pages == [3, 30, 49]
+    assert sorted(result.previews) == list(range(1, 51))
