@@ -24,7 +24,7 @@ def test_range_and_auto_colour_change_the_price_and_the_shop_sees_the_colour_pag
     open_dashboard, screenshots_dir, sandbox
 ):
     vendor = stationery_vendor("Colour Corner")
-    service = PrintServiceFactory(vendor=vendor, name="A4 prints", price_paise=200, colour_price_paise=1000)
+    PrintServiceFactory(vendor=vendor, name="A4 prints", price_paise=200, colour_price_paise=1000)
     PrintServiceFactory(vendor=vendor, name="Spiral binding", unit="job", price_paise=3000)
     student = StudentFactory()
 
