@@ -161,7 +161,8 @@ import { request } from "../common/api.js";
     function poll() {
       getJson(url)
         .then(function (data) {
-          if (data.status && data.status !== current) {
+          var analysis = el.dataset.pollAnalysis;
+          if ((data.status && data.status !== current) || (analysis && data.analysis && data.analysis !== analysis)) {
             if (!window.TNT_RELOADING) { window.TNT_RELOADING = true; window.location.reload(); }
             return;
           }
