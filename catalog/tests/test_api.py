@@ -515,6 +515,9 @@ def test_print_service_crud_by_its_stationery_vendor(make_client, api_client):
         "price_paise": 1000,
         "is_colour": True,
         "is_available": True,
+        "colour_price_paise": None,
+        "paper_size": "A4",
+        "pages_per_minute": 20,
     }
     defaults = client.post("/api/v1/print-services", {"name": "B/W", "price_paise": 200}, format="json").json()
     assert (defaults["unit"], defaults["is_colour"]) == ("page", False)
