@@ -76,11 +76,23 @@ class PrintService(models.Model):
         PAGE = "page", "Per page"
         JOB = "job", "Per job"
 
+    class PaperSize(models.TextChoices):
+        A4 = "A4", "A4"
+        A3 = "A3", "A3"
+        LETTER = "Letter", "Letter"
+
+    DEFAULT_PAGES_PER_MINUTE = 20
+
     vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="print_services")
     name = models.CharField(max_length=120)
     unit = models.CharField(max_length=4, choices=Unit.choices, default=Unit.PAGE)
     price_paise = models.PositiveIntegerField()
     is_colour = models.BooleanField(default=False)
+    # A page service's price for a page with colour on it; null: this service prints black and white only.
+    colour_price_paise = models.PositiveIntegerField(null=True, blank=True)
+    paper_size = models.CharField(max_length=6, choices=PaperSize.choices, default=PaperSize.A4)
+    # How fast the shop prints with this service: gives accepted jobs their `estimated_ready_at`.
+    pages_per_minute = models.PositiveSmallIntegerField(default=DEFAULT_PAGES_PER_MINUTE)
     is_available = models.BooleanField(default=True)
     is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -93,6 +105,15 @@ class PrintService(models.Model):
             models.CheckConstraint(
                 condition=Q(price_paise__gte=1) & Q(price_paise__lte=MAX_PRICE_PAISE),
                 name="print_service_price_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(colour_price_paise__isnull=True)
+                | (Q(colour_price_paise__gte=1) & Q(colour_price_paise__lte=MAX_PRICE_PAISE)),
+                name="print_service_colour_price_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(pages_per_minute__gte=1) & Q(pages_per_minute__lte=1000),
+                name="print_service_pages_per_minute_range",
             ),
             models.CheckConstraint(condition=Q(name__length__gte=1), name="print_service_name_not_empty"),
             models.UniqueConstraint(

@@ -130,7 +130,18 @@ class PrintServiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PrintService
-        fields = ["id", "vendor", "name", "unit", "price_paise", "is_colour", "is_available"]
+        fields = [
+            "id",
+            "vendor",
+            "name",
+            "unit",
+            "price_paise",
+            "is_colour",
+            "colour_price_paise",
+            "paper_size",
+            "pages_per_minute",
+            "is_available",
+        ]
         read_only_fields = fields
 
 
@@ -141,6 +152,11 @@ class PrintServiceInputSerializer(StrictInputSerializer):
     unit = serializers.ChoiceField(choices=PrintService.Unit.choices, required=False, default=PrintService.Unit.PAGE)
     price_paise = PaiseField()
     is_colour = serializers.BooleanField(required=False, default=False)
+    colour_price_paise = PaiseField(
+        required=False, allow_null=True, help_text="Price of a colour page; null: black and white only."
+    )
+    paper_size = serializers.ChoiceField(choices=PrintService.PaperSize.choices, required=False)
+    pages_per_minute = serializers.IntegerField(min_value=1, max_value=1000, required=False)
     is_available = serializers.BooleanField(required=False, default=True)
 
 

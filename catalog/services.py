@@ -226,13 +226,51 @@ def menu_item_delete(*, vendor: User, item_id: int) -> None:
 # --- print services -----------------------------------------------------------
 
 _SERVICE_NAME_MAX = PrintService._meta.get_field("name").max_length
-_SERVICE_FIELDS = ("name", "price_paise", "unit", "is_colour", "is_available")
+_SERVICE_FIELDS = (
+    "name",
+    "price_paise",
+    "unit",
+    "is_colour",
+    "is_available",
+    "colour_price_paise",
+    "paper_size",
+    "pages_per_minute",
+)
 
 
 def _check_unit(unit: str) -> str:
     if unit not in PrintService.Unit.values:
         raise ValidationFailed(details={"unit": [f'"{unit}" is not a valid choice.']})
     return unit
+
+
+_UNSET: object = object()
+
+
+def _check_print_extras(
+    *, colour_price_paise: object, paper_size: object, pages_per_minute: object
+) -> dict[str, object]:
+    """The print fields given (not `_UNSET`), checked: colour price (null = B/W only), paper size, speed."""
+    values: dict[str, object] = {}
+    if colour_price_paise is not _UNSET:
+        if colour_price_paise is not None and not is_paise(colour_price_paise, maximum=MAX_PRICE_PAISE):
+            raise ValidationFailed(
+                details={"colour_price_paise": [f"Enter a price from 1 to {MAX_PRICE_PAISE} paise, or null."]}
+            )
+        values["colour_price_paise"] = colour_price_paise
+    if paper_size is not _UNSET:
+        if paper_size not in PrintService.PaperSize.values:
+            raise ValidationFailed(details={"paper_size": [f'"{paper_size}" is not a valid choice.']})
+        values["paper_size"] = paper_size
+    if pages_per_minute is not _UNSET:
+        if (
+            not isinstance(pages_per_minute, int)
+            or isinstance(pages_per_minute, bool)
+            or not 1 <= pages_per_minute <= 1000
+        ):
+            raise ValidationFailed(details={"pages_per_minute": ["Enter a whole number from 1 to 1000."]})
+        values["pages_per_minute"] = pages_per_minute
+    return values
 
 
 @transaction.atomic
@@ -244,10 +282,17 @@ def print_service_create(
     unit: str = PrintService.Unit.PAGE,
     is_colour: bool = False,
     is_available: bool = True,
+    colour_price_paise: int | None = None,
+    paper_size: str = PrintService.PaperSize.A4,
+    pages_per_minute: int = PrintService.DEFAULT_PAGES_PER_MINUTE,
 ) -> PrintService:
     """Add a service to the approved stationery vendor's list. Names are unique per shop."""
     _require_vendor(vendor, vendor_type=User.VendorType.STATIONERY)
+    extras = _check_print_extras(
+        colour_price_paise=colour_price_paise, paper_size=paper_size, pages_per_minute=pages_per_minute
+    )
     service = PrintService(
+        **extras,
         vendor=vendor,
         name=_clean_text(name, field="name", max_length=_SERVICE_NAME_MAX, required=True),
         unit=_check_unit(unit),
@@ -270,8 +315,12 @@ def print_service_update(
     unit: str | None = None,
     is_colour: bool | None = None,
     is_available: bool | None = None,
+    colour_price_paise: object = _UNSET,
+    paper_size: object = _UNSET,
+    pages_per_minute: object = _UNSET,
 ) -> PrintService:
-    """Change one of the vendor's own live services; `None` leaves a field as it is.
+    """Change one of the vendor's own live services; `None` leaves a field as it is
+    (for `colour_price_paise`, where None means "black and white only", leaving it out does).
 
     Raises NotFound for a service that is not the vendor's or is deleted. Print
     jobs already estimated keep their amounts.
@@ -290,6 +339,10 @@ def print_service_update(
         data["is_colour"] = bool(is_colour)
     if is_available is not None:
         data["is_available"] = bool(is_available)
+    extras = _check_print_extras(
+        colour_price_paise=colour_price_paise, paper_size=paper_size, pages_per_minute=pages_per_minute
+    )
+    data.update(extras)
     _save_unique(
         lambda: model_update(instance=service, fields=_SERVICE_FIELDS, data=data),
         constraint="print_service_name_unique_per_vendor",

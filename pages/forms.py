@@ -108,10 +108,20 @@ class PrintJobForm(forms.Form):
         empty_value=False,
     )
     note = forms.CharField(max_length=300, required=False)
+    # Issue 21: the selection, colour, layout and finishing (checked by stationery.documents).
+    page_range = forms.CharField(max_length=200, required=False)
+    colour_mode = forms.ChoiceField(
+        choices=[("bw", "Black and white"), ("auto", "Colour pages in colour")], required=False
+    )
+    pages_per_sheet = forms.TypedChoiceField(
+        choices=[("1", "1"), ("2", "2"), ("4", "4")], coerce=int, required=False, empty_value=1
+    )
+    finishing = forms.TypedMultipleChoiceField(coerce=int, required=False)
 
-    def __init__(self, *args, service_ids: list[int], **kwargs) -> None:
+    def __init__(self, *args, service_ids: list[int], finishing_ids: list[int] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.service_ids = service_ids
+        self.fields["finishing"].choices = [(str(pk), str(pk)) for pk in finishing_ids]
 
     def clean_service(self) -> int:
         service_id = self.cleaned_data["service"]

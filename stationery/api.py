@@ -25,7 +25,10 @@ from . import selectors, services
 from .errors import FileTooLarge
 from .limits import enforce_print_limit
 from .models import PrintJob
+from .previews import preview_open
+from .requests import estimate_body, finishing_names, print_choices
 from .serializers import (
+    PrintJobCompleteSerializer,
     PrintJobEstimateSerializer,
     PrintJobListQuerySerializer,
     PrintJobReadySerializer,
@@ -103,6 +106,7 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         # Scoping decides: anyone but the job's student and vendor gets 404.
         "retrieve": [IsAuthenticated],
         "file": [IsAuthenticated],
+        "page_preview": [IsAuthenticated],
     }
 
     def get_permissions(self):
@@ -165,11 +169,10 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             student=request.user,
             service_id=data["service"],
             upload=data["file"],
-            copies=data["copies"],
-            double_sided=data["double_sided"],
             note=data["note"],
+            choices=print_choices(data),
         )
-        return Response(PrintJobSerializer(job).data, status=status.HTTP_201_CREATED)
+        return Response(self._job_data(job), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Price a PDF before sending it (multipart, the fields of POST /print-jobs); nothing is stored",
@@ -196,15 +199,9 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         # Counted once the form is sound, as the print page always did; uploads share the counter.
         enforce_print_limit(request, student_id=request.user.pk)
         quote = services.print_job_quote(
-            student=request.user, service_id=data["service"], upload=data["file"], copies=data["copies"]
+            student=request.user, service_id=data["service"], upload=data["file"], choices=print_choices(data)
         )
-        body = {
-            "pages": quote.pages,
-            "copies": quote.copies,
-            "double_sided": data["double_sided"],
-            "estimated_paise": quote.estimated_paise,
-        }
-        return Response(PrintJobEstimateSerializer(body).data)
+        return Response(PrintJobEstimateSerializer(estimate_body(quote, double_sided=data["double_sided"])).data)
 
     # --- the file ---------------------------------------------------------------
 
@@ -232,8 +229,16 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     # --- the workflow -----------------------------------------------------------
 
+    def _job_data(self, job: PrintJob) -> dict:
+        return PrintJobSerializer(job, context=self.get_serializer_context()).data
+
     def _job_response(self, job: PrintJob) -> Response:
-        return Response(PrintJobSerializer(job).data)
+        return Response(self._job_data(job))
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        context = {**self.get_serializer_context(), "finishing_names": finishing_names(page)}
+        return self.get_paginated_response(PrintJobSerializer(page, many=True, context=context).data)
 
     @extend_schema(
         summary="Vendor: accept a submitted job",
@@ -262,13 +267,48 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self._job_response(job)
 
     @extend_schema(
-        summary="Vendor: hand over a paid job",
-        request=None,
-        responses={200: PrintJobSerializer, **_errors(401, 403, 404, 409)},
+        summary="Vendor: hand over a paid job to the student showing its pickup code",
+        request=PrintJobCompleteSerializer,
+        responses={
+            200: PrintJobSerializer,
+            **_errors(401, 403, 404, 409),
+            400: OpenApiResponse(ErrorEnvelopeSerializer, description="validation_error, invalid_pickup_code"),
+            429: OpenApiResponse(ErrorEnvelopeSerializer, description="rate_limited (too many wrong codes)"),
+        },
     )
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: int) -> Response:
-        return self._job_response(services.print_job_complete(vendor=request.user, job_id=pk))
+        form = PrintJobCompleteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        job = services.print_job_complete(
+            vendor=request.user, job_id=pk, pickup_code=form.validated_data["pickup_code"]
+        )
+        return self._job_response(job)
+
+    @extend_schema(
+        summary="A preview (PNG) of the document's page n, within the selection (its student or its vendor)",
+        responses={
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="A small PNG of the page."),
+            **_errors(401, 403, 404),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="pages/<int:number>.png",
+        url_name="page-preview",
+        content_negotiation_class=_AlwaysJson,
+    )
+    def page_preview(self, request: Request, pk: int, number: int) -> FileResponse:
+        job = selectors.print_job_get_for(user=request.user, job_id=pk)
+        try:
+            handle = preview_open(folder=job.preview_folder if job.is_file_available else "", number=number)
+        except FileNotFoundError:
+            raise NotFound("There is no preview of this page.") from None
+        response = FileResponse(handle, content_type="image/png")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=300"
+        return response
 
     @extend_schema(
         summary="Vendor: turn a job down before it is paid",

@@ -39,3 +39,9 @@ class PrintJobNotPaid(InvalidTransition):
 class TooManyOpenJobs(Conflict):
     code = "too_many_open_jobs"
     message = "You already have the most print jobs in progress allowed. Wait for one to finish or cancel one."
+
+
+class InvalidPickupCode(ApplicationError):
+    status_code = 400
+    code = "invalid_pickup_code"
+    message = "This pickup code is not right."

@@ -43,3 +43,8 @@ def job_lock_if_due(*, job_id: int, due: Mapping[str, Any]) -> PrintJob | None:
     SKIP LOCKED: a job being changed right now (a vendor accepting it) is left alone.
     """
     return PrintJob.objects.select_for_update(skip_locked=True).filter(pk=job_id, **due).first()
+
+
+def job_lock_if_analysis_pending(*, job_id: int) -> PrintJob | None:
+    """The job if its file is still being read, locked (waiting for a writer); else None. Rank: `payable`."""
+    return PrintJob.objects.select_for_update().filter(pk=job_id, analysis=PrintJob.Analysis.PENDING).first()

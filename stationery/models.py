@@ -13,6 +13,9 @@ def print_file_path(instance, filename: str) -> str:
     return f"{PRINT_FILE_FOLDER}/{secrets.token_hex(16)}.pdf"
 
 
+# The longest page range a student may type ("1-3,7,12-40" …).
+PAGE_RANGE_MAX = 200
+
 # The most one print job may cost (₹10,000), for the estimate and the vendor's final amount alike.
 MAX_AMOUNT_PAISE = 10_00_000
 
@@ -41,6 +44,15 @@ class PrintJob(models.Model):
         Status.REJECTED: frozenset(),
         Status.CANCELLED: frozenset(),
     }
+
+    class ColourMode(models.TextChoices):
+        BW = "bw", "Black and white"
+        AUTO = "auto", "Colour pages in colour"
+
+    class Analysis(models.TextChoices):
+        DONE = "done", "Done"
+        PENDING = "pending", "Pending"
+
     ENDED_STATUSES = (Status.COMPLETED, Status.REJECTED, Status.CANCELLED)
     # Statuses in which the vendor has set the final amount / the student has paid it.
     PRICED_STATUSES = (Status.READY, Status.PAID, Status.COMPLETED)
@@ -55,6 +67,22 @@ class PrintJob(models.Model):
     file = models.FileField(upload_to=print_file_path, max_length=200, blank=True)
     original_name = models.CharField(max_length=200, blank=True)
     pages = models.PositiveIntegerField()
+    # The selection (`page_range` normalised, empty = every page) and what it comes to.
+    page_range = models.CharField(max_length=PAGE_RANGE_MAX, blank=True)
+    pages_selected = models.PositiveIntegerField(default=0)
+    colour_mode = models.CharField(max_length=4, choices=ColourMode.choices, default=ColourMode.BW)
+    # The document's page numbers, within the selection, that have colour on them (once analysed).
+    colour_pages = models.JSONField(default=list, blank=True)
+    pages_per_sheet = models.PositiveSmallIntegerField(default=1)
+    # Ids of the shop's `job` services (binding, lamination), each charged once per copy.
+    finishing = models.JSONField(default=list, blank=True)
+    sheets = models.PositiveIntegerField(default=0)
+    paper_size = models.CharField(max_length=6, default="A4")
+    analysis = models.CharField(max_length=7, choices=Analysis.choices, default=Analysis.DONE)
+    # Where the page previews (PNG) of this job are stored; empty once deleted.
+    preview_folder = models.CharField(max_length=100, blank=True)
+    pickup_code = models.CharField(max_length=6, blank=True)
+    estimated_ready_at = models.DateTimeField(null=True, blank=True)
     copies = models.PositiveSmallIntegerField(default=1)
     double_sided = models.BooleanField(default=False)
     note = models.CharField(max_length=300, blank=True)
@@ -78,6 +106,10 @@ class PrintJob(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(copies__gte=1) & Q(copies__lte=100), name="print_job_copies_1_100"),
             models.CheckConstraint(condition=Q(pages__gte=1), name="print_job_pages_positive"),
+            models.CheckConstraint(condition=Q(pages_per_sheet__in=[1, 2, 4]), name="print_job_pages_per_sheet_1_2_4"),
+            models.CheckConstraint(
+                condition=Q(pickup_code="") | Q(pickup_code__regex=r"^[0-9]{6}$"), name="print_job_pickup_code_6_digits"
+            ),
             models.CheckConstraint(
                 condition=Q(amount_paise__isnull=True)
                 | (Q(amount_paise__gte=1) & Q(amount_paise__lte=MAX_AMOUNT_PAISE)),

@@ -1,10 +1,11 @@
 """Input and output shapes of the print-job API (`print_job` in API.md)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from payments.serializers import PayableRefundsMixin
 
-from .models import MAX_AMOUNT_PAISE, PrintJob
+from .models import MAX_AMOUNT_PAISE, PAGE_RANGE_MAX, PrintJob
 
 
 class PrintJobSerializer(PayableRefundsMixin, serializers.ModelSerializer):
@@ -13,6 +14,9 @@ class PrintJobSerializer(PayableRefundsMixin, serializers.ModelSerializer):
     is_paid = serializers.BooleanField(read_only=True)
     service_name = serializers.CharField(source="service.name", read_only=True)
     file_available = serializers.BooleanField(source="is_file_available", read_only=True)
+    page_range = serializers.SerializerMethodField()
+    pickup_code = serializers.SerializerMethodField()
+    finishing_names = serializers.SerializerMethodField()
 
     class Meta:
         model = PrintJob
@@ -26,6 +30,18 @@ class PrintJobSerializer(PayableRefundsMixin, serializers.ModelSerializer):
             "pages",
             "copies",
             "double_sided",
+            "page_range",
+            "pages_selected",
+            "colour_mode",
+            "colour_pages",
+            "pages_per_sheet",
+            "finishing",
+            "finishing_names",
+            "sheets",
+            "paper_size",
+            "analysis",
+            "pickup_code",
+            "estimated_ready_at",
             "note",
             "estimated_paise",
             "amount_paise",
@@ -44,6 +60,27 @@ class PrintJobSerializer(PayableRefundsMixin, serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_page_range(self, job: PrintJob) -> str | None:
+        return job.page_range or None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_pickup_code(self, job: PrintJob) -> str | None:
+        """To the job's student once paid; never to the vendor (who must be shown it)."""
+        user = getattr(self.context.get("request"), "user", None)
+        if user is None or job.student_id != user.pk or job.status not in PrintJob.PAID_STATUSES:
+            return None
+        return job.pickup_code or None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_finishing_names(self, job: PrintJob) -> list[str]:
+        names = self.context.get("finishing_names")
+        if names is None:
+            from .jobs import finishing_for_stored
+
+            return [extra.name for extra in finishing_for_stored(job)]
+        return [names[pk] for pk in job.finishing if pk in names]
+
 
 class PrintJobSubmitSerializer(serializers.Serializer):
     """`POST /print-jobs` (multipart). The file is checked by the service, not here."""
@@ -53,15 +90,45 @@ class PrintJobSubmitSerializer(serializers.Serializer):
     copies = serializers.IntegerField(min_value=1, max_value=100, default=1)
     double_sided = serializers.BooleanField(default=False)
     note = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
+    page_range = serializers.CharField(
+        max_length=PAGE_RANGE_MAX, allow_blank=True, required=False, default="", help_text='e.g. "1-3,7"; empty: all.'
+    )
+    colour_mode = serializers.ChoiceField(choices=PrintJob.ColourMode.choices, default=PrintJob.ColourMode.BW)
+    pages_per_sheet = serializers.ChoiceField(choices=[(1, "1"), (2, "2"), (4, "4")], default=1)
+    finishing = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        default=list,
+        max_length=10,
+        help_text="Ids of the shop's `job` services (binding, lamination), each once per copy.",
+    )
 
 
 class PrintJobEstimateSerializer(serializers.Serializer):
     """`POST /print-jobs/estimate`: what the job would cost; nothing is stored."""
 
     pages = serializers.IntegerField()
+    pages_selected = serializers.IntegerField()
+    page_range = serializers.CharField(allow_null=True)
+    colour_pages = serializers.ListField(
+        child=serializers.IntegerField(), allow_null=True, help_text="null while a large file is still being read."
+    )
+    sheets = serializers.IntegerField()
+    paper_size = serializers.CharField()
     copies = serializers.IntegerField()
     double_sided = serializers.BooleanField()
+    analysis = serializers.CharField()
     estimated_paise = serializers.IntegerField()
+    estimated_max_paise = serializers.IntegerField(help_text="With pages still being read counted as colour.")
+    previews = serializers.ListField(child=serializers.DictField(), help_text='[{"page", "src" (a data: URL)}]')
+
+
+class PrintJobCompleteSerializer(serializers.Serializer):
+    # Any string is checked against the code (and counts as a guess); without one, a job that
+    # cannot be completed yet is still 409 and a paid one `invalid_pickup_code`.
+    pickup_code = serializers.CharField(
+        max_length=20, trim_whitespace=True, required=False, default="", allow_blank=True
+    )
 
 
 class PrintJobListQuerySerializer(serializers.Serializer):

@@ -37,3 +37,18 @@ def expire_unaccepted_print_jobs() -> int:
     from .services import print_job_expire_unaccepted
 
     return print_job_expire_unaccepted()
+
+
+@shared_task(
+    name="stationery.tasks.analyse_print_job",
+    autoretry_for=(DatabaseError, OSError),
+    retry_backoff=10,
+    retry_backoff_max=120,
+    max_retries=3,
+    acks_late=True,
+)
+def analyse_print_job(job_id: int) -> str:
+    """Read every selected page of a large print file: colour pages, previews, the estimate."""
+    from .jobs import analysis_run
+
+    return analysis_run(job_id=job_id)

@@ -158,6 +158,10 @@ def _pickup(campus: Campus, prepared: dict) -> dict:
     return {"pickup_code": campus.order_ready.pickup_code}
 
 
+def _print_pickup(campus: Campus, prepared: dict) -> dict:
+    return {"pickup_code": campus.job_paid.pickup_code}
+
+
 def _otp_verify_body(campus: Campus, prepared: dict) -> dict:
     return {"phone": NEW_PHONE, "code": prepared["code"], "name": "New Student"}
 
@@ -275,7 +279,8 @@ MATRIX: tuple[Row, ...] = (
         body={"amount_paise": 700, "reason": "Binding added"},
     ),
     Row("POST", "/api/v1/print-jobs/{job_ready}/pay", (401, 200, 404, 404, 404, 404, 404, 403, 404)),
-    Row("POST", "/api/v1/print-jobs/{job_paid}/complete", STATIONERY_ONLY),
+    Row("POST", "/api/v1/print-jobs/{job_paid}/complete", STATIONERY_ONLY, body=_print_pickup),
+    Row("GET", "/api/v1/print-jobs/{job_submitted}/pages/{1}.png", STUDENT_A_JOB),
     Row("POST", "/api/v1/print-jobs/{job_submitted}/reject", STATIONERY_ONLY, body={"reason": "Printer jammed"}),
     Row("POST", "/api/v1/print-jobs/{job_submitted}/cancel", STUDENT_A_ONLY),
     # --- payments ----------------------------------------------------------------------------------
@@ -331,7 +336,12 @@ def normalise(path: str) -> str:
 
 
 def resolve(campus: Campus, path: str) -> str:
-    return re.sub(r"\{(\w+)\}", lambda match: str(getattr(campus, match.group(1)).pk), path)
+    # `{name}`: the pk of campus object `name`; `{1}`: the number itself (a page number).
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda match: match.group(1) if match.group(1).isdigit() else str(getattr(campus, match.group(1)).pk),
+        path,
+    )
 
 
 # --- what "unchanged" means: every row of every table the apps own ---------------------------
@@ -573,6 +583,7 @@ def test_every_staff_only_row_is_refused_to_staff_without_permissions():
         others = [code for index, code in enumerate(row.expect) if index != staff]
         if row.expect[staff] < 300 and all(code >= 400 for code in others):
             assert (row.method, row.path) in STAFF_ENDPOINT_ROWS, row.label
+
 
 # --- a print shop whose approval was withdrawn ---------------------------------------------------
 #

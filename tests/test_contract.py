@@ -1157,7 +1157,11 @@ def test_print_job_lifecycle(campus, sandbox):
     paid = ok(student.get(f"{API}/print-jobs/{job['id']}"), 200, PRINT_JOB)
     assert (paid["status"], paid["is_paid"]) == ("paid", True)
     refused(student.post(f"{API}/print-jobs/{job['id']}/cancel"), 409, "invalid_transition")
-    assert ok(vendor.post(f"{API}/print-jobs/{job['id']}/complete"), 200, PRINT_JOB)["status"] == "completed"
+    code = {"pickup_code": paid["pickup_code"]}
+    assert (
+        ok(vendor.post(f"{API}/print-jobs/{job['id']}/complete", code, format="json"), 200, PRINT_JOB)["status"]
+        == "completed"
+    )
 
     rejected = ok(
         vendor.post(f"{API}/print-jobs/{campus.job_submitted.pk}/reject", {"reason": "Blurry"}, format="json"),

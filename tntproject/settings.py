@@ -397,3 +397,16 @@ CELERY_BEAT_SCHEDULE["reject-unaccepted-orders"] = {
 }
 # Orders and print jobs now carry their refunds too: keep Refund's status one named enum.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["RefundStatusEnum"] = "payments.models.Refund.Status"
+
+# --- Print shops (issue 21) -----------------------------------------------------
+# Files with at most this many selected pages are rendered in the request; larger ones
+# in the background (`analysis: "pending"`). Rendering runs in a child process limited to
+# PRINT_ANALYSIS_MEMORY_MB of address space and killed past its time.
+PRINT_ANALYSIS_INLINE_PAGES = env.int("PRINT_ANALYSIS_INLINE_PAGES", default=12)
+PRINT_ANALYSIS_TIMEOUT_SECONDS = env.float("PRINT_ANALYSIS_TIMEOUT_SECONDS", default=10.0)
+PRINT_ANALYSIS_TASK_TIMEOUT_SECONDS = env.float("PRINT_ANALYSIS_TASK_TIMEOUT_SECONDS", default=120.0)
+PRINT_ANALYSIS_MEMORY_MB = env.int("PRINT_ANALYSIS_MEMORY_MB", default=768)
+# The estimate's answer carries this many page previews (data: URLs) for the print form.
+PRINT_ESTIMATE_PREVIEWS = env.int("PRINT_ESTIMATE_PREVIEWS", default=4)
+# Renderer processes one large file is split among (the background task; one core each).
+PRINT_ANALYSIS_PROCESSES = env.int("PRINT_ANALYSIS_PROCESSES", default=2)

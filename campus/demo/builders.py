@@ -25,6 +25,7 @@ from payments import services as payment_services
 from payments.models import Payment, Refund
 from razorpay_sandbox.state import new_id
 from stationery import services as stationery_services
+from stationery.demo import demo_colour_job
 from stationery.models import PrintJob
 
 from .data import (
@@ -83,6 +84,7 @@ def build_demo_campus(*, staff_password: str, at: datetime) -> Tally:
     students = [person_build(student, role=User.Role.STUDENT, tally=tally) for student in STUDENTS]
     refunded_order_build(vendors=vendors, student=students[0], tally=tally)
     repriced_print_job_build(vendors=vendors, student=students[1], tally=tally)
+    colour_print_job_build(vendors=vendors, student=students[0], tally=tally)
     return tally
 
 
@@ -158,6 +160,7 @@ def vendor_build(demo: DemoVendor, *, tally: Tally) -> User:
                 unit=service.unit,
                 price_paise=service.price_paise,
                 is_colour=service.is_colour,
+                colour_price_paise=service.colour_price_paise,
             )
             tally.print_services += 1
     return user
@@ -257,3 +260,10 @@ def repriced_print_job_build(*, vendors: dict[str, User], student: User, tally: 
         reason="Spiral binding and a clear cover, as asked in the note",
     )
     tally.demo_money += 1
+
+
+def colour_print_job_build(*, vendors: dict[str, User], student: User, tally: Tally) -> None:
+    """A print job of a report whose chart is its only colour page."""
+    vendor = _demo_vendor(vendors, vendor_type=User.VendorType.STATIONERY)
+    if vendor is not None and demo_colour_job(vendor=vendor, student=student):
+        tally.demo_money += 1

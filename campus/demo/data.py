@@ -32,6 +32,7 @@ class DemoService:
     unit: str
     price_paise: int
     is_colour: bool = False
+    colour_price_paise: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ VENDORS: tuple[DemoVendor, ...] = (
             DemoService("B/W print", PrintService.Unit.PAGE, 200),
             DemoService("Colour print", PrintService.Unit.PAGE, 1000, is_colour=True),
             DemoService("Spiral binding", PrintService.Unit.JOB, 3000),
+            DemoService("A4 print, colour pages in colour", PrintService.Unit.PAGE, 200, colour_price_paise=1000),
         ),
     ),
     DemoVendor(

@@ -17,6 +17,7 @@ from campus.demo.data import VENDORS
 from campus.management.commands import seed_demo
 from catalog.models import MenuItem, PrintService, Shop
 from ordering.models import Slot
+from stationery.models import PrintJob
 
 pytestmark = pytest.mark.django_db
 IST = ZoneInfo("Asia/Kolkata")
@@ -86,6 +87,17 @@ def test_seed_demo_builds_the_campus_and_is_safe_to_run_twice(api_client):
     )
     assert services["Colour print"].is_colour and services["Colour print"].unit == "page"
     assert services["Spiral binding"].unit == "job"
+    colour = services["A4 print, colour pages in colour"]
+    assert (colour.price_paise, colour.colour_price_paise) == (200, 1000)
+    # A sample job whose report has one colour page (the chart on page 2), printed with binding.
+    job = PrintJob.objects.get(note__startswith="Demo: the chart")
+    assert (job.page_range, job.colour_mode, job.colour_pages, job.finishing) == (
+        "1-3",
+        "auto",
+        [2],
+        [services["Spiral binding"].pk],
+    )
+    assert job.estimated_paise == (2 * 200 + 1000) * 2 + 3000 * 2
 
     pending = User.objects.get(role="vendor", is_approved=False)
     assert Shop.objects.filter(pk=pending.pk).exists()
@@ -173,7 +185,6 @@ def test_demo_slot_times_follow_the_time_zone_setting(settings):
 def test_seed_demo_opens_its_shops_and_shows_money_states(settings, tmp_path):
     """Shops start closed, so the demo opens the approved ones; it shows a processed refund and a repriced job."""
     from payments.models import Refund
-    from stationery.models import PrintJob
 
     settings.MEDIA_ROOT = str(tmp_path)
     run()
@@ -184,5 +195,5 @@ def test_seed_demo_opens_its_shops_and_shows_money_states(settings, tmp_path):
     [refund] = Refund.objects.all()
     assert refund.status == "processed" and refund.processed_at is not None
     assert refund.payment.order.status == "rejected"
-    [job] = PrintJob.objects.all()
+    job = PrintJob.objects.get(status="ready")
     assert job.status == "ready" and job.amount_reason and job.is_above_estimate_tolerance

@@ -14,7 +14,19 @@ pytestmark = pytest.mark.django_db
 
 VENDOR_FIELDS = {"id", "shop_name", "vendor_type", "is_open", "description", "opening_note"}
 ITEM_FIELDS = {"id", "vendor", "name", "description", "price_paise", "is_available", "category"}
-SERVICE_FIELDS = {"id", "vendor", "name", "unit", "price_paise", "is_colour", "is_available"}
+SERVICE_FIELDS = {
+    "id",
+    "vendor",
+    "name",
+    "unit",
+    "price_paise",
+    "is_colour",
+    "is_available",
+    # issue 21
+    "colour_price_paise",
+    "paper_size",
+    "pages_per_minute",
+}
 
 
 def snapshot(obj) -> dict:
@@ -503,6 +515,9 @@ def test_print_service_crud_by_its_stationery_vendor(make_client, api_client):
         "price_paise": 1000,
         "is_colour": True,
         "is_available": True,
+        "colour_price_paise": None,
+        "paper_size": "A4",
+        "pages_per_minute": 20,
     }
     defaults = client.post("/api/v1/print-services", {"name": "B/W", "price_paise": 200}, format="json").json()
     assert (defaults["unit"], defaults["is_colour"]) == ("page", False)
@@ -580,3 +595,21 @@ def test_print_service_list_is_public_filtered_and_hides_hidden(api_client):
     assert ids("?is_colour=true") == {colour.pk}
     assert_error(api_client.get("/api/v1/print-services?unit=sheet"), 400, "validation_error")
     assert_error(api_client.get("/api/v1/print-services?vendor=x"), 400, "validation_error")
+
+
+def test_a_print_service_takes_a_colour_price_and_a_paper_size_and_can_drop_the_colour_price(make_client):
+    vendor = StationeryVendorFactory()
+    client = make_client(vendor)
+    body = {"name": "A4 prints", "unit": "page", "price_paise": 200, "colour_price_paise": 1000, "paper_size": "A3"}
+    created = client.post("/api/v1/print-services", body, format="json")
+    assert created.status_code == 201, created.content
+    assert (created.json()["colour_price_paise"], created.json()["paper_size"]) == (1000, "A3")
+    url = f"/api/v1/print-services/{created.json()['id']}"
+    for bad in ({"colour_price_paise": 0}, {"paper_size": "A5"}, {"pages_per_minute": 0}):
+        assert client.patch(url, bad, format="json").status_code == 400, bad
+    cleared = client.patch(url, {"colour_price_paise": None}, format="json")
+    assert cleared.status_code == 200 and cleared.json()["colour_price_paise"] is None
+    assert make_client(StationeryVendorFactory()).patch(url, {"colour_price_paise": 5}, format="json").status_code in (
+        403,
+        404,
+    )

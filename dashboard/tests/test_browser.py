@@ -401,7 +401,8 @@ def test_a_stationery_vendor_downloads_prices_readies_and_completes_a_paid_job(o
     page = open_dashboard(vendor)
     card = page.locator(f"#job-{job.pk}")
     expect(card).to_be_visible()
-    expect(card).to_contain_text("3 pages × 2 copies")
+    expect(card).to_contain_text("2 copies")
+    expect(card).to_contain_text("3 pages of 3 (all pages)")
     expect(card).to_contain_text("≈ ₹12.00")
 
     with page.expect_download() as download_info:
@@ -423,10 +424,17 @@ def test_a_stationery_vendor_downloads_prices_readies_and_completes_a_paid_job(o
     expect(card.get_by_role("button", name=re.compile("Complete"))).to_have_count(0)
 
     pay("print_job", job)
-    complete = card.get_by_role("button", name="Complete (handed over)")
-    expect(complete).to_be_visible(timeout=ARRIVAL_TIMEOUT_MS)
+    code = card.get_by_label(f"Pickup code for print job {job.pk}")
+    expect(code).to_be_visible(timeout=ARRIVAL_TIMEOUT_MS)
     expect(card).to_contain_text("Paid ₹24.50")
-    complete.click()
+    job.refresh_from_db()
+    code.fill("000000" if job.pickup_code != "000000" else "111111")
+    card.get_by_role("button", name="Complete").click()
+    expect(card.locator(".order__error")).not_to_be_empty()
+    job.refresh_from_db()
+    assert job.status == PrintJob.Status.PAID
+    code.fill(job.pickup_code)
+    card.get_by_role("button", name="Complete").click()
     expect(card.locator(".status")).to_have_text("Completed")
     job.refresh_from_db()
     assert job.status == PrintJob.Status.COMPLETED

@@ -210,7 +210,9 @@ def test_student_prints_a_pdf_and_pays_when_ready(phone_page, live_server, sandb
     page.get_by_label("PDF file").set_input_files(
         {"name": "notes.pdf", "mimeType": "application/pdf", "buffer": factories.pdf_bytes(3)}
     )
-    expect(page.get_by_test_id("estimate")).to_contain_text("Estimate: ₹12 for 3 pages × 2 copies, double-sided")
+    expect(page.get_by_test_id("estimate")).to_contain_text(
+        "Estimate: ₹12 for 3 of 3 pages (none in colour) × 2 copies: 4 sheets of A4, double-sided"
+    )
     expect(send).to_be_enabled()
     assert not PrintJob.objects.exists()  # seeing the price sends nothing
 

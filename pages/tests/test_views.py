@@ -620,14 +620,17 @@ def test_print_estimate_before_sending(student_client, campus):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Estimate: <strong>₹12</strong> for 3 pages" in html and "double-sided" in html
+    assert "Estimate: <strong>₹12</strong> for 3 of 3 pages" in html and "double-sided" in html
+    assert "4 sheets of A4" in html
     assert not PrintJob.objects.exists()
 
     response = student_client.post(
-        "/api/v1/print-jobs/estimate", {"service": campus.bw.pk, "file": _pdf(4), "copies": "1", "double_sided": "false"}
+        "/api/v1/print-jobs/estimate",
+        {"service": campus.bw.pk, "file": _pdf(4), "copies": "1", "double_sided": "false"},
     )
     assert response.status_code == 200
-    assert response.json() == {"pages": 4, "copies": 1, "double_sided": False, "estimated_paise": 800}
+    body = response.json()
+    assert (body["pages"], body["copies"], body["double_sided"], body["estimated_paise"]) == (4, 1, False, 800)
     assert not PrintJob.objects.exists()
 
 
@@ -660,6 +663,45 @@ def test_sending_a_print_job(student_client, student, campus):
     assert response.status_code == 302 and response["Location"] == "/print-jobs"
     job = PrintJob.objects.get()
     assert job.student == student and job.pages == 5 and job.estimated_paise == 1000
+
+
+def test_sending_a_print_job_with_a_range_and_four_pages_per_side(student_client, student, campus):
+    response = student_client.post(
+        f"/print/{campus.xerox.vendor_id}",
+        {
+            "service": campus.bw.pk,
+            "file": _pdf(9),
+            "copies": "1",
+            "double_sided": "true",
+            "page_range": "2-7",
+            "pages_per_sheet": "4",
+            "action": "send",
+        },
+    )
+    assert response.status_code == 302
+    job = PrintJob.objects.get()
+    assert (job.page_range, job.pages_selected, job.pages_per_sheet, job.sheets) == ("2-7", 6, 4, 1)
+    assert job.estimated_paise == 6 * campus.bw.price_paise
+    html = student_client.get("/print-jobs").content.decode()
+    assert "Pages 2-7 · 1 sheet of A4 · 4 pages per side" in html and "analysis-pending" not in html
+
+
+def test_a_job_still_being_read_shows_its_progress(student_client, student, campus):
+    from stationery.tests.factories import PrintJobFactory
+
+    PrintJobFactory(student=student, service=campus.bw, analysis="pending")
+    html = student_client.get("/print-jobs").content.decode()
+    assert 'data-testid="analysis-pending"' in html and "<progress" in html
+    assert 'data-poll-analysis="pending"' in html
+
+
+def test_a_bad_page_range_on_the_print_page_is_said_in_plain_words(student_client, campus):
+    response = student_client.post(
+        f"/print/{campus.xerox.vendor_id}",
+        {"service": campus.bw.pk, "file": _pdf(3), "copies": "1", "page_range": "2-9", "action": "send"},
+    )
+    assert response.status_code == 400 and "past the end" in response.content.decode()
+    assert not PrintJob.objects.exists()
 
 
 def test_print_errors_in_plain_words(student_client, campus, settings):

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from catalog import selectors as catalog_selectors
-from catalog.models import Shop
+from catalog.models import PrintService, Shop
 from core.errors import ApplicationError, NotFound
 from stationery import selectors as stationery_selectors
 from stationery import services as stationery_services
 from stationery.errors import FileTooLarge
 from stationery.limits import enforce_print_limit
 from stationery.models import PrintJob
+from stationery.requests import estimate_body, print_choices
 from stationery.uploads import UploadLimitHandler, max_upload_bytes, refuse_oversized_request, upload_was_refused
 
 from ..access import not_for_role_response, page, student_required
@@ -50,10 +51,15 @@ def _limit_upload(request: HttpRequest) -> None:
 
 
 def _print_form_context(*, shop: Shop, services, form: PrintJobForm | None, **extra) -> dict:
+    main, finishing = _split_services(services)
     return {
         "nav": "print",
         "shop": shop,
-        "services": services,
+        "services": main,
+        "finishing_services": finishing,
+        "chosen_finishing": [str(pk) for pk in (form.cleaned_data.get("finishing") or [])]
+        if form is not None and hasattr(form, "cleaned_data")
+        else [],
         "form": form,
         "max_upload_mb": settings.PRINT_MAX_UPLOAD_MB,
         "estimate": None,
@@ -66,28 +72,23 @@ def _orderable_services(shop: Shop):
     return list(catalog_selectors.print_service_list_public(vendor_id=shop.vendor_id, available=True))
 
 
-@dataclass(frozen=True)
-class _Estimate:
-    pages: int
-    copies: int
-    double_sided: bool
-    estimated_paise: int
+def _split_services(services) -> tuple[list, list]:
+    """Page services to print with; `job` services (binding, lamination) as finishing, when there are page ones."""
+    pages = [service for service in services if service.unit == PrintService.Unit.PAGE]
+    if not pages:
+        return list(services), []
+    return pages, [service for service in services if service.unit == PrintService.Unit.JOB]
 
 
-def _estimate(request: HttpRequest, form: PrintJobForm) -> _Estimate:
+def _estimate(request: HttpRequest, form: PrintJobForm) -> dict:
     """Price the chosen file with the stationery service's own checks and estimate (nothing is stored)."""
     quote = stationery_services.print_job_quote(
         student=request.user,
         service_id=form.cleaned_data["service"],
         upload=form.cleaned_data["file"],
-        copies=form.cleaned_data["copies"],
+        choices=print_choices(form.cleaned_data),
     )
-    return _Estimate(
-        pages=quote.pages,
-        copies=quote.copies,
-        double_sided=form.cleaned_data["double_sided"],
-        estimated_paise=quote.estimated_paise,
-    )
+    return estimate_body(quote, double_sided=form.cleaned_data["double_sided"])
 
 
 def _check_upload_completed(request: HttpRequest) -> None:
@@ -121,7 +122,12 @@ def _print_form_checked(request: HttpRequest, vendor_id: int) -> HttpResponse:
 
 @student_required
 def _print_submit(request: HttpRequest, *, shop: Shop, services) -> HttpResponse:
-    form = PrintJobForm(request.POST, request.FILES, service_ids=[s.pk for s in services])
+    form = PrintJobForm(
+        request.POST,
+        request.FILES,
+        service_ids=[s.pk for s in services],
+        finishing_ids=[s.pk for s in _split_services(services)[1]],
+    )
     estimate, error, status = None, "", 400
     try:
         _check_upload_completed(request)
@@ -137,9 +143,8 @@ def _print_submit(request: HttpRequest, *, shop: Shop, services) -> HttpResponse
                     student=request.user,
                     service_id=form.cleaned_data["service"],
                     upload=form.cleaned_data["file"],
-                    copies=form.cleaned_data["copies"],
-                    double_sided=form.cleaned_data["double_sided"],
                     note=form.cleaned_data["note"],
+                    choices=print_choices(form.cleaned_data),
                 )
                 messages.success(
                     request, f"Print #{job.pk} sent to {shop.name}. We will text you when it is ready to pay."

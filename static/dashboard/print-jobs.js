@@ -5,6 +5,40 @@ import { byCreated, paiseToInput, plural, rupees, stamp } from "./format.js";
 
 const OPEN = ["submitted", "accepted", "ready", "paid"];
 const KEEP_ENDED_MS = 120000;
+const PREVIEWS_SHOWN = 6;
+
+// Issue 21: the selection, colour pages, sheets and finishing, and thumbnails of the selected pages.
+function selectionLines(job) {
+  const range = job.page_range ? "pages " + job.page_range : "all pages";
+  const lines = [plural(job.pages_selected, "page", "pages") + " of " + job.pages + " (" + range + ") · " +
+    (job.pages_per_sheet > 1 ? job.pages_per_sheet + " per side · " : "") + plural(job.sheets, "sheet", "sheets") + " " + job.paper_size];
+  if (job.analysis === "pending") lines.push("Reading the pages for colour…");
+  else if (job.colour_mode === "auto") {
+    lines.push(job.colour_pages.length ? "Colour pages: " + job.colour_pages.join(", ") : "No colour pages");
+  } else lines.push("Black and white");
+  if (job.finishing_names && job.finishing_names.length) lines.push("Finishing (per copy): " + job.finishing_names.join(", "));
+  if (job.estimated_ready_at) lines.push("Ready by " + stamp(job.estimated_ready_at));
+  return lines;
+}
+
+function selectedPages(job) {
+  if (!job.page_range) return Array.from({ length: Math.min(job.pages, PREVIEWS_SHOWN) }, (_, i) => i + 1);
+  const pages = [];
+  for (const part of job.page_range.split(",")) {
+    const [a, b] = part.split("-").map(Number);
+    for (let n = a; n <= (b || a) && pages.length < PREVIEWS_SHOWN; n++) pages.push(n);
+  }
+  return pages;
+}
+
+function previews(job) {
+  if (!job.file_available) return [];
+  const colour = new Set(job.colour_pages || []);
+  return selectedPages(job).map((n) => ({
+    src: config.api_base + "print-jobs/" + job.id + "/pages/" + n + ".png",
+    label: "p. " + n + (colour.has(n) ? " · colour" : ""), colour: colour.has(n),
+  }));
+}
 
 function jobCard(job, serviceName, isNew) {
   const sided = job.double_sided ? " · double-sided" : " · single-sided";
@@ -12,7 +46,8 @@ function jobCard(job, serviceName, isNew) {
     ...cardBase("job", job),
     total: job.amount_paise ? rupees(job.amount_paise) : "≈ " + rupees(job.estimated_paise),
     isNew: isNew && job.status === "submitted", items: [],
-    lines: [serviceName + " · " + plural(job.pages, "page", "pages") + " × " + plural(job.copies, "copy", "copies") + sided],
+    lines: [serviceName + " · " + plural(job.copies, "copy", "copies") + sided, ...selectionLines(job)],
+    previews: previews(job),
     sent: "Sent " + stamp(job.created_at) + " · ",
     download: config.api_base + "print-jobs/" + job.id + "/file", downloadName: "print-job-" + job.id + ".pdf",
     amountInitial: paiseToInput(job.amount_paise || job.estimated_paise), estimatedPaise: job.estimated_paise,
@@ -29,8 +64,8 @@ function jobCard(job, serviceName, isNew) {
     card.actionNote = { text: "Waiting for the student to pay " + rupees(job.amount_paise) + ".", cls: "order__meta" };
     card.reject = reject;
   } else if (job.status === "paid") {
-    card.actionNote = { text: "Paid " + rupees(job.amount_paise), cls: "paid-note" };
-    card.actions = [{ verb: "complete", label: "Complete (handed over)", cls: "btn btn--ok" }];
+    card.lines.push("Paid " + rupees(job.amount_paise) + " · ask for the release code");
+    card.form = "pickup";
   } else {
     card.paymentKey = "print_job:" + job.id;
     card.dismissable = true;

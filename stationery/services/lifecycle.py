@@ -19,6 +19,7 @@ from payments.services import payment_release_payable
 
 from .. import notifications
 from ..errors import PrintJobNotPaid
+from ..jobs import pickup_code_check, pickup_code_new, ready_at_for
 from ..locks import job_lock
 from ..models import MAX_AMOUNT_PAISE, PrintJob, amount_exceeds_tolerance
 from .core import REASON_MAX, _transition
@@ -42,7 +43,8 @@ def _clean_reason(reason: str) -> str:
 def print_job_accept(*, vendor: User, job_id: int) -> PrintJob:
     """The vendor takes on a submitted job. NotFound if it is not theirs; InvalidTransition otherwise."""
     job = job_lock(job_id=job_id, vendor_id=vendor.pk)
-    return _transition(job=job, to_status=PrintJob.Status.ACCEPTED, actor=vendor)
+    fields = {"estimated_ready_at": ready_at_for(job=job)} if job.status == PrintJob.Status.SUBMITTED else {}
+    return _transition(job=job, to_status=PrintJob.Status.ACCEPTED, actor=vendor, fields=fields)
 
 
 @transaction.atomic
@@ -80,10 +82,16 @@ def print_job_mark_ready(*, vendor: User, job_id: int, amount_paise: int, reason
 
 
 @transaction.atomic
-def print_job_complete(*, vendor: User, job_id: int) -> PrintJob:
-    """The vendor hands a paid job over. An unpaid job cannot be completed (409)."""
+def print_job_complete(*, vendor: User, job_id: int, pickup_code: str = "") -> PrintJob:
+    """The vendor hands a paid job over to the student showing its pickup code.
+
+    An unpaid job cannot be completed (409); a wrong code is InvalidPickupCode (400), and
+    too many wrong codes for the job RateLimited (429), as for orders (core.pickup).
+    """
     job = job_lock(job_id=job_id, vendor_id=vendor.pk)
     refusal = PrintJobNotPaid(details={"status": job.status}) if job.status in _UNPAID_LIVE_STATUSES else None
+    if PrintJob.Status.COMPLETED in PrintJob.TRANSITIONS[job.status]:
+        pickup_code_check(job=job, given=pickup_code)
     _transition(job=job, to_status=PrintJob.Status.COMPLETED, actor=vendor, refusal=refusal)
     # Handed over: the vendor's money of this job moves from pending to available (payouts).
     payment_release_payable(payable="print_job", obj=job, actor=vendor)
@@ -134,7 +142,7 @@ def print_job_mark_paid(*, job_id: int, payment: Payment) -> PrintJob:
         to_status=PrintJob.Status.PAID,
         actor=payment.payer,
         reason=f"payment {payment.pk}",
-        fields={"paid_at": timezone.now()},
+        fields={"paid_at": timezone.now(), "pickup_code": pickup_code_new()},
     )
 
 

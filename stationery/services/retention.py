@@ -18,6 +18,7 @@ from core.services import model_update
 from .. import notifications
 from ..locks import job_lock_if_due
 from ..models import PRINT_FILE_FOLDER, PrintJob
+from ..previews import previews_delete
 from .core import _file_storage, _transition
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,12 @@ def print_job_files_purge(*, now: datetime | None = None) -> int:
                 continue
             if job.file.name:
                 storage.delete(job.file.name)
-            model_update(instance=job, fields=("file", "file_deleted_at"), data={"file": "", "file_deleted_at": now})
+            previews_delete(job.preview_folder)
+            model_update(
+                instance=job,
+                fields=("file", "file_deleted_at", "preview_folder"),
+                data={"file": "", "file_deleted_at": now, "preview_folder": ""},
+            )
             purged += 1
     if purged:
         logger.info("print files purged", extra={"count": purged})
@@ -80,17 +86,18 @@ def print_job_expire_unaccepted(*, now: datetime | None = None) -> int:
             job = job_lock_if_due(job_id=job_id, due=due)
             if job is None:
                 continue
-            stored_name = job.file.name
+            stored_name, preview_folder = job.file.name, job.preview_folder
             _transition(
                 job=job,
                 to_status=PrintJob.Status.CANCELLED,
                 actor=None,
                 reason=UNACCEPTED_REASON,
-                fields={"file": "", "file_deleted_at": now},
+                fields={"file": "", "file_deleted_at": now, "preview_folder": ""},
                 now=now,
             )
             if stored_name:
                 transaction.on_commit(lambda name=stored_name: storage.delete(name))
+            transaction.on_commit(lambda folder=preview_folder: previews_delete(folder))
             notifications.print_job_not_accepted(job=job)
             expired += 1
     if expired:

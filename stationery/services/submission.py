@@ -16,10 +16,12 @@ from catalog.models import PrintService, Shop
 from core.errors import Forbidden, ValidationFailed
 from core.money import rupees
 
+from ..documents import DocumentQuote, PrintChoices, document_read
 from ..errors import FileTooLarge, PrintServiceUnavailable, TooManyOpenJobs
+from ..jobs import analysis_enqueue, document_job_fields
 from ..locks import student_lock
 from ..models import MAX_AMOUNT_PAISE, PrintJob, PrintJobEvent, print_file_path
-from ..pdf import pdf_inspect
+from ..previews import previews_delete, previews_save
 from ..selectors import print_service_orderable
 from ..uploads import max_upload_bytes
 from .core import MAX_COPIES, NOTE_MAX, ORIGINAL_NAME_MAX, _file_storage
@@ -88,10 +90,17 @@ class PrintQuote:
     pages: int
     copies: int
     estimated_paise: int
+    document: DocumentQuote
 
 
 def print_job_quote(
-    *, student: User, service_id: int, upload: UploadedFile, copies: int = 1, note: str = ""
+    *,
+    student: User,
+    service_id: int,
+    upload: UploadedFile,
+    copies: int = 1,
+    note: str = "",
+    choices: PrintChoices | None = None,
 ) -> PrintQuote:
     """Check a submission and price it, storing nothing.
 
@@ -101,6 +110,8 @@ def print_job_quote(
     count prices the job) and the estimate (at most MAX_AMOUNT_PAISE).
     Raises Forbidden, FileTooLarge, ValidationFailed, ShopClosed, PrintServiceUnavailable, InvalidFile.
     """
+    choices = choices or PrintChoices(copies=copies)
+    copies = choices.copies
     if not student.is_student:
         raise Forbidden("Only students can send print jobs.")
     if upload.size is not None and upload.size > max_upload_bytes():
@@ -111,15 +122,16 @@ def print_job_quote(
         raise ValidationFailed(details={"note": [f"At most {NOTE_MAX} characters."]})
 
     service = _service_for_submission(service_id=service_id)
-    info = pdf_inspect(upload)
-    estimate = print_job_estimate(service=service, pages=info.pages, copies=copies)
+    # The page range, colour pages, sheets and finishing: stationery.documents.
+    document = document_read(service=service, upload=upload, choices=choices)
+    estimate = document.estimated_paise
     if estimate > MAX_AMOUNT_PAISE:
         raise ValidationFailed(
             f"This job would cost about {rupees(estimate)}; one print job can cost at most "
             f"{rupees(MAX_AMOUNT_PAISE)}. Send fewer copies or split the document.",
             details={"copies": ["Too many pages × copies for one print job."]},
         )
-    return PrintQuote(service=service, pages=info.pages, copies=copies, estimated_paise=estimate)
+    return PrintQuote(service=service, pages=document.pages, copies=copies, estimated_paise=estimate, document=document)
 
 
 def print_job_submit(
@@ -130,6 +142,7 @@ def print_job_submit(
     copies: int = 1,
     double_sided: bool = False,
     note: str = "",
+    choices: PrintChoices | None = None,
 ) -> PrintJob:
     """A student sends a PDF to a stationery shop's print service.
 
@@ -143,13 +156,16 @@ def print_job_submit(
     student's row lock before the job is created).
     """
     _open_jobs_check(student=student, lock=False)
-    quote = print_job_quote(student=student, service_id=service_id, upload=upload, copies=copies, note=note)
+    choices = choices or PrintChoices(copies=copies, double_sided=double_sided)
+    quote = print_job_quote(student=student, service_id=service_id, upload=upload, note=note, choices=choices)
     service = quote.service
     note = (note or "").strip()
 
     storage = _file_storage()
-    stored_name = storage.save(print_file_path(None, upload.name or ""), upload)
+    stored_name = storage.save(print_file_path(None, upload.name or ""), quote.document.upload)
+    preview_folder = ""
     try:
+        preview_folder = previews_save(quote.document.previews)
         with transaction.atomic():
             _open_jobs_check(student=student, lock=True)
             job = PrintJob.objects.create(
@@ -159,14 +175,19 @@ def print_job_submit(
                 file=stored_name,
                 original_name=_clean_name(upload.name or ""),
                 pages=quote.pages,
-                copies=copies,
-                double_sided=double_sided,
+                copies=choices.copies,
+                double_sided=choices.double_sided,
                 note=note,
                 estimated_paise=quote.estimated_paise,
+                preview_folder=preview_folder,
+                **document_job_fields(quote.document, choices),
             )
             PrintJobEvent.objects.create(job=job, from_status="", to_status=job.status, actor=student)
+            if job.analysis == PrintJob.Analysis.PENDING:
+                analysis_enqueue(job_id=job.pk)
     except BaseException:
         storage.delete(stored_name)
+        previews_delete(preview_folder)
         raise
     logger.info("print job submitted", extra={"print_job": job.pk, "pages": quote.pages, "copies": copies})
     return job

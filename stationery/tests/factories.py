@@ -21,6 +21,9 @@ class PrintJobFactory(factory.django.DjangoModelFactory):
     original_name = "notes.pdf"
     pages = 3
     copies = 2
+    pages_selected = factory.LazyAttribute(lambda job: job.pages)
+    sheets = factory.LazyAttribute(lambda job: job.pages * job.copies)
+    pickup_code = factory.LazyAttribute(lambda job: "246810" if job.status in PrintJob.PAID_STATUSES else "")
     estimated_paise = factory.LazyAttribute(lambda job: job.pages * job.copies * job.service.price_paise)
     status = PrintJob.Status.SUBMITTED
     amount_paise = factory.LazyAttribute(lambda job: 1200 if job.status in PrintJob.PRICED_STATUSES else None)

@@ -275,7 +275,7 @@ def test_student_cancels_before_paid_but_not_after(make_client):
 
 def test_complete_a_paid_job(make_client):
     job = PrintJobFactory(status=S.PAID)
-    response = make_client(job.vendor).post(_url(job, "complete"))
+    response = make_client(job.vendor).post(_url(job, "complete"), {"pickup_code": job.pickup_code}, format="json")
     assert response.status_code == 200
     assert response.json()["status"] == "completed" and response.json()["ended_at"] is not None
 

@@ -34,7 +34,14 @@ def test_url_is_the_contract_path():
 def test_student_gets_the_price_and_nothing_is_stored(make_client, media_root):
     response = _estimate(make_client(StudentFactory()), PrintServiceFactory(price_paise=200))
     assert response.status_code == 200, response.content
-    assert response.json() == {"pages": 3, "copies": 2, "double_sided": True, "estimated_paise": 1200}
+    body = response.json()
+    assert {key: body[key] for key in ("pages", "copies", "double_sided", "estimated_paise")} == {
+        "pages": 3,
+        "copies": 2,
+        "double_sided": True,
+        "estimated_paise": 1200,
+    }
+    assert (body["pages_selected"], body["sheets"], body["colour_pages"], body["analysis"]) == (3, 4, [], "done")
     assert not PrintJob.objects.exists()
     assert stored_files(media_root) == []
 

@@ -9,7 +9,15 @@ from catalog.models import PrintService
 from catalog.tests.factories import PrintServiceFactory, StationeryShopFactory
 from stationery.models import PrintJob
 
-from .pdfs import encrypted_pdf_bytes, pdf_bytes, stored_files, text_as_pdf_bytes, truncated_pdf_bytes, upload
+from .pdfs import (
+    encrypted_pdf_bytes,
+    pdf_bytes,
+    print_files,
+    stored_files,
+    text_as_pdf_bytes,
+    truncated_pdf_bytes,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +73,7 @@ def test_student_uploads_a_pdf_and_gets_an_estimate(make_client, media_root):
     assert body["amount_paise"] is None and body["is_paid"] is False and body["double_sided"] is False
     assert body["note"] == "Spiral bind if you can"
     job = PrintJob.objects.get(pk=body["id"])
-    assert len(stored_files(media_root)) == 1 and (media_root / job.file.name).exists()
+    assert len(print_files(media_root)) == 1 and (media_root / job.file.name).exists()
     assert "file" not in body or not str(body.get("file", "")).startswith("/")  # no storage path or URL leaks
 
 
@@ -250,7 +258,7 @@ def test_same_key_and_body_replays_the_first_response_and_creates_one_job(make_c
     assert first.json() == again.json()
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert PrintJob.objects.count() == 1
-    assert len(stored_files(media_root)) == 1
+    assert len(print_files(media_root)) == 1
 
 
 def test_same_key_with_another_file_is_409(make_client, media_root):
@@ -265,7 +273,7 @@ def test_same_key_with_another_file_is_409(make_client, media_root):
     assert first.status_code == 201
     _assert_envelope(other, 409, "idempotency_conflict")
     assert PrintJob.objects.count() == 1
-    assert len(stored_files(media_root)) == 1
+    assert len(print_files(media_root)) == 1
 
 
 def test_a_refused_upload_does_not_burn_its_key(make_client):

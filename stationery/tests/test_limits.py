@@ -17,7 +17,7 @@ from stationery.models import PrintJob
 from tests.concurrency import run_concurrently
 
 from .factories import PrintJobFactory
-from .pdfs import pdf_bytes, stored_files, upload
+from .pdfs import pdf_bytes, print_files, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +42,12 @@ def test_a_student_has_at_most_print_max_open_jobs(make_client, settings, media_
     client = make_client(student)
     assert _post(client, service).status_code == 201
     assert _post(client, service).status_code == 201
-    files = stored_files(media_root)
+    files = print_files(media_root)
     refused = _post(client, service)
     assert refused.status_code == 409, refused.content
     assert refused.json()["error"]["code"] == "too_many_open_jobs"
     assert PrintJob.objects.filter(student=student).exclude(status__in=PrintJob.ENDED_STATUSES).count() == 2
-    assert stored_files(media_root) == files  # nothing stored for the refused upload
+    assert print_files(media_root) == files  # nothing stored for the refused upload
     # Cancelling one frees a place.
     job = PrintJob.objects.filter(student=student, status=S.SUBMITTED).first()
     services.print_job_cancel(student=student, job_id=job.pk)
@@ -64,7 +64,7 @@ def test_concurrent_uploads_of_one_student_never_pass_the_open_jobs_limit(make_c
     statuses = run_concurrently(len(clients), lambda index: _post(clients[index], service).status_code)
     assert Counter(statuses) == {201: 2, 409: 4}, statuses
     assert PrintJob.objects.filter(student=student).count() == 2
-    assert len(stored_files(media_root)) == 2  # the refused uploads' files were removed again
+    assert len(print_files(media_root)) == 2  # the refused uploads' files were removed again
 
 
 # --- rate limits --------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 Transactional tests: the live server answers from another thread, so nothing may sit in an open test transaction.
 """
 
-
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
@@ -80,7 +79,9 @@ def test_upload_estimate_ready_pay_complete_and_the_ledger_credits_the_vendor(
 
     paid_summary = vendor_summary(vendor_id=vendor_id)
     assert (paid_summary["pending_paise"], paid_summary["available_paise"]) == (1200, 0)
-    completed = vendor_client.post(_job_url(job_id, "complete"))
+    code = paid["pickup_code"]
+    assert code and vendor_client.get(_job_url(job_id)).json()["pickup_code"] is None  # never to the vendor
+    completed = vendor_client.post(_job_url(job_id, "complete"), {"pickup_code": code}, format="json")
     assert completed.status_code == 200 and completed.json()["status"] == "completed"
 
     summary = vendor_summary(vendor_id=vendor_id)

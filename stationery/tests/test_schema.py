@@ -26,6 +26,7 @@ def test_openapi_schema_for_print_jobs_generates_without_warnings(tmp_path):
         "/api/v1/print-jobs/estimate",
         "/api/v1/print-jobs/{id}",
         "/api/v1/print-jobs/{id}/file",
+        "/api/v1/print-jobs/{id}/pages/{number}.png",
         "/api/v1/print-jobs/{id}/accept",
         "/api/v1/print-jobs/{id}/ready",
         "/api/v1/print-jobs/{id}/complete",

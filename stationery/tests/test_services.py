@@ -12,7 +12,7 @@ from stationery.errors import FileTooLarge, InvalidFile, PrintServiceUnavailable
 from stationery.models import PrintJob, PrintJobEvent
 
 from .factories import PrintJobFactory
-from .pdfs import encrypted_pdf_bytes, pdf_bytes, stored_files, upload
+from .pdfs import encrypted_pdf_bytes, pdf_bytes, print_files, stored_files, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_submit_stores_the_file_under_a_random_name_and_records_the_first_event(
     assert job.note == "staple please"
     assert job.original_name == "Ravi's exam notes.pdf"
     assert job.file.name.startswith("print-jobs/") and "Ravi" not in job.file.name
-    assert [p.relative_to(media_root).as_posix() for p in stored_files(media_root)] == [job.file.name]
+    assert [p.relative_to(media_root).as_posix() for p in print_files(media_root)] == [job.file.name]
     assert (media_root / job.file.name).read_bytes() == pdf_bytes(3)
     assert list(job.events.values_list("from_status", "to_status", "actor")) == [("", S.SUBMITTED, student.pk)]
 
@@ -90,9 +90,15 @@ def test_two_uploads_never_share_a_stored_name():
     "make_service",
     [
         lambda: PrintServiceFactory(is_deleted=True),
-        lambda: PrintServiceFactory(vendor=StationeryShopFactory(vendor=StationeryVendorFactory(is_approved=False)).vendor),
-        lambda: PrintServiceFactory(vendor=StationeryShopFactory(vendor=StationeryVendorFactory(is_active=False)).vendor),
-        lambda: PrintServiceFactory(vendor=StationeryShopFactory(vendor=FoodVendorFactory(), vendor_type="food").vendor),
+        lambda: PrintServiceFactory(
+            vendor=StationeryShopFactory(vendor=StationeryVendorFactory(is_approved=False)).vendor
+        ),
+        lambda: PrintServiceFactory(
+            vendor=StationeryShopFactory(vendor=StationeryVendorFactory(is_active=False)).vendor
+        ),
+        lambda: PrintServiceFactory(
+            vendor=StationeryShopFactory(vendor=FoodVendorFactory(), vendor_type="food").vendor
+        ),
     ],
     ids=["deleted", "vendor-unapproved", "vendor-blocked", "food-vendor"],
 )
@@ -189,7 +195,7 @@ def test_happy_path_records_every_change(sms_outbox, django_capture_on_commit_ca
     job.refresh_from_db()
     assert job.status == S.PAID and job.is_paid and job.paid_at is not None
 
-    services.print_job_complete(vendor=vendor, job_id=job.pk)
+    services.print_job_complete(vendor=vendor, job_id=job.pk, pickup_code=job.pickup_code)
     job.refresh_from_db()
     assert job.status == S.COMPLETED and job.ended_at is not None
     assert _events(job) == [
@@ -290,7 +296,7 @@ ACTIONS = {
     "ready": lambda job: services.print_job_mark_ready(
         vendor=job.vendor, job_id=job.pk, amount_paise=500, reason="Binding"
     ),
-    "complete": lambda job: services.print_job_complete(vendor=job.vendor, job_id=job.pk),
+    "complete": lambda job: services.print_job_complete(vendor=job.vendor, job_id=job.pk, pickup_code=job.pickup_code),
     "reject": lambda job: services.print_job_reject(vendor=job.vendor, job_id=job.pk, reason="No"),
     "cancel": lambda job: services.print_job_cancel(student=job.student, job_id=job.pk),
 }

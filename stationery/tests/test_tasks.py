@@ -10,7 +10,7 @@ from stationery.models import PrintJob
 from stationery.services import ORPHAN_GRACE, print_job_files_purge, print_job_orphan_files_purge
 
 from .factories import PrintJobFactory
-from .pdfs import pdf_bytes, stored_files
+from .pdfs import pdf_bytes, print_files
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_files_of_jobs_ended_long_ago_are_deleted_and_live_ones_kept(settings, m
     for job in [recent, *live]:
         job.refresh_from_db()
         assert job.file_deleted_at is None and (media_root / job.file.name).exists()
-    assert len(stored_files(media_root)) == 5
+    assert len(print_files(media_root)) == 5
 
 
 def test_purge_is_safe_to_run_twice(media_root):
