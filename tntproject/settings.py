@@ -397,3 +397,8 @@ CELERY_BEAT_SCHEDULE["reject-unaccepted-orders"] = {
 }
 # Orders and print jobs now carry their refunds too: keep Refund's status one named enum.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["RefundStatusEnum"] = "payments.models.Refund.Status"
+# Blocks with an end date: accounts are let back in once it passes (accounts.services.users_unblock_expired).
+CELERY_BEAT_SCHEDULE["unblock-expired-users"] = {
+    "task": "accounts.tasks.unblock_expired_users",
+    "schedule": crontab(minute="*/5"),
+}
