@@ -77,13 +77,17 @@ def paise_from_rupees(text: str) -> int:
     return int(match.group("whole").replace(",", "")) * PAISE_PER_RUPEE + int(part.ljust(2, "0"))
 
 
-class RupeesField(forms.CharField):
+class RupeesField(forms.Field):
     """A money input in rupees whose cleaned value is integer paise (`"123.45"` → 12345)."""
+
+    MAX_LENGTH = 20
 
     def __init__(self, *, min_paise: int = 1, max_paise: int | None = None, **kwargs):
         self.min_paise, self.max_paise = min_paise, max_paise
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00"}))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00", "maxlength": self.MAX_LENGTH}),
+        )
         kwargs.setdefault("help_text", "In rupees, e.g. 120.50.")
         super().__init__(**kwargs)
 
@@ -93,10 +97,14 @@ class RupeesField(forms.CharField):
             return rupees(value, symbol="").replace(",", "")
         return value
 
-    def to_python(self, value) -> int | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if text in self.empty_values:
+    def to_python(self, value) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = "" if value is None else str(value).strip()
+        if not text:
             return None
+        if len(text) > self.MAX_LENGTH:
+            raise forms.ValidationError("That is not an amount.", code="invalid")
         try:
             return paise_from_rupees(text)
         except ValueError as exc:
