@@ -1,5 +1,6 @@
 """Exactly once under real concurrency: threads with their own PostgreSQL connections."""
 
+
 import pytest
 from django.db import connection, transaction
 
