@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from .models import RevokedCredential, User
+from .models import AccountEvent, RevokedCredential, User
 
 
 def credential_digest(secret: str) -> str:
@@ -45,6 +45,22 @@ def user_block_notice(*, user_id: int | None = None, phone: str | None = None) -
     lookup = {"pk": user_id} if user_id is not None else {"phone": phone}
     row = User.objects.filter(is_active=False, **lookup).values("blocked_reason", "blocked_until").first()
     return None if row is None else BlockNotice(reason=row["blocked_reason"], until=row["blocked_until"])
+
+
+def vendor_rejection_reason(*, vendor_id: int) -> str | None:
+    """Staff's reason for the vendor's latest rejection, if its latest approval decision was one
+    ("" when rejected without a reason); None when it was never rejected or approved since."""
+    latest = (
+        AccountEvent.objects.filter(
+            user_id=vendor_id, kind__in=[AccountEvent.Kind.APPROVED, AccountEvent.Kind.REJECTED]
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("kind", "reason")
+        .first()
+    )
+    if latest is None or latest[0] != AccountEvent.Kind.REJECTED:
+        return None
+    return latest[1]
 
 
 def user_is_blocked(*, user_id: int) -> bool:

@@ -47,7 +47,7 @@ def blocked_response(request: HttpRequest) -> HttpResponse:
     """Sign the browser out and say the account is blocked, with staff's reason and end date."""
     notice = account_selectors.user_block_notice(user_id=_blocked_user_id(request))
     logout(request)
-    return render(request, "pages/blocked.html", {"block": notice}, status=403)
+    return render(request, "pages/blocked.html", {"block_notice": notice}, status=403)
 
 
 def not_for_role_response(request: HttpRequest) -> HttpResponse | None:
