@@ -24,7 +24,8 @@ from .money import PAISE_PER_RUPEE, rupees
 
 NOTHING = "—"
 TIME_FORMAT = "%d %b %Y, %H:%M"
-_RUPEES_TEXT = re.compile(r"^(?P<whole>\d{1,3}(,\d{2,3})*|\d+)(\.(?P<part>\d*))?$")
+# Plain digits, or grouped the Indian way (1,23,456) or the Western way (123,456); then the paise.
+_RUPEES_TEXT = re.compile(r"^(?P<whole>\d+|\d{1,2}(,\d{2})*,\d{3}|\d{1,3}(,\d{3})+)(\.(?P<part>\d*))?$")
 
 
 @cache

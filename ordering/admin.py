@@ -137,7 +137,9 @@ class OrderAdmin(CaseFileAdminMixin, admin.ModelAdmin):
             text = ORDER_WORDS.get(event.to_status, event.to_status)
             if event.to_status not in (Order.Status.PENDING_PAYMENT, Order.Status.PAID):
                 text += f" (by {who(event.actor)})"
-            moments.append(Moment(event.created_at, text + (f": {event.reason}" if event.reason else "")))
+            # The paid event's reason ("Payment #n captured") is said by the payment's own line.
+            reason = event.reason if event.to_status != Order.Status.PAID else ""
+            moments.append(Moment(event.created_at, text + (f": {reason}" if reason else "")))
         return moments
 
     def case_may_cancel(self, obj: Order) -> bool:

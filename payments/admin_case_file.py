@@ -98,10 +98,14 @@ def payment_moments(payments: list[Payment]) -> list[Moment]:
             if event.from_status == event.to_status:
                 moments.append(Moment(event.created_at, f"Payment #{payment.pk}: {event.note}"))
                 continue
-            text = f"Payment #{payment.pk} {PAYMENT_WORDS.get(event.to_status, event.to_status)}"
             if event.to_status == Payment.Status.CAPTURED and event.from_status in ("", Payment.Status.CREATED):
+                # The note is Razorpay's technical trail (ids, paise): the payment's own row shows those.
                 text = f"Payment #{payment.pk}: {money(payment.captured_paise)} captured by Razorpay"
-            moments.append(Moment(event.created_at, text + (f" ({event.note})" if event.note else "")))
+            else:
+                text = f"Payment #{payment.pk} {PAYMENT_WORDS.get(event.to_status, event.to_status)}"
+                if event.to_status == Payment.Status.FAILED and payment.failure_reason:
+                    text += f" ({payment.failure_reason})"
+            moments.append(Moment(event.created_at, text))
         for refund in payment.refunds.all():
             by = "automatically" if refund.is_automatic else f"by {who(refund.requested_by)}"
             text = f"Refund #{refund.pk} of {money(refund.amount_paise)} asked {by}"

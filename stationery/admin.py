@@ -151,7 +151,9 @@ class PrintJobAdmin(CaseFileAdminMixin, admin.ModelAdmin):
             text = JOB_WORDS.get(event.to_status, event.to_status)
             if event.to_status not in (PrintJob.Status.SUBMITTED, PrintJob.Status.PAID):
                 text += f" (by {who(event.actor)})"
-            moments.append(Moment(event.created_at, text + (f": {event.reason}" if event.reason else "")))
+            # The paid event's reason ("Payment #n captured") is said by the payment's own line.
+            reason = event.reason if event.to_status != PrintJob.Status.PAID else ""
+            moments.append(Moment(event.created_at, text + (f": {reason}" if reason else "")))
         return moments
 
     def case_may_cancel(self, obj: PrintJob) -> bool:

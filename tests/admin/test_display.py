@@ -36,6 +36,8 @@ def test_times_are_campus_time_whatever_the_zone_they_come_in():
         ("0.01", 1),
         ("1,234.50", 123450),
         ("1,23,456", 12345600),
+        ("123,456.7", 12345670),
+        ("12,34,56,789", 12_345_678_900),
         ("₹ 55", 5500),
         ("Rs 55.5", 5550),
         (" 19.99 ", 1999),
@@ -48,7 +50,9 @@ def test_rupees_typed_become_exact_paise(text, paise):
     assert RupeesField().clean(text) == paise
 
 
-@pytest.mark.parametrize("text", ["10.005", "1.999", "-5", "ten", "1e3", "12..5", "", "   ", "5,5", "1.2.3"])
+@pytest.mark.parametrize(
+    "text", ["10.005", "1.999", "-5", "ten", "1e3", "12..5", "", "   ", "5,5", "1,50.25", "12,3456", "1.2.3", "1,"]
+)
 def test_anything_else_is_refused_not_rounded(text):
     with pytest.raises(forms.ValidationError):
         RupeesField().clean(text)
