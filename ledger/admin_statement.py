@@ -28,7 +28,8 @@ def _row_words(row: dict) -> str:
     what = f"order #{row['order']}" if row["order"] else (f"print job #{row['print_job']}" if row["print_job"] else "")
     type_ = row["type"]
     if type_ == statement.CAPTURE:
-        return f"Paid by the student for {what or 'a payment'} (payment #{row['payment']})"
+        paid = f"Paid by the student for {what}" if what else "Paid by a student"
+        return paid + (f" (payment #{row['payment']})" if row["payment"] else "")
     if type_ == statement.FEE:
         return (
             f"Platform fee on {what or 'the payment'}"

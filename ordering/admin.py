@@ -79,8 +79,19 @@ class OrderAdmin(CaseFileAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [OrderItemInline, OrderEventInline]
     # View only. The pickup code is left out: staff never need it, and it is the student's proof.
-    fields = ["student_name", "shop", "pickup", "status", "total", "note", "pay_by", "paid", "reason", "placed"]
-    readonly_fields = fields
+    readonly_fields = [
+        "student_name",
+        "shop",
+        "pickup",
+        "status",
+        "total",
+        "note",
+        "pay_by",
+        "paid",
+        "reason",
+        "placed",
+    ]
+    fieldsets = [("The stored record", {"fields": readonly_fields, "classes": ["collapse"]})]
     shop = shop_column()
     total = money_column("total_paise", "total")
     placed = time_column("created_at", "placed")

@@ -91,7 +91,7 @@ class PrintJobAdmin(CaseFileAdminMixin, admin.ModelAdmin):
         "ended",
     )
     fieldsets = (
-        (None, {"fields": ("id", "status", "student_name", "shop", "service", "reason")}),
+        ("The stored record", {"fields": ("id", "status", "student_name", "shop", "service", "reason")}),
         ("Document", {"fields": ("original_name", "stored_file", "pages", "copies", "double_sided", "note")}),
         ("Money", {"fields": ("estimate", "amount", "amount_reason", "is_paid", "paid")}),
         ("Times (campus)", {"fields": ("sent", "changed", "ended")}),

@@ -96,7 +96,7 @@ def seed_office() -> Seeded:
     seeded.objects.update(failed=failed, stuck=stuck, fresh=fresh)
 
     # Payouts: one vendor with available money; every paid order above only has pending money.
-    owed = ShopFactory(vendor=FoodVendorFactory(), name="Owed Canteen").vendor
+    owed = ShopFactory(vendor=FoodVendorFactory(), name="Sri Sai Tiffins").vendor
     post_capture(owed, 20_000)
     seeded.expected["payouts_due"] = 1
     seeded.objects["owed"] = owed
