@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -339,11 +340,13 @@ def users_unblock_expired(*, now: datetime | None = None) -> list[int]:
     or concurrently: each user is unblocked under its row lock, and only while still blocked
     with an end date that has passed."""
     now = now or timezone.now()
+    expired = Q(is_active=False, blocked_until__lte=now)
     done = []
-    for user_id in User.objects.filter(is_active=False, blocked_until__lte=now).values_list("pk", flat=True):
+    for user_id in User.objects.filter(expired).values_list("pk", flat=True):
         with transaction.atomic():
-            user = User.objects.select_for_update().filter(pk=user_id).first()
-            if user is None or user.is_active or user.blocked_until is None or user.blocked_until > now:
+            # Read again under the row lock: staff may have unblocked, or blocked anew, meanwhile.
+            user = User.objects.select_for_update().filter(expired, pk=user_id).first()
+            if user is None:
                 continue
             user_unblock(user=user, by=None, reason="The block's end date passed.")
             done.append(user_id)
