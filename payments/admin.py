@@ -73,7 +73,7 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     list_filter = [PaymentTodoFilter, "status", "is_flagged", "created_at"]
     search_fields = ["=id", "razorpay_order_id", "razorpay_payment_id", "payer__phone", "payer__name"]
-    list_select_related = ["payer"]
+    list_select_related = ["payer", "order", "print_job"]
     # Money in rupees and times in campus time; the raw paise and UTC fields stay out of the page.
     readonly_fields = [
         "refund_link",

@@ -86,10 +86,10 @@ def seed_office() -> Seeded:
     # Refunds: failed and not retried, pending for two days (both delayed); pending an hour (not yet).
     base = flagged["wrong_amount"]
     failed = Refund.objects.create(
-        payment=base, amount_paise=100, status=Refund.Status.FAILED, idempotency_key="office-failed"
+        payment=base, amount_paise=100, status=Refund.Status.FAILED, idempotency_key=f"office-failed-{base.pk}"
     )
-    stuck = Refund.objects.create(payment=base, amount_paise=100, idempotency_key="office-stuck")
-    fresh = Refund.objects.create(payment=base, amount_paise=100, idempotency_key="office-fresh")
+    stuck = Refund.objects.create(payment=base, amount_paise=100, idempotency_key=f"office-stuck-{base.pk}")
+    fresh = Refund.objects.create(payment=base, amount_paise=100, idempotency_key=f"office-fresh-{base.pk}")
     Refund.objects.filter(pk=stuck.pk).update(created_at=now - dt.timedelta(days=2))
     Refund.objects.filter(pk=fresh.pk).update(created_at=now - dt.timedelta(hours=1))
     seeded.expected["refunds_delayed"] = 2
