@@ -8,10 +8,13 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import path
+from django.utils.html import format_html_join
 
+from core.admin_display import campus_time, shop_of, time_column
 from core.errors import ApplicationError
 
-from . import services
+from . import admin_queue, services
 from .errors import PrivilegesOnlyBySuperuser
 from .models import AccountEvent, User
 from .permissions import APPROVE_VENDOR, BLOCK_USER, REJECT_VENDOR, UNBLOCK_USER
@@ -110,9 +113,10 @@ class AccountEventInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     can_delete = False
-    fields = ("created_at", "kind", "actor", "reason")
+    fields = ("when", "kind", "actor", "reason")
     readonly_fields = fields
     ordering = ("-created_at",)
+    when = time_column("created_at", "when")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -123,10 +127,11 @@ class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserAddForm
     ordering = ("-created_at",)
-    list_display = ("phone", "name", "role", "vendor_type", "is_approved", "is_active", "created_at")
+    list_display = ("phone", "name", "role", "shop", "is_approved", "is_active", "joined")
     list_filter = ("role", "vendor_type", "is_approved", "is_active", "is_staff")
-    search_fields = ("phone", "name")
-    readonly_fields = ("created_at", "updated_at", "last_login")
+    list_select_related = ("shop",)
+    search_fields = ("phone", "name", "shop__name")
+    readonly_fields = ("access", "joined", "changed", "last_signed_in")
     inlines = [AccountEventInline]
     actions = ["approve_vendors", "reject_vendors", "block_users", "unblock_users"]
     fieldsets = (
@@ -135,13 +140,74 @@ class UserAdmin(DjangoUserAdmin):
         (
             "Access",
             {
-                "fields": ("is_active", "is_approved", "is_staff", "is_superuser", "groups", "user_permissions"),
-                "description": "Changing 'active' blocks or unblocks (tokens and sessions are revoked); "
-                "changing 'approved' approves or rejects the vendor.",
+                "fields": ("access", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "description": "Block (with a reason the user sees), unblock, approve or reject here: "
+                "each goes through the same service as the staff API.",
             },
         ),
-        ("Dates", {"fields": ("last_login", "created_at", "updated_at")}),
+        ("Dates (campus time)", {"fields": ("last_signed_in", "joined", "changed")}),
     )
+    joined = time_column("created_at", "joined")
+    changed = time_column("updated_at", "last changed")
+    last_signed_in = time_column("last_login", "last signed in")
+
+    @admin.display(description="shop", ordering="shop__name")
+    def shop(self, user: User) -> str:
+        return shop_of(user) if user.role == User.Role.VENDOR else "—"
+
+    @admin.display(description="access")
+    def access(self, user: User) -> str:
+        """The account's state in words, with the buttons of what staff may do about it."""
+        if user.pk is None:
+            return "—"
+        lines = []
+        if user.is_active:
+            lines.append(("Active.", ""))
+        else:
+            until = f" until {campus_time(user.blocked_until)}" if user.blocked_until else " until unblocked"
+            lines.append((f"Blocked{until}.", f" Reason: {user.blocked_reason}" if user.blocked_reason else ""))
+        if user.role == User.Role.VENDOR:
+            lines.append(("Approved vendor." if user.is_approved else "Not approved.", ""))
+        return format_html_join(" ", "<strong>{}</strong>{}", lines)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("approvals/", wrap(lambda r: admin_queue.approvals_view(self, r)), name="accounts_user_approvals"),
+            path(
+                "<int:object_id>/block/",
+                wrap(lambda r, object_id: admin_queue.block_view(self, r, object_id)),
+                name="accounts_user_block",
+            ),
+            path(
+                "<int:object_id>/unblock/",
+                wrap(lambda r, object_id: admin_queue.unblock_view(self, r, object_id)),
+                name="accounts_user_unblock",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The buttons of what this staff member may do to the account (templates/admin/accounts/user/change_form.html).
+        user = request.user
+        context = {
+            "may_block": user.has_perm(BLOCK_USER),
+            "may_unblock": user.has_perm(UNBLOCK_USER),
+            "may_approve": user.has_perm(APPROVE_VENDOR) or user.has_perm(REJECT_VENDOR),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        # Only superusers see (and so change) privileges.
+        return [
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f not in services.PRIVILEGE_FIELDS)})
+            for name, options in fieldsets
+        ]
+
     add_fieldsets = (
         (
             None,
@@ -174,11 +240,6 @@ class UserAdmin(DjangoUserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += sorted(services.PRIVILEGE_FIELDS)
-            if obj is not None:
-                if not (self.has_block_user_permission(request) and self.has_unblock_user_permission(request)):
-                    fields.append("is_active")
-                if not (self.has_approve_vendor_permission(request) and self.has_reject_vendor_permission(request)):
-                    fields.append("is_approved")
         return fields
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -187,9 +248,8 @@ class UserAdmin(DjangoUserAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
+        # Accounts are blocked, not deleted (orders and payments point at them): only superusers delete.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def has_approve_vendor_permission(self, request) -> bool:
         return request.user.has_perm(APPROVE_VENDOR)
@@ -205,22 +265,11 @@ class UserAdmin(DjangoUserAdmin):
 
     def _ensure_may_save(self, request, obj, form) -> None:
         """The guard behind the read-only fields: refuse (403) before anything is saved."""
-        changed = set(form.changed_data)
         stored = User.objects.filter(pk=obj.pk).first()
         try:
-            services.user_ensure_may_change(by=request.user, user=stored, changed=changed)
+            services.user_ensure_may_change(by=request.user, user=stored, changed=set(form.changed_data))
         except PrivilegesOnlyBySuperuser as exc:
             raise PermissionDenied(exc.message) from None
-        if "is_active" in changed and not (
-            self.has_unblock_user_permission(request) if obj.is_active else self.has_block_user_permission(request)
-        ):
-            raise PermissionDenied("You may not block or unblock accounts.")
-        if "is_approved" in changed and not (
-            self.has_approve_vendor_permission(request)
-            if obj.is_approved
-            else self.has_reject_vendor_permission(request)
-        ):
-            raise PermissionDenied("You may not approve or reject vendors.")
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -240,29 +289,8 @@ class UserAdmin(DjangoUserAdmin):
             return
 
         self._ensure_may_save(request, obj, form)
-        # Blocking and approval are not plain field edits: put them back and let the services do them.
-        block_change = "is_active" in form.changed_data
-        approval_change = "is_approved" in form.changed_data
-        wants_active, wants_approved = obj.is_active, obj.is_approved
-        if block_change:
-            obj.is_active = form.initial["is_active"]
-        if approval_change:
-            obj.is_approved = form.initial["is_approved"]
+        # Blocking and approval are not field edits: they have their own pages (`access`).
         super().save_model(request, obj, form, change)
-        try:
-            if block_change:
-                if wants_active:
-                    services.user_unblock(user=obj, by=request.user)
-                else:
-                    services.user_block(user=obj, by=request.user)
-            if approval_change:
-                if wants_approved:
-                    services.vendor_approve(vendor=obj, by=request.user)
-                else:
-                    services.vendor_reject(vendor=obj, by=request.user)
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-        obj.refresh_from_db()
 
     def _apply(self, request, queryset, action, verb: str) -> None:
         done, refused = 0, []
@@ -282,13 +310,29 @@ class UserAdmin(DjangoUserAdmin):
     def approve_vendors(self, request, queryset):
         self._apply(request, queryset, lambda u: services.vendor_approve(vendor=u, by=request.user), "Approved")
 
-    @admin.action(description="Reject selected vendors (unapprove, keep the account)", permissions=["reject_vendor"])
+    @admin.action(description="Reject selected vendors… (asks a reason the vendor sees)", permissions=["reject_vendor"])
     def reject_vendors(self, request, queryset):
-        self._apply(request, queryset, lambda u: services.vendor_reject(vendor=u, by=request.user), "Rejected")
+        return admin_queue.bulk_with_reason(
+            self,
+            request,
+            queryset,
+            action="reject_vendors",
+            verb="Rejected",
+            apply=lambda u, data: services.vendor_reject(vendor=u, by=request.user, reason=data["reason"]),
+        )
 
-    @admin.action(description="Block selected users (revoke tokens and sessions)", permissions=["block_user"])
+    @admin.action(description="Block selected users… (asks the reason and an optional end)", permissions=["block_user"])
     def block_users(self, request, queryset):
-        self._apply(request, queryset, lambda u: services.user_block(user=u, by=request.user), "Blocked")
+        return admin_queue.bulk_with_reason(
+            self,
+            request,
+            queryset,
+            action="block_users",
+            verb="Blocked",
+            apply=lambda u, data: services.user_block(
+                user=u, by=request.user, reason=data["reason"], until=data.get("until")
+            ),
+        )
 
     @admin.action(description="Unblock selected users", permissions=["unblock_user"])
     def unblock_users(self, request, queryset):

@@ -26,7 +26,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from core.errors import ApplicationError, RateLimited
 
 from . import limits, services
-from .admin_site import ADMIN_AUTH_METHOD, mark_session_auth_method
+from .admin_session import ADMIN_AUTH_METHOD, mark_session_auth_method
 from .phones import InvalidPhone, normalize_phone
 
 PENDING_SESSION_KEY = "tnt_admin_login_pending"

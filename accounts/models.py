@@ -58,6 +58,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True, help_text="Unset to block the account everywhere at once.")
     is_approved = models.BooleanField(default=False, help_text="Vendors can sell only once approved by staff.")
     is_staff = models.BooleanField(default=False)
+    blocked_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why the account is blocked; the user sees it on the blocked page."
+    )
+    blocked_until = models.DateTimeField(
+        null=True, blank=True, help_text="Unblocked automatically after this time; empty: until staff unblock it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

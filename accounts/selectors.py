@@ -7,12 +7,14 @@ return None for callers to whom "no such user" is an answer, not an error.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 
 from core.errors import NotFound
 
-from .models import RevokedCredential, User
+from .models import AccountEvent, RevokedCredential, User
 
 
 def credential_digest(secret: str) -> str:
@@ -23,6 +25,48 @@ def credential_is_revoked_for_blocked_user(*, kind: str, secret: str) -> bool:
     """Whether `secret` (a token key or session key) was revoked when its user was blocked,
     and that user is still blocked."""
     return RevokedCredential.objects.filter(kind=kind, digest=credential_digest(secret), user__is_active=False).exists()
+
+
+def blocked_user_of_credential(*, kind: str, secret: str) -> int | None:
+    """The id of the still-blocked user whose `secret` was revoked when it was blocked, else None."""
+    return (
+        RevokedCredential.objects.filter(kind=kind, digest=credential_digest(secret), user__is_active=False)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class BlockNotice:
+    """What a blocked user is told: staff's reason and, if set, when the block ends."""
+
+    reason: str
+    until: datetime | None
+
+
+def user_block_notice(*, user_id: int | None = None, phone: str | None = None) -> BlockNotice | None:
+    """The block of the account (by id or phone), or None when it is not blocked."""
+    if user_id is None and phone is None:
+        return None
+    lookup = {"pk": user_id} if user_id is not None else {"phone": phone}
+    row = User.objects.filter(is_active=False, **lookup).values("blocked_reason", "blocked_until").first()
+    return None if row is None else BlockNotice(reason=row["blocked_reason"], until=row["blocked_until"])
+
+
+def vendor_rejection_reason(*, vendor_id: int) -> str | None:
+    """Staff's reason for the vendor's latest rejection, if its latest approval decision was one
+    ("" when rejected without a reason); None when it was never rejected or approved since."""
+    latest = (
+        AccountEvent.objects.filter(
+            user_id=vendor_id, kind__in=[AccountEvent.Kind.APPROVED, AccountEvent.Kind.REJECTED]
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("kind", "reason")
+        .first()
+    )
+    if latest is None or latest[0] != AccountEvent.Kind.REJECTED:
+        return None
+    return latest[1]
 
 
 def user_is_blocked(*, user_id: int) -> bool:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -31,6 +33,8 @@ from .models import AccountEvent, RevokedCredential, User
 from .selectors import credential_digest, user_find_by_phone
 
 logger = logging.getLogger(__name__)
+
+BLOCK_REASON_MAX_LENGTH = 300  # User.blocked_reason
 
 
 # --- OTP sign-in ---------------------------------------------------------------
@@ -248,7 +252,9 @@ def vendor_reject(*, vendor: User, by: User, reason: str = "") -> User:
 # --- Staff: blocking -----------------------------------------------------------
 
 
-def _ensure_may_block(*, user: User, by: User) -> None:
+def _ensure_may_block(*, user: User, by: User | None) -> None:
+    if by is None:  # the system (the end date of a block has passed)
+        return
     if user.pk == by.pk:
         raise CannotActOnSelf()
     if user.is_campus_staff and not by.is_superuser:
@@ -267,21 +273,30 @@ def _user_session_keys(user: User) -> list[str]:
 
 
 @transaction.atomic
-def user_block(*, user: User, by: User, reason: str = "") -> User:
+def user_block(*, user: User, by: User, reason: str = "", until: datetime | None = None) -> User:
     """Shut the user out everywhere at once: deactivate, delete every token and session.
 
-    Deleted credentials are remembered by digest so they are answered
-    `account_blocked`. Blocking a blocked user only sweeps credentials again.
+    `reason` is kept on the account (the blocked page shows it to the user) and on the
+    event row; `until`, if given, is when `users_unblock_expired` lets the user back in
+    (it must be in the future). Deleted credentials are remembered by digest so they are
+    answered `account_blocked`. Blocking a blocked user only sweeps credentials again.
     """
     _ensure_may_block(user=user, by=by)
+    reason = reason.strip()
+    if len(reason) > BLOCK_REASON_MAX_LENGTH:
+        raise ValidationFailed(details={"reason": [f"At most {BLOCK_REASON_MAX_LENGTH} characters."]})
+    if until is not None and until <= timezone.now():
+        raise ValidationFailed(details={"until": ["The end of a block must be in the future."]})
     user = _locked(user)
     was_active = user.is_active
     if was_active:
         user.is_active = False
-        user.save(update_fields=["is_active", "updated_at"])
+        user.blocked_reason = reason
+        user.blocked_until = until
+        user.save(update_fields=["is_active", "blocked_reason", "blocked_until", "updated_at"])
         if user.role == User.Role.VENDOR:
             run_vendor_access_changed(user=user)
-        AccountEvent.objects.create(user=user, actor=by, kind=AccountEvent.Kind.BLOCKED, reason=reason.strip())
+        AccountEvent.objects.create(user=user, actor=by, kind=AccountEvent.Kind.BLOCKED, reason=reason)
 
     revoked = [
         RevokedCredential(user=user, kind=RevokedCredential.Kind.TOKEN, digest=credential_digest(key))
@@ -300,19 +315,44 @@ def user_block(*, user: User, by: User, reason: str = "") -> User:
 
 
 @transaction.atomic
-def user_unblock(*, user: User, by: User, reason: str = "") -> User:
-    """Let the user sign in again (by OTP; the old tokens and sessions stay dead)."""
+def user_unblock(*, user: User, by: User | None, reason: str = "") -> User:
+    """Let the user sign in again (by OTP; the old tokens and sessions stay dead).
+
+    `by` None is the system, when the block's end date has passed (`users_unblock_expired`).
+    """
     _ensure_may_block(user=user, by=by)
     user = _locked(user)
     if user.is_active:
         return user
     user.is_active = True
-    user.save(update_fields=["is_active", "updated_at"])
+    user.blocked_reason = ""
+    user.blocked_until = None
+    user.save(update_fields=["is_active", "blocked_reason", "blocked_until", "updated_at"])
     if user.role == User.Role.VENDOR:
         run_vendor_access_changed(user=user)
     RevokedCredential.objects.filter(user=user).delete()
     AccountEvent.objects.create(user=user, actor=by, kind=AccountEvent.Kind.UNBLOCKED, reason=reason.strip())
     return user
+
+
+def users_unblock_expired(*, now: datetime | None = None) -> list[int]:
+    """Unblock every account whose block ended by `now`; returns their ids. Safe to run twice
+    or concurrently: each user is unblocked under its row lock, and only while still blocked
+    with an end date that has passed."""
+    now = now or timezone.now()
+    expired = Q(is_active=False, blocked_until__lte=now)
+    done = []
+    for user_id in User.objects.filter(expired).values_list("pk", flat=True):
+        with transaction.atomic():
+            # Read again under the row lock: staff may have unblocked, or blocked anew, meanwhile.
+            user = User.objects.select_for_update().filter(expired, pk=user_id).first()
+            if user is None:
+                continue
+            user_unblock(user=user, by=None, reason="The block's end date passed.")
+            done.append(user_id)
+    if done:
+        logger.info("blocks ended", extra={"users": len(done)})
+    return done
 
 
 # --- Staff: sign-in to the admin, and who may change privileges ------------------------------

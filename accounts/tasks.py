@@ -62,3 +62,11 @@ def _forget(body_ref: str | None) -> None:
 
     if body_ref:
         forget_body(body_ref)
+
+
+@shared_task
+def unblock_expired_users() -> int:
+    """Beat: let back in every account whose block's end date has passed; returns how many."""
+    from .services import users_unblock_expired
+
+    return len(users_unblock_expired())

@@ -5,24 +5,54 @@ staff do not add them here. Nothing is hard-deleted: order lines and print jobs
 point at items and services (PROTECT); staff hide and restore them with actions.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 
+from core.admin_display import RupeesField, time_column
 from core.money import rupees
 
 from .models import MenuItem, PrintService, Shop
 from .services import catalog_entry_set_deleted
 
 
+def shop_filter(field: str = "vendor", vendor_type: str | None = None) -> type[admin.SimpleListFilter]:
+    """A "By shop" list filter on the vendor foreign key `field`: it lists shops, never people."""
+
+    class ShopFilter(admin.SimpleListFilter):
+        title = "shop"
+        parameter_name = f"{field}_shop"
+
+        def lookups(self, request, model_admin):
+            shops = Shop.objects.order_by("name")
+            if vendor_type:
+                shops = shops.filter(vendor_type=vendor_type)
+            return [(str(vendor_id), name) for vendor_id, name in shops.values_list("vendor_id", "name")]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if value and value.isdigit():
+                return queryset.filter(**{f"{field}_id": int(value)})
+            return queryset
+
+    return ShopFilter
+
+
 @admin.register(Shop)
 class ShopAdmin(admin.ModelAdmin):
-    list_display = ("name", "vendor", "vendor_type", "is_open", "vendor_approved", "vendor_active", "updated_at")
+    list_display = ("name", "owner", "vendor_type", "is_open", "vendor_approved", "vendor_active", "changed")
     list_filter = ("vendor_type", "is_open", "vendor__is_approved", "vendor__is_active")
     search_fields = ("name", "vendor__phone", "vendor__name")
     list_select_related = ("vendor",)
-    readonly_fields = ("vendor", "vendor_type", "created_at", "updated_at")
-    fields = ("vendor", "vendor_type", "name", "description", "is_open", "opening_note", "created_at", "updated_at")
+    readonly_fields = ("vendor", "vendor_type", "opened", "changed")
+    fields = ("vendor", "vendor_type", "name", "description", "is_open", "opening_note", "opened", "changed")
     ordering = ("name",)
+    opened = time_column("created_at", "created")
+    changed = time_column("updated_at", "last changed")
+
+    @admin.display(description="owner", ordering="vendor__name")
+    def owner(self, shop: Shop) -> str:
+        return f"{shop.vendor.name} · {shop.vendor.phone}" if shop.vendor.name else shop.vendor.phone
 
     @admin.display(boolean=True, description="approved", ordering="vendor__is_approved")
     def vendor_approved(self, shop: Shop) -> bool:
@@ -39,11 +69,19 @@ class ShopAdmin(admin.ModelAdmin):
         return False
 
 
+class PriceInRupeesForm(forms.ModelForm):
+    """Staff type prices in rupees ("45.50"); they are stored as paise (4550), exactly."""
+
+    price_paise = RupeesField(label="Price (₹)")
+
+
 class _SoftDeletableAdmin(admin.ModelAdmin):
+    form = PriceInRupeesForm
     actions = ("hide_entries", "restore_entries")
     list_select_related = ("vendor__shop",)
     search_fields = ("name", "vendor__phone", "vendor__name", "vendor__shop__name")
-    readonly_fields = ("vendor", "is_deleted", "created_at", "updated_at")
+    readonly_fields = ("vendor", "is_deleted", "changed")
+    changed = time_column("updated_at", "last changed")
 
     @admin.display(description="shop", ordering="vendor__shop__name")
     def shop_name(self, obj) -> str:
@@ -87,8 +125,8 @@ class _SoftDeletableAdmin(admin.ModelAdmin):
 
 @admin.register(MenuItem)
 class MenuItemAdmin(_SoftDeletableAdmin):
-    list_display = ("name", "shop_name", "category", "price", "is_available", "is_deleted", "updated_at")
-    list_filter = ("is_available", "is_deleted", "vendor__is_approved", "category")
+    list_display = ("name", "shop_name", "category", "price", "is_available", "is_deleted", "changed")
+    list_filter = (shop_filter(vendor_type="food"), "is_available", "is_deleted", "vendor__is_approved", "category")
     search_fields = (*_SoftDeletableAdmin.search_fields, "category")
     fields = ("vendor", "name", "description", "category", "price_paise", "is_available", "is_deleted")
     ordering = ("vendor_id", "category", "name")
@@ -96,7 +134,7 @@ class MenuItemAdmin(_SoftDeletableAdmin):
 
 @admin.register(PrintService)
 class PrintServiceAdmin(_SoftDeletableAdmin):
-    list_display = ("name", "shop_name", "unit", "is_colour", "price", "is_available", "is_deleted", "updated_at")
-    list_filter = ("unit", "is_colour", "is_available", "is_deleted", "vendor__is_approved")
+    list_display = ("name", "shop_name", "unit", "is_colour", "price", "is_available", "is_deleted", "changed")
+    list_filter = (shop_filter(vendor_type="stationery"), "unit", "is_colour", "is_available", "is_deleted")
     fields = ("vendor", "name", "unit", "is_colour", "price_paise", "is_available", "is_deleted")
     ordering = ("vendor_id", "name")

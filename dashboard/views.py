@@ -19,6 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from accounts import selectors as account_selectors
+
 # How often the page asks the API for new orders and jobs.
 POLL_INTERVAL_MS = 4000
 # How far the polling backs off (a multiple of the interval) while the tab is hidden or the API fails.
@@ -42,7 +44,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not user.is_vendor:
         return redirect("/admin/" if user.is_campus_staff else "/")
     if not user.is_approved:
-        return render(request, "dashboard/pending.html", {"shop_name": _shop_name(user), "vendor": user})
+        rejection = account_selectors.vendor_rejection_reason(vendor_id=user.pk)
+        context = {"shop_name": _shop_name(user), "vendor": user, "rejection": rejection}
+        return render(request, "dashboard/pending.html", context)
 
     now = timezone.localtime()
     config = {

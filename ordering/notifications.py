@@ -71,3 +71,30 @@ def notify_order_not_accepted_in_time(*, order: Order, refunded: bool) -> None:
             "amount": rupees_for_sms(order.total_paise)
         }
     _send(order, body)
+
+
+def _send_vendor(order: Order, body: str) -> None:
+    phone = User.objects.filter(pk=order.vendor_id).values_list("phone", flat=True).get()
+    queue_sms(phone=phone, body=body)
+
+
+def order_refunded_by_staff(*, order: Order, amount_paise: int, cancelled: bool) -> None:
+    """Campus staff refunded (part of) a paid order, from its case file in the admin; to the student."""
+    body = _("Tap N Take: campus staff refunded %(amount)s for your order #%(id)s.") % {
+        "amount": rupees_for_sms(amount_paise),
+        "id": order.pk,
+    }
+    if cancelled:
+        body += " " + _("The order is cancelled.")
+    _send(order, body)
+
+
+def vendor_order_refunded_by_staff(*, order: Order, amount_paise: int, cancelled: bool) -> None:
+    """The same refund, told to the shop (a cancelled order must not be handed over)."""
+    body = _("Tap N Take: campus staff refunded %(amount)s of order #%(id)s.") % {
+        "amount": rupees_for_sms(amount_paise),
+        "id": order.pk,
+    }
+    if cancelled:
+        body += " " + _("It is cancelled: do not hand it over.")
+    _send_vendor(order, body)

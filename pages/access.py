@@ -35,10 +35,19 @@ def is_blocked_visitor(request: HttpRequest) -> bool:
     )
 
 
+def _blocked_user_id(request: HttpRequest) -> int | None:
+    user_id = request.session.get(SESSION_KEY)
+    if user_id is not None:
+        return int(user_id)
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    return account_selectors.blocked_user_of_credential(kind="session", secret=session_key) if session_key else None
+
+
 def blocked_response(request: HttpRequest) -> HttpResponse:
-    """Sign the browser out and say the account is blocked."""
+    """Sign the browser out and say the account is blocked, with staff's reason and end date."""
+    notice = account_selectors.user_block_notice(user_id=_blocked_user_id(request))
     logout(request)
-    return render(request, "pages/blocked.html", status=403)
+    return render(request, "pages/blocked.html", {"block_notice": notice}, status=403)
 
 
 def not_for_role_response(request: HttpRequest) -> HttpResponse | None:

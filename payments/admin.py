@@ -4,7 +4,6 @@ refund action that goes through `payment_refund` like the staff API."""
 from __future__ import annotations
 
 import secrets
-from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +16,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from accounts.permissions import REFUND_PAYMENT
+from campus import office
+from core.admin_display import RupeesField, money, money_column, person, time_column
 from core.admin_mixins import ReadOnlyAdminMixin, ReadOnlyTabularInline
 from core.errors import ApplicationError
 
@@ -26,15 +27,33 @@ from .models import Payment, PaymentEvent, Refund, WebhookEvent
 
 class PaymentEventInline(ReadOnlyTabularInline):
     model = PaymentEvent
-    fields = ["created_at", "from_status", "to_status", "source", "actor", "note"]
+    fields = ["when", "from_status", "to_status", "source", "actor", "note"]
     readonly_fields = fields
+    when = time_column("created_at", "when")
 
 
 class RefundInline(ReadOnlyTabularInline):
     model = Refund
-    fields = ["created_at", "amount_paise", "status", "razorpay_refund_id", "reason", "is_automatic", "requested_by"]
+    fields = ["when", "amount", "status", "razorpay_refund_id", "reason", "is_automatic", "requested_by"]
     readonly_fields = fields
     show_change_link = True
+    when = time_column("created_at", "when")
+    amount = money_column("amount_paise", "amount")
+
+
+class PaymentTodoFilter(admin.SimpleListFilter):
+    """The home page's flagged-payment to-dos (campus.office.FLAG_KINDS)."""
+
+    title = "to do"
+    parameter_name = "todo"
+
+    def lookups(self, request, model_admin):
+        return [(kind, f"Flagged: {label}") for kind, (label, _) in office.FLAG_KINDS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in office.FLAG_KINDS:
+            return office.payments_flagged(self.value(), queryset)
+        return queryset
 
 
 @admin.register(Payment)
@@ -42,23 +61,61 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "status",
-        "amount_paise",
-        "captured_paise",
-        "refunded_paise",
-        "payer",
+        "amount",
+        "captured",
+        "refunded",
+        "payer_name",
         "order",
         "print_job",
         "is_flagged",
         "razorpay_order_id",
-        "created_at",
+        "opened",
     ]
-    list_filter = ["status", "is_flagged", "created_at"]
-    search_fields = ["=id", "razorpay_order_id", "razorpay_payment_id", "payer__phone"]
-    list_select_related = ["payer"]
-    readonly_fields = ["refund_link", *[field.name for field in Payment._meta.fields]]
+    list_filter = [PaymentTodoFilter, "status", "is_flagged", "created_at"]
+    search_fields = ["=id", "razorpay_order_id", "razorpay_payment_id", "payer__phone", "payer__name"]
+    list_select_related = ["payer", "order", "print_job"]
+    # Money in rupees and times in campus time; the raw paise and UTC fields stay out of the page.
+    readonly_fields = [
+        "refund_link",
+        "id",
+        "status",
+        "payer_name",
+        "order",
+        "print_job",
+        "amount",
+        "captured",
+        "refunded",
+        "platform_fee",
+        "gateway_fee",
+        "gateway_tax",
+        "currency",
+        "razorpay_order_id",
+        "razorpay_payment_id",
+        "is_flagged",
+        "flag_reason",
+        "failure_reason",
+        "opened",
+        "captured_time",
+        "released_time",
+        "changed",
+    ]
     inlines = [PaymentEventInline, RefundInline]
     actions = ["refund_in_full"]
     date_hierarchy = "created_at"
+    amount = money_column("amount_paise", "amount")
+    captured = money_column("captured_paise", "captured")
+    refunded = money_column("refunded_paise", "refunded")
+    opened = time_column("created_at", "opened")
+    platform_fee = money_column("platform_fee_paise", "platform fee")
+    gateway_fee = money_column("gateway_fee_paise", "Razorpay fee")
+    gateway_tax = money_column("gateway_tax_paise", "GST on the Razorpay fee")
+    captured_time = time_column("captured_at", "captured at")
+    released_time = time_column("released_at", "released to the vendor at")
+    changed = time_column("updated_at", "last changed")
+
+    @admin.display(description="payer", ordering="payer__name")
+    def payer_name(self, payment: Payment) -> str:
+        return person(payment.payer)
 
     def has_refund_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(REFUND_PAYMENT)
@@ -121,13 +178,12 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     form.add_error(None, exc.message)
                 else:
                     self.message_user(
-                        request,
-                        f"Refund #{refund.pk} of ₹{Decimal(refund.amount_paise) / 100:.2f} is {refund.status}.",
+                        request, f"Refund #{refund.pk} of {money(refund.amount_paise)} is {refund.status}."
                     )
                     return HttpResponseRedirect(change_url)
         else:
             form = RefundForm(
-                initial={"amount": f"{Decimal(payment.refundable_paise) / 100:.2f}", "key": secrets.token_urlsafe(24)},
+                initial={"amount": payment.refundable_paise, "key": secrets.token_urlsafe(24)},
                 refundable_paise=payment.refundable_paise,
             )
         try:
@@ -141,8 +197,8 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "opts": self.model._meta,
             "payment": payment,
             "belongs_to": belongs_to,
-            "refundable_rupees": f"{Decimal(payment.refundable_paise) / 100:.2f}",
-            "captured_rupees": f"{Decimal(payment.captured_paise) / 100:.2f}",
+            "refundable_rupees": money(payment.refundable_paise),
+            "captured_rupees": money(payment.captured_paise),
             "form": form,
             "change_url": change_url,
         }
@@ -150,9 +206,7 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class RefundForm(forms.Form):
-    amount = forms.DecimalField(
-        label="Amount (₹)", max_digits=12, decimal_places=2, min_value=Decimal("0.01"), help_text="In rupees."
-    )
+    amount = RupeesField(label="Amount (₹)", help_text="In rupees, e.g. 120.50 (at most two decimals).")
     reason = forms.CharField(label="Reason", max_length=300, help_text="Required: why the money goes back.")
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -168,11 +222,10 @@ class RefundForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        amount = cleaned.get("amount")
-        if amount is not None:
-            paise = int(amount * 100)
+        paise = cleaned.get("amount")
+        if paise is not None:
             if paise > self.refundable_paise:
-                self.add_error("amount", f"At most ₹{Decimal(self.refundable_paise) / 100:.2f} is left to refund.")
+                self.add_error("amount", f"At most {money(self.refundable_paise)} is left to refund.")
             cleaned["amount_paise"] = paise
         return cleaned
 
@@ -192,13 +245,35 @@ class FailedNotRetriedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RefundTodoFilter(admin.SimpleListFilter):
+    """The home page's delayed refunds (campus.office.refunds_delayed)."""
+
+    title = "to do"
+    parameter_name = "todo"
+
+    def lookups(self, request, model_admin):
+        return [("delayed", f"Delayed (failed, or pending over {office.REFUND_DELAYED_HOURS} h)")]
+
+    def queryset(self, request, queryset):
+        return office.refunds_delayed(queryset) if self.value() == "delayed" else queryset
+
+
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "payment", "amount_paise", "status", "razorpay_refund_id", "is_automatic", "created_at"]
-    list_filter = [FailedNotRetriedFilter, "status", "is_automatic", "created_at"]
+    list_display = ["id", "payment", "amount", "status", "razorpay_refund_id", "is_automatic", "asked"]
+    list_filter = [RefundTodoFilter, FailedNotRetriedFilter, "status", "is_automatic", "created_at"]
     search_fields = ["=id", "razorpay_refund_id", "payment__razorpay_payment_id"]
-    readonly_fields = [field.name for field in Refund._meta.fields]
+    readonly_fields = [
+        {"amount_paise": "amount", "created_at": "asked", "updated_at": "changed", "processed_at": "processed"}.get(
+            field.name, field.name
+        )
+        for field in Refund._meta.fields
+    ]
     actions = ["recheck", "retry_failed"]
+    amount = money_column("amount_paise", "amount")
+    asked = time_column("created_at", "asked")
+    changed = time_column("updated_at", "last changed")
+    processed = time_column("processed_at", "processed at")
 
     def has_refund_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(REFUND_PAYMENT)
@@ -228,7 +303,12 @@ class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["event_id", "event_type", "received_at", "processed_at", "result"]
+    list_display = ["event_id", "event_type", "received", "processed", "result"]
     list_filter = ["event_type", "received_at"]
     search_fields = ["event_id", "body"]
-    readonly_fields = [field.name for field in WebhookEvent._meta.fields]
+    readonly_fields = [
+        {"received_at": "received", "processed_at": "processed"}.get(field.name, field.name)
+        for field in WebhookEvent._meta.fields
+    ]
+    received = time_column("received_at", "received")
+    processed = time_column("processed_at", "processed")

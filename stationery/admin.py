@@ -1,66 +1,112 @@
-"""Print jobs in the Django admin: read-only views with filters and their event trail.
+"""Print jobs in the Django admin: a read-only case file per job (payments.admin_case_file) with its
+payments, refunds and timeline, and the refund and cancel actions, which go through payments'
+refund service and tell the student and the print shop.
 
-Staff look; they do not move jobs by hand (status changes go through the services,
-driven by the student, the vendor and payments).
+Staff do not move jobs by hand otherwise: status changes go through the services, driven by the
+student, the vendor and payments.
 """
 
 from django.contrib import admin
-from django.utils import timezone
 
+from catalog.admin import shop_filter
+from core.admin_display import campus_time, money, money_column, person, shop_column, time_column
 from core.admin_mixins import ReadOnlyTabularInline
+from payments.admin_case_file import CaseFileAdminMixin, Moment, who
+from payments.services import payment_refund
 
+from . import notifications
 from .models import PrintJob, PrintJobEvent
+
+JOB_WORDS = {
+    PrintJob.Status.SUBMITTED: "Sent by the student",
+    PrintJob.Status.ACCEPTED: "Accepted by the print shop",
+    PrintJob.Status.READY: "Printed: the final price is set, waiting for payment",
+    PrintJob.Status.PAID: "Paid",
+    PrintJob.Status.COMPLETED: "Collected",
+    PrintJob.Status.REJECTED: "Rejected by the print shop",
+    PrintJob.Status.CANCELLED: "Cancelled",
+}
 
 
 class PrintJobEventInline(ReadOnlyTabularInline):
     model = PrintJobEvent
-    fields = ("created_at", "from_status", "to_status", "actor", "reason")
+    fields = ("when", "from_status", "to_status", "actor", "reason")
     readonly_fields = fields
     ordering = ("created_at", "id")
+    when = time_column("created_at", "when")
 
 
 @admin.register(PrintJob)
-class PrintJobAdmin(admin.ModelAdmin):
+class PrintJobAdmin(CaseFileAdminMixin, admin.ModelAdmin):
+    payable = "print_job"
     list_display = (
         "id",
         "status",
-        "student",
-        "vendor",
+        "shop",
+        "student_name",
         "service",
         "pages",
         "copies",
         "double_sided",
-        "estimated_paise",
-        "amount_paise",
+        "estimate",
+        "amount",
         "is_paid",
-        "created_at",
+        "sent",
     )
     list_filter = (
         "status",
         "double_sided",
         "service__unit",
         "service__is_colour",
-        ("vendor", admin.RelatedOnlyFieldListFilter),
+        shop_filter(vendor_type="stationery"),
         ("paid_at", admin.EmptyFieldListFilter),
         ("file_deleted_at", admin.EmptyFieldListFilter),
         "created_at",
     )
     search_fields = ("=id", "student__phone", "student__name", "vendor__phone", "vendor__shop__name", "original_name")
-    list_select_related = ("student", "vendor", "service")
+    list_select_related = ("student", "vendor__shop", "service")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     inlines = (PrintJobEventInline,)
     readonly_fields = (
-        *(field.name for field in PrintJob._meta.fields if field.name != "file"),
-        "is_paid",
+        "id",
+        "status",
+        "student_name",
+        "shop",
+        "service",
+        "reason",
+        "original_name",
         "stored_file",
+        "pages",
+        "copies",
+        "double_sided",
+        "note",
+        "estimate",
+        "amount",
+        "amount_reason",
+        "is_paid",
+        "paid",
+        "sent",
+        "changed",
+        "ended",
     )
     fieldsets = (
-        (None, {"fields": ("id", "status", "student", "vendor", "service", "reason")}),
+        ("The stored record", {"fields": ("id", "status", "student_name", "shop", "service", "reason")}),
         ("Document", {"fields": ("original_name", "stored_file", "pages", "copies", "double_sided", "note")}),
-        ("Money", {"fields": ("estimated_paise", "amount_paise", "is_paid", "paid_at")}),
-        ("Times", {"fields": ("created_at", "updated_at", "ended_at", "file_deleted_at")}),
+        ("Money", {"fields": ("estimate", "amount", "amount_reason", "is_paid", "paid")}),
+        ("Times (campus)", {"fields": ("sent", "changed", "ended")}),
     )
+    shop = shop_column()
+    estimate = money_column("estimated_paise", "estimate")
+    amount = money_column("amount_paise", "final price")
+    sent = time_column("created_at", "sent")
+    changed = time_column("updated_at", "last changed")
+    ended = time_column("ended_at", "ended")
+    paid = time_column("paid_at", "paid at")
+
+    @admin.display(description="student", ordering="student__name")
+    def student_name(self, job: PrintJob) -> str:
+        return person(job.student)
 
     @admin.display(boolean=True, description="paid")
     def is_paid(self, obj: PrintJob) -> bool:
@@ -72,7 +118,7 @@ class PrintJobAdmin(admin.ModelAdmin):
         if obj.is_file_available:
             return f"stored ({obj.file.name})"
         if obj.file_deleted_at:
-            return f"deleted {timezone.localtime(obj.file_deleted_at):%Y-%m-%d %H:%M}"
+            return f"deleted {campus_time(obj.file_deleted_at)}"
         return "none"
 
     def has_add_permission(self, request) -> bool:
@@ -84,3 +130,50 @@ class PrintJobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    # --- the case file ---
+
+    def case_lines(self, obj: PrintJob) -> list[dict]:
+        sides = "double-sided" if obj.double_sided else "single-sided"
+        return [
+            {
+                "name": f"{obj.service.name}: {obj.original_name or 'document'}",
+                "detail": f"{obj.pages} pages × {obj.copies} copies, {sides}",
+                "amount": money(obj.amount_paise if obj.amount_paise is not None else obj.estimated_paise),
+            },
+            {"name": "Estimate", "detail": "", "amount": money(obj.estimated_paise)},
+            {"name": "Final price", "detail": obj.amount_reason, "amount": money(obj.amount_paise)},
+        ]
+
+    def case_events(self, obj: PrintJob) -> list[Moment]:
+        moments = []
+        for event in obj.events.select_related("actor").order_by("created_at", "pk"):
+            text = JOB_WORDS.get(event.to_status, event.to_status)
+            if event.to_status not in (PrintJob.Status.SUBMITTED, PrintJob.Status.PAID):
+                text += f" (by {who(event.actor)})"
+            # The paid event's reason ("Payment #n captured") is said by the payment's own line.
+            reason = event.reason if event.to_status != PrintJob.Status.PAID else ""
+            moments.append(Moment(event.created_at, text + (f": {reason}" if reason else "")))
+        return moments
+
+    def case_may_cancel(self, obj: PrintJob) -> bool:
+        return obj.status in PrintJob.REFUND_CANCELS_STATUSES
+
+    def case_refund(self, *, request, obj: PrintJob, payment_ids, amount_paise, reason, key):
+        """The one call into payments' refund service from a print job's page, then the two texts."""
+        refunds = [
+            payment_refund(
+                payment_id=payment_id,
+                amount_paise=amount_paise,
+                reason=reason,
+                actor=request.user,
+                idempotency_key=f"{key}:{payment_id}",
+            )
+            for payment_id in payment_ids
+        ]
+        obj.refresh_from_db()
+        refunded = sum(refund.amount_paise for refund in refunds)
+        cancelled = obj.status == PrintJob.Status.CANCELLED
+        notifications.print_job_refunded_by_staff(job=obj, amount_paise=refunded, cancelled=cancelled)
+        notifications.vendor_print_job_refunded_by_staff(job=obj, amount_paise=refunded, cancelled=cancelled)
+        return refunds

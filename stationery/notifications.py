@@ -39,3 +39,30 @@ def print_job_not_accepted(*, job: PrintJob) -> None:
         _("Tap N Take: your print job #%(id)s was not accepted in time and is cancelled; its file is deleted.")
         % {"id": job.pk},
     )
+
+
+def _send_vendor(job: PrintJob, body: str) -> None:
+    phone = User.objects.filter(pk=job.vendor_id).values_list("phone", flat=True).get()
+    queue_sms(phone=phone, body=body)
+
+
+def print_job_refunded_by_staff(*, job: PrintJob, amount_paise: int, cancelled: bool) -> None:
+    """Campus staff refunded (part of) a paid print job, from its case file in the admin; to the student."""
+    body = _("Tap N Take: campus staff refunded %(amount)s for your print job #%(id)s.") % {
+        "amount": rupees_for_sms(amount_paise),
+        "id": job.pk,
+    }
+    if cancelled:
+        body += " " + _("The job is cancelled.")
+    _send(job, body)
+
+
+def vendor_print_job_refunded_by_staff(*, job: PrintJob, amount_paise: int, cancelled: bool) -> None:
+    """The same refund, told to the print shop (a cancelled job must not be handed over)."""
+    body = _("Tap N Take: campus staff refunded %(amount)s of print job #%(id)s.") % {
+        "amount": rupees_for_sms(amount_paise),
+        "id": job.pk,
+    }
+    if cancelled:
+        body += " " + _("It is cancelled: do not hand it over.")
+    _send_vendor(job, body)

@@ -410,3 +410,9 @@ PRINT_ANALYSIS_MEMORY_MB = env.int("PRINT_ANALYSIS_MEMORY_MB", default=768)
 PRINT_ESTIMATE_PREVIEWS = env.int("PRINT_ESTIMATE_PREVIEWS", default=4)
 # Renderer processes one large file is split among (the background task; one core each).
 PRINT_ANALYSIS_PROCESSES = env.int("PRINT_ANALYSIS_PROCESSES", default=2)
+
+# Blocks with an end date: accounts are let back in once it passes (accounts.services.users_unblock_expired).
+CELERY_BEAT_SCHEDULE["unblock-expired-users"] = {
+    "task": "accounts.tasks.unblock_expired_users",
+    "schedule": crontab(minute="*/5"),
+}

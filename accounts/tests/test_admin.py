@@ -36,8 +36,12 @@ def admin_client(superuser) -> Client:
     return client
 
 
-def _action(client: Client, action: str, users) -> None:
-    response = client.post(CHANGELIST, {"action": action, "_selected_action": [u.pk for u in users]})
+def _action(client: Client, action: str, users, **form) -> None:
+    """Run an admin action; `form` (e.g. reason=...) answers its intermediate page."""
+    data = {"action": action, "_selected_action": [u.pk for u in users]}
+    if form:
+        data.update(apply="1", **form)
+    response = client.post(CHANGELIST, data)
     assert response.status_code == 302, response.content
 
 
@@ -115,18 +119,24 @@ def test_bulk_approve_and_reject_call_the_services(admin_client, superuser):
         assert AccountEvent.objects.get(user=vendor, kind="approved").actor == superuser
     assert not AccountEvent.objects.filter(user=student).exists()
 
-    _action(admin_client, "reject_vendors", pending[:1])
+    asked = admin_client.post(CHANGELIST, {"action": "reject_vendors", "_selected_action": [pending[0].pk]})
+    assert asked.status_code == 200 and "reason" in asked.context["form"].fields  # a reason first
+    pending[0].refresh_from_db()
+    assert pending[0].is_approved
+
+    _action(admin_client, "reject_vendors", pending[:1], reason="Kitchen failed the hygiene check")
     pending[0].refresh_from_db()
     assert not pending[0].is_approved and pending[0].is_active
+    assert AccountEvent.objects.get(user=pending[0], kind="rejected").reason == "Kitchen failed the hygiene check"
 
 
 def test_bulk_block_and_unblock_revoke_tokens(admin_client, make_client):
     student = StudentFactory()
     api = make_client(student)
 
-    _action(admin_client, "block_users", [student])
+    _action(admin_client, "block_users", [student], reason="Abusive messages to a vendor")
     student.refresh_from_db()
-    assert not student.is_active
+    assert not student.is_active and student.blocked_reason == "Abusive messages to a vendor"
     assert not Token.objects.filter(user=student).exists()
     assert api.get("/api/v1/me").json()["error"]["code"] == "account_blocked"
 
@@ -136,28 +146,28 @@ def test_bulk_block_and_unblock_revoke_tokens(admin_client, make_client):
 
 
 def test_bulk_block_does_not_block_yourself(admin_client, superuser):
-    _action(admin_client, "block_users", [superuser])
+    _action(admin_client, "block_users", [superuser], reason="Testing")
     superuser.refresh_from_db()
     assert superuser.is_active
 
 
-def test_unticking_active_in_the_change_form_blocks_through_the_service(admin_client, superuser, make_client):
+def test_the_change_form_does_not_block_its_block_page_does_with_a_reason(admin_client, superuser, make_client):
     student = StudentFactory()
     make_client(student)
     page = admin_client.get(f"/admin/accounts/user/{student.pk}/change/")
-    form = page.context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
-    data.update(groups=[], user_permissions=[], is_active="", is_approved="on")
-    data.update({f"account_events-{k}": v for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()})
-    data.pop("is_staff", None)
-    data.pop("is_superuser", None)
-    data.pop("last_login", None)
+    assert "is_active" not in page.context["adminform"].form.fields  # no silent tick-box block
+    assert f"/admin/accounts/user/{student.pk}/block/" in page.content.decode()
 
-    response = admin_client.post(f"/admin/accounts/user/{student.pk}/change/", data)
-
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    refused = admin_client.post(f"/admin/accounts/user/{student.pk}/block/", {"reason": "  "})
+    assert refused.status_code == 200 and "reason" in refused.context["form"].errors
     student.refresh_from_db()
-    assert not student.is_active
+    assert student.is_active
+
+    response = admin_client.post(f"/admin/accounts/user/{student.pk}/block/", {"reason": "Spam orders"})
+
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert not student.is_active and student.blocked_reason == "Spam orders" and student.blocked_until is None
     assert not Token.objects.filter(user=student).exists()
     assert AccountEvent.objects.get(user=student, kind="blocked").actor == superuser
 

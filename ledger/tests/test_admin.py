@@ -53,7 +53,7 @@ def test_transaction_page_shows_its_entries_read_only(admin_client):
     content = response.content.decode()
     assert response.status_code == 200
     assert "pay_admin" in content
-    assert chart.vendor_payable(vendor.pk) in content and chart.COMMISSION in content and "-4950" in content
+    assert chart.vendor_payable(vendor.pk) in content and chart.COMMISSION in content and "-₹49.50" in content
     assert 'name="_save"' not in content  # view only
     assert admin_client.get(reverse("admin:ledger_transaction_changelist")).status_code == 200
 
@@ -82,26 +82,26 @@ def test_staff_record_a_payout_through_the_admin(admin_client, superuser):
     vendor = FoodVendorFactory()
     post_capture(vendor, 10_000)
     form = _payout_form(admin_client, vendor)
-    response = admin_client.post(_payout_url(vendor), {**form, "amount_paise": 6_000})
+    response = admin_client.post(_payout_url(vendor), {**form, "amount": "60.00"})
     assert response.status_code == 302
     assert any("Recorded payout" in m for m in _messages(response))
     payout = Transaction.objects.get(kind="payout")
     assert (payout.actor, payout.memo, payout.reference) == (superuser, "UTR 42", form["reference"])
     assert vendor_summary(vendor_id=vendor.pk)["payable_paise"] == 4_000
     # Submitting the same form again (a double click) pays out once.
-    admin_client.post(_payout_url(vendor), {**form, "amount_paise": 6_000})
+    admin_client.post(_payout_url(vendor), {**form, "amount": "60.00"})
     assert Transaction.objects.filter(kind="payout").count() == 1
 
 
 def test_an_admin_payout_over_the_balance_shows_the_error_and_writes_nothing(admin_client):
     vendor = FoodVendorFactory()
     post_capture(vendor, 1_000)
-    response = admin_client.post(_payout_url(vendor), {**_payout_form(admin_client, vendor), "amount_paise": 1_001})
+    response = admin_client.post(_payout_url(vendor), {**_payout_form(admin_client, vendor), "amount": "10.01"})
     assert response.status_code == 200
     assert any("Payout refused" in m and "1000 paise" in m for m in _messages(response))
     assert not Transaction.objects.filter(kind="payout").exists()
-    response = admin_client.post(_payout_url(vendor), {**_payout_form(admin_client, vendor), "amount_paise": 0})
-    assert response.status_code == 200 and "amount_paise" in response.context["form"].errors
+    response = admin_client.post(_payout_url(vendor), {**_payout_form(admin_client, vendor), "amount": "0"})
+    assert response.status_code == 200 and "amount" in response.context["form"].errors
     assert not Transaction.objects.filter(kind="payout").exists()
 
 
@@ -128,12 +128,12 @@ def test_payout_needs_the_record_payout_permission(client):
     assert client.get(reverse("admin:ledger_account_changelist")).status_code == 200
     url = _payout_url(vendor)
     assert client.get(url).status_code == 403
-    assert client.post(url, {"reference": "po_x", "amount_paise": 100}).status_code == 403
+    assert client.post(url, {"reference": "po_x", "amount": "1.00"}).status_code == 403
     assert not Transaction.objects.filter(kind="payout").exists()
     staff.user_permissions.add(Permission.objects.get(codename="record_payout"))
     staff = type(staff).objects.get(pk=staff.pk)  # drop the permission cache
     admin_sign_in(client, staff)
-    assert client.post(url, {"reference": "po_x", "amount_paise": 100}).status_code == 302
+    assert client.post(url, {"reference": "po_x", "amount": "1.00"}).status_code == 302
     assert Transaction.objects.filter(kind="payout").count() == 1
 
 
@@ -149,7 +149,7 @@ def test_an_admin_payout_takes_only_available_money_never_pending(admin_client):
     post_capture(vendor, 1_000)  # available
     page = admin_client.get(_payout_url(vendor))
     assert "₹10.00" in page.content.decode() and "available" in page.content.decode()
-    response = admin_client.post(_payout_url(vendor), {**_payout_form(admin_client, vendor), "amount_paise": 1_001})
+    response = admin_client.post(_payout_url(vendor), {**_payout_form(admin_client, vendor), "amount": "10.01"})
     assert any("Payout refused" in m and "1000 paise" in m for m in _messages(response))
     assert not Transaction.objects.filter(kind="payout").exists()
     # The pending account offers no payout at all.

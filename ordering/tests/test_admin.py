@@ -40,7 +40,7 @@ def test_filters_by_vendor_status_and_slot_date(admin_client):
         "/admin/ordering/order/",
         {
             "status__exact": "pending_payment",
-            "vendor__id__exact": order.vendor_id,
+            "vendor_shop": order.vendor_id,
             "slot__starts_at__gte": "2000-01-01 00:00:00+05:30",
         },
     )

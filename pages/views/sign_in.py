@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import limits as otp_limits
+from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.errors import AccountBlockedError
 from accounts.models import User
@@ -159,8 +160,10 @@ def _otp_code_step(request: HttpRequest, *, flow: _OtpFlow) -> HttpResponse:
                     **form.sign_up_fields(),
                 )
             except AccountBlockedError as exc:
-                request.session.pop(_OTP_PENDING, None)
-                return render(request, "pages/blocked.html", {"refusal": plain_error(exc)}, status=403)
+                request.session.pop(_OTP_PENDING, None)  # the code proved the phone: say why it is blocked
+                notice = account_selectors.user_block_notice(phone=pending["phone"])
+                context = {"refusal": plain_error(exc), "block_notice": notice}
+                return render(request, "pages/blocked.html", context, status=403)
             except ApplicationError as exc:
                 error, status = plain_error(exc), exc.status_code
             else:

@@ -18,6 +18,13 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, money, otp, ownership, printing
+from mutants import capacity, money, office, otp, ownership, printing
 
-MUTANTS: list[dict] = [*money.MUTANTS, *capacity.MUTANTS, *ownership.MUTANTS, *otp.MUTANTS, *printing.MUTANTS]
+MUTANTS: list[dict] = [
+    *money.MUTANTS,
+    *capacity.MUTANTS,
+    *ownership.MUTANTS,
+    *otp.MUTANTS,
+    *printing.MUTANTS,
+    *office.MUTANTS,
+]

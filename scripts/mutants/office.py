@@ -1,0 +1,107 @@
+"""Mutants: the campus office in the admin: money typed in rupees, who may refund, unblock at the
+end of a block, the to-dos, the search and the user page's privileges."""
+
+from __future__ import annotations
+
+DISPLAY = "core/admin_display.py"
+CASE_FILE = "payments/admin_case_file.py"
+
+MUTANTS: list[dict] = [
+    {
+        "id": "office-rupees-third-decimal",
+        "file": DISPLAY,
+        "function": "paise_from_rupees",
+        "find": "if len(part) > 2:",
+        "replace": "if len(part) > 3:",
+        "tests": ["tests/admin/test_display.py"],
+        "why": "a third decimal (a fraction of a paisa) is taken instead of refused",
+    },
+    {
+        "id": "office-rupees-through-float",
+        "file": DISPLAY,
+        "function": "paise_from_rupees",
+        "find": 'return int(match.group("whole").replace(",", "")) * PAISE_PER_RUPEE + int(part.ljust(2, "0"))',
+        "replace": 'return int(float(cleaned.replace(",", "")) * PAISE_PER_RUPEE)',
+        "tests": ["tests/admin/test_display.py"],
+        "why": "rupees become paise through a float: ₹0.29 is stored as 28 paise",
+    },
+    {
+        "id": "office-case-refund-any-staff",
+        "file": CASE_FILE,
+        "function": "CaseFileAdminMixin.case_refund_view",
+        "find": "if not request.user.has_perm(REFUND_PAYMENT):\n            raise PermissionDenied",
+        "replace": "if False:\n            raise PermissionDenied",
+        "tests": ["tests/admin/test_roles.py"],
+        "k": "cannot_refund",
+        "why": "any staff member who can see an order refunds it from its case file",
+    },
+    {
+        "id": "office-case-refund-over-left",
+        "file": CASE_FILE,
+        "function": "CaseRefundForm.clean",
+        "find": "if amount is not None and amount > left:",
+        "replace": "if amount is not None and amount > left + 1:",
+        "tests": ["tests/admin/test_case_files.py"],
+        "k": "bad_input",
+        "why": "the case file asks for a paisa more than is left and leaves it to the service to refuse",
+    },
+    {
+        "id": "office-unblock-without-end",
+        "file": "accounts/services.py",
+        "function": "users_unblock_expired",
+        "find": "expired = Q(is_active=False, blocked_until__lte=now)",
+        "replace": "expired = Q(is_active=False)",
+        "tests": ["tests/admin/test_accounts.py"],
+        "k": "block",
+        "why": "beat unblocks every blocked account, with or without an end date",
+    },
+    {
+        "id": "office-unblock-early",
+        "file": "accounts/services.py",
+        "function": "users_unblock_expired",
+        "find": "expired = Q(is_active=False, blocked_until__lte=now)",
+        "replace": "expired = Q(is_active=False, blocked_until__isnull=False)",
+        "tests": ["tests/admin/test_accounts.py"],
+        "k": "end_which_beat",
+        "why": "a block with an end date ends at the next beat, long before that date",
+    },
+    {
+        "id": "office-todo-waiting-at-once",
+        "file": "campus/office.py",
+        "function": "orders_waiting_too_long",
+        "find": "paid_at__lt=now - dt.timedelta(minutes=PAID_WAITING_MINUTES)",
+        "replace": "paid_at__lt=now",
+        "tests": ["tests/admin/test_home.py"],
+        "why": "every paid order counts as waiting too long the moment it is paid",
+    },
+    {
+        "id": "office-search-ignores-permission",
+        "file": "campus/office.py",
+        "function": "search",
+        "find": 'if user.has_perm("payments.view_payment"):\n        payments = (',
+        "replace": "if True:\n        payments = (",
+        "tests": ["tests/admin/test_search.py"],
+        "k": "each_group",
+        "why": "staff without the payments permission find payments through the search",
+    },
+    {
+        "id": "office-privileges-shown",
+        "file": "accounts/admin.py",
+        "function": "UserAdmin.get_fieldsets",
+        "find": "if request.user.is_superuser or obj is None:",
+        "replace": "if True:",
+        "tests": ["tests/admin/test_roles.py"],
+        "k": "only_superusers",
+        "why": "staff who are not superusers see superuser status, groups and permissions on a user",
+    },
+    {
+        "id": "office-user-delete",
+        "file": "accounts/admin.py",
+        "function": "UserAdmin.has_delete_permission",
+        "find": "return request.user.is_superuser and super().has_delete_permission(request, obj)",
+        "replace": "return super().has_delete_permission(request, obj)",
+        "tests": ["tests/admin/test_roles.py"],
+        "k": "only_superusers",
+        "why": "staff holding delete_user delete accounts (and orders' history with them)",
+    },
+]
