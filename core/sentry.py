@@ -29,20 +29,21 @@ _SECRET_KEY_PARTS = (
     "signature",
     "api_key",
     "apikey",
-    "filename",
-    "file_name",
     "original_name",
+    "upload_name",
     "email",
     "contact",
 )
-_SECRET_KEYS = {"code", "pickup_code", "to", "body", "body_ref", "file", "data", "query_string", "x_razorpay_signature"}
+_SECRET_KEYS = {"code", "pickup_code", "to", "body", "body_ref", "file", "file_name", "data", "query_string"}
+# The SDK's own fields of an event: no personal data, and a release may look like a token (a commit hash).
+_SDK_FIELDS = {"event_id", "timestamp", "release", "environment", "sdk", "modules", "platform", "level", "server_name"}
 
 _PATTERNS = (
     # Phones: +91 and a 10-digit Indian mobile (spaces or dashes allowed), or any bare 10-digit number.
     (re.compile(r"(?:\+|\b)91[\s-]?[6-9]\d{4}[\s-]?\d{5}\b"), "[phone]"),
     (re.compile(r"\b\d{10}\b"), "[phone]"),
     # Tokens and signatures: DRF tokens are 40 hex digits, Razorpay's HMACs 64.
-    (re.compile(r"(?i)\b(?:token|bearer|basic)\s+[\w.~+/=-]+"), "[token]"),
+    (re.compile(r"(?i)\b(token|bearer|basic)\s+[\w.~+/=-]+"), r"\1 [token]"),
     (re.compile(r"(?i)\b[0-9a-f]{40,}\b"), "[token]"),
     # Codes: sign-in codes and pickup codes are 6 digits.
     (re.compile(r"\b\d{6}\b"), "[code]"),
@@ -84,7 +85,7 @@ def before_send(event: dict, hint: dict | None = None) -> dict:
 
     request_id = request_id_var.get()
     user = event.get("user") or {}
-    event = scrub(event)
+    event = {key: value if key in _SDK_FIELDS else scrub(value) for key, value in event.items()}
     # The user is named by id only (never phone, name, e-mail or address).
     event["user"] = {"id": user["id"]} if user.get("id") is not None else {}
     request = event.get("request")
@@ -114,9 +115,15 @@ def sentry_init(
         environment=environment or None,
         release=release or None,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        send_default_pii=False,
-        include_local_variables=False,
-        max_request_body_size="never",
+        # No user identity, request bodies, frame variables, SQL parameters or task arguments collected
+        # at all; before_send scrubs what is left (messages, URLs, headers, breadcrumbs).
+        data_collection={
+            "user_info": False,
+            "http_bodies": [],
+            "stack_frame_variables": False,
+            "database_query_data": False,
+            "queues": False,
+        },
         traces_sample_rate=traces_sample_rate,
         before_send=before_send,
         before_breadcrumb=before_breadcrumb,
