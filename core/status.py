@@ -46,7 +46,7 @@ class Check:
 
 
 def _minutes(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds / 60, 1)
+    return None if seconds is None else seconds / 60
 
 
 def status_checks(snap: dict[str, Any]) -> list[Check]:
