@@ -39,8 +39,8 @@ _SECRET_KEYS = {"code", "pickup_code", "to", "body", "body_ref", "file", "file_n
 _SDK_FIELDS = {"event_id", "timestamp", "release", "environment", "sdk", "modules", "platform", "level", "server_name"}
 
 _PATTERNS = (
-    # Phones: +91 and a 10-digit Indian mobile (spaces or dashes allowed), or any bare 10-digit number.
-    (re.compile(r"(?:\+|\b)91[\s-]?[6-9]\d{4}[\s-]?\d{5}\b"), "[phone]"),
+    # Phones: +91 and ten digits (spaces or dashes allowed), or any bare 10-digit number.
+    (re.compile(r"(?:\+|\b)91[\s-]?\d{5}[\s-]?\d{5}\b"), "[phone]"),
     (re.compile(r"\b\d{10}\b"), "[phone]"),
     # Tokens and signatures: DRF tokens are 40 hex digits, Razorpay's HMACs 64.
     (re.compile(r"(?i)\b(token|bearer|basic)\s+[\w.~+/=-]+"), r"\1 [token]"),
