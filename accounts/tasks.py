@@ -7,6 +7,8 @@ import random
 
 from celery import shared_task
 
+from core.metrics import count
+
 logger = logging.getLogger(__name__)
 
 SMS_MAX_RETRIES = 5
@@ -43,17 +45,20 @@ def send_sms(self, *, to: str, body: str | None = None, body_ref: str | None = N
     except SmsRejected as exc:
         logger.error("sms refused, not retrying: %s", exc, extra=where)
         _forget(body_ref)
+        count("sms_failed")
         return False
     except SmsError as exc:
         if self.request.retries >= self.max_retries:
             logger.error("sms failed, giving up after %d attempts: %s", self.request.retries + 1, exc, extra=where)
             _forget(body_ref)
+            count("sms_failed")
             return False
         countdown = sms_backoff_seconds(self.request.retries)
         logger.warning("sms failed, retrying in %ss: %s", countdown, exc, extra=where)
         raise self.retry(exc=exc, countdown=countdown) from None
     _forget(body_ref)
     logger.info("sms sent", extra=where)
+    count("sms_sent")
     return True
 
 

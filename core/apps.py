@@ -8,5 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # Imported for its side effect: the proxy system check.
-        from . import checks  # noqa: F401
+        from tntproject.celery import app as celery_app
+
+        from . import (
+            checks,  # noqa: F401 - imported for its side effect: the proxy system check
+            metrics_celery,
+        )
+
+        # Issue 26: Celery's task failures, reconciliation runs and worker heartbeats (core.metrics_celery).
+        metrics_celery.install(celery_app)

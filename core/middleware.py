@@ -131,3 +131,35 @@ class ForwardedForWatchMiddleware:
 
         note_forwarded_for(request)
         return self.get_response(request)
+
+
+class MetricsMiddleware:
+    """Per-request series (core.metrics): count and latency by view and status, database queries per request.
+
+    Outermost, so it times everything. The numbers are this process's own (see core.metrics).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import connection
+
+        from .metrics import observe_request
+
+        queries = 0
+
+        def counting(execute, sql, params, many, context):
+            nonlocal queries
+            queries += 1
+            return execute(sql, params, many, context)
+
+        started = time.perf_counter()
+        status = 500
+        try:
+            with connection.execute_wrapper(counting):
+                response = self.get_response(request)
+            status = response.status_code
+            return response
+        finally:
+            observe_request(request=request, status=status, seconds=time.perf_counter() - started, queries=queries)

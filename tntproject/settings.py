@@ -416,3 +416,30 @@ CELERY_BEAT_SCHEDULE["unblock-expired-users"] = {
     "task": "accounts.tasks.unblock_expired_users",
     "schedule": crontab(minute="*/5"),
 }
+# --- For the engineer on call (issue 26): metrics, error reports, the status page -----------------
+# /metrics answers only these addresses or networks (core.ip.client_ip); 404 to anyone else.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
+# Outermost: it times and counts every request (core.metrics: per-process series).
+MIDDLEWARE.insert(0, "core.middleware.MetricsMiddleware")
+# The admin status page's thresholds (core.status); docs/operations.md says what each alert means.
+OPS_WEBHOOK_LAG_ALERT_SECONDS = env.int("OPS_WEBHOOK_LAG_ALERT_SECONDS", default=120)
+OPS_PAYMENT_OPEN_ALERT_MINUTES = env.int("OPS_PAYMENT_OPEN_ALERT_MINUTES", default=30)
+OPS_QUEUE_ALERT_LENGTH = env.int("OPS_QUEUE_ALERT_LENGTH", default=100)
+OPS_REFUNDS_FAILED_ALERT = env.int("OPS_REFUNDS_FAILED_ALERT", default=0)
+OPS_RECONCILE_STALE_MINUTES = env.int("OPS_RECONCILE_STALE_MINUTES", default=10)
+OPS_WORKERS_EXPECTED = env.int("OPS_WORKERS_EXPECTED", default=1)
+# Sentry: off unless SENTRY_DSN is set; events scrubbed of personal data (core.sentry).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from core.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )

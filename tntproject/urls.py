@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import health
+from core import health, metrics, status
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -21,6 +21,9 @@ if apps.is_installed("razorpay_sandbox"):
     api_v1.append(path("sandbox/razorpay/", include("razorpay_sandbox.urls")))
 
 urlpatterns = [
+    # Issue 26: the on-call status page (before the admin's own URLs) and the Prometheus endpoint.
+    path("admin/status/", status.admin_status, name="admin_status"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),

@@ -18,7 +18,7 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, money, office, otp, ownership, printing
+from mutants import capacity, money, office, oncall, otp, ownership, printing
 
 MUTANTS: list[dict] = [
     *money.MUTANTS,
@@ -27,4 +27,5 @@ MUTANTS: list[dict] = [
     *otp.MUTANTS,
     *printing.MUTANTS,
     *office.MUTANTS,
+    *oncall.MUTANTS,
 ]
