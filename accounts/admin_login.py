@@ -26,8 +26,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from core.errors import ApplicationError, RateLimited
 
 from . import limits, services
-from .admin_session import ADMIN_AUTH_METHOD, mark_session_auth_method
 from .phones import InvalidPhone, normalize_phone
+from .session_marks import ADMIN_AUTH_METHOD, mark_session_auth_method
 
 PENDING_SESSION_KEY = "tnt_admin_login_pending"
 _SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -16,7 +16,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from .admin_session import (
+from .session_marks import (
     ADMIN_AUTH_METHOD,
     AUTH_METHOD_SESSION_KEY,
     mark_session_auth_method,

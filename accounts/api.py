@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import limits, selectors, services
-from .admin_site import mark_session_auth_method
 from .permissions import (
     APPROVE_VENDOR,
     BLOCK_USER,
@@ -31,6 +30,7 @@ from .serializers import (
     StaffVendorSerializer,
     UserSerializer,
 )
+from .session_marks import mark_session_auth_method
 
 _SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

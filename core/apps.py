@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from tntproject.celery import app as celery_app
+        from celery import current_app
+        from django.conf import settings
 
         from . import (
             checks,  # noqa: F401 - imported for its side effect: the proxy system check
@@ -16,4 +17,14 @@ class CoreConfig(AppConfig):
         )
 
         # Issue 26: Celery's task failures, reconciliation runs and worker heartbeats (core.metrics_celery).
-        metrics_celery.install(celery_app)
+        metrics_celery.install(current_app)
+        # Sentry: off unless SENTRY_DSN is set; events scrubbed of personal data (core.sentry).
+        if settings.SENTRY_DSN:
+            from .sentry import sentry_init
+
+            sentry_init(
+                dsn=settings.SENTRY_DSN,
+                environment=settings.SENTRY_ENVIRONMENT,
+                release=settings.SENTRY_RELEASE,
+                traces_sample_rate=settings.SENTRY_TRACES_SAMPLE_RATE,
+            )

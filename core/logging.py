@@ -33,3 +33,33 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)
+
+
+def configure(options: dict) -> None:
+    """Django's LOGGING_CONFIG: structured lines on stdout, the root at `options["level"]`."""
+    import logging.config
+
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+            "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
+            "handlers": {
+                "stdout": {
+                    "class": "logging.StreamHandler",
+                    "stream": "ext://sys.stdout",
+                    "formatter": "json",
+                    "filters": ["request_id"],
+                }
+            },
+            "root": {"handlers": ["stdout"], "level": options.get("level", "INFO")},
+            "loggers": {
+                "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+                "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+                "tnt.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+                # pypdf warns about every malformed upload; the refusal itself is logged by stationery.
+                "pypdf": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+            },
+        }
+    )

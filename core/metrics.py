@@ -6,7 +6,7 @@ Two kinds of series, because several gunicorn workers and Celery processes run a
   Each gunicorn worker has its own numbers; Prometheus sees whichever worker answered the scrape,
   so sum or rate them per instance (docs/operations.md says so).
 - Business series (`tnt_orders_*`, `tnt_payments_*`, `tnt_webhook_*`, …): computed at scrape time by
-  `core.metrics_collectors.BusinessCollector` from the database and Redis, so every process
+  `campus.metrics.BusinessCollector` (registered by campus at start-up) from the database and Redis, so every process
   reports them alike. Events that leave no row (an SMS sent, a push failed, a Celery task failed)
   are counted with `count(name)` in the shared cache (Redis INCR), which every process bumps and reads.
 """
@@ -120,18 +120,21 @@ def _allowed(address: str) -> bool:
     return False
 
 
-_business_registry: CollectorRegistry | None = None
+# The scrape-time collectors, on a registry of their own: the kernel knows no app's models, so
+# the app that owns the whole campus picture registers its collector at start-up (campus.apps).
+_business_registry = CollectorRegistry(auto_describe=False)
+_business_collectors: set[type] = set()
+
+
+def business_collector_register(collector) -> None:
+    """Expose `collector` at /metrics, once per collector class however often start-up runs."""
+    if type(collector) not in _business_collectors:
+        _business_registry.register(collector)
+        _business_collectors.add(type(collector))
 
 
 def business_registry() -> CollectorRegistry:
-    """The registry of the scrape-time collector (its own, so importing this module twice never re-registers)."""
-    global _business_registry
-    if _business_registry is None:
-        from .metrics_collectors import BusinessCollector
-
-        registry = CollectorRegistry(auto_describe=False)
-        registry.register(BusinessCollector())
-        _business_registry = registry
+    """The registry of the scrape-time collectors."""
     return _business_registry
 
 

@@ -297,28 +297,9 @@ if RAZORPAY_SANDBOX_INSTALLED:
 
 # --- Logging: structured lines on stdout -----------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
-    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
-        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
-        "tnt.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-        # pypdf warns about every malformed upload; the refusal itself is logged by stationery.
-        "pypdf": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
-    },
-}
+# JSON lines on stdout with the request id; core.logging.configure builds the whole dictConfig.
+LOGGING_CONFIG = "core.logging.configure"
+LOGGING = {"level": LOG_LEVEL}
 
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -336,32 +317,25 @@ RATE_LIMIT_ORDERS = env.str("RATE_LIMIT_ORDERS", default="20/m")
 RATE_LIMIT_PRINT = env.str("RATE_LIMIT_PRINT", default="20/h")
 PRINT_MAX_OPEN_JOBS = env.int("PRINT_MAX_OPEN_JOBS", default=5)
 PRINT_UNACCEPTED_EXPIRY_HOURS = env.int("PRINT_UNACCEPTED_EXPIRY_HOURS", default=24)
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "expire-unaccepted-print-jobs": {
-            "task": "stationery.tasks.expire_unaccepted_print_jobs",
-            "schedule": crontab(minute="*/15"),
-        },
-        "clear-expired-sessions": {
-            "task": "tntproject.tasks.clear_expired_sessions",
-            "schedule": crontab(minute=31, hour=3),
-        },
-    }
-)
+CELERY_BEAT_SCHEDULE["expire-unaccepted-print-jobs"] = {
+    "task": "stationery.tasks.expire_unaccepted_print_jobs",
+    "schedule": crontab(minute="*/15"),
+}
+CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
+    "task": "tntproject.tasks.clear_expired_sessions",
+    "schedule": crontab(minute=31, hour=3),
+}
 # JSON bodies: RecursionError and over-DATA_UPLOAD_MAX_MEMORY_SIZE bodies answered 400 / 413, never 500.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "core.parsers.JSONParser",
     "rest_framework.parsers.FormParser",
     "rest_framework.parsers.MultiPartParser",
 ]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("core.middleware.ApiErrorEnvelopeMiddleware") + 1,
+_envelope = MIDDLEWARE.index("core.middleware.ApiErrorEnvelopeMiddleware") + 1
+MIDDLEWARE[_envelope:_envelope] = [
     "core.middleware.RequestSizeLimitMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("core.middleware.RequestSizeLimitMiddleware") + 1,
     "core.middleware.ForwardedForWatchMiddleware",
-)
+]
 
 # --- Content-Security-Policy (django-csp) --------------------------------------
 # No inline script or style anywhere (templates load static files); Razorpay's checkout.js,
@@ -372,17 +346,12 @@ from csp.constants import NONE, SELF  # noqa: E402 - next to the one block that 
 RAZORPAY_CHECKOUT_ORIGINS = ["https://checkout.razorpay.com", "https://api.razorpay.com"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
+        **{directive: [SELF] for directive in ("default-src", "style-src", "font-src", "base-uri", "form-action")},
+        **{directive: [NONE] for directive in ("object-src", "frame-ancestors")},
         "script-src": [SELF, "https://checkout.razorpay.com"],
-        "style-src": [SELF],
         "img-src": [SELF, "data:", "https://*.razorpay.com"],
-        "font-src": [SELF],
         "connect-src": [SELF, "https://*.razorpay.com"],
         "frame-src": RAZORPAY_CHECKOUT_ORIGINS,
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
     },
 }
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
@@ -399,47 +368,32 @@ CELERY_BEAT_SCHEDULE["reject-unaccepted-orders"] = {
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["RefundStatusEnum"] = "payments.models.Refund.Status"
 
 # --- Print shops (issue 21) -----------------------------------------------------
-# Files with at most this many selected pages are rendered in the request; larger ones
-# in the background (`analysis: "pending"`). Rendering runs in a child process limited to
-# PRINT_ANALYSIS_MEMORY_MB of address space and killed past its time.
+# Files of at most this many selected pages are read in the request, larger ones in the background
+# (`analysis: "pending"`), each in a child process with a memory and time limit.
 PRINT_ANALYSIS_INLINE_PAGES = env.int("PRINT_ANALYSIS_INLINE_PAGES", default=12)
 PRINT_ANALYSIS_TIMEOUT_SECONDS = env.float("PRINT_ANALYSIS_TIMEOUT_SECONDS", default=10.0)
 PRINT_ANALYSIS_TASK_TIMEOUT_SECONDS = env.float("PRINT_ANALYSIS_TASK_TIMEOUT_SECONDS", default=120.0)
 PRINT_ANALYSIS_MEMORY_MB = env.int("PRINT_ANALYSIS_MEMORY_MB", default=768)
-# The estimate's answer carries this many page previews (data: URLs) for the print form.
-PRINT_ESTIMATE_PREVIEWS = env.int("PRINT_ESTIMATE_PREVIEWS", default=4)
-# Renderer processes one large file is split among (the background task; one core each).
+PRINT_ESTIMATE_PREVIEWS = env.int("PRINT_ESTIMATE_PREVIEWS", default=4)  # data: URLs in the estimate
 PRINT_ANALYSIS_PROCESSES = env.int("PRINT_ANALYSIS_PROCESSES", default=2)
 
 # Blocks with an end date: accounts are let back in once it passes (accounts.services.users_unblock_expired).
-CELERY_BEAT_SCHEDULE["unblock-expired-users"] = {
-    "task": "accounts.tasks.unblock_expired_users",
-    "schedule": crontab(minute="*/5"),
-}
+CELERY_BEAT_SCHEDULE["unblock-expired-users"] = {"task": "accounts.tasks.unblock_expired_users", "schedule": 300.0}
 # --- For the engineer on call (issue 26): metrics, error reports, the status page -----------------
 # /metrics answers only these addresses or networks (core.ip.client_ip); 404 to anyone else.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 # Outermost: it times and counts every request (core.metrics: per-process series).
 MIDDLEWARE.insert(0, "core.middleware.MetricsMiddleware")
-# The admin status page's thresholds (core.status); docs/operations.md says what each alert means.
+# The admin status page's thresholds (campus.status); docs/operations.md says what each alert means.
 OPS_WEBHOOK_LAG_ALERT_SECONDS = env.int("OPS_WEBHOOK_LAG_ALERT_SECONDS", default=120)
 OPS_PAYMENT_OPEN_ALERT_MINUTES = env.int("OPS_PAYMENT_OPEN_ALERT_MINUTES", default=30)
 OPS_QUEUE_ALERT_LENGTH = env.int("OPS_QUEUE_ALERT_LENGTH", default=100)
 OPS_REFUNDS_FAILED_ALERT = env.int("OPS_REFUNDS_FAILED_ALERT", default=0)
 OPS_RECONCILE_STALE_MINUTES = env.int("OPS_RECONCILE_STALE_MINUTES", default=10)
 OPS_WORKERS_EXPECTED = env.int("OPS_WORKERS_EXPECTED", default=1)
-# Sentry: off unless SENTRY_DSN is set; events scrubbed of personal data (core.sentry).
+# Sentry: off unless SENTRY_DSN is set (core.apps starts it); events scrubbed of personal data (core.sentry).
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="")
 SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
-if SENTRY_DSN:
-    from core.sentry import sentry_init
-
-    sentry_init(
-        dsn=SENTRY_DSN,
-        environment=SENTRY_ENVIRONMENT,
-        release=SENTRY_RELEASE,
-        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
-    )

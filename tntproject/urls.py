@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import health, metrics, status
+from campus import status
+from core import health, metrics
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 METRICS = "core/metrics.py"
-STATUS = "core/status.py"
+STATUS = "campus/status.py"
 SENTRY = "core/sentry.py"
 TESTS = "tests/oncall"
 

@@ -289,7 +289,7 @@ def test_a_scrape_makes_a_bounded_number_of_queries(django_assert_max_num_querie
 
 
 def test_the_business_metrics_still_answer_when_a_part_cannot_be_read(scrape, monkeypatch):
-    from core import metrics_collectors
+    from campus import metrics as metrics_collectors
 
     def broken(now):
         raise RuntimeError("database gone")

@@ -1,6 +1,6 @@
 """The admin status page (`/admin/status/`): the on-call numbers against their thresholds.
 
-The same snapshot as `/metrics` (`core.metrics_collectors.ops_snapshot`), each number with its
+The same snapshot as `/metrics` (`campus.metrics.ops_snapshot`), each number with its
 threshold and whether it is crossed; the last reconciliation run and what it changed; the Celery
 workers whose heartbeat is under a minute old. Staff only: the admin's own sign-in (password and
 SMS code), `is_campus_staff` and STATUS_PAGE_PERMISSION.
@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from .metrics_collectors import ops_snapshot
+from .metrics import ops_snapshot
 
 # Both staff groups (Campus operations, Finance) hold it; see accounts.groups.
 STATUS_PAGE_PERMISSION = "ordering.view_order"

@@ -2,7 +2,7 @@
 
 `ops_snapshot()` reads them once (five database queries, two cache reads, one Redis pipeline);
 `BusinessCollector` turns a snapshot into Prometheus series and the admin status page
-(`core.status`) shows the same snapshot against its thresholds. A part that cannot be read
+(`campus.status`) shows the same snapshot against its thresholds. A part that cannot be read
 (database or Redis down) is left out of the snapshot and logged; the rest is still served.
 """
 
@@ -21,8 +21,8 @@ from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from .metrics import COUNTED_EVENTS, counts
-from .metrics_celery import (
+from core.metrics import COUNTED_EVENTS, counts
+from core.metrics_celery import (
     RECONCILE_FIXES,
     reconcile_fixed_counter,
     reconcile_last_run,
@@ -171,7 +171,7 @@ def _broker():
 
 
 def celery_queue_names() -> list[str]:
-    from tntproject.celery import app
+    from celery import current_app as app
 
     names = set(app.amqp.queues.keys()) | {app.conf.task_default_queue}
     return sorted(names)
@@ -182,9 +182,8 @@ def _queues() -> dict[str, int] | None:
     client = _broker()
     if client is None:
         return None
+    from celery import current_app as app
     from kombu.transport.redis import PRIORITY_STEPS, Channel
-
-    from tntproject.celery import app
 
     steps = (app.conf.broker_transport_options or {}).get("priority_steps", PRIORITY_STEPS)
     names = celery_queue_names()
@@ -198,7 +197,7 @@ def _queues() -> dict[str, int] | None:
 
 
 def celery_task_names() -> list[str]:
-    from tntproject.celery import app
+    from celery import current_app as app
 
     app.loader.import_default_modules()  # every app's tasks module (autodiscovery is lazy)
     return sorted(name for name in app.tasks if not name.startswith("celery."))
