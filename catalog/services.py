@@ -8,6 +8,8 @@ lines and print jobs reference them with PROTECT and keep their own snapshots.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 
@@ -16,6 +18,7 @@ from accounts.models import User
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.money import is_paise
 
+from .attributes import menu_item_apply_attributes
 from .errors import DuplicateName, NotAVendor
 from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop
 
@@ -77,6 +80,15 @@ def _save_unique(obj: Model, *, constraint: str, update_fields: list[str] | None
 # --- shops --------------------------------------------------------------------
 
 
+def _check_category_order(names: list[str]) -> list[str]:
+    if not isinstance(names, list) or len(names) > 50 or not all(isinstance(n, str) for n in names):
+        raise ValidationFailed(details={"category_order": ["Send up to 50 category names."]})
+    cleaned = [n.strip() for n in names]
+    if any(len(n) > _ITEM_CATEGORY_MAX for n in cleaned):
+        raise ValidationFailed(details={"category_order": [f"Names have at most {_ITEM_CATEGORY_MAX} characters."]})
+    return list(dict.fromkeys(n for n in cleaned if n))
+
+
 @transaction.atomic
 def shop_create_for_vendor(*, user: User, shop_name: str | None, description: str = "", opening_note: str = "") -> Shop:
     """Create the shop of a vendor who has just signed up (registered as an accounts hook).
@@ -111,8 +123,12 @@ def shop_update(
     description: str | None = None,
     is_open: bool | None = None,
     opening_note: str | None = None,
+    category_order: list[str] | None = None,
 ) -> Shop:
     """Change the approved vendor's own shop; `None` leaves a field as it is.
+
+    `category_order` is the menu's category names in the vendor's order (up to 50, each at
+    most a category's length); categories not in it follow by name.
 
     A vendor without a shop row (e.g. created by staff in the admin) gets one.
     """
@@ -137,6 +153,9 @@ def shop_update(
     if opening_note is not None:
         shop.opening_note = _clean_text(opening_note, field="opening_note", max_length=SHOP_NOTE_MAX, required=False)
         changed.append("opening_note")
+    if category_order is not None:
+        shop.category_order = _check_category_order(category_order)
+        changed.append("category_order")
     if changed:
         shop.save(update_fields=[*changed, "updated_at"])
     return shop
@@ -165,8 +184,13 @@ def menu_item_create(
     description: str = "",
     category: str = "",
     is_available: bool = True,
+    **attributes: Any,
 ) -> MenuItem:
-    """Add an item to the approved food vendor's menu. Names are unique per menu (case-insensitive)."""
+    """Add an item to the approved food vendor's menu. Names are unique per menu (case-insensitive).
+
+    `attributes`: diet, allergens, tags, stock, daily_stock, max_per_order, sort_order
+    (catalog/attributes.py). A daily stock without a stock starts the day at the daily stock.
+    """
     _require_vendor(vendor, vendor_type=User.VendorType.FOOD)
     item = MenuItem(
         vendor=vendor,
@@ -176,6 +200,9 @@ def menu_item_create(
         price_paise=_check_price(price_paise),
         is_available=bool(is_available),
     )
+    menu_item_apply_attributes(item, attributes)
+    if "stock" not in attributes and item.daily_stock is not None:
+        item.stock = item.daily_stock
     _check_name_free(MenuItem, vendor=vendor, name=item.name)
     _save_unique(item, constraint="menu_item_name_unique_per_vendor")
     return item
@@ -191,8 +218,11 @@ def menu_item_update(
     description: str | None = None,
     category: str | None = None,
     is_available: bool | None = None,
+    **attributes: Any,
 ) -> MenuItem:
     """Change one of the vendor's own live items; `None` leaves a field as it is.
+
+    `attributes` (catalog/attributes.py) are set when given, None included (stock: no limit).
 
     Raises NotFound for an item that is not the vendor's or is deleted. Orders
     already placed keep the name and price they were placed with.
@@ -218,6 +248,7 @@ def menu_item_update(
     if is_available is not None:
         item.is_available = bool(is_available)
         changed.append("is_available")
+    changed += menu_item_apply_attributes(item, attributes)
     if changed:
         _save_unique(item, constraint="menu_item_name_unique_per_vendor", update_fields=[*changed, "updated_at"])
     return item

@@ -27,14 +27,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.errors import ShopClosed
-from catalog.models import MenuItem, Shop
+from catalog.models import Shop
 from core.errors import InvalidTransition, NotFound, RateLimited, ValidationFailed
 from payments.services import payment_refund_payable_in_full, payment_release_payable
 
-from . import notifications
+from . import notifications, pricing, stock
 from .errors import (
     InvalidPickupCode,
-    ItemUnavailable,
     SlotClosed,
     SlotFull,
     SlotHasOrders,
@@ -57,6 +56,7 @@ MAX_QUANTITY = 20
 class OrderLine:
     menu_item_id: int
     quantity: int
+    options: tuple[int, ...] = ()  # option ids (ordering/pricing.py checks and prices them)
 
 
 def order_cutoff(*, now: datetime | None = None) -> datetime:
@@ -257,18 +257,6 @@ def _slot_for_ordering(*, vendor_id: int, slot_id: int) -> Slot:
     return slot
 
 
-def _lines_validate(lines: list[OrderLine]) -> None:
-    errors: list[str] = []
-    if not 1 <= len(lines) <= MAX_LINES:
-        errors.append(f"Order between 1 and {MAX_LINES} different items.")
-    if any(not 1 <= line.quantity <= MAX_QUANTITY for line in lines):
-        errors.append(f"Each quantity must be between 1 and {MAX_QUANTITY}.")
-    if len({line.menu_item_id for line in lines}) != len(lines):
-        errors.append("Each item may appear only once; use its quantity.")
-    if errors:
-        raise ValidationFailed(details={"items": errors})
-
-
 def _unpaid_orders_check(*, student: User) -> None:
     """TooManyUnpaidOrders once `student` holds MAX_UNPAID_ORDERS orders waiting for payment.
 
@@ -288,41 +276,25 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
 
     Everything happens in one transaction: the conditional UPDATE of the slot,
     the order with its stored total, the item snapshots and the first event.
-    Raises ValidationFailed (unknown vendor, slot or items, bad lines),
-    ShopClosed, ItemUnavailable, SlotClosed, SlotFull or TooManyUnpaidOrders (the student
-    already holds MAX_UNPAID_ORDERS unpaid orders); nothing is written then.
+    Raises ValidationFailed (unknown vendor, slot or items, bad lines or options),
+    ShopClosed, ItemUnavailable, SlotClosed, SlotFull, ItemSoldOut or TooManyUnpaidOrders (the
+    student already holds MAX_UNPAID_ORDERS unpaid orders); nothing is written then.
 
     Eight statements when it succeeds (slot with vendor and shop, items, the student's row
     lock and unpaid count, the slot's UPDATE, three INSERTs). The returned order holds its
     slot and vendor, so answering with it only reads its lines back.
     """
-    _lines_validate(lines)
+    pricing.lines_validate(lines)
     slot = _slot_for_ordering(vendor_id=vendor_id, slot_id=slot_id)
     vendor = slot.vendor
-
-    wanted = {line.menu_item_id: line.quantity for line in lines}
-    menu = {item.pk: item for item in MenuItem.objects.filter(pk__in=wanted, vendor_id=vendor.pk)}
-    unknown = sorted(set(wanted) - set(menu))
-    if unknown:
-        raise ValidationFailed(details={"items": [f"No such item at this vendor: {', '.join(map(str, unknown))}."]})
-    unavailable = sorted(pk for pk, item in menu.items() if item.is_deleted or not item.is_available)
-    if unavailable:
-        raise ItemUnavailable(details={"items": unavailable})
+    priced = pricing.lines_price(vendor_id=vendor.pk, lines=lines)  # options, prices, max_per_order
 
     _unpaid_orders_check(student=student)
     # Writes start here; everything above only read.
     _slot_reserve(slot_id=slot_id, vendor_id=vendor.pk)
+    stocked = stock.stock_take(priced)  # ItemSoldOut rolls the place back with it
 
-    items = [
-        OrderItem(
-            menu_item=menu[line.menu_item_id],
-            name=menu[line.menu_item_id].name,
-            unit_price_paise=menu[line.menu_item_id].price_paise,
-            quantity=line.quantity,
-            line_total_paise=menu[line.menu_item_id].price_paise * line.quantity,
-        )
-        for line in lines
-    ]
+    items = pricing.order_items(priced, stocked=stocked)
     now = timezone.now()
     order = Order.objects.create(
         student=student,
@@ -388,6 +360,7 @@ def _order_transition(
     OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
     if from_status in Order.LIVE_STATUSES and to_status in Order.RELEASING_STATUSES:
         _slot_release(slot_id=order.slot_id)
+        stock.stock_give_back(order=order)
     return order, from_status
 
 
@@ -561,6 +534,7 @@ def order_cancel_refunded(*, order: Order, actor: User | None) -> bool:
         order=locked, from_status=from_status, to_status=Status.CANCELLED, actor=actor, reason=reason
     )
     _slot_release(slot_id=locked.slot_id)
+    stock.stock_give_back(order=locked)
     cache.delete(_pickup_attempts_key(locked))
     _copy_state(into=order, source=locked)
     return True

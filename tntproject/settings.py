@@ -397,3 +397,20 @@ CELERY_BEAT_SCHEDULE["reject-unaccepted-orders"] = {
 }
 # Orders and print jobs now carry their refunds too: keep Refund's status one named enum.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["RefundStatusEnum"] = "payments.models.Refund.Status"
+
+# --- Menus (issue 19) ----------------------------------------------------------------
+# Menu photos are public (unlike print files): their own storage, served at MENU_IMAGE_URL
+# (by catalog.media in this process; an object store's backend can replace it in production).
+MENU_IMAGE_ROOT = Path(env.str("MENU_IMAGE_ROOT", default=str(BASE_DIR / "var" / "menu-images")))
+MENU_IMAGE_URL = env.str("MENU_IMAGE_URL", default="/media/menu/")
+MENU_IMAGE_MAX_MB = env.int("MENU_IMAGE_MAX_MB", default=5)
+STORAGES["menu_images"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(MENU_IMAGE_ROOT), "base_url": MENU_IMAGE_URL},
+}
+# Each item's `stock` is set back to its `daily_stock` at this hour, campus time.
+STOCK_RESET_HOUR = env.int("STOCK_RESET_HOUR", default=4)
+CELERY_BEAT_SCHEDULE["reset-daily-stock"] = {
+    "task": "catalog.tasks.reset_daily_stock",
+    "schedule": crontab(minute=0, hour=STOCK_RESET_HOUR),
+}
