@@ -18,6 +18,6 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, money, otp, ownership
+from mutants import capacity, money, otp, ownership, stock
 
-MUTANTS: list[dict] = [*money.MUTANTS, *capacity.MUTANTS, *ownership.MUTANTS, *otp.MUTANTS]
+MUTANTS: list[dict] = [*money.MUTANTS, *capacity.MUTANTS, *ownership.MUTANTS, *otp.MUTANTS, *stock.MUTANTS]

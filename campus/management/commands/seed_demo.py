@@ -25,6 +25,7 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from accounts.models import User
+from campus.demo_menus import seed_demo_menus
 from catalog.models import MenuItem, PrintService
 from catalog.services import menu_item_create, print_service_create, shop_create_for_vendor, shop_update
 from ordering import services as ordering_services
@@ -223,6 +224,7 @@ class Command(BaseCommand):
                 user = vendors[demo.phone]
                 if demo.vendor_type == User.VendorType.FOOD and self._may_sell(user):
                     self._slots(user, started, tally)
+            tally.notes += seed_demo_menus(list(vendors.values()))  # options, diet marks, photos, stock
             students = [self._person(student, role=User.Role.STUDENT, tally=tally) for student in STUDENTS]
             self._refunded_order(vendors, students[0], tally)
             self._repriced_print_job(vendors, students[1], tally)
