@@ -51,7 +51,10 @@ MUTANTS: list[dict] = [
         "id": "stock-foreign-option-accepted",
         "file": PRICING,
         "function": "_price_line",
-        "find": "by_id = {option.pk: (group, option) for group in item.option_groups.all() for option in group.options.all()}",
+        "find": (
+            "by_id = {option.pk: (group, option) for group in item.option_groups.all()"
+            " for option in group.options.all()}"
+        ),
         "replace": (
             "by_id = {option.pk: (option.group, option) for option in Option.objects.filter(pk__in=line.options)}"
         ),
