@@ -22,6 +22,7 @@ from accounts.permissions import IsApprovedVendor, IsFoodVendor, IsStationeryVen
 from . import cache, selectors, services
 from .permissions import IsVendor
 from .serializers import (
+    MenuFilterSerializer,
     MenuItemFilterSerializer,
     MenuItemInputSerializer,
     MenuItemSerializer,
@@ -54,7 +55,9 @@ class VendorListView(GenericAPIView):
     def get(self, request):
         params = VendorListFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        shops = selectors.shop_list_public(vendor_type=params.validated_data.get("type") or None)
+        shops = selectors.shop_list_public(
+            vendor_type=params.validated_data.get("type") or None, diet=params.validated_data.get("diet") or None
+        )
         page = self.paginate_queryset(shops)
         return self.get_paginated_response(VendorSerializer(page, many=True).data)
 
@@ -75,16 +78,22 @@ class VendorMenuView(APIView):
 
     @extend_schema(
         operation_id="vendors_menu",
+        parameters=[MenuFilterSerializer],
         responses=MenuItemSerializer(many=True),
-        summary="A visible vendor's available menu items (not paginated)",
+        summary="A visible vendor's available menu items (not paginated); ?diet=veg: only veg ones",
     )
     def get(self, request, vendor_id: int):
+        params = MenuFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        diet = params.validated_data.get("diet") or None
+
         # Answered from the cache: see catalog/cache.py for how it stays fresh.
         def build() -> bytes:
-            items = selectors.vendor_menu_public(vendor_id=vendor_id)
+            items = selectors.vendor_menu_public(vendor_id=vendor_id, diet=diet)
             return JSONRenderer().render(MenuItemSerializer(items, many=True).data)
 
-        return _json_answer(cache.vendor_public_answer(vendor_id=vendor_id, part=cache.MENU, build=build))
+        part = f"{cache.MENU}:{diet}" if diet else cache.MENU
+        return _json_answer(cache.vendor_public_answer(vendor_id=vendor_id, part=part, build=build))
 
 
 # --- the vendor's own shop --------------------------------------------------------

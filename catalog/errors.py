@@ -1,6 +1,6 @@
 """Refusals raised by catalog services, each with a stable code (see API.md)."""
 
-from core.errors import Conflict, Forbidden, ValidationFailed
+from core.errors import ApplicationError, Conflict, Forbidden, ValidationFailed
 
 
 class NotAVendor(Forbidden):
@@ -16,3 +16,22 @@ class ShopClosed(Conflict):
 
     code = "shop_closed"
     message = "This shop is closed right now. Try again when it opens."
+
+
+class ItemSoldOut(Conflict):
+    """Too little of an item's stock is left for this order (details: menu_item, remaining)."""
+
+    code = "item_sold_out"
+    message = "Not enough of this item is left today."
+
+
+class InvalidImage(ApplicationError):
+    status_code = 400
+    code = "invalid_image"
+    message = "Upload a JPEG, PNG or WebP photo."
+
+
+class ImageTooLarge(ApplicationError):
+    status_code = 413
+    code = "file_too_large"
+    message = "This photo is too large."

@@ -35,3 +35,21 @@ def own_entry_lock(model: type[Entry], *, vendor_id: int, obj_id: int) -> Entry:
 def entry_lock(model: type[Entry], *, obj_id: int) -> Entry:
     """A menu item or print service, deleted or not, locked FOR UPDATE (staff actions). Rank: `shop`."""
     return model.objects.select_for_update().get(pk=obj_id)
+
+
+def option_group_lock(*, group_id: int, vendor_id: int):
+    """One of the vendor's option groups (of a live item), locked FOR UPDATE, with its item. Rank: `shop`.
+
+    NotFound for another vendor's or a missing one.
+    """
+    from .models import OptionGroup
+
+    group = (
+        OptionGroup.objects.select_for_update()
+        .filter(pk=group_id, menu_item__vendor_id=vendor_id, menu_item__is_deleted=False)
+        .select_related("menu_item")
+        .first()
+    )
+    if group is None:
+        raise NotFound()
+    return group

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Length, Lower
 
 models.CharField.register_lookup(Length)
@@ -19,6 +19,8 @@ class Shop(models.Model):
     vendor_type = models.CharField(max_length=10, choices=[("food", "Food"), ("stationery", "Stationery")])
     is_open = models.BooleanField(default=True)
     opening_note = models.CharField(max_length=200, blank=True, help_text="e.g. 'Open 8 am to 8 pm'")
+    # The vendor's order of its menu's categories (names); categories not listed follow, by name.
+    category_order = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -33,8 +35,25 @@ class Shop(models.Model):
         return self.name
 
 
+DIETS = ("veg", "egg", "non_veg")
+ALLERGENS = ("gluten", "dairy", "nuts", "peanuts", "soy", "egg", "fish", "shellfish", "sesame", "mustard")
+TAGS = ("jain", "vegan", "spicy", "bestseller")
+MAX_STOCK = 10_000
+
+
 class MenuItem(models.Model):
-    """A dish a food vendor sells. Deleting one hides it; past orders keep their snapshots."""
+    """A dish a food vendor sells. Deleting one hides it; past orders keep their snapshots.
+
+    `stock` is what is left to order today (null: no limit); orders take it with their slot
+    place and give it back with it (ordering/stock.py). `daily_stock` is what it is reset to
+    every campus morning (catalog/stock.py); `stock_reset_at` is when that last happened, so
+    an order placed before a reset gives nothing back to the fresh stock.
+    """
+
+    class Diet(models.TextChoices):
+        VEG = "veg", "Veg"
+        EGG = "egg", "Egg"
+        NON_VEG = "non_veg", "Non-veg"
 
     vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="menu_items")
     name = models.CharField(max_length=120)
@@ -43,17 +62,43 @@ class MenuItem(models.Model):
     is_available = models.BooleanField(default=True)
     category = models.CharField(max_length=60, blank=True)
     is_deleted = models.BooleanField(default=False)
+    diet = models.CharField(max_length=8, choices=Diet.choices, null=True, blank=True)
+    allergens = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    # Names in the "menu_images" storage (catalog/images.py): 640 px photo and 160 px thumbnail.
+    image = models.CharField(max_length=200, blank=True)
+    image_width = models.PositiveSmallIntegerField(null=True, blank=True)
+    image_height = models.PositiveSmallIntegerField(null=True, blank=True)
+    thumbnail = models.CharField(max_length=200, blank=True)
+    thumbnail_width = models.PositiveSmallIntegerField(null=True, blank=True)
+    thumbnail_height = models.PositiveSmallIntegerField(null=True, blank=True)
+    stock = models.PositiveIntegerField(null=True, blank=True)
+    daily_stock = models.PositiveIntegerField(null=True, blank=True)
+    stock_reset_at = models.DateTimeField(null=True, blank=True)
+    max_per_order = models.PositiveSmallIntegerField(null=True, blank=True)
+    sort_order = models.IntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         permissions = [("hide_menuitem", "Can hide and restore menu items")]
-        ordering = ["category", "name", "id"]
+        ordering = ["category", "sort_order", "name", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(price_paise__gte=1) & Q(price_paise__lte=MAX_PRICE_PAISE), name="menu_item_price_in_range"
             ),
             models.CheckConstraint(condition=Q(name__length__gte=1), name="menu_item_name_not_empty"),
+            models.CheckConstraint(condition=Q(diet__isnull=True) | Q(diet__in=DIETS), name="menu_item_diet_valid"),
+            models.CheckConstraint(
+                condition=Q(stock__isnull=True) | Q(stock__lte=MAX_STOCK), name="menu_item_stock_max"
+            ),
+            models.CheckConstraint(
+                condition=Q(daily_stock__isnull=True) | Q(daily_stock__lte=MAX_STOCK), name="menu_item_daily_stock_max"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_order__isnull=True) | (Q(max_per_order__gte=1) & Q(max_per_order__lte=20)),
+                name="menu_item_max_per_order_1_20",
+            ),
             # One live item per name in a shop (case-insensitive); a deleted item frees its name.
             models.UniqueConstraint(
                 "vendor", Lower("name"), condition=Q(is_deleted=False), name="menu_item_name_unique_per_vendor"
@@ -63,6 +108,55 @@ class MenuItem(models.Model):
             models.Index(fields=["vendor", "is_deleted", "is_available"], name="menu_item_vendor_avail"),
             models.Index(fields=["vendor", "category"], name="menu_item_vendor_category"),
             models.Index(fields=["category"], name="menu_item_category"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_sold_out(self) -> bool:
+        return self.stock == 0
+
+
+class OptionGroup(models.Model):
+    """A choice on a menu item ("Size": exactly 1; "Extras": up to 3)."""
+
+    menu_item = models.ForeignKey(MenuItem, on_delete=models.CASCADE, related_name="option_groups")
+    name = models.CharField(max_length=60)
+    min_choices = models.PositiveSmallIntegerField(default=0)
+    max_choices = models.PositiveSmallIntegerField(default=1)
+    sort_order = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(name__length__gte=1), name="option_group_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(max_choices__gte=1) & Q(max_choices__lte=20) & Q(min_choices__lte=F("max_choices")),
+                name="option_group_choices_in_range",
+            ),
+            models.UniqueConstraint("menu_item", Lower("name"), name="option_group_name_unique_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Option(models.Model):
+    """One choice of a group, adding `price_delta_paise` (0 or more) to the item's price."""
+
+    group = models.ForeignKey(OptionGroup, on_delete=models.CASCADE, related_name="options")
+    name = models.CharField(max_length=60)
+    price_delta_paise = models.PositiveIntegerField(default=0)
+    is_available = models.BooleanField(default=True)
+    sort_order = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(name__length__gte=1), name="option_name_not_empty"),
+            models.CheckConstraint(condition=Q(price_delta_paise__lte=MAX_PRICE_PAISE), name="option_delta_in_range"),
+            models.UniqueConstraint("group", Lower("name"), name="option_name_unique_per_group"),
         ]
 
     def __str__(self) -> str:

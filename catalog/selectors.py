@@ -7,12 +7,12 @@ scoped to the vendor, so another vendor's object is simply not found.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from core.errors import NotFound
 
-from .models import MenuItem, PrintService, Shop
+from .models import MenuItem, Option, OptionGroup, PrintService, Shop
 
 
 def _public_vendor(prefix: str) -> Q:
@@ -28,11 +28,23 @@ def _is_selling_vendor(vendor: User) -> bool:
 # --- shops -------------------------------------------------------------------
 
 
-def shop_list_public(*, vendor_type: str | None = None) -> QuerySet[Shop]:
-    """Shops of approved, active vendors, optionally of one vendor type, by name."""
-    shops = Shop.objects.filter(_public_vendor("vendor__"))
+def _with_pure_veg(shops: QuerySet[Shop]) -> QuerySet[Shop]:
+    """Annotate `is_pure_veg`: the shop's whole available menu is veg (and it has one)."""
+    available = MenuItem.objects.filter(vendor_id=OuterRef("vendor_id"), is_deleted=False, is_available=True)
+    not_veg = available.filter(Q(diet__isnull=True) | ~Q(diet=MenuItem.Diet.VEG))
+    return shops.annotate(is_pure_veg=Exists(available) & ~Exists(not_veg))
+
+
+def shop_list_public(*, vendor_type: str | None = None, diet: str | None = None) -> QuerySet[Shop]:
+    """Shops of approved, active vendors, optionally of one vendor type, by name.
+
+    Each carries `is_pure_veg`; `diet="veg"` keeps only those.
+    """
+    shops = _with_pure_veg(Shop.objects.filter(_public_vendor("vendor__")))
     if vendor_type:
         shops = shops.filter(vendor_type=vendor_type)
+    if diet == MenuItem.Diet.VEG:
+        shops = shops.filter(is_pure_veg=True)
     return shops.order_by("name", "vendor_id")
 
 
@@ -46,13 +58,36 @@ def shop_get_public(*, vendor_id: int) -> Shop:
 
 def shop_get_for_vendor(*, vendor: User) -> Shop:
     """The vendor's own shop, whatever its approval state; NotFound if it has none."""
-    shop = Shop.objects.filter(vendor_id=vendor.pk).first()
+    shop = _with_pure_veg(Shop.objects.filter(vendor_id=vendor.pk)).first()
     if shop is None:
         raise NotFound("Your shop has not been set up yet.")
     return shop
 
 
 # --- menu items --------------------------------------------------------------
+
+
+def with_options(items: QuerySet[MenuItem]) -> QuerySet[MenuItem]:
+    """Items with their option groups and options: two more queries whatever their number."""
+    options = Prefetch("options", queryset=Option.objects.order_by("sort_order", "id"))
+    groups = OptionGroup.objects.order_by("sort_order", "id").prefetch_related(options)
+    return items.prefetch_related(Prefetch("option_groups", queryset=groups))
+
+
+def menu_sorted(items: list[MenuItem], *, category_order: list[str]) -> list[MenuItem]:
+    """The vendor's menu order: its categories as it ordered them (the rest by name), then each
+    item's sort order, then name."""
+    rank = {name: index for index, name in enumerate(category_order or [])}
+    return sorted(
+        items,
+        key=lambda item: (
+            rank.get(item.category, len(rank)),
+            item.category.lower(),
+            item.sort_order,
+            item.name.lower(),
+            item.pk,
+        ),
+    )
 
 
 def menu_item_list_public(
@@ -66,27 +101,30 @@ def menu_item_list_public(
         items = items.filter(category=category)
     if available is not None:
         items = items.filter(is_available=available)
-    return items.order_by("vendor_id", "category", "name", "id")
+    return with_options(items.order_by("vendor_id", "category", "sort_order", "name", "id"))
 
 
-def vendor_menu_public(*, vendor_id: int) -> list[MenuItem]:
-    """What a student can order from vendor `vendor_id` now: its available items.
+def vendor_menu_public(*, vendor_id: int, diet: str | None = None) -> list[MenuItem]:
+    """What a student can order from vendor `vendor_id` now: its available items, in the
+    vendor's menu order, with their options (sold-out items included: they are marked).
 
-    Raises NotFound when the vendor's shop is not visible. Two queries whatever the menu size.
+    `diet="veg"` keeps only veg items. Raises NotFound when the vendor's shop is not visible.
+    Four queries whatever the menu size (shop, items, option groups, options).
     """
-    shop_get_public(vendor_id=vendor_id)
-    return list(
-        MenuItem.objects.filter(vendor_id=vendor_id, is_deleted=False, is_available=True).order_by(
-            "category", "name", "id"
-        )
-    )
+    shop = shop_get_public(vendor_id=vendor_id)
+    items = MenuItem.objects.filter(vendor_id=vendor_id, is_deleted=False, is_available=True)
+    if diet == MenuItem.Diet.VEG:
+        items = items.filter(diet=MenuItem.Diet.VEG)
+    return menu_sorted(list(with_options(items)), category_order=shop.category_order)
 
 
 def menu_item_list_for_vendor(*, vendor: User) -> QuerySet[MenuItem]:
     """The vendor's own live menu items (the scope for its writes); none unless it is approved."""
     if not _is_selling_vendor(vendor):
         return MenuItem.objects.none()
-    return MenuItem.objects.filter(vendor_id=vendor.pk, is_deleted=False).order_by("category", "name", "id")
+    return with_options(
+        MenuItem.objects.filter(vendor_id=vendor.pk, is_deleted=False).order_by("category", "sort_order", "name", "id")
+    )
 
 
 # --- print services ----------------------------------------------------------

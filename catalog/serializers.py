@@ -11,12 +11,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.http import QueryDict
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
 from core.money import is_paise
 
-from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop
+from .images import photo_url
+from .models import (
+    ALLERGENS,
+    DIETS,
+    MAX_PRICE_PAISE,
+    MAX_STOCK,
+    TAGS,
+    MenuItem,
+    Option,
+    OptionGroup,
+    PrintService,
+    Shop,
+)
 
 MAX_ID = 2**63 - 1  # the largest id PostgreSQL's bigint holds; larger ones would be a 500
 
@@ -72,11 +85,16 @@ class VendorSerializer(serializers.ModelSerializer):
 
     id = serializers.IntegerField(source="vendor_id", read_only=True)
     shop_name = serializers.CharField(source="name", read_only=True)
+    is_pure_veg = serializers.SerializerMethodField(help_text="The whole available menu is veg.")
 
     class Meta:
         model = Shop
-        fields = ["id", "shop_name", "vendor_type", "is_open", "description", "opening_note"]
+        fields = ["id", "shop_name", "vendor_type", "is_open", "description", "opening_note", "is_pure_veg"]
         read_only_fields = fields
+
+    def get_is_pure_veg(self, shop: Shop) -> bool:
+        # Annotated by the selectors (one query for any number of shops).
+        return bool(getattr(shop, "is_pure_veg", False))
 
 
 class ShopUpdateInputSerializer(StrictInputSerializer):
@@ -86,22 +104,86 @@ class ShopUpdateInputSerializer(StrictInputSerializer):
     description = serializers.CharField(max_length=_model_max(Shop, "description"), required=False, allow_blank=True)
     is_open = serializers.BooleanField(required=False)
     opening_note = serializers.CharField(max_length=_model_max(Shop, "opening_note"), required=False, allow_blank=True)
+    category_order = serializers.ListField(
+        child=serializers.CharField(max_length=_model_max(MenuItem, "category"), allow_blank=True),
+        max_length=50,
+        required=False,
+    )
 
 
 class VendorListFilterSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=User.VendorType.choices, required=False, allow_blank=True)
+    diet = serializers.ChoiceField(choices=[("veg", "veg")], required=False, allow_blank=True)
+
+
+class MenuFilterSerializer(serializers.Serializer):
+    diet = serializers.ChoiceField(choices=[("veg", "veg")], required=False, allow_blank=True)
 
 
 # --- menu items ---------------------------------------------------------------
 
 
+class OptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Option
+        fields = ["id", "name", "price_delta_paise", "is_available"]
+        read_only_fields = fields
+
+
+class OptionGroupSerializer(serializers.ModelSerializer):
+    options = OptionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = OptionGroup
+        fields = ["id", "name", "min_choices", "max_choices", "sort_order", "options"]
+        read_only_fields = fields
+
+
 class MenuItemSerializer(serializers.ModelSerializer):
     vendor = serializers.IntegerField(source="vendor_id", read_only=True, help_text="The vendor's user id.")
+    diet = serializers.ChoiceField(choices=DIETS, allow_null=True, read_only=True)
+    allergens = serializers.ListField(child=serializers.ChoiceField(choices=ALLERGENS), read_only=True)
+    tags = serializers.ListField(child=serializers.ChoiceField(choices=TAGS), read_only=True)
+    image_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    is_sold_out = serializers.BooleanField(read_only=True)
+    option_groups = OptionGroupSerializer(many=True, read_only=True)
 
     class Meta:
         model = MenuItem
-        fields = ["id", "vendor", "name", "description", "price_paise", "is_available", "category"]
+        fields = [
+            "id",
+            "vendor",
+            "name",
+            "description",
+            "price_paise",
+            "is_available",
+            "category",
+            "diet",
+            "allergens",
+            "tags",
+            "image_url",
+            "image_width",
+            "image_height",
+            "thumbnail_url",
+            "thumbnail_width",
+            "thumbnail_height",
+            "stock",
+            "daily_stock",
+            "is_sold_out",
+            "max_per_order",
+            "sort_order",
+            "option_groups",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_image_url(self, item: MenuItem) -> str | None:
+        return photo_url(item.image)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_thumbnail_url(self, item: MenuItem) -> str | None:
+        return photo_url(item.thumbnail)
 
 
 class MenuItemInputSerializer(StrictInputSerializer):
@@ -114,6 +196,41 @@ class MenuItemInputSerializer(StrictInputSerializer):
     price_paise = PaiseField()
     is_available = serializers.BooleanField(required=False, default=True)
     category = serializers.CharField(max_length=_model_max(MenuItem, "category"), required=False, allow_blank=True)
+    diet = serializers.ChoiceField(choices=DIETS, required=False, allow_null=True)
+    allergens = serializers.ListField(child=serializers.ChoiceField(choices=ALLERGENS), required=False, max_length=20)
+    tags = serializers.ListField(child=serializers.ChoiceField(choices=TAGS), required=False, max_length=10)
+    stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False, allow_null=True)
+    daily_stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False, allow_null=True)
+    max_per_order = serializers.IntegerField(min_value=1, max_value=20, required=False, allow_null=True)
+    sort_order = serializers.IntegerField(min_value=-10_000, max_value=10_000, required=False)
+
+
+class MenuItemStockInputSerializer(StrictInputSerializer):
+    """The quick controls during service: `{"sold_out": true}` or `{"add": 10}`."""
+
+    sold_out = serializers.BooleanField(required=False, default=False)
+    add = serializers.IntegerField(min_value=-MAX_STOCK, max_value=MAX_STOCK, required=False)
+
+
+class MenuItemImageInputSerializer(serializers.Serializer):
+    image = serializers.FileField(help_text="A JPEG, PNG or WebP photo (re-encoded by the server).")
+
+
+class OptionInputSerializer(StrictInputSerializer):
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    name = serializers.CharField(max_length=_model_max(Option, "name"))
+    price_delta_paise = PaiseField(min_value=0, required=False, default=0)
+    is_available = serializers.BooleanField(required=False, default=True)
+
+
+class OptionGroupInputSerializer(StrictInputSerializer):
+    ignored_fields = ("id",)
+
+    name = serializers.CharField(max_length=_model_max(OptionGroup, "name"))
+    min_choices = serializers.IntegerField(min_value=0, max_value=20, required=False, default=0)
+    max_choices = serializers.IntegerField(min_value=1, max_value=20, required=False, default=1)
+    sort_order = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    options = OptionInputSerializer(many=True, allow_empty=False, max_length=20)
 
 
 class MenuItemFilterSerializer(serializers.Serializer):

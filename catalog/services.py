@@ -20,6 +20,7 @@ from core.errors import Forbidden, ValidationFailed
 from core.money import is_paise
 from core.services import model_update
 
+from .attributes import ATTRIBUTE_FIELDS, menu_item_apply_attributes, menu_item_attributes_clean
 from .errors import DuplicateName, NotAVendor
 from .locks import entry_lock, own_entry_lock, shop_lock
 from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop
@@ -27,7 +28,7 @@ from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop
 SHOP_NAME_MAX = Shop._meta.get_field("name").max_length
 SHOP_DESCRIPTION_MAX = Shop._meta.get_field("description").max_length
 SHOP_NOTE_MAX = Shop._meta.get_field("opening_note").max_length
-_SHOP_FIELDS = ("name", "description", "is_open", "opening_note")
+_SHOP_FIELDS = ("name", "description", "is_open", "opening_note", "category_order")
 
 
 # --- checks shared by the writers ---------------------------------------------
@@ -83,6 +84,15 @@ def _save_unique(save: Callable[[], Any], *, constraint: str) -> None:
 # --- shops --------------------------------------------------------------------
 
 
+def _check_category_order(names: list[str]) -> list[str]:
+    if not isinstance(names, list) or len(names) > 50 or not all(isinstance(n, str) for n in names):
+        raise ValidationFailed(details={"category_order": ["Send up to 50 category names."]})
+    cleaned = [n.strip() for n in names]
+    if any(len(n) > _ITEM_CATEGORY_MAX for n in cleaned):
+        raise ValidationFailed(details={"category_order": [f"Names have at most {_ITEM_CATEGORY_MAX} characters."]})
+    return list(dict.fromkeys(n for n in cleaned if n))
+
+
 @transaction.atomic
 def shop_create_for_vendor(*, user: User, shop_name: str | None, description: str = "", opening_note: str = "") -> Shop:
     """Create the shop of a vendor who has just signed up (registered as an accounts hook).
@@ -117,8 +127,12 @@ def shop_update(
     description: str | None = None,
     is_open: bool | None = None,
     opening_note: str | None = None,
+    category_order: list[str] | None = None,
 ) -> Shop:
     """Change the approved vendor's own shop; `None` leaves a field as it is.
+
+    `category_order` is the menu's category names in the vendor's order (up to 50, each at
+    most a category's length); categories not in it follow by name.
 
     A vendor without a shop row (e.g. created by staff in the admin) gets one.
     """
@@ -139,6 +153,8 @@ def shop_update(
         data["is_open"] = bool(is_open)
     if opening_note is not None:
         data["opening_note"] = _clean_text(opening_note, field="opening_note", max_length=SHOP_NOTE_MAX, required=False)
+    if category_order is not None:
+        data["category_order"] = _check_category_order(category_order)
     shop, _ = model_update(instance=shop, fields=_SHOP_FIELDS, data=data)
     return shop
 
@@ -160,8 +176,13 @@ def menu_item_create(
     description: str = "",
     category: str = "",
     is_available: bool = True,
+    **attributes: Any,
 ) -> MenuItem:
-    """Add an item to the approved food vendor's menu. Names are unique per menu (case-insensitive)."""
+    """Add an item to the approved food vendor's menu. Names are unique per menu (case-insensitive).
+
+    `attributes`: diet, allergens, tags, stock, daily_stock, max_per_order, sort_order
+    (catalog/attributes.py). A daily stock without a stock starts the day at the daily stock.
+    """
     _require_vendor(vendor, vendor_type=User.VendorType.FOOD)
     item = MenuItem(
         vendor=vendor,
@@ -171,6 +192,9 @@ def menu_item_create(
         price_paise=_check_price(price_paise),
         is_available=bool(is_available),
     )
+    menu_item_apply_attributes(item, attributes)
+    if "stock" not in attributes and item.daily_stock is not None:
+        item.stock = item.daily_stock
     _check_name_free(MenuItem, vendor=vendor, name=item.name)
     _save_unique(item.save, constraint="menu_item_name_unique_per_vendor")
     return item
@@ -186,8 +210,11 @@ def menu_item_update(
     description: str | None = None,
     category: str | None = None,
     is_available: bool | None = None,
+    **attributes: Any,
 ) -> MenuItem:
     """Change one of the vendor's own live items; `None` leaves a field as it is.
+
+    `attributes` (catalog/attributes.py) are set when given, None included (stock: no limit).
 
     Raises NotFound for an item that is not the vendor's or is deleted. Orders
     already placed keep the name and price they were placed with.
@@ -208,8 +235,9 @@ def menu_item_update(
         data["category"] = _clean_text(category, field="category", max_length=_ITEM_CATEGORY_MAX, required=False)
     if is_available is not None:
         data["is_available"] = bool(is_available)
+    data.update(menu_item_attributes_clean(attributes))
     _save_unique(
-        lambda: model_update(instance=item, fields=_ITEM_FIELDS, data=data),
+        lambda: model_update(instance=item, fields=(*_ITEM_FIELDS, *ATTRIBUTE_FIELDS), data=data),
         constraint="menu_item_name_unique_per_vendor",
     )
     return item

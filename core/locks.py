@@ -12,11 +12,12 @@ from __future__ import annotations
 # a lock of a later rank, never of an earlier one.
 LOCK_ORDER: tuple[str, ...] = (
     "user",  # a student's or vendor's row (no_key): serialises their own limits and slots
-    "shop",  # catalog: a vendor's shop, menu items, print services
-    "slot",  # ordering: a pickup slot's places
+    "shop",  # catalog: a vendor's shop, menu items, option groups, print services (their edits)
     "payable",  # an order or a print job
     "payment",
     "refund",
+    "slot",  # ordering: a pickup slot's places (taken by placing, given back by a cancel or a refund)
+    "stock",  # catalog: menu items' stock (no_key, in id order), taken and given back with the slot place
     "ledger",  # ledger accounts debited, in primary-key order
 )
 

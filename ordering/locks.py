@@ -79,3 +79,14 @@ def order_lock_paid_unaccepted(*, order_id: int, now: datetime) -> Order | None:
         .filter(pk=order_id, status=Order.Status.PAID, slot__starts_at__lte=now)
         .first()
     )
+
+
+def stocked_items_lock(item_ids, *, extra=None) -> dict[int, tuple[int, int]]:
+    """The menu items among `item_ids` that have a stock limit, locked FOR NO KEY UPDATE in id
+    order: {id: (stock, vendor_id)}. Rank: `stock` (after the slot place, in the same transaction)."""
+    from catalog.models import MenuItem
+
+    rows = MenuItem.objects.select_for_update(no_key=True).filter(pk__in=item_ids, stock__isnull=False)
+    if extra is not None:
+        rows = rows.filter(extra)
+    return {pk: (stock, vendor) for pk, stock, vendor in rows.order_by("pk").values_list("pk", "stock", "vendor_id")}

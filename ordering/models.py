@@ -112,7 +112,13 @@ class Order(models.Model):
 
 
 class OrderItem(models.Model):
-    """One line of an order, with the name and price as they were when it was placed."""
+    """One line of an order, with the name, price and options as they were when it was placed.
+
+    `options` is the snapshot `[{"option", "group", "name", "price_delta_paise"}]`; `options_key`
+    the chosen option ids, sorted and comma-joined, so one item may appear on two lines only
+    with different options. `stock_taken` is how much of the item's stock the line took
+    (0 when the item had no limit): exactly that goes back if the order's place does.
+    """
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
     menu_item = models.ForeignKey("catalog.MenuItem", on_delete=models.PROTECT, related_name="order_items")
@@ -120,6 +126,9 @@ class OrderItem(models.Model):
     unit_price_paise = models.PositiveIntegerField()
     quantity = models.PositiveSmallIntegerField()
     line_total_paise = models.PositiveIntegerField()
+    options = models.JSONField(default=list, blank=True)
+    options_key = models.CharField(max_length=200, blank=True, default="")
+    stock_taken = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]
@@ -129,7 +138,10 @@ class OrderItem(models.Model):
             models.CheckConstraint(
                 condition=Q(line_total_paise=F("unit_price_paise") * F("quantity")), name="order_item_line_total"
             ),
-            models.UniqueConstraint(fields=["order", "menu_item"], name="order_item_unique_per_order"),
+            models.UniqueConstraint(fields=["order", "menu_item", "options_key"], name="order_item_unique_per_options"),
+            models.CheckConstraint(
+                condition=Q(stock_taken__lte=F("quantity")), name="order_item_stock_within_quantity"
+            ),
         ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,6 +17,7 @@ from core.errors import NotFound
 from payments.serializers import payable_refunds_prefetch
 
 from .models import Order, OrderItem, Slot
+from .pricing import prep_counts
 from .services import order_cutoff
 
 # Statuses the kitchen prepares for. Unpaid orders are left out: most are paid within
@@ -82,7 +83,8 @@ def slot_prep_sheet(*, vendor: User, slot_id: int) -> list[dict]:
     """How many of each dish the vendor must prepare for one of its slots.
 
     Sums quantities over the slot's paid, accepted and ready orders (see
-    PREP_STATUSES). Returns `[{"menu_item", "name", "quantity"}]` by name; two
+    PREP_STATUSES) per item and combination of options. Returns `[{"menu_item", "name",
+    "options", "label", "quantity"}]` by name, then options; two
     queries whatever the number of orders. NotFound for another vendor's slot, and for
     every slot while the vendor is not approved.
     """
@@ -90,13 +92,10 @@ def slot_prep_sheet(*, vendor: User, slot_id: int) -> list[dict]:
         raise NotFound("No such slot.")
     if not Slot.objects.filter(pk=slot_id, vendor_id=vendor.pk, is_deleted=False).exists():
         raise NotFound("No such slot.")
-    rows = (
-        OrderItem.objects.filter(order__slot_id=slot_id, order__vendor_id=vendor.pk, order__status__in=PREP_STATUSES)
-        .values("menu_item_id", "menu_item__name")
-        .annotate(quantity=Sum("quantity"))
-        .order_by("menu_item__name", "menu_item_id")
-    )
-    return [{"menu_item": r["menu_item_id"], "name": r["menu_item__name"], "quantity": r["quantity"]} for r in rows]
+    rows = OrderItem.objects.filter(
+        order__slot_id=slot_id, order__vendor_id=vendor.pk, order__status__in=PREP_STATUSES
+    ).values("menu_item_id", "menu_item__name", "options_key", "options", "quantity")
+    return prep_counts(rows)  # each item per combination of options
 
 
 # --- orders ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from payments.serializers import PayableRefundsMixin
 
 from .models import Order, OrderItem, Slot
+from .pricing import MAX_OPTIONS_PER_LINE, options_key
 from .services import MAX_LINES, MAX_QUANTITY, OrderLine
 
 # --- slots ------------------------------------------------------------------------
@@ -49,6 +50,8 @@ class SlotListQuerySerializer(serializers.Serializer):
 class PrepSheetLineSerializer(serializers.Serializer):
     menu_item = serializers.IntegerField()
     name = serializers.CharField()
+    options = serializers.ListField(child=serializers.CharField(), help_text="Names of the options of this count.")
+    label = serializers.CharField(help_text='e.g. "Masala dosa, extra cheese".')
     quantity = serializers.IntegerField()
 
 
@@ -61,8 +64,15 @@ class PrepSheetSerializer(serializers.Serializer):
 
 
 class OrderLineInputSerializer(serializers.Serializer):
-    menu_item = serializers.IntegerField(min_value=1)
+    menu_item = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    options = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        default=list,
+        max_length=MAX_OPTIONS_PER_LINE,
+        help_text="The chosen option ids of this item.",
+    )
 
 
 class OrderCreateSerializer(serializers.Serializer):
@@ -74,14 +84,18 @@ class OrderCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
     def validate_items(self, value: list[dict]) -> list[dict]:
-        ids = [line["menu_item"] for line in value]
-        if len(set(ids)) != len(ids):
-            raise serializers.ValidationError("Each item may appear only once; use its quantity.")
+        keys = [(line["menu_item"], options_key(line.get("options") or [])) for line in value]
+        if len(set(keys)) != len(keys):
+            raise serializers.ValidationError(
+                "The same item with the same options may appear only once; use its quantity."
+            )
         return value
 
     def lines(self) -> list[OrderLine]:
         return [
-            OrderLine(menu_item_id=line["menu_item"], quantity=line["quantity"])
+            OrderLine(
+                menu_item_id=line["menu_item"], quantity=line["quantity"], options=tuple(line.get("options") or ())
+            )
             for line in self.validated_data["items"]
         ]
 
@@ -112,10 +126,19 @@ class OrderSlotSerializer(serializers.ModelSerializer):
         fields = ["id", "starts_at", "ends_at"]
 
 
+class OrderItemOptionSerializer(serializers.Serializer):
+    option = serializers.IntegerField()
+    group = serializers.CharField()
+    name = serializers.CharField()
+    price_delta_paise = serializers.IntegerField()
+
+
 class OrderItemSerializer(serializers.ModelSerializer):
+    options = OrderItemOptionSerializer(many=True, read_only=True, help_text="Snapshotted when the order was placed.")
+
     class Meta:
         model = OrderItem
-        fields = ["menu_item", "name", "unit_price_paise", "quantity", "line_total_paise"]
+        fields = ["menu_item", "name", "unit_price_paise", "quantity", "line_total_paise", "options"]
 
 
 class OrderSerializer(PayableRefundsMixin, serializers.ModelSerializer):

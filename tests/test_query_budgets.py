@@ -168,9 +168,10 @@ class Hot:
 
 HOT = [
     Hot("GET /vendors", "GET", "", lambda w: "/api/v1/vendors?page_size=100", more_vendors, budget=2),
-    Hot("GET /vendors/{id}/menu", "GET", "", lambda w: f"/api/v1/vendors/{w.vendor.pk}/menu", more_menu_items, 2),
+    # Menus: +2 for the items' option groups and their options (issue 19).
+    Hot("GET /vendors/{id}/menu", "GET", "", lambda w: f"/api/v1/vendors/{w.vendor.pk}/menu", more_menu_items, 4),
     Hot("GET /vendors/{id}/slots", "GET", "", lambda w: f"/api/v1/vendors/{w.vendor.pk}/slots", more_slots, 3),
-    Hot("GET /menu-items", "GET", "student", lambda w: "/api/v1/menu-items?page_size=100", more_menu_items, 3),
+    Hot("GET /menu-items", "GET", "student", lambda w: "/api/v1/menu-items?page_size=100", more_menu_items, 5),
     Hot("GET /slots", "GET", "student", lambda w: "/api/v1/slots?page_size=100", more_slots, 3),
     # Orders and print jobs: +2 for their refunds (the payments that took money, then their refunds).
     Hot("GET /orders (student)", "GET", "student", lambda w: "/api/v1/orders?page_size=100", more_orders_of_student, 6),
@@ -231,7 +232,8 @@ HOT = [
         more_prep_lines,
         4,
     ),
-    Hot("POST /orders", "POST", "student", lambda w: "/api/v1/orders", more_menu_items, 12, 201, body=place_body),
+    # POST /orders: +2 for the lines' option groups and options, +2 for the stock (lock, take).
+    Hot("POST /orders", "POST", "student", lambda w: "/api/v1/orders", more_menu_items, 16, 201, body=place_body),
 ]
 
 

@@ -16,9 +16,7 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# Required when DEBUG is off. Left empty, Django refuses every use of it, and the web
-# and Celery processes refuse to start (tntproject/wsgi.py, asgi.py, celery.py); commands
-# that never sign anything (makemigrations, migrate) still run.
+# Required without DEBUG: left empty, web and Celery refuse to start (tntproject/startup.py).
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-change-me-" + "x" * 40 if DEBUG else "")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -223,9 +221,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A task of a worker that died unacknowledged is handed out again after visibility_timeout
-# (keep it above the longest task retry back-off, or a retrying task runs twice); kombu
-# looks for such tasks every unacked_restore_interval × unacked_restore_throttle seconds.
+# A dead worker's unacknowledged task is handed out again after visibility_timeout (keep it above
+# the longest retry back-off); kombu looks every unacked_restore_interval × _throttle seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
@@ -259,8 +256,7 @@ IDEMPOTENCY_KEY_RETENTION_HOURS = env.int("IDEMPOTENCY_KEY_RETENTION_HOURS", def
 PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=10)
 PLATFORM_FEE_BPS = env.int("PLATFORM_FEE_BPS", default=0)
 
-# With DEBUG off there is no default: production must say how texts leave (accounts.checks E004,
-# tntproject.startup), so it never silently writes sign-in codes to a local file.
+# No default without DEBUG: production must say how texts leave (accounts.checks E004).
 SMS_BACKEND = env.str("SMS_BACKEND", default="console" if DEBUG else "")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
 SMS_SENDER_ID = env.str("SMS_SENDER_ID", default="TAPNTK")
@@ -279,17 +275,14 @@ RAZORPAY_KEY_SECRET = env.str("RAZORPAY_KEY_SECRET", default="")
 RAZORPAY_WEBHOOK_SECRET = env.str("RAZORPAY_WEBHOOK_SECRET", default="")
 # With DEBUG on and no keys, the built-in sandbox stands in for Razorpay (razorpay_sandbox/).
 RAZORPAY_SANDBOX = env.bool("RAZORPAY_SANDBOX", default=DEBUG and not RAZORPAY_KEY_ID)
-# Left at Razorpay's own URL while the sandbox is on, the sandbox on this server is used instead.
 RAZORPAY_BASE_URL = env.str("RAZORPAY_BASE_URL", default="https://api.razorpay.com")
 RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=8.0)
 # Where the sandbox delivers its signed webhooks; empty: this server's own webhook URL.
 RAZORPAY_SANDBOX_WEBHOOK_URL = env.str("RAZORPAY_SANDBOX_WEBHOOK_URL", default="")
 RECONCILE_AFTER_SECONDS = env.int("RECONCILE_AFTER_SECONDS", default=300)
 
-# --- Issue 17: the development Razorpay sandbox is an app of its own -----------
-# Installed (and its URLs mounted) only when on; the test run installs it and turns it on per test.
+# --- The development Razorpay sandbox: an app installed and mounted only when on --------
 RAZORPAY_SANDBOX_INSTALLED = env.bool("RAZORPAY_SANDBOX_INSTALLED", default=RAZORPAY_SANDBOX)
-# Where the SDK reaches the sandbox; empty: this server, at the host and port of the request it serves.
 RAZORPAY_SANDBOX_BASE_URL = env.str("RAZORPAY_SANDBOX_BASE_URL", default="")
 if RAZORPAY_SANDBOX_INSTALLED:
     INSTALLED_APPS = [*INSTALLED_APPS, "razorpay_sandbox"]
@@ -364,26 +357,21 @@ CELERY_BEAT_SCHEDULE["reject-unaccepted-orders"] = {
     "task": "ordering.tasks.reject_unaccepted_orders",
     "schedule": env.float("REJECT_UNACCEPTED_EVERY_SECONDS", default=60.0),
 }
-# Orders and print jobs now carry their refunds too: keep Refund's status one named enum.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["RefundStatusEnum"] = "payments.models.Refund.Status"
 
-# --- Print shops (issue 21) -----------------------------------------------------
-# Files of at most this many selected pages are read in the request, larger ones in the background
-# (`analysis: "pending"`), each in a child process with a memory and time limit.
+# --- Print shops (issue 21): files of more selected pages than this are read in the background ---
 PRINT_ANALYSIS_INLINE_PAGES = env.int("PRINT_ANALYSIS_INLINE_PAGES", default=12)
 PRINT_ANALYSIS_TIMEOUT_SECONDS = env.float("PRINT_ANALYSIS_TIMEOUT_SECONDS", default=10.0)
 PRINT_ANALYSIS_TASK_TIMEOUT_SECONDS = env.float("PRINT_ANALYSIS_TASK_TIMEOUT_SECONDS", default=120.0)
-PRINT_ANALYSIS_MEMORY_MB = env.int("PRINT_ANALYSIS_MEMORY_MB", default=768)
+PRINT_ANALYSIS_MEMORY_MB = env.int("PRINT_ANALYSIS_MEMORY_MB", default=768)  # each renderer child's limit
 PRINT_ESTIMATE_PREVIEWS = env.int("PRINT_ESTIMATE_PREVIEWS", default=4)  # data: URLs in the estimate
 PRINT_ANALYSIS_PROCESSES = env.int("PRINT_ANALYSIS_PROCESSES", default=2)
 
 # Blocks with an end date: accounts are let back in once it passes (accounts.services.users_unblock_expired).
 CELERY_BEAT_SCHEDULE["unblock-expired-users"] = {"task": "accounts.tasks.unblock_expired_users", "schedule": 300.0}
-# --- For the engineer on call (issue 26): metrics, error reports, the status page -----------------
-# /metrics answers only these addresses or networks (core.ip.client_ip); 404 to anyone else.
+# --- On call (issue 26): /metrics answers only these addresses or networks, 404 to anyone else ---
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
-# Outermost: it times and counts every request (core.metrics: per-process series).
 MIDDLEWARE.insert(0, "core.middleware.MetricsMiddleware")
 # The admin status page's thresholds (campus.status); docs/operations.md says what each alert means.
 OPS_WEBHOOK_LAG_ALERT_SECONDS = env.int("OPS_WEBHOOK_LAG_ALERT_SECONDS", default=120)
@@ -397,3 +385,16 @@ SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="")
 SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+# --- Menus (issue 19): public photos in their own storage (catalog.media serves them here) ---
+MENU_IMAGE_ROOT = Path(env.str("MENU_IMAGE_ROOT", default=str(BASE_DIR / "var" / "menu-images")))
+MENU_IMAGE_URL = env.str("MENU_IMAGE_URL", default="/media/menu/")
+MENU_IMAGE_MAX_MB = env.int("MENU_IMAGE_MAX_MB", default=5)
+STORAGES["menu_images"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(MENU_IMAGE_ROOT), "base_url": MENU_IMAGE_URL},
+}
+STOCK_RESET_HOUR = env.int("STOCK_RESET_HOUR", default=4)  # `stock` back to `daily_stock`, campus time
+CELERY_BEAT_SCHEDULE["reset-daily-stock"] = {
+    "task": "catalog.tasks.reset_daily_stock",
+    "schedule": crontab(minute=0, hour=STOCK_RESET_HOUR),
+}

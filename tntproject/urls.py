@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from campus import status
+from catalog.media import menu_photo
 from core import health, metrics
 
 api_v1 = [
@@ -32,6 +33,9 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("", include("pages.urls")),
 ]
+
+# Menu photos (issue 19): public, served from their storage at MENU_IMAGE_URL's default.
+urlpatterns.insert(0, path("media/menu/<str:name>", menu_photo, name="menu-photo"))
 
 handler400 = "core.errors.handler400"
 handler403 = "core.errors.handler403"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from accounts.models import User
+from campus.demo_menus import seed_demo_menus
 from catalog.models import MenuItem, PrintService
 from catalog.services import menu_item_create, print_service_create, shop_create_for_vendor, shop_update
 from ordering import services as ordering_services
@@ -81,6 +82,7 @@ def build_demo_campus(*, staff_password: str, at: datetime) -> Tally:
         user = vendors[demo.phone]
         if demo.vendor_type == User.VendorType.FOOD and may_sell(user):
             slots_build(vendor=user, at=at, tally=tally)
+    tally.notes += seed_demo_menus(list(vendors.values()))  # options, diet marks, photos, stock
     students = [person_build(student, role=User.Role.STUDENT, tally=tally) for student in STUDENTS]
     refunded_order_build(vendors=vendors, student=students[0], tally=tally)
     repriced_print_job_build(vendors=vendors, student=students[1], tally=tally)

@@ -1,7 +1,7 @@
 import factory
 
 from accounts.tests.factories import FoodVendorFactory, StationeryVendorFactory
-from catalog.models import MenuItem, PrintService, Shop
+from catalog.models import MenuItem, Option, OptionGroup, PrintService, Shop
 
 
 class ShopFactory(factory.django.DjangoModelFactory):
@@ -52,4 +52,27 @@ class PrintServiceFactory(factory.django.DjangoModelFactory):
     unit = PrintService.Unit.PAGE
     price_paise = 200
     is_colour = False
+    is_available = True
+
+
+class OptionGroupFactory(factory.django.DjangoModelFactory):
+    """A group of choices on a menu item (pick 0 or 1 unless told)."""
+
+    class Meta:
+        model = OptionGroup
+
+    menu_item = factory.SubFactory(MenuItemFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+    min_choices = 0
+    max_choices = 1
+    sort_order = 0
+
+
+class OptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Option
+
+    group = factory.SubFactory(OptionGroupFactory)
+    name = factory.Sequence(lambda n: f"Option {n}")
+    price_delta_paise = 0
     is_available = True

@@ -93,6 +93,21 @@ def test_the_cached_answer_is_what_drf_renders(shop, api_client):
             "price_paise": item.price_paise,
             "is_available": True,
             "category": "Meals",
+            "diet": None,
+            "allergens": [],
+            "tags": [],
+            "image_url": None,
+            "image_width": None,
+            "image_height": None,
+            "thumbnail_url": None,
+            "thumbnail_width": None,
+            "thumbnail_height": None,
+            "stock": None,
+            "daily_stock": None,
+            "is_sold_out": False,
+            "max_per_order": None,
+            "sort_order": 0,
+            "option_groups": [],
         }
         for item in MenuItem.objects.filter(vendor=shop.vendor).order_by("category", "name", "id")
     ]

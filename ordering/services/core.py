@@ -22,6 +22,7 @@ MAX_QUANTITY = 20
 class OrderLine:
     menu_item_id: int
     quantity: int
+    options: tuple[int, ...] = ()  # option ids (ordering/pricing.py checks and prices them)
 
 
 def order_cutoff(*, now: datetime | None = None) -> datetime:

@@ -25,7 +25,7 @@ from core.errors import InvalidTransition, RateLimited, ValidationFailed
 from core.services import status_transition
 from payments.services import payment_refund_payable_in_full, payment_release_payable
 
-from .. import notifications
+from .. import notifications, stock
 from ..errors import InvalidPickupCode
 from ..locks import order_lock
 from ..models import Order, OrderEvent
@@ -65,6 +65,7 @@ def _order_transition(
         OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
         if from_status in Order.LIVE_STATUSES and to_status in Order.RELEASING_STATUSES:
             _slot_release(slot_id=order.slot_id)
+            stock.stock_give_back(order=order)
 
     status_transition(
         instance=order,

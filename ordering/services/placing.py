@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.errors import ShopClosed
-from catalog.models import MenuItem, Shop
+from catalog.models import Shop
 from core.errors import ValidationFailed
 
-from ..errors import ItemUnavailable, TooManyUnpaidOrders
+from .. import pricing, stock
+from ..errors import TooManyUnpaidOrders
 from ..locks import user_lock
 from ..models import Order, OrderEvent, OrderItem, Slot
-from .core import MAX_LINES, MAX_QUANTITY, OrderLine, Status
+from .core import OrderLine, Status
 from .slots import _slot_reserve
 
 
@@ -57,18 +58,6 @@ def _slot_for_ordering(*, vendor_id: int, slot_id: int) -> Slot:
     return slot
 
 
-def _lines_validate(lines: list[OrderLine]) -> None:
-    errors: list[str] = []
-    if not 1 <= len(lines) <= MAX_LINES:
-        errors.append(f"Order between 1 and {MAX_LINES} different items.")
-    if any(not 1 <= line.quantity <= MAX_QUANTITY for line in lines):
-        errors.append(f"Each quantity must be between 1 and {MAX_QUANTITY}.")
-    if len({line.menu_item_id for line in lines}) != len(lines):
-        errors.append("Each item may appear only once; use its quantity.")
-    if errors:
-        raise ValidationFailed(details={"items": errors})
-
-
 def _unpaid_orders_check(*, student: User) -> None:
     """TooManyUnpaidOrders once `student` holds MAX_UNPAID_ORDERS orders waiting for payment.
 
@@ -88,41 +77,25 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
 
     Everything happens in one transaction: the conditional UPDATE of the slot,
     the order with its stored total, the item snapshots and the first event.
-    Raises ValidationFailed (unknown vendor, slot or items, bad lines),
-    ShopClosed, ItemUnavailable, SlotClosed, SlotFull or TooManyUnpaidOrders (the student
-    already holds MAX_UNPAID_ORDERS unpaid orders); nothing is written then.
+    Raises ValidationFailed (unknown vendor, slot or items, bad lines or options),
+    ShopClosed, ItemUnavailable, SlotClosed, SlotFull, ItemSoldOut or TooManyUnpaidOrders (the
+    student already holds MAX_UNPAID_ORDERS unpaid orders); nothing is written then.
 
     Eight statements when it succeeds (slot with vendor and shop, items, the student's row
     lock and unpaid count, the slot's UPDATE, three INSERTs). The returned order holds its
     slot and vendor, so answering with it only reads its lines back.
     """
-    _lines_validate(lines)
+    pricing.lines_validate(lines)
     slot = _slot_for_ordering(vendor_id=vendor_id, slot_id=slot_id)
     vendor = slot.vendor
-
-    wanted = {line.menu_item_id: line.quantity for line in lines}
-    menu = {item.pk: item for item in MenuItem.objects.filter(pk__in=wanted, vendor_id=vendor.pk)}
-    unknown = sorted(set(wanted) - set(menu))
-    if unknown:
-        raise ValidationFailed(details={"items": [f"No such item at this vendor: {', '.join(map(str, unknown))}."]})
-    unavailable = sorted(pk for pk, item in menu.items() if item.is_deleted or not item.is_available)
-    if unavailable:
-        raise ItemUnavailable(details={"items": unavailable})
+    priced = pricing.lines_price(vendor_id=vendor.pk, lines=lines)  # options, prices, max_per_order
 
     _unpaid_orders_check(student=student)
     # Writes start here; everything above only read.
     _slot_reserve(slot_id=slot_id, vendor_id=vendor.pk)
+    stocked = stock.stock_take(priced)  # ItemSoldOut rolls the place back with it
 
-    items = [
-        OrderItem(
-            menu_item=menu[line.menu_item_id],
-            name=menu[line.menu_item_id].name,
-            unit_price_paise=menu[line.menu_item_id].price_paise,
-            quantity=line.quantity,
-            line_total_paise=menu[line.menu_item_id].price_paise * line.quantity,
-        )
-        for line in lines
-    ]
+    items = pricing.order_items(priced, stocked=stocked)
     now = timezone.now()
     order = Order.objects.create(
         student=student,

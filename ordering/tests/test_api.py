@@ -74,7 +74,14 @@ class TestPlaceOrder:
         assert (body["vendor"], body["student"], body["total_paise"]) == (slot.vendor_id, student.pk, 6000)
         assert set(body["slot"]) == {"id", "starts_at", "ends_at"} and body["slot"]["id"] == slot.pk
         assert body["items"] == [
-            {"menu_item": item.pk, "name": "Idli", "unit_price_paise": 3000, "quantity": 2, "line_total_paise": 6000}
+            {
+                "menu_item": item.pk,
+                "name": "Idli",
+                "unit_price_paise": 3000,
+                "quantity": 2,
+                "line_total_paise": 6000,
+                "options": [],
+            }
         ]
         assert body["pickup_code"] is None
         assert body["note"] == "No chutney"
@@ -671,8 +678,8 @@ class TestSlotsApi:
         assert response.status_code == 200
         assert response.json()["slot"]["id"] == slot.pk
         assert response.json()["items"] == [
-            {"menu_item": chai.pk, "name": "Chai", "quantity": 2},
-            {"menu_item": dosa.pk, "name": "Dosa", "quantity": 5},
+            {"menu_item": chai.pk, "name": "Chai", "options": [], "label": "Chai", "quantity": 2},
+            {"menu_item": dosa.pk, "name": "Dosa", "options": [], "label": "Dosa", "quantity": 5},
         ]
 
 

@@ -28,10 +28,33 @@ from .common import open_first, shop_or_404
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "nav": "home",
-        "food_shops": open_first(catalog_selectors.shop_list_public(vendor_type=User.VendorType.FOOD)),
+        "food_shops": open_first(
+            catalog_selectors.shop_list_public(
+                vendor_type=User.VendorType.FOOD, diet="veg" if request.GET.get("veg") == "1" else None
+            )
+        ),
+        "veg_only": request.GET.get("veg") == "1",
         "stationery_shops": open_first(catalog_selectors.shop_list_public(vendor_type=User.VendorType.STATIONERY)),
     }
     return render(request, "pages/home.html", context)
+
+
+def _options_of(request: HttpRequest, item_id: int) -> tuple[int, ...]:
+    """The option ids sent for one item: checkboxes `opt_<item id>`, radios `opt_<item id>_<group id>`."""
+    names = [k for k in request.POST if k == f"opt_{item_id}" or k.startswith(f"opt_{item_id}_")]
+    return tuple(int(v) for k in names for v in request.POST.getlist(k) if v.isdigit() and len(v) < 19)
+
+
+def _chosen_options(request: HttpRequest) -> list[int]:
+    if request.method != "POST":
+        return []
+    return [
+        int(v)
+        for k in request.POST
+        if k.startswith("opt_")
+        for v in request.POST.getlist(k)
+        if v.isdigit() and len(v) < 19
+    ]
 
 
 @dataclass(frozen=True)
@@ -41,7 +64,9 @@ class _MenuRow:
 
 
 def _menu_context(request: HttpRequest, *, shop: Shop, quantities: dict[int, int], **extra) -> dict:
-    items = catalog_selectors.vendor_menu_public(vendor_id=shop.vendor_id)
+    veg_only = request.GET.get("veg") == "1"
+    items = catalog_selectors.vendor_menu_public(vendor_id=shop.vendor_id, diet="veg" if veg_only else None)
+    chosen = {pk for pk in _chosen_options(request)}
     slots: list[Slot] = list(ordering_selectors.slot_list_open_for_vendor(vendor_id=shop.vendor_id))
     user = request.user
     rows = [_MenuRow(item=item, quantity=quantities.get(item.pk, 0)) for item in items]
@@ -53,7 +78,18 @@ def _menu_context(request: HttpRequest, *, shop: Shop, quantities: dict[int, int
         "can_order": shop.is_open and (not user.is_authenticated or user.role == User.Role.STUDENT),
         "max_quantity": ordering_services.MAX_QUANTITY,
         "cart_count": sum(row.quantity for row in rows),
-        "cart_total": sum(row.quantity * row.item.price_paise for row in rows),
+        "cart_total": sum(
+            row.quantity
+            * (
+                row.item.price_paise
+                + sum(
+                    o.price_delta_paise for g in row.item.option_groups.all() for o in g.options.all() if o.pk in chosen
+                )
+            )
+            for row in rows
+        ),
+        "chosen_options": chosen,
+        "veg_only": veg_only,
         "restore_cart": not quantities,
         "selected_slot": None,
         "note": "",
@@ -88,7 +124,10 @@ def _order_place(request: HttpRequest, *, shop: Shop) -> HttpResponse:
                 student=request.user,
                 vendor_id=shop.vendor_id,
                 slot_id=form.cleaned_data["slot"],
-                lines=[ordering_services.OrderLine(menu_item_id=i, quantity=q) for i, q in quantities.items()],
+                lines=[
+                    ordering_services.OrderLine(menu_item_id=i, quantity=q, options=_options_of(request, i))
+                    for i, q in quantities.items()
+                ],
                 note=form.cleaned_data["note"],
             )
         except ApplicationError as exc:

@@ -18,7 +18,7 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, money, office, oncall, otp, ownership, printing
+from mutants import capacity, money, office, oncall, otp, ownership, printing, stock
 
 MUTANTS: list[dict] = [
     *money.MUTANTS,
@@ -28,4 +28,5 @@ MUTANTS: list[dict] = [
     *printing.MUTANTS,
     *office.MUTANTS,
     *oncall.MUTANTS,
+    *stock.MUTANTS,
 ]

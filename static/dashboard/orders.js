@@ -30,7 +30,7 @@ function orderCard(order, isNew) {
 function prepLines(data) {
   const lines = Array.isArray(data) ? data : data.items || data.lines || data.results || [];
   return lines.map((line) => ({
-    name: line.name || line.menu_item_name || "Item " + (line.menu_item || line.menu_item_id || ""),
+    name: line.label || line.name || line.menu_item_name || "Item " + (line.menu_item || line.menu_item_id || ""),
     quantity: line.quantity ?? line.total_quantity ?? line.total,
   }));
 }

@@ -113,7 +113,12 @@ import { request } from "../common/api.js";
       var total = 0, count = 0;
       qtyInputs.forEach(function (input) {
         var q = clamp(input);
-        total += q * parseInt(input.dataset.price, 10);
+        var unit = parseInt(input.dataset.price, 10);
+        // Chosen options add their deltas to the unit price (the server prices them again).
+        orderForm.querySelectorAll("input[data-option-of='" + input.dataset.item + "']:checked").forEach(function (option) {
+          unit += parseInt(option.dataset.delta, 10) || 0;
+        });
+        total += q * unit;
         count += q;
         var row = input.closest(".menu-item");
         if (row) row.classList.toggle("in-cart", q > 0);

@@ -22,7 +22,7 @@ def fill_existing_jobs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0004_print_service_colour_price_paper_size"),
+        ("catalog", "0005_print_service_colour_price_paper_size"),
         ("stationery", "0004_print_job_cancel_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

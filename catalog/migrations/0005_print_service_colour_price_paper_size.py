@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0003_hide_permissions"),
+        ("catalog", "0004_menus"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

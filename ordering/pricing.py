@@ -1,0 +1,185 @@
+"""The lines of an order checked and priced from the database, options included.
+
+A student's lines say only which item, how many and which option ids; everything else comes
+from the rows read here: every option must be one of that item's and available, each group's
+count of chosen options must lie within its min..max, one item may appear on two lines only
+with different options, an item's quantity over all lines is at most its `max_per_order`.
+A line's unit price is the item's price plus its options' deltas, and the line keeps a
+snapshot of the options (name, delta) as they were, like the item's name and price.
+
+Reading is three queries whatever the number of lines and options (items, their groups,
+the groups' options).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from catalog.models import MenuItem, Option, OptionGroup
+from core.errors import ValidationFailed
+
+from .errors import ItemUnavailable
+from .models import OrderItem
+
+MAX_LINES = 30
+MAX_QUANTITY = 20
+MAX_OPTIONS_PER_LINE = 40
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    item: MenuItem
+    quantity: int
+    options: tuple[Option, ...]
+    unit_price_paise: int
+    options_key: str
+    groups: dict[int, str] = field(default_factory=dict)  # group id -> name, for the snapshot
+
+    def snapshot(self) -> list[dict]:
+        return [
+            {
+                "option": option.pk,
+                "group": self.groups.get(option.group_id, ""),
+                "name": option.name,
+                "price_delta_paise": option.price_delta_paise,
+            }
+            for option in self.options
+        ]
+
+
+def options_key(option_ids) -> str:
+    return ",".join(str(pk) for pk in sorted(set(option_ids)))
+
+
+def lines_validate(lines: list) -> None:
+    """The shape of the lines, before any row is read: ValidationFailed (`items`) when wrong."""
+    errors: list[str] = []
+    if not 1 <= len(lines) <= MAX_LINES:
+        errors.append(f"Order between 1 and {MAX_LINES} lines.")
+    if any(not 1 <= line.quantity <= MAX_QUANTITY for line in lines):
+        errors.append(f"Each quantity must be between 1 and {MAX_QUANTITY}.")
+    if any(len(line.options) > MAX_OPTIONS_PER_LINE for line in lines):
+        errors.append(f"A line has at most {MAX_OPTIONS_PER_LINE} options.")
+    if any(len(set(line.options)) != len(line.options) for line in lines):
+        errors.append("An option may be chosen only once on a line.")
+    keys = [(line.menu_item_id, options_key(line.options)) for line in lines]
+    if len(set(keys)) != len(keys):
+        errors.append("The same item with the same options may appear only once; use its quantity.")
+    if errors:
+        raise ValidationFailed(details={"items": errors})
+
+
+def _menu(*, vendor_id: int, item_ids: set[int]) -> dict[int, MenuItem]:
+    options = Prefetch("options", queryset=Option.objects.order_by("sort_order", "id"))
+    groups = Prefetch(
+        "option_groups", queryset=OptionGroup.objects.order_by("sort_order", "id").prefetch_related(options)
+    )
+    items = MenuItem.objects.filter(pk__in=item_ids, vendor_id=vendor_id).prefetch_related(groups)
+    return {item.pk: item for item in items}
+
+
+def _price_line(line, item: MenuItem) -> PricedLine:
+    by_id = {option.pk: (group, option) for group in item.option_groups.all() for option in group.options.all()}
+    foreign = [pk for pk in line.options if pk not in by_id]
+    if foreign:
+        raise ValidationFailed(
+            details={"items": [f"{item.name}: option {', '.join(map(str, foreign))} is not one of this item's."]}
+        )
+    unavailable = [pk for pk in line.options if not by_id[pk][1].is_available]
+    if unavailable:
+        raise ItemUnavailable(
+            "Some of these options are not available right now.",
+            details={"menu_item": item.pk, "options": unavailable},
+        )
+    chosen = Counter(by_id[pk][0].pk for pk in line.options)
+    for group in item.option_groups.all():
+        count = chosen.get(group.pk, 0)
+        if not group.min_choices <= count <= group.max_choices:
+            if group.min_choices == group.max_choices:
+                wanted = f"exactly {group.min_choices}"
+            else:
+                wanted = f"{group.min_choices} to {group.max_choices}"
+            raise ValidationFailed(details={"items": [f"{item.name}: choose {wanted} of “{group.name}”."]})
+    options = tuple(
+        sorted((by_id[pk][1] for pk in line.options), key=lambda o: (by_id[o.pk][0].sort_order, o.sort_order, o.pk))
+    )
+    return PricedLine(
+        item=item,
+        quantity=line.quantity,
+        options=options,
+        unit_price_paise=item.price_paise + sum(option.price_delta_paise for option in options),
+        options_key=options_key(line.options),
+        groups={group.pk: group.name for group in item.option_groups.all()},
+    )
+
+
+def lines_price(*, vendor_id: int, lines: list) -> list[PricedLine]:
+    """The lines priced from the database, in the order sent.
+
+    Raises ValidationFailed (an item not of this vendor, an option not of its item, a group's
+    count outside min..max, more than `max_per_order`) or ItemUnavailable (an item or option
+    switched off, or deleted). Reads only; nothing is reserved here.
+    """
+    menu = _menu(vendor_id=vendor_id, item_ids={line.menu_item_id for line in lines})
+    unknown = sorted({line.menu_item_id for line in lines} - set(menu))
+    if unknown:
+        raise ValidationFailed(details={"items": [f"No such item at this vendor: {', '.join(map(str, unknown))}."]})
+    unavailable = sorted(pk for pk, item in menu.items() if item.is_deleted or not item.is_available)
+    if unavailable:
+        raise ItemUnavailable(details={"items": unavailable})
+    priced = [_price_line(line, menu[line.menu_item_id]) for line in lines]
+    totals = quantities_by_item(priced)
+    over = [menu[pk] for pk, n in totals.items() if menu[pk].max_per_order is not None and n > menu[pk].max_per_order]
+    if over:
+        raise ValidationFailed(
+            details={"items": [f"{item.name}: at most {item.max_per_order} on one order." for item in over]}
+        )
+    return priced
+
+
+def quantities_by_item(priced: list[PricedLine]) -> dict[int, int]:
+    """Each item's quantity summed over the lines (an item may be on several lines)."""
+    totals: Counter[int] = Counter()
+    for line in priced:
+        totals[line.item.pk] += line.quantity
+    return dict(totals)
+
+
+def order_items(priced: list[PricedLine], *, stocked: set[int]) -> list[OrderItem]:
+    """The unsaved lines of the order; `stocked` holds the items whose stock the order took."""
+    return [
+        OrderItem(
+            menu_item=line.item,
+            name=line.item.name,
+            unit_price_paise=line.unit_price_paise,
+            quantity=line.quantity,
+            line_total_paise=line.unit_price_paise * line.quantity,
+            options=line.snapshot(),
+            options_key=line.options_key,
+            stock_taken=line.quantity if line.item.pk in stocked else 0,
+        )
+        for line in priced
+    ]
+
+
+def prep_counts(rows) -> list[dict]:
+    """Order lines (`menu_item_id`, `menu_item__name`, `options_key`, `options`, `quantity`)
+    summed per item and combination of options, for the kitchen: "Masala dosa, extra cheese × 4".
+    """
+    counts: dict[tuple[int, str], dict] = {}
+    for row in rows:
+        key = (row["menu_item_id"], row["options_key"])
+        if key not in counts:
+            names = [option["name"] for option in row["options"] or []]
+            counts[key] = {
+                "menu_item": row["menu_item_id"],
+                "name": row["menu_item__name"],
+                "options": names,
+                "label": ", ".join([row["menu_item__name"], *names]),
+                "quantity": 0,
+            }
+        counts[key]["quantity"] += row["quantity"]
+    return sorted(counts.values(), key=lambda c: (c["name"], c["menu_item"], c["label"]))

@@ -1,0 +1,85 @@
+"""Mutants: menus (issue 19): stock never oversold and always given back; options priced and checked."""
+
+from __future__ import annotations
+
+STOCK = "ordering/stock.py"
+PRICING = "ordering/pricing.py"
+TESTS = ["ordering/tests/test_menus_orders.py"]
+
+MUTANTS: list[dict] = [
+    {
+        "id": "stock-oversell",
+        "file": STOCK,
+        "function": "stock_take",
+        "find": "enough = reduce(or_, (Q(pk=pk, stock__gte=wanted[pk]) for pk in locked))",
+        "replace": "enough = reduce(or_, (Q(pk=pk) for pk in locked))",
+        "tests": TESTS,
+        "k": "stock",
+        "why": "an order takes more than the stock left",
+    },
+    {
+        "id": "stock-not-given-back",
+        "file": STOCK,
+        "function": "stock_give_back",
+        "find": 'then=F("stock") + Value(taken[pk])',
+        "replace": 'then=F("stock")',
+        "tests": TESTS,
+        "k": "exactly_once",
+        "why": "a cancelled, rejected or expired order keeps its stock",
+    },
+    {
+        "id": "stock-given-back-after-reset",
+        "file": STOCK,
+        "function": "stock_give_back",
+        "find": "locked = _lock_stocked(taken, extra=not_reset_since)",
+        "replace": "locked = _lock_stocked(taken)",
+        "tests": TESTS,
+        "k": "morning_reset",
+        "why": "an order from before the morning reset adds to the fresh stock",
+    },
+    {
+        "id": "stock-option-price-ignored",
+        "file": PRICING,
+        "function": "_price_line",
+        "find": "unit_price_paise=item.price_paise + sum(option.price_delta_paise for option in options),",
+        "replace": "unit_price_paise=item.price_paise,",
+        "tests": TESTS,
+        "k": "costs_the_item_plus",
+        "why": "options are free: the line costs the item's price alone",
+    },
+    {
+        "id": "stock-foreign-option-accepted",
+        "file": PRICING,
+        "function": "_price_line",
+        "find": (
+            "by_id = {option.pk: (group, option) for group in item.option_groups.all()"
+            " for option in group.options.all()}"
+        ),
+        "replace": (
+            "by_id = {option.pk: (option.group, option) for option in Option.objects.filter(pk__in=line.options)}"
+        ),
+        "tests": TESTS,
+        "k": "another_item",
+        "why": "an option of another item (maybe cheaper, maybe free) is accepted",
+    },
+    {
+        "id": "stock-group-max-off-by-one",
+        "file": PRICING,
+        "function": "_price_line",
+        "find": "if not group.min_choices <= count <= group.max_choices:",
+        "replace": "if not group.min_choices <= count <= group.max_choices + 1:",
+        "tests": TESTS,
+        "k": "max_of_a_group or min_max",
+        "why": "a group takes one option more than its max",
+    },
+    {
+        "id": "stock-group-min-off-by-one",
+        "file": PRICING,
+        "function": "_price_line",
+        "find": "if not group.min_choices <= count <= group.max_choices:",
+        "replace": "if not group.min_choices - 1 <= count <= group.max_choices:",
+        "tests": TESTS,
+        "k": "min_max",
+        "why": "a required choice (size) may be left out",
+    },
+]
