@@ -49,7 +49,7 @@ def test_twenty_students_five_biryanis_then_every_cancel_gives_one_back(make_cli
 
     placed = list(Order.objects.filter(slot=slot))
     for expected, order in enumerate(placed, start=1):
-        services.order_cancel(order=order, student=order.student)
+        services.order_cancel(order_id=order.pk, student=order.student)
         assert MenuItem.objects.get(pk=biryani.pk).stock == expected
     assert Slot.objects.get(pk=slot.pk).reserved == 0
 
@@ -86,7 +86,7 @@ def test_cancels_racing_new_orders_give_back_and_take_exactly(make_client):
 
     def job(index):
         if index < 4:
-            services.order_cancel(order=Order.objects.get(pk=placed[index].pk), student=holders[index])
+            services.order_cancel(order_id=Order.objects.get(pk=placed[index].pk).pk, student=holders[index])
             return "cancelled"
         return newcomers[index - 4](index)
 

@@ -249,16 +249,16 @@ def test_stock_goes_back_exactly_once_when_the_place_does(end):
         order = place_order(student=student, slot=biryani.slot, items=[biryani], quantity=2)
     assert _stock(biryani) == 3
     if end == "cancel":
-        services.order_cancel(order=order, student=student)
+        services.order_cancel(order_id=order.pk, student=student)
     elif end == "reject":
-        services.order_reject(order=order, vendor=biryani.vendor, reason="Out of rice")
+        services.order_reject(order_id=order.pk, vendor=biryani.vendor, reason="Out of rice")
     elif end == "expire":
         Order.objects.filter(pk=order.pk).update(payment_due_by=timezone.now() - timedelta(minutes=1))
         assert services.order_expire(order_id=order.pk) is True
         assert services.order_expire(order_id=order.pk) is False
     else:
-        assert services.order_cancel_refunded(order=order, actor=None) is True
-        assert services.order_cancel_refunded(order=order, actor=None) is False
+        assert services.order_cancel_refunded(order_id=order.pk, actor=None) is True
+        assert services.order_cancel_refunded(order_id=order.pk, actor=None) is False
     assert _stock(biryani) == 5
     assert Slot.objects.get(pk=biryani.slot.pk).reserved == 0
 
@@ -266,9 +266,9 @@ def test_stock_goes_back_exactly_once_when_the_place_does(end):
 def test_completing_an_order_gives_no_stock_back():
     biryani = _stocked(5)
     order = paid_order(slot=biryani.slot, items=[biryani], quantity=2)
-    services.order_accept(order=order, vendor=biryani.vendor)
-    services.order_mark_ready(order=order, vendor=biryani.vendor)
-    services.order_complete(order=order, vendor=biryani.vendor, pickup_code=order.pickup_code)
+    services.order_accept(order_id=order.pk, vendor=biryani.vendor)
+    services.order_mark_ready(order_id=order.pk, vendor=biryani.vendor)
+    services.order_complete(order_id=order.pk, vendor=biryani.vendor, pickup_code=order.pickup_code)
     assert _stock(biryani) == 3
 
 
@@ -278,7 +278,7 @@ def test_an_order_placed_before_the_morning_reset_gives_nothing_back_to_the_fres
     order = place_order(student=student, slot=biryani.slot, items=[biryani], quantity=2)
     assert stock_reset_daily(now=timezone.now() + timedelta(seconds=1)) >= 1
     assert _stock(biryani) == 40
-    services.order_cancel(order=order, student=student)
+    services.order_cancel(order_id=order.pk, student=student)
     assert _stock(biryani) == 40
 
 

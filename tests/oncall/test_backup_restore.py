@@ -54,7 +54,7 @@ def _seed() -> None:
     paid_order()
     paid_order()
     rejected = paid_order()
-    ordering_services.order_reject(order=rejected, vendor=rejected.vendor, reason="closed early")
+    ordering_services.order_reject(order_id=rejected.pk, vendor=rejected.vendor, reason="closed early")
     place_order()  # waiting for payment
     submit_job(StudentFactory(), print_service(stationery_vendor(name="Copy Corner"), name="A4 mono"))
 

@@ -74,7 +74,7 @@ def test_metrics_refuses_writes():
 
 def test_every_named_series_is_exposed(scrape, settings):
     order = paid_order()
-    ordering_services.order_reject(order=order, vendor=order.vendor, reason="out of stock")
+    ordering_services.order_reject(order_id=order.pk, vendor=order.vendor, reason="out of stock")
     open_payment(payer=StudentFactory(), order_=place_order())
     reconcile_run_record({"captured": 1, "payments_checked": 2})
     metrics.count("sms_sent")
@@ -104,7 +104,7 @@ def test_placing_paying_and_rejecting_orders_move_their_counters(scrape):
     assert after_pay.value("tnt_orders_paid_total") == paid + 1
     assert after_pay.value("tnt_orders_last_minute", event="paid") == 1
 
-    ordering_services.order_reject(order=order, vendor=order.vendor, reason="out of stock")
+    ordering_services.order_reject(order_id=order.pk, vendor=order.vendor, reason="out of stock")
     after_reject = scrape()
     assert after_reject.value("tnt_orders_rejected_total") == rejected + 1
     assert after_reject.value("tnt_orders_last_minute", event="rejected") == 1
