@@ -10,8 +10,7 @@ from campus import office
 from catalog.admin import shop_filter
 from core.admin_display import campus_span, money, money_column, person, shop_column, time_column
 from core.admin_mixins import ReadOnlyTabularInline
-from payments.admin_case_file import CaseFileAdminMixin, Moment, who
-from payments.services import payment_refund
+from payments.admin_case_file import CaseFileAdminMixin
 
 from . import notifications
 from .models import Order, OrderEvent, OrderItem, Slot
@@ -142,38 +141,12 @@ class OrderAdmin(CaseFileAdminMixin, admin.ModelAdmin):
         ]
         return [*lines, {"name": "Total", "detail": obj.note and f"Note: {obj.note}", "amount": money(obj.total_paise)}]
 
-    def case_events(self, obj: Order) -> list[Moment]:
-        moments = []
-        for event in obj.events.select_related("actor").order_by("created_at", "pk"):
-            text = ORDER_WORDS.get(event.to_status, event.to_status)
-            if event.to_status not in (Order.Status.PENDING_PAYMENT, Order.Status.PAID):
-                text += f" (by {who(event.actor)})"
-            # The paid event's reason ("Payment #n captured") is said by the payment's own line.
-            reason = event.reason if event.to_status != Order.Status.PAID else ""
-            moments.append(Moment(event.created_at, text + (f": {reason}" if reason else "")))
-        return moments
+    case_words = ORDER_WORDS
+    case_unattributed = (Order.Status.PENDING_PAYMENT, Order.Status.PAID)
 
-    def case_may_cancel(self, obj: Order) -> bool:
-        return obj.status in Order.REFUND_CANCELS_STATUSES
-
-    def case_refund(self, *, request, obj: Order, payment_ids, amount_paise, reason, key):
-        """The one call into payments' refund service from an order's page, then the two texts."""
-        refunds = [
-            payment_refund(
-                payment_id=payment_id,
-                amount_paise=amount_paise,
-                reason=reason,
-                actor=request.user,
-                idempotency_key=f"{key}:{payment_id}",
-            )
-            for payment_id in payment_ids
-        ]
-        obj.refresh_from_db()
-        refunded = sum(refund.amount_paise for refund in refunds)
-        cancelled = obj.status == Order.Status.CANCELLED
-        notifications.order_refunded_by_staff(order=obj, amount_paise=refunded, cancelled=cancelled)
-        notifications.vendor_order_refunded_by_staff(order=obj, amount_paise=refunded, cancelled=cancelled)
-        return refunds
+    def case_notify(self, obj: Order, *, amount_paise: int, cancelled: bool) -> None:
+        notifications.order_refunded_by_staff(order=obj, amount_paise=amount_paise, cancelled=cancelled)
+        notifications.vendor_order_refunded_by_staff(order=obj, amount_paise=amount_paise, cancelled=cancelled)
 
 
 @admin.register(Slot)

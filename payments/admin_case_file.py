@@ -25,6 +25,7 @@ from core.admin_display import RupeesField, campus_time, money, person, shop_of
 from core.errors import ApplicationError
 
 from .models import Payment, Refund
+from .services import payment_refund
 
 PAYMENT_WORDS = {
     Payment.Status.CREATED: "opened, not paid",
@@ -166,18 +167,48 @@ class CaseFileAdminMixin:
         """What was bought: [{"name", "detail", "amount"}]."""
         raise NotImplementedError
 
+    # Each status in words; the statuses nobody acted on by hand (no "by …": the first and paid).
+    case_words: dict[str, str] = {}
+    case_unattributed: tuple[str, ...] = ()
+
     def case_events(self, obj) -> list[Moment]:
         """The payable's own event rows, in words."""
-        raise NotImplementedError
+        moments = []
+        for event in obj.events.select_related("actor").order_by("created_at", "pk"):
+            text = self.case_words.get(event.to_status, event.to_status)
+            if event.to_status not in self.case_unattributed:
+                text += f" (by {who(event.actor)})"
+            # The paid event's reason ("Payment #n captured") is said by the payment's own line.
+            reason = event.reason if event.to_status != "paid" else ""
+            moments.append(Moment(event.created_at, text + (f": {reason}" if reason else "")))
+        return moments
 
     def case_may_cancel(self, obj) -> bool:
         """Would a refund in full cancel it now (paid, not handed over)?"""
+        return obj.status in obj.REFUND_CANCELS_STATUSES
+
+    def case_notify(self, obj, *, amount_paise: int, cancelled: bool) -> None:
+        """Text the student and the shop what staff refunded."""
         raise NotImplementedError
 
     def case_refund(
         self, *, request: HttpRequest, obj, payment_ids: list[int], amount_paise: int | None, reason: str, key: str
     ) -> list[Refund]:
-        raise NotImplementedError
+        """The one call into payments' refund service from a case file, then the two texts."""
+        refunds = [
+            payment_refund(
+                payment_id=payment_id,
+                amount_paise=amount_paise,
+                reason=reason,
+                actor=request.user,
+                idempotency_key=f"{key}:{payment_id}",
+            )
+            for payment_id in payment_ids
+        ]
+        obj.refresh_from_db()
+        refunded = sum(refund.amount_paise for refund in refunds)
+        self.case_notify(obj, amount_paise=refunded, cancelled=obj.status == "cancelled")
+        return refunds
 
     def case_payments(self, obj) -> list[Payment]:
         return list(

@@ -11,8 +11,7 @@ from django.contrib import admin
 from catalog.admin import shop_filter
 from core.admin_display import campus_time, money, money_column, person, shop_column, time_column
 from core.admin_mixins import ReadOnlyTabularInline
-from payments.admin_case_file import CaseFileAdminMixin, Moment, who
-from payments.services import payment_refund
+from payments.admin_case_file import CaseFileAdminMixin
 
 from . import notifications
 from .models import PrintJob, PrintJobEvent
@@ -145,35 +144,9 @@ class PrintJobAdmin(CaseFileAdminMixin, admin.ModelAdmin):
             {"name": "Final price", "detail": obj.amount_reason, "amount": money(obj.amount_paise)},
         ]
 
-    def case_events(self, obj: PrintJob) -> list[Moment]:
-        moments = []
-        for event in obj.events.select_related("actor").order_by("created_at", "pk"):
-            text = JOB_WORDS.get(event.to_status, event.to_status)
-            if event.to_status not in (PrintJob.Status.SUBMITTED, PrintJob.Status.PAID):
-                text += f" (by {who(event.actor)})"
-            # The paid event's reason ("Payment #n captured") is said by the payment's own line.
-            reason = event.reason if event.to_status != PrintJob.Status.PAID else ""
-            moments.append(Moment(event.created_at, text + (f": {reason}" if reason else "")))
-        return moments
+    case_words = JOB_WORDS
+    case_unattributed = (PrintJob.Status.SUBMITTED, PrintJob.Status.PAID)
 
-    def case_may_cancel(self, obj: PrintJob) -> bool:
-        return obj.status in PrintJob.REFUND_CANCELS_STATUSES
-
-    def case_refund(self, *, request, obj: PrintJob, payment_ids, amount_paise, reason, key):
-        """The one call into payments' refund service from a print job's page, then the two texts."""
-        refunds = [
-            payment_refund(
-                payment_id=payment_id,
-                amount_paise=amount_paise,
-                reason=reason,
-                actor=request.user,
-                idempotency_key=f"{key}:{payment_id}",
-            )
-            for payment_id in payment_ids
-        ]
-        obj.refresh_from_db()
-        refunded = sum(refund.amount_paise for refund in refunds)
-        cancelled = obj.status == PrintJob.Status.CANCELLED
-        notifications.print_job_refunded_by_staff(job=obj, amount_paise=refunded, cancelled=cancelled)
-        notifications.vendor_print_job_refunded_by_staff(job=obj, amount_paise=refunded, cancelled=cancelled)
-        return refunds
+    def case_notify(self, obj: PrintJob, *, amount_paise: int, cancelled: bool) -> None:
+        notifications.print_job_refunded_by_staff(job=obj, amount_paise=amount_paise, cancelled=cancelled)
+        notifications.vendor_print_job_refunded_by_staff(job=obj, amount_paise=amount_paise, cancelled=cancelled)
