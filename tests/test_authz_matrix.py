@@ -154,6 +154,26 @@ def _failed_refund(campus: Campus) -> dict:
     return {}
 
 
+def _photo_upload():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (200, 120, 40)).save(out, format="JPEG")
+    return SimpleUploadedFile("dosa.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _option_group(campus: Campus) -> dict:
+    from catalog.tests.factories import OptionFactory, OptionGroupFactory
+
+    group = OptionGroupFactory(menu_item=campus.objects["item_a"], name="Size")
+    OptionFactory(group=group, name="Plain")
+    campus.objects["group_a"] = group
+    return {}
+
+
 def _pickup(campus: Campus, prepared: dict) -> dict:
     return {"pickup_code": campus.order_ready.pickup_code}
 
@@ -206,6 +226,29 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", "/api/v1/menu-items/{item_a}", PUBLIC),
     Row("PATCH", "/api/v1/menu-items/{item_a}", FOOD_A_ONLY, body={"price_paise": 9900}),
     Row("DELETE", "/api/v1/menu-items/{item_a}", (401, 403, 403, 204, 404, 403, 403, 403, 403)),
+    # Menus (issue 19): photo, stock controls, option groups; the owning food vendor only.
+    Row(
+        "POST",
+        "/api/v1/menu-items/{item_a}/image",
+        FOOD_A_ONLY,
+        body=lambda campus, prepared: {"image": _photo_upload()},
+        multipart=True,
+    ),
+    Row("DELETE", "/api/v1/menu-items/{item_a}/image", FOOD_A_ONLY),
+    Row("POST", "/api/v1/menu-items/{item_a}/stock", FOOD_A_ONLY, body={"add": 10}),
+    Row(
+        "POST",
+        "/api/v1/menu-items/{item_a}/option-groups",
+        (401, 403, 403, 201, 404, 403, 403, 403, 403),
+        body={"name": "Size", "min_choices": 1, "max_choices": 1, "options": [{"name": "Plain"}]},
+    ),
+    Row("PATCH", "/api/v1/option-groups/{group_a}", FOOD_A_ONLY, body={"name": "Style"}, prepare=_option_group),
+    Row(
+        "DELETE",
+        "/api/v1/option-groups/{group_a}",
+        (401, 403, 403, 204, 404, 403, 403, 403, 403),
+        prepare=_option_group,
+    ),
     Row("GET", "/api/v1/print-services", PUBLIC),
     Row(
         "POST",

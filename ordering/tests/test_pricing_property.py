@@ -46,16 +46,21 @@ def _menu():
 
 def test_valid_options_price_as_base_plus_deltas_and_invalid_ones_reserve_nothing():
     slot, item, groups, unavailable, foreign = _menu()
-    own = [option for _min, _max, options in groups.values() for option in options]
     student = StudentFactory()
     seen = {True: 0, False: 0}
 
     @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    def picks(options, most):
+        return st.lists(st.sampled_from(options), max_size=most, unique_by=lambda o: o.pk)
+
+    # Per group, a pick of its options that may be too few or too many; sometimes a foreign one.
     @given(
-        chosen=st.lists(st.sampled_from(own + foreign), max_size=9, unique_by=lambda o: o.pk),
+        per_group=st.tuples(*(picks(options, high + 1) for _low, high, options in groups.values())),
+        strays=picks(foreign, 1),
         quantity=st.integers(min_value=1, max_value=5),
     )
-    def check(chosen, quantity):
+    def check(per_group, strays, quantity):
+        chosen = [option for pick in per_group for option in pick] + strays
         ids = tuple(option.pk for option in chosen)
         counts = {pk: sum(1 for o in chosen if o.group_id == pk) for pk in groups}
         valid = (

@@ -31,8 +31,8 @@ class TestPrepSheet:
         sheet = selectors.slot_prep_sheet(vendor=slot.vendor, slot_id=slot.pk)
 
         assert sheet == [
-            {"menu_item": lassi.pk, "name": "Lassi", "quantity": 3},
-            {"menu_item": samosa.pk, "name": "Samosa", "quantity": 6},
+            {"menu_item": lassi.pk, "name": "Lassi", "options": [], "label": "Lassi", "quantity": 3},
+            {"menu_item": samosa.pk, "name": "Samosa", "options": [], "label": "Samosa", "quantity": 6},
         ]
 
     def test_uses_the_current_item_name_once_even_after_a_rename(self):
@@ -43,7 +43,7 @@ class TestPrepSheet:
         tea.save()
         paid_order(slot=slot, items=[tea])
         assert selectors.slot_prep_sheet(vendor=slot.vendor, slot_id=slot.pk) == [
-            {"menu_item": tea.pk, "name": "Masala tea", "quantity": 2}
+            {"menu_item": tea.pk, "name": "Masala tea", "options": [], "label": "Masala tea", "quantity": 2}
         ]
 
     def test_constant_number_of_queries(self, django_assert_num_queries):
