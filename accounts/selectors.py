@@ -27,7 +27,7 @@ def credential_is_revoked_for_blocked_user(*, kind: str, secret: str) -> bool:
     return RevokedCredential.objects.filter(kind=kind, digest=credential_digest(secret), user__is_active=False).exists()
 
 
-def blocked_user_of_credential(*, kind: str, secret: str) -> int | None:
+def blocked_user_find_by_credential(*, kind: str, secret: str) -> int | None:
     """The id of the still-blocked user whose `secret` was revoked when it was blocked, else None."""
     return (
         RevokedCredential.objects.filter(kind=kind, digest=credential_digest(secret), user__is_active=False)
@@ -44,7 +44,7 @@ class BlockNotice:
     until: datetime | None
 
 
-def user_block_notice(*, user_id: int | None = None, phone: str | None = None) -> BlockNotice | None:
+def user_block_notice_find(*, user_id: int | None = None, phone: str | None = None) -> BlockNotice | None:
     """The block of the account (by id or phone), or None when it is not blocked."""
     if user_id is None and phone is None:
         return None

@@ -40,12 +40,14 @@ def _blocked_user_id(request: HttpRequest) -> int | None:
     if user_id is not None:
         return int(user_id)
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    return account_selectors.blocked_user_of_credential(kind="session", secret=session_key) if session_key else None
+    if not session_key:
+        return None
+    return account_selectors.blocked_user_find_by_credential(kind="session", secret=session_key)
 
 
 def blocked_response(request: HttpRequest) -> HttpResponse:
     """Sign the browser out and say the account is blocked, with staff's reason and end date."""
-    notice = account_selectors.user_block_notice(user_id=_blocked_user_id(request))
+    notice = account_selectors.user_block_notice_find(user_id=_blocked_user_id(request))
     logout(request)
     return render(request, "pages/blocked.html", {"block_notice": notice}, status=403)
 

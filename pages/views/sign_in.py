@@ -161,7 +161,7 @@ def _otp_code_step(request: HttpRequest, *, flow: _OtpFlow) -> HttpResponse:
                 )
             except AccountBlockedError as exc:
                 request.session.pop(_OTP_PENDING, None)  # the code proved the phone: say why it is blocked
-                notice = account_selectors.user_block_notice(phone=pending["phone"])
+                notice = account_selectors.user_block_notice_find(phone=pending["phone"])
                 context = {"refusal": plain_error(exc), "block_notice": notice}
                 return render(request, "pages/blocked.html", context, status=403)
             except ApplicationError as exc:

@@ -193,7 +193,9 @@ def test_completing_a_print_job_releases_its_money(sandbox, make_client):
     assert _balance(job.vendor_id) == (job.amount_paise, 0, job.amount_paise)
     with pytest.raises(PayoutExceedsBalance):
         ledger_payout(vendor=job.vendor, amount_paise=1, actor=StaffFactory(), reference="po-job")
-    assert make_client(job.vendor).post(f"/api/v1/print-jobs/{job.pk}/complete").status_code == 200
+    job.refresh_from_db()  # paid: the release code the student shows at the counter
+    answer = make_client(job.vendor).post(f"/api/v1/print-jobs/{job.pk}/complete", {"pickup_code": job.pickup_code})
+    assert answer.status_code == 200
     assert _balance(job.vendor_id) == (0, job.amount_paise, job.amount_paise)
     ledger_payout(vendor=job.vendor, amount_paise=job.amount_paise, actor=StaffFactory(), reference="po-job-2")
     assert _balance(job.vendor_id) == (0, 0, 0)
