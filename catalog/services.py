@@ -16,14 +16,15 @@ from django.db.models import Model
 
 from accounts.errors import VendorNotApproved, WrongVendorType
 from accounts.models import User
-from core.errors import Forbidden, ValidationFailed
+from core.errors import ValidationFailed
 from core.money import is_paise
 from core.services import model_update
 
 from .attributes import ATTRIBUTE_FIELDS, menu_item_apply_attributes, menu_item_attributes_clean
 from .errors import DuplicateName, NotAVendor
-from .locks import entry_lock, own_entry_lock, shop_lock
+from .locks import own_entry_lock, shop_lock
 from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop
+from .staff import catalog_entry_set_deleted  # noqa: F401 - staff's hide and restore, re-exported
 
 SHOP_NAME_MAX = Shop._meta.get_field("name").max_length
 SHOP_DESCRIPTION_MAX = Shop._meta.get_field("description").max_length
@@ -384,24 +385,3 @@ def print_service_delete(*, vendor: User, service_id: int) -> None:
     _require_vendor(vendor, vendor_type=User.VendorType.STATIONERY)
     service = own_entry_lock(PrintService, vendor_id=vendor.pk, obj_id=service_id)
     model_update(instance=service, fields=("is_deleted",), data={"is_deleted": True})
-
-
-# --- staff (admin actions) ----------------------------------------------------
-
-
-@transaction.atomic
-def catalog_entry_set_deleted(*, actor: User, obj: MenuItem | PrintService, deleted: bool) -> bool:
-    """Staff hide or restore a menu item or print service. Returns False when a restore
-    would clash with a live entry of the same name (the entry stays hidden)."""
-    if not actor.is_campus_staff:
-        raise Forbidden("Only campus staff can do this.")
-    model = type(obj)
-    locked = entry_lock(model, obj_id=obj.pk)
-    if locked.is_deleted == deleted:
-        return True
-    if not deleted:
-        clash = model.objects.filter(vendor_id=locked.vendor_id, name__iexact=locked.name, is_deleted=False)
-        if clash.exists():
-            return False
-    model_update(instance=locked, fields=("is_deleted",), data={"is_deleted": deleted})
-    return True

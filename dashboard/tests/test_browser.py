@@ -702,7 +702,7 @@ def test_food_orders_and_print_jobs_are_the_same_card_with_what_differs_passed_i
     expect(order_card).to_contain_text("1 × Masala dosa")
     print_page = open_dashboard(shop)
     job_card = print_page.locator(f"#job-{job.pk}")
-    expect(job_card).to_contain_text("2 pages × 1 copy")
+    expect(job_card).to_contain_text("2 pages of 2 (all pages)")
 
     outline = card_outline(order_card)
     assert outline[0] == "queueCard"
