@@ -53,7 +53,7 @@ def user_block_notice_find(*, user_id: int | None = None, phone: str | None = No
     return None if row is None else BlockNotice(reason=row["blocked_reason"], until=row["blocked_until"])
 
 
-def vendor_rejection_reason(*, vendor_id: int) -> str | None:
+def vendor_rejection_reason_find(*, vendor_id: int) -> str | None:
     """Staff's reason for the vendor's latest rejection, if its latest approval decision was one
     ("" when rejected without a reason); None when it was never rejected or approved since."""
     latest = (

@@ -44,7 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not user.is_vendor:
         return redirect("/admin/" if user.is_campus_staff else "/")
     if not user.is_approved:
-        rejection = account_selectors.vendor_rejection_reason(vendor_id=user.pk)
+        rejection = account_selectors.vendor_rejection_reason_find(vendor_id=user.pk)
         context = {"shop_name": _shop_name(user), "vendor": user, "rejection": rejection}
         return render(request, "dashboard/pending.html", context)
 
