@@ -237,24 +237,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-idempotency-keys": {"task": "accounts.tasks.purge_idempotency_keys", "schedule": crontab(minute=43)},
 }
 
-# --- Domain settings ------------------------------------------------------
-OTP_TTL_SECONDS = env.int("OTP_TTL_SECONDS", default=300)
-OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
-OTP_RESEND_SECONDS = env.int("OTP_RESEND_SECONDS", default=30)
-RATE_LIMIT_OTP_PHONE = env.str("RATE_LIMIT_OTP_PHONE", default="5/15m")
-RATE_LIMIT_OTP_IP = env.str("RATE_LIMIT_OTP_IP", default="30/h")
-RATE_LIMIT_PAYMENTS = env.str("RATE_LIMIT_PAYMENTS", default="30/m")
+# --- Domain settings: the business rules' numbers live in tntproject/tunables.py ---
+from .tunables import *  # noqa: E402,F403 - every tunable is a setting
+
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
-# Public menus and vendor details are served from the cache; writes outside the ORM show after this.
-CATALOG_PUBLIC_CACHE_SECONDS = env.int("CATALOG_PUBLIC_CACHE_SECONDS", default=60)
-ORDER_CUTOFF_MINUTES = env.int("ORDER_CUTOFF_MINUTES", default=10)
-PICKUP_CODE_MAX_ATTEMPTS = env.int("PICKUP_CODE_MAX_ATTEMPTS", default=5)
-PICKUP_CODE_LOCKOUT_SECONDS = env.int("PICKUP_CODE_LOCKOUT_SECONDS", default=900)
-IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS = env.int("IDEMPOTENCY_IN_FLIGHT_TIMEOUT_SECONDS", default=120)
-IDEMPOTENCY_KEY_RETENTION_HOURS = env.int("IDEMPOTENCY_KEY_RETENTION_HOURS", default=24)
-PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=10)
-PLATFORM_FEE_BPS = env.int("PLATFORM_FEE_BPS", default=0)
 
 # No default without DEBUG: production must say how texts leave (accounts.checks E004).
 SMS_BACKEND = env.str("SMS_BACKEND", default="console" if DEBUG else "")
@@ -279,7 +266,6 @@ RAZORPAY_BASE_URL = env.str("RAZORPAY_BASE_URL", default="https://api.razorpay.c
 RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=8.0)
 # Where the sandbox delivers its signed webhooks; empty: this server's own webhook URL.
 RAZORPAY_SANDBOX_WEBHOOK_URL = env.str("RAZORPAY_SANDBOX_WEBHOOK_URL", default="")
-RECONCILE_AFTER_SECONDS = env.int("RECONCILE_AFTER_SECONDS", default=300)
 
 # --- The development Razorpay sandbox: an app installed and mounted only when on --------
 RAZORPAY_SANDBOX_INSTALLED = env.bool("RAZORPAY_SANDBOX_INSTALLED", default=RAZORPAY_SANDBOX)
@@ -297,19 +283,7 @@ LOGGING = {"level": LOG_LEVEL}
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# --- Staff sign-in (issue 14: staff with two factors and permissions) ------
-# Wrong sign-in codes per phone, all codes together, before the phone is refused for the hour.
-OTP_MAX_FAILURES_PER_HOUR = env.int("OTP_MAX_FAILURES_PER_HOUR", default=10)
-# Wrong admin passwords, per phone and per IP (django-ratelimit syntax).
-RATE_LIMIT_ADMIN_LOGIN = env.str("RATE_LIMIT_ADMIN_LOGIN", default="10/h")
-
-# --- Tenancy and abuse limits (issue 14) -------------------------------------
-# Read at use (settings.X inside the function), so override_settings works.
-MAX_UNPAID_ORDERS = env.int("MAX_UNPAID_ORDERS", default=3)
-RATE_LIMIT_ORDERS = env.str("RATE_LIMIT_ORDERS", default="20/m")
-RATE_LIMIT_PRINT = env.str("RATE_LIMIT_PRINT", default="20/h")
-PRINT_MAX_OPEN_JOBS = env.int("PRINT_MAX_OPEN_JOBS", default=5)
-PRINT_UNACCEPTED_EXPIRY_HOURS = env.int("PRINT_UNACCEPTED_EXPIRY_HOURS", default=24)
+# --- Abuse limits' beat jobs and request bodies (issue 14) ---------------------
 CELERY_BEAT_SCHEDULE["expire-unaccepted-print-jobs"] = {
     "task": "stationery.tasks.expire_unaccepted_print_jobs",
     "schedule": crontab(minute="*/15"),
@@ -350,22 +324,11 @@ CONTENT_SECURITY_POLICY = {
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
 
 # --- Money states everyone sees alike (issue 16) ----------------------------
-# A print job's final amount more than this many percent above its estimate needs a reason,
-# and lets the student still cancel the ready job.
-PRINT_PRICE_TOLERANCE_PCT = env.int("PRINT_PRICE_TOLERANCE_PCT", default=10)
 CELERY_BEAT_SCHEDULE["reject-unaccepted-orders"] = {
     "task": "ordering.tasks.reject_unaccepted_orders",
     "schedule": env.float("REJECT_UNACCEPTED_EVERY_SECONDS", default=60.0),
 }
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["RefundStatusEnum"] = "payments.models.Refund.Status"
-
-# --- Print shops (issue 21): files of more selected pages than this are read in the background ---
-PRINT_ANALYSIS_INLINE_PAGES = env.int("PRINT_ANALYSIS_INLINE_PAGES", default=12)
-PRINT_ANALYSIS_TIMEOUT_SECONDS = env.float("PRINT_ANALYSIS_TIMEOUT_SECONDS", default=10.0)
-PRINT_ANALYSIS_TASK_TIMEOUT_SECONDS = env.float("PRINT_ANALYSIS_TASK_TIMEOUT_SECONDS", default=120.0)
-PRINT_ANALYSIS_MEMORY_MB = env.int("PRINT_ANALYSIS_MEMORY_MB", default=768)  # each renderer child's limit
-PRINT_ESTIMATE_PREVIEWS = env.int("PRINT_ESTIMATE_PREVIEWS", default=4)  # data: URLs in the estimate
-PRINT_ANALYSIS_PROCESSES = env.int("PRINT_ANALYSIS_PROCESSES", default=2)
 
 # Blocks with an end date: accounts are let back in once it passes (accounts.services.users_unblock_expired).
 CELERY_BEAT_SCHEDULE["unblock-expired-users"] = {"task": "accounts.tasks.unblock_expired_users", "schedule": 300.0}
@@ -373,13 +336,6 @@ CELERY_BEAT_SCHEDULE["unblock-expired-users"] = {"task": "accounts.tasks.unblock
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 MIDDLEWARE.insert(0, "core.middleware.MetricsMiddleware")
-# The admin status page's thresholds (campus.status); docs/operations.md says what each alert means.
-OPS_WEBHOOK_LAG_ALERT_SECONDS = env.int("OPS_WEBHOOK_LAG_ALERT_SECONDS", default=120)
-OPS_PAYMENT_OPEN_ALERT_MINUTES = env.int("OPS_PAYMENT_OPEN_ALERT_MINUTES", default=30)
-OPS_QUEUE_ALERT_LENGTH = env.int("OPS_QUEUE_ALERT_LENGTH", default=100)
-OPS_REFUNDS_FAILED_ALERT = env.int("OPS_REFUNDS_FAILED_ALERT", default=0)
-OPS_RECONCILE_STALE_MINUTES = env.int("OPS_RECONCILE_STALE_MINUTES", default=10)
-OPS_WORKERS_EXPECTED = env.int("OPS_WORKERS_EXPECTED", default=1)
 # Sentry: off unless SENTRY_DSN is set (core.apps starts it); events scrubbed of personal data (core.sentry).
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="")
@@ -388,13 +344,11 @@ SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 # --- Menus (issue 19): public photos in their own storage (catalog.media serves them here) ---
 MENU_IMAGE_ROOT = Path(env.str("MENU_IMAGE_ROOT", default=str(BASE_DIR / "var" / "menu-images")))
 MENU_IMAGE_URL = env.str("MENU_IMAGE_URL", default="/media/menu/")
-MENU_IMAGE_MAX_MB = env.int("MENU_IMAGE_MAX_MB", default=5)
 STORAGES["menu_images"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(MENU_IMAGE_ROOT), "base_url": MENU_IMAGE_URL},
 }
-STOCK_RESET_HOUR = env.int("STOCK_RESET_HOUR", default=4)  # `stock` back to `daily_stock`, campus time
 CELERY_BEAT_SCHEDULE["reset-daily-stock"] = {
     "task": "catalog.tasks.reset_daily_stock",
-    "schedule": crontab(minute=0, hour=STOCK_RESET_HOUR),
+    "schedule": crontab(minute=0, hour=STOCK_RESET_HOUR),  # noqa: F405 - from tunables
 }

@@ -17,7 +17,14 @@ from .support import (
 
 
 def _settings_env_names() -> set[str]:
-    tree = ast.parse((ROOT / "tntproject" / "settings.py").read_text())
+    names = set()
+    for module in ("settings.py", "tunables.py"):
+        names |= _env_names_read_in(ROOT / "tntproject" / module)
+    return names
+
+
+def _env_names_read_in(path) -> set[str]:
+    tree = ast.parse(path.read_text())
     names = set()
     for node in ast.walk(tree):
         if (

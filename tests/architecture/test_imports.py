@@ -35,7 +35,7 @@ LAYERS: tuple[frozenset[str], ...] = (
 )
 # The kernel has no models: the Idempotency-Key rows it reads are accounts' table.
 LAYER_CROSSINGS = {("core.idempotency", "accounts.models")}
-TNTPROJECT_MODULES = {"__init__.py", "settings.py", "urls.py", "wsgi.py", "asgi.py", "celery.py", "startup.py"}
+TNTPROJECT_MODULES = {"__init__.py", "settings.py", "tunables.py", "urls.py", "wsgi.py", "asgi.py", "celery.py", "startup.py"}
 
 
 def project_sources() -> list[Path]:
