@@ -46,6 +46,8 @@ def test_range_and_auto_colour_change_the_price_and_the_shop_sees_the_colour_pag
     page.screenshot(path=str(screenshots_dir / "print-form-colour-360.png"), full_page=True)
     width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"the print form scrolls sideways at 360 px: {width}"
+    page.set_viewport_size(LAPTOP)
+    page.screenshot(path=str(screenshots_dir / "print-form-colour-1280.png"), full_page=True)
 
     page.get_by_role("button", name="Send to the shop").click()
     page.wait_for_url("**/print-jobs")
@@ -68,6 +70,9 @@ def test_range_and_auto_colour_change_the_price_and_the_shop_sees_the_colour_pag
         "() => [...document.querySelectorAll('.thumb img')].every((img) => img.complete && img.naturalWidth > 0)"
     )
     dashboard.screenshot(path=str(screenshots_dir / "dashboard-print-colour-1280.png"), full_page=True)
+    dashboard.set_viewport_size(PHONE)
+    dashboard.screenshot(path=str(screenshots_dir / "dashboard-print-colour-360.png"), full_page=True)
+    dashboard.set_viewport_size(LAPTOP)
 
     card.get_by_role("button", name="Accept").click()
     expect(card).to_contain_text("Ready by")
