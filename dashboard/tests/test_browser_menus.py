@@ -12,7 +12,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from catalog.images import photo_storage
-from catalog.models import MenuItem, OptionGroup
+from catalog.models import MenuItem, OptionGroup, Shop
 
 from .conftest import LAPTOP
 from .factories import dish, food_vendor
@@ -188,4 +188,9 @@ def test_a_vendor_edits_diet_photo_options_stock_and_menu_order(open_dashboard, 
     orders = dict(MenuItem.objects.filter(category="Tiffin").values_list("name", "sort_order"))
     assert orders["Vada"] < orders["Idli"] < orders["Masala dosa"]
     expect(page.get_by_role("button", name="Move Vada up")).to_be_disabled()
+    # Categories too: the shop's category order, as students get it.
+    page.get_by_role("button", name="Move category Tiffin up").click()
+    expect(page.locator("#menu-table tbody").first).to_have_attribute("data-category", "Tiffin")
+    assert menu_names(page) == ["Vada", "Idli", "Masala dosa", "Filter coffee"]
+    assert Shop.objects.get(vendor=vendor).category_order == ["Tiffin", "Drinks"]
     shoot(page, screenshots_dir, "dashboard-menu-service")

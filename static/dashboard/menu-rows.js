@@ -3,7 +3,7 @@
  * what each row says (diet mark, notes, stock), the quick stock controls during service
  * (POST /menu-items/{id}/stock) and the up/down buttons that swap sort orders (PATCH).
  */
-import { config, patch, post } from "./api.js";
+import { config, get, patch, post } from "./api.js";
 
 const STEP = 10; // sort orders are spaced, so a new dish fits at the end of its category
 
@@ -36,9 +36,52 @@ export function menuRows() {
   return {
     sections: [],
     categoryOrder: [],
+    categoryOrderKnown: false,
+    categoryBusy: false,
 
     hooks: {
-      load() { this.regroup(); },
+      load() {
+        this.regroup();
+        if (!this.categoryOrderKnown) this.loadCategoryOrder();
+      },
+    },
+
+    // The shop's order of its categories (GET /vendor/shop), once per page.
+    async loadCategoryOrder() {
+      this.categoryOrderKnown = true;
+      try {
+        const shop = await get("vendor/shop");
+        this.categoryOrder = shop.category_order || [];
+        this.regroup();
+      } catch (error) {
+        this.categoryOrderKnown = false;
+        this.$store.dash.showError(error);
+      }
+    },
+
+    // Move a whole category up (-1) or down (+1): the shop's category order becomes the one shown.
+    async moveCategory(section, direction) {
+      const names = this.sections.map((s) => s.name);
+      const from = names.indexOf(section.name);
+      const to = from + direction;
+      if (from < 0 || to < 0 || to >= names.length || this.categoryBusy) return;
+      [names[from], names[to]] = [names[to], names[from]];
+      this.categoryBusy = true;
+      try {
+        const shop = await patch("vendor/shop", { category_order: names });
+        this.categoryOrder = shop.category_order || names;
+        this.regroup();
+        this.$store.dash.clearError();
+      } catch (error) {
+        this.$store.dash.showError(error);
+      } finally {
+        this.categoryBusy = false;
+      }
+      this.$nextTick(() => {
+        const head = this.$root.querySelector('#menu-table tbody[data-category="' + CSS.escape(section.name) + '"] .menu-table__category');
+        const button = head && (head.querySelector(direction < 0 ? ".move-up:not(:disabled)" : ".move-down:not(:disabled)") || head.querySelector("button:not(:disabled)"));
+        if (button) button.focus();
+      });
     },
 
     regroup() {
