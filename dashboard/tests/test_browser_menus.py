@@ -46,7 +46,12 @@ def menu_names(page) -> list[str]:
 
 def no_sideways_scroll(page) -> None:
     width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert width[0] <= width[1], f"the menu tab scrolls sideways: {width}"
+    if width[0] > width[1]:
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right >"
+            " document.documentElement.clientWidth).slice(-3).map((e) => e.tagName + '.' + e.className)"
+        )
+        pytest.fail(f"the menu tab scrolls sideways: {width}, widest: {wide}")
 
 
 def shoot(page, screenshots_dir, name: str) -> None:
