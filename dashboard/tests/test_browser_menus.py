@@ -172,6 +172,16 @@ def test_a_vendor_edits_diet_photo_options_stock_and_menu_order(open_dashboard, 
     expect(idli_row.locator(".stock")).to_have_text("20 left")
     idli.refresh_from_db()
     assert idli.stock == 20
+    # The form sends the stock only when it is typed: what orders take while it is open stays taken.
+    idli_row.get_by_role("button", name="Edit").click()
+    expect(form.get_by_label("Stock left today")).to_have_value("20")
+    MenuItem.objects.filter(pk=idli.pk).update(stock=17)  # three sold meanwhile
+    form.get_by_label("Price (₹)").fill("45")
+    form.get_by_role("button", name="Save changes").click()
+    expect(idli_row.locator(".price")).to_have_text("₹45.00")
+    expect(idli_row.locator(".stock")).to_have_text("17 left")
+    idli.refresh_from_db()
+    assert (idli.price_paise, idli.stock) == (4500, 17)
 
     # Menu order, by keyboard: Vada up past Masala dosa, then past Idli.
     move_up = page.get_by_role("button", name="Move Vada up")
