@@ -203,9 +203,16 @@ def test_a_vendor_edits_diet_photo_options_stock_and_menu_order(open_dashboard, 
     orders = dict(MenuItem.objects.filter(category="Tiffin").values_list("name", "sort_order"))
     assert orders["Vada"] < orders["Idli"] < orders["Masala dosa"]
     expect(page.get_by_role("button", name="Move Vada up")).to_be_disabled()
+    # With a mouse: Masala dosa dragged onto Vada goes before it.
+    page.locator('#menu-table tr[data-name="Masala dosa"]').drag_to(page.locator('#menu-table tr[data-name="Vada"]'))
+    expect(page.locator('#menu-table tbody[data-category="Tiffin"] tr.menu-row').first).to_have_attribute(
+        "data-name", "Masala dosa"
+    )
+    orders = dict(MenuItem.objects.filter(category="Tiffin").values_list("name", "sort_order"))
+    assert orders["Masala dosa"] < orders["Vada"] < orders["Idli"]
     # Categories too: the shop's category order, as students get it.
     page.get_by_role("button", name="Move category Tiffin up").click()
     expect(page.locator("#menu-table tbody").first).to_have_attribute("data-category", "Tiffin")
-    assert menu_names(page) == ["Vada", "Idli", "Masala dosa", "Filter coffee"]
+    assert menu_names(page) == ["Masala dosa", "Vada", "Idli", "Filter coffee"]
     assert Shop.objects.get(vendor=vendor).category_order == ["Tiffin", "Drinks"]
     shoot(page, screenshots_dir, "dashboard-menu-service")

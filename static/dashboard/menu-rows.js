@@ -38,6 +38,7 @@ export function menuRows() {
     categoryOrder: [],
     categoryOrderKnown: false,
     categoryBusy: false,
+    dragging: null,
 
     hooks: {
       load() {
@@ -136,21 +137,29 @@ export function menuRows() {
      * category is numbered afresh in the wanted order, sending only the orders that change.
      */
     async move(item, direction) {
-      const section = this.sections.find((s) => s.items.some((i) => i.id === item.id));
+      const section = this.sectionOf(item);
       if (!section) return;
       const list = section.items.slice();
       const from = list.findIndex((i) => i.id === item.id);
       const to = from + direction;
-      if (to < 0 || to >= list.length || list.some((i) => this.rowBusy[i.id])) return;
+      if (to < 0 || to >= list.length) return;
       const other = list[to];
       const distinct = new Set(list.map((i) => i.sort_order)).size === list.length;
-      let wanted;
-      if (distinct) {
-        wanted = [[item, other.sort_order], [other, item.sort_order]];
-      } else {
-        [list[from], list[to]] = [list[to], list[from]];
-        wanted = list.map((i, index) => [i, index * STEP]).filter(([i, order]) => i.sort_order !== order);
-      }
+      [list[from], list[to]] = [list[to], list[from]];
+      const wanted = distinct ? [[item, other.sort_order], [other, item.sort_order]] : this.renumbered(list);
+      await this.sendOrders(wanted);
+      this.$nextTick(() => this.refocus(item, direction));
+    },
+
+    sectionOf(item) { return this.sections.find((s) => s.items.some((i) => i.id === item.id)); },
+
+    // [item, sort order] for each item of `list` whose order must change to be STEP apart in that order.
+    renumbered(list) {
+      return list.map((i, index) => [i, index * STEP]).filter(([i, order]) => i.sort_order !== order);
+    },
+
+    async sendOrders(wanted) {
+      if (!wanted.length || wanted.some(([i]) => this.rowBusy[i.id])) return;
       wanted.forEach(([i]) => { this.rowBusy[i.id] = true; });
       try {
         const results = await Promise.all(wanted.map(([i, order]) => patch("menu-items/" + i.id, { sort_order: order })));
@@ -162,7 +171,26 @@ export function menuRows() {
       } finally {
         wanted.forEach(([i]) => { delete this.rowBusy[i.id]; });
       }
-      this.$nextTick(() => this.refocus(item, direction));
+    },
+
+    /* Drag and drop with a mouse, within a category (the buttons do the same from the keyboard). */
+    dragStart(item, event) {
+      this.dragging = item.id;
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", item.name);
+    },
+    dragOver() { /* the drop target: `.prevent` lets the row take the drop */ },
+    dragEnd() { this.dragging = null; },
+    dropOn(target) {
+      const dragged = this.items.find((i) => i.id === this.dragging);
+      this.dragging = null;
+      const section = dragged && this.sectionOf(target);
+      if (!section || dragged.id === target.id || !section.items.some((i) => i.id === dragged.id)) return;
+      const list = section.items.filter((i) => i.id !== dragged.id);
+      const at = list.findIndex((i) => i.id === target.id);
+      const before = section.items.findIndex((i) => i.id === dragged.id) > section.items.findIndex((i) => i.id === target.id);
+      list.splice(before ? at : at + 1, 0, dragged);
+      return this.sendOrders(this.renumbered(list));
     },
 
     // Keep the keyboard where it was: on the moved row's button (or its other one at an end).
