@@ -32,6 +32,7 @@ from .serializers import (
     ShopUpdateInputSerializer,
     VendorListFilterSerializer,
     VendorSerializer,
+    VendorShopSerializer,
 )
 
 # --- public shops ---------------------------------------------------------------
@@ -107,22 +108,22 @@ class VendorShopView(APIView):
             return [IsVendor()]
         return [IsApprovedVendor()]
 
-    @extend_schema(operation_id="vendor_shop_retrieve", responses=VendorSerializer, summary="My shop")
+    @extend_schema(operation_id="vendor_shop_retrieve", responses=VendorShopSerializer, summary="My shop")
     def get(self, request):
         shop = selectors.shop_get_for_vendor(vendor=request.user)
-        return Response(VendorSerializer(shop).data)
+        return Response(VendorShopSerializer(shop).data)
 
     @extend_schema(
         operation_id="vendor_shop_partial_update",
         request=ShopUpdateInputSerializer,
-        responses=VendorSerializer,
-        summary="Change my shop (name, description, open/closed, opening note)",
+        responses=VendorShopSerializer,
+        summary="Change my shop (name, description, open/closed, opening note, category order)",
     )
     def patch(self, request):
         data = ShopUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         shop = services.shop_update(vendor=request.user, **data.validated_data)
-        return Response(VendorSerializer(shop).data)
+        return Response(VendorShopSerializer(shop).data)
 
 
 # --- menu items and print services --------------------------------------------------

@@ -97,6 +97,18 @@ class VendorSerializer(serializers.ModelSerializer):
         return bool(getattr(shop, "is_pure_veg", False))
 
 
+class VendorShopSerializer(VendorSerializer):
+    """The vendor's own shop: what students see, and the order of its menu's categories."""
+
+    category_order = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Category names in menu order; others follow by name."
+    )
+
+    class Meta(VendorSerializer.Meta):
+        fields = [*VendorSerializer.Meta.fields, "category_order"]
+        read_only_fields = fields
+
+
 class ShopUpdateInputSerializer(StrictInputSerializer):
     ignored_fields = ("id", "vendor_type")
 

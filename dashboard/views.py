@@ -20,6 +20,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from accounts import selectors as account_selectors
+from catalog.models import ALLERGENS, TAGS, MenuItem
 
 # How often the page asks the API for new orders and jobs.
 POLL_INTERVAL_MS = 4000
@@ -32,6 +33,15 @@ CHART_DAYS = 14
 def _shop_name(user) -> str:
     shop = getattr(user, "shop", None)  # catalog.Shop, one-to-one with the vendor
     return shop.name if shop is not None else (user.name or "Your shop")
+
+
+def _menu_choices() -> dict:
+    """The fixed lists the menu form offers (catalog.models holds them): diets, allergens, tags."""
+    return {
+        "diets": [(value, label) for value, label in MenuItem.Diet.choices],
+        "allergens": [(name, name.capitalize()) for name in ALLERGENS],
+        "tags": [(name, name.capitalize()) for name in TAGS],
+    }
 
 
 @require_GET
@@ -66,6 +76,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # e.g. "+05:30": slot times typed in the page are sent with the campus offset.
         "utc_offset": now.strftime("%z")[:3] + ":" + now.strftime("%z")[3:],
         "today": now.date().isoformat(),
+        "menu_image_max_mb": settings.MENU_IMAGE_MAX_MB,
+        "diet_labels": dict(MenuItem.Diet.choices),
     }
     return render(
         request,
@@ -77,5 +89,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "is_food": user.is_food_vendor,
             "chart_days": range(CHART_DAYS),
             "chart_axes": range(3),
+            "menu_choices": _menu_choices(),
         },
     )

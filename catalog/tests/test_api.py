@@ -184,6 +184,7 @@ def test_vendor_patches_own_shop(make_client, factory):
         "description": "Best chai",
         "opening_note": "Back at 5",
         "is_pure_veg": False,
+        "category_order": [],
     }
     shop.refresh_from_db()
     assert (shop.name, shop.is_open) == ("New name", False)

@@ -187,8 +187,13 @@ def test_the_menu_follows_the_vendors_category_and_item_order(make_client, api_c
     MenuItemFactory(vendor=shop.vendor, name="Dosa", category="Tiffin", sort_order=2)
     MenuItemFactory(vendor=shop.vendor, name="Idli", category="Tiffin", sort_order=1)
     MenuItemFactory(vendor=shop.vendor, name="Coffee", category="Drinks")
-    response = make_client(shop.vendor).patch("/api/v1/vendor/shop", {"category_order": ["Tiffin"]}, format="json")
+    client = make_client(shop.vendor)
+    response = client.patch("/api/v1/vendor/shop", {"category_order": ["Tiffin"]}, format="json")
     assert response.status_code == 200, response.json()
+    # The vendor reads its order back (the dashboard shows its menu in it); students do not see it.
+    assert response.json()["category_order"] == ["Tiffin"]
+    assert client.get("/api/v1/vendor/shop").json()["category_order"] == ["Tiffin"]
+    assert "category_order" not in api_client.get(f"/api/v1/vendors/{shop.vendor_id}").json()
     menu = api_client.get(f"/api/v1/vendors/{shop.vendor_id}/menu").json()
     assert [row["name"] for row in menu] == ["Idli", "Dosa", "Chai", "Coffee"]
 

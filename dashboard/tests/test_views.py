@@ -1,6 +1,7 @@
 """Who gets what at /dashboard/ (Django test client, no browser)."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from accounts.tests.factories import (
     StudentFactory,
     VendorFactory,
 )
-from catalog.models import Shop
+from catalog.models import ALLERGENS, DIETS, TAGS, Shop
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,20 @@ def test_food_and_print_queues_render_the_same_card_template(client):
         cards.append(html[start : html.index("</article>", start)])
         assert html.count('x-data="queueCard"') == 1
     assert cards[0] == cards[1]
+
+
+def test_the_menu_form_offers_catalogs_fixed_lists(client, settings):
+    """Every diet (and "not stated"), allergen and tag of catalog.models, and nothing else."""
+    vendor = FoodVendorFactory()
+    Shop.objects.create(vendor=vendor, name="Dosa Point", vendor_type="food")
+    client.force_login(vendor)
+    response = client.get(URL)
+    html = response.content.decode()
+    for name, values in (("diet", (*DIETS, "")), ("allergens", ALLERGENS), ("tags", TAGS)):
+        offered = re.findall(rf'name="{name}" value="([^"]*)"', html)
+        assert offered == list(values), name
+    for diet in DIETS:
+        assert f'class="diet diet-{diet}"' in html  # the FSSAI mark beside its word
+    config = _config(response)
+    assert config["diet_labels"] == {"veg": "Veg", "egg": "Egg", "non_veg": "Non-veg"}
+    assert config["menu_image_max_mb"] == settings.MENU_IMAGE_MAX_MB

@@ -82,4 +82,14 @@ MUTANTS: list[dict] = [
         "k": "min_max",
         "why": "a required choice (size) may be left out",
     },
+    {
+        "id": "stock-dashboard-form-resends-stock",
+        "file": "static/dashboard/menu.js",
+        "function": "<module: KINDS.menu.body>",
+        "find": "if (!f.id || f.stock.trim() !== f.stock_was) body.stock = whole(f.stock, 0, MAX_STOCK);",
+        "replace": "body.stock = whole(f.stock, 0, MAX_STOCK);",
+        "tests": ["dashboard/tests/test_browser_menus.py"],
+        "k": "stock",
+        "why": "saving a dish's price in the dashboard puts back the stock orders took while the form was open",
+    },
 ]
