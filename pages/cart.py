@@ -89,4 +89,5 @@ def cart_replace(request: HttpRequest, *, vendor_id: int, lines: Iterable[Line])
 
 
 def cart_clear(request: HttpRequest, *, vendor_id: int) -> None:
-    request.session.pop(_key(vendor_id), None)
+    """Empty this shop's cart (its version still grows: a copy kept by the page is stale)."""
+    cart_replace(request, vendor_id=vendor_id, lines=())
