@@ -137,8 +137,12 @@ def seed(out: Path, webhook_secret: str) -> dict:
             for s in range(SLOTS_PER_VENDOR)
         )
         hot_vendor = vendors[-1]
+        # Before the vendor's other slots: a vendor's slots may not overlap (slot_no_overlap_per_vendor).
         hot_slot = Slot.objects.create(
-            vendor=hot_vendor, starts_at=starts, ends_at=starts + timedelta(minutes=10), capacity=SLOT_CAPACITY
+            vendor=hot_vendor,
+            starts_at=starts - timedelta(minutes=15),
+            ends_at=starts - timedelta(minutes=5),
+            capacity=SLOT_CAPACITY,
         )
         students = User.objects.bulk_create(
             User(phone=f"+9196{n:08d}", name=f"Student {n}", role="student", is_approved=True, password=unusable)
