@@ -5,8 +5,8 @@
 Makes 20 approved food vendors × 60 menu items (issue 19's menus: every item with a diet mark,
 most with allergens or tags and a photo's names, half with a pick-exactly-1 "Size" group and a
 third with an up-to-3 "Extras" group; orders choose a size where one is required and sometimes
-an extra), 40 slots per vendor (capacity 1000), one hot
-slot, 2,000 students with API tokens, 200 live orders at the first vendor (its order queue),
+an extra), 40 slots per vendor (capacity 1000), one hot slot, 2,000 students with API tokens
+(and 2,000 more who hold the seeded orders), 200 live orders at the first vendor (its queue),
 and 4,000 open payments waiting for their capture webhook. Writes one `<scenario>.req` file per
 scenario: one request per line, `METHOD<TAB>PATH<TAB>HEADERS<TAB>BODY`, headers as
 `Name: value` joined by `|`. Prints a JSON summary on the last line of stdout.
@@ -149,6 +149,12 @@ def seed(out: Path, webhook_secret: str) -> dict:
             for n in range(STUDENTS)
         )
         tokens = Token.objects.bulk_create(Token(key=secrets.token_hex(20), user=s) for s in students)
+        # The seeded unpaid orders belong to other students: with two each, the students who place
+        # orders would soon meet MAX_UNPAID_ORDERS (409 too_many_unpaid_orders) instead of the slot.
+        payers = User.objects.bulk_create(
+            User(phone=f"+9195{n:08d}", name=f"Payer {n}", role="student", is_approved=True, password=unusable)
+            for n in range(STUDENTS)
+        )
         vendor_token = Token.objects.create(key=secrets.token_hex(20), user=vendors[0])
 
         items = {v.pk: [] for v in vendors}
@@ -166,7 +172,7 @@ def seed(out: Path, webhook_secret: str) -> dict:
                 picked = rng.sample(items[vendor.pk], 2)
                 orders.append(
                     Order(
-                        student=students[n % STUDENTS],
+                        student=payers[n % STUDENTS],
                         vendor=vendor,
                         slot_id=slot_id,
                         total_paise=sum(price for _, price in picked),
