@@ -121,8 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput"], cwd=REPO, env=env, check=True, capture_output=True)
     log("seeding")
     seeded = subprocess.run(
-        [PYTHON, "-m", "bench.seed", str(work), WEBHOOK_SECRET], cwd=REPO, env=env, check=True, capture_output=True
+        [PYTHON, "-m", "bench.seed", str(work), WEBHOOK_SECRET], cwd=REPO, env=env, check=False, capture_output=True
     )
+    if seeded.returncode != 0:
+        raise SystemExit(f"bench: seeding failed:\n{seeded.stderr.decode()[-4000:]}")
     summary = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
     log(f"seeded {summary}")
 

@@ -2,8 +2,11 @@
 
     python -m bench.seed OUT_DIR WEBHOOK_SECRET      (DATABASE_URL etc. in the environment)
 
-Makes 20 approved food vendors × 60 menu items, 40 slots per vendor (capacity 1000), one hot
-slot, 2,000 students with API tokens, 200 live orders at the first vendor (its order queue),
+Makes 20 approved food vendors × 60 menu items (issue 19's menus: every item with a diet mark,
+most with allergens or tags and a photo's names, half with a pick-exactly-1 "Size" group and a
+third with an up-to-3 "Extras" group; orders choose a size where one is required and sometimes
+an extra), 40 slots per vendor (capacity 1000), one hot slot, 2,000 students with API tokens
+(and 2,000 more who hold the seeded orders), 200 live orders at the first vendor (its queue),
 and 4,000 open payments waiting for their capture webhook. Writes one `<scenario>.req` file per
 scenario: one request per line, `METHOD<TAB>PATH<TAB>HEADERS<TAB>BODY`, headers as
 `Name: value` joined by `|`. Prints a JSON summary on the last line of stdout.
@@ -40,6 +43,18 @@ def _line(method: str, path: str, headers: dict[str, str] | None = None, body: s
     return f"{method}\t{path}\t{joined}\t{body}"
 
 
+def _photo_names(vendor_n: int, item_n: int) -> dict:
+    stem = f"bench/{vendor_n:02d}-{item_n:02d}"
+    return {
+        "image": f"{stem}.webp",
+        "image_width": 640,
+        "image_height": 480,
+        "thumbnail": f"{stem}-160.webp",
+        "thumbnail_width": 160,
+        "thumbnail_height": 120,
+    }
+
+
 def seed(out: Path, webhook_secret: str) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
@@ -47,7 +62,7 @@ def seed(out: Path, webhook_secret: str) -> dict:
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
-    from catalog.models import MenuItem, Shop
+    from catalog.models import ALLERGENS, DIETS, TAGS, MenuItem, Option, OptionGroup, Shop
     from ordering.models import Order, OrderEvent, OrderItem, Slot
     from payments.models import Payment
 
@@ -78,10 +93,38 @@ def seed(out: Path, webhook_secret: str) -> dict:
                 description="Freshly made; contains the usual suspects.",
                 price_paise=rng.randint(20, 250) * 100,
                 category=categories[i % len(categories)],
+                sort_order=i,
+                diet=DIETS[i % len(DIETS)],
+                allergens=list(ALLERGENS[i % 4 : i % 4 + 2]) if i % 3 else [],
+                tags=[TAGS[i % len(TAGS)]] if i % 2 else [],
+                # Names as catalog/images.py stores them (the files need not exist for the menu's JSON).
+                **(_photo_names(n, i) if i % 3 != 2 else {}),
             )
             for n, v in enumerate(vendors)
             for i in range(ITEMS_PER_VENDOR)
         )
+        # Options: a "Size" (exactly 1 of 2) on every other item, "Extras" (up to 3 of 4) on every third.
+        menu = list(MenuItem.objects.order_by("pk").values_list("pk", flat=True))
+        groups = OptionGroup.objects.bulk_create(
+            [OptionGroup(menu_item_id=pk, name="Size", min_choices=1, max_choices=1) for pk in menu[::2]]
+            + [
+                OptionGroup(menu_item_id=pk, name="Extras", min_choices=0, max_choices=3, sort_order=1)
+                for pk in menu[::3]
+            ]
+        )
+        Option.objects.bulk_create(
+            Option(group=g, name=name, price_delta_paise=delta, sort_order=k)
+            for g in groups
+            for k, (name, delta) in enumerate(
+                [("Regular", 0), ("Large", 3000)]
+                if g.name == "Size"
+                else [("Extra cheese", 2000), ("Extra paneer", 3000), ("Ghee", 1000), ("Onions", 0)]
+            )
+        )
+        required: dict[int, list[int]] = {}  # item -> its size options (one must be chosen)
+        extras: dict[int, list[int]] = {}
+        for option_id, item_id, group_name in Option.objects.values_list("pk", "group__menu_item_id", "group__name"):
+            (required if group_name == "Size" else extras).setdefault(item_id, []).append(option_id)
         starts = now + timedelta(hours=2)
         Slot.objects.bulk_create(
             Slot(
@@ -94,14 +137,24 @@ def seed(out: Path, webhook_secret: str) -> dict:
             for s in range(SLOTS_PER_VENDOR)
         )
         hot_vendor = vendors[-1]
+        # Before the vendor's other slots: a vendor's slots may not overlap (slot_no_overlap_per_vendor).
         hot_slot = Slot.objects.create(
-            vendor=hot_vendor, starts_at=starts, ends_at=starts + timedelta(minutes=10), capacity=SLOT_CAPACITY
+            vendor=hot_vendor,
+            starts_at=starts - timedelta(minutes=15),
+            ends_at=starts - timedelta(minutes=5),
+            capacity=SLOT_CAPACITY,
         )
         students = User.objects.bulk_create(
             User(phone=f"+9196{n:08d}", name=f"Student {n}", role="student", is_approved=True, password=unusable)
             for n in range(STUDENTS)
         )
         tokens = Token.objects.bulk_create(Token(key=secrets.token_hex(20), user=s) for s in students)
+        # The seeded unpaid orders belong to other students: with two each, the students who place
+        # orders would soon meet MAX_UNPAID_ORDERS (409 too_many_unpaid_orders) instead of the slot.
+        payers = User.objects.bulk_create(
+            User(phone=f"+9195{n:08d}", name=f"Payer {n}", role="student", is_approved=True, password=unusable)
+            for n in range(STUDENTS)
+        )
         vendor_token = Token.objects.create(key=secrets.token_hex(20), user=vendors[0])
 
         items = {v.pk: [] for v in vendors}
@@ -119,7 +172,7 @@ def seed(out: Path, webhook_secret: str) -> dict:
                 picked = rng.sample(items[vendor.pk], 2)
                 orders.append(
                     Order(
-                        student=students[n % STUDENTS],
+                        student=payers[n % STUDENTS],
                         vendor=vendor,
                         slot_id=slot_id,
                         total_paise=sum(price for _, price in picked),
@@ -164,12 +217,18 @@ def seed(out: Path, webhook_secret: str) -> dict:
     write("menu", [_line("GET", f"/api/v1/vendors/{rng.choice(vendors).pk}/menu") for _ in range(1000)])
     write("orders_vendor", [_line("GET", "/api/v1/orders", {"Authorization": f"Token {vendor_token.key}"})])
 
+    def choose(item_id: int) -> list[int]:
+        chosen = [rng.choice(required[item_id])] if item_id in required else []
+        if item_id in extras and rng.random() < 0.5:
+            chosen.append(rng.choice(extras[item_id]))
+        return chosen
+
     def order_line(vendor, slot_id: int) -> str:
         picked = rng.sample(items[vendor.pk], rng.randint(1, 3))
         body = {
             "vendor": vendor.pk,
             "slot": slot_id,
-            "items": [{"menu_item": i, "quantity": rng.randint(1, 3)} for i, _ in picked],
+            "items": [{"menu_item": i, "quantity": rng.randint(1, 3), "options": choose(i)} for i, _ in picked],
         }
         headers = {**json_headers, "Authorization": f"Token {rng.choice(tokens).key}"}
         return _line("POST", "/api/v1/orders", headers, json.dumps(body, separators=(",", ":")))
@@ -224,6 +283,7 @@ def seed(out: Path, webhook_secret: str) -> dict:
     return {
         "vendors": VENDORS,
         "menu_items": VENDORS * ITEMS_PER_VENDOR,
+        "option_groups": len(groups),
         "slots": VENDORS * SLOTS_PER_VENDOR + 1,
         "students": STUDENTS,
         "queue_orders": QUEUE_ORDERS,

@@ -8,6 +8,8 @@ from accounts.models import User
 from accounts.phones import InvalidPhone, normalize_phone
 from catalog.services import SHOP_NAME_MAX
 
+from .cart import lines_from
+
 
 class PhoneForm(forms.Form):
     phone = forms.CharField(max_length=20, error_messages={"required": "Enter your mobile number."})
@@ -66,31 +68,21 @@ class ShopSignUpForm(CodeForm):
 
 
 class OrderForm(forms.Form):
-    """The cart: one quantity field per menu item (`qty_<id>`), the slot and a note."""
+    """The cart: one quantity field per line (`qty_<item id>`, or `qty_<item id>_<option ids>` for
+    a dish with options; pages/cart.py), the slot and a note."""
 
     slot = forms.IntegerField(min_value=1, error_messages={"required": "Choose a pickup time."})
     note = forms.CharField(max_length=300, required=False)
 
     def __init__(self, *args, item_ids: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.item_ids = item_ids
-        for item_id in item_ids:
-            self.fields[f"qty_{item_id}"] = forms.IntegerField(
-                min_value=0, required=False, error_messages={"invalid": "Enter a whole number."}
-            )
-
-    def quantities(self) -> dict[int, int]:
-        """Item id -> quantity for every item with a quantity above zero (after `is_valid()`)."""
-        wanted = {}
-        for item_id in self.item_ids:
-            quantity = self.cleaned_data.get(f"qty_{item_id}") or 0
-            if quantity > 0:
-                wanted[item_id] = quantity
-        return wanted
+        self.lines, self.malformed = lines_from(self.data, item_ids=item_ids)
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not self.quantities():
+        if self.malformed:
+            raise forms.ValidationError("Enter a whole number for each quantity.")
+        if not self.errors and not self.lines:
             raise forms.ValidationError("Your cart is empty. Add at least one item.")
         return cleaned
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkout, food, orders, printing, sign_in
+from .views import checkout, food, menu_item, orders, printing, sign_in
 
 app_name = "pages"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("register-shop/code", sign_in.register_shop_code, name="register-shop-code"),
     path("logout", sign_in.logout_view, name="logout"),
     path("vendors/<int:vendor_id>", food.menu, name="menu"),
+    path("vendors/<int:vendor_id>/items/<int:item_id>", menu_item.menu_item, name="menu-item"),
     path("orders", orders.orders, name="orders"),
     path("orders/<int:order_id>", orders.order_detail, name="order"),
     path("orders/<int:order_id>/cancel", orders.order_cancel, name="order-cancel"),

@@ -5,7 +5,8 @@ Refusals come back as `ApplicationError`s and are shown in plain words; no
 business rule is repeated here. `pages/urls.py` imports the modules directly:
 
 - `sign_in`: the OTP sign-in, registering a shop, signing out;
-- `food`: the home page, a food shop's menu and its cart;
+- `food`: the home page, a food shop's menu and its cart (lines kept by `pages/cart.py`);
+- `menu_item`: one dish's options and quantity, added to the cart (the sheet's plain form);
 - `orders`: a student's orders, one order, cancelling it;
 - `printing`: print shops, sending a PDF, a student's print jobs;
 - `checkout`: what the page script needs to pay, and the checkout's redirect fallback;

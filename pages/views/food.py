@@ -1,8 +1,14 @@
-"""The home page, a food shop's menu, the cart and placing the order."""
+"""The home page, a food shop's menu, its cart and placing the order.
+
+The cart is lines of (item, options, quantity) (pages/cart.py). Items without options are
+counted on the menu itself; a dish with options is chosen in its sheet (with JavaScript) or on
+its own page (pages/views/menu_item.py), and each choice is one more line of the cart.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -11,86 +17,143 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from catalog import selectors as catalog_selectors
-from catalog.models import MenuItem, Shop
+from catalog.models import MenuItem, Option, Shop
 from core.errors import ApplicationError
 from ordering import selectors as ordering_selectors
 from ordering import services as ordering_services
 from ordering.limits import enforce_order_place_limit
 from ordering.models import Slot
 
+from .. import cart
 from ..access import page, student_required
 from ..errors import plain_error
 from ..forms import OrderForm
 from .common import open_first, shop_or_404
 
+VEG_COOKIE = "tnt_veg"
+VEG_COOKIE_SECONDS = 365 * 24 * 3600
+# A slot with this many places or fewer left is shown as "few left" (a display hint only:
+# placing an order checks the real count under the slot's lock).
+FEW_LEFT = 3
+
+
+def veg_only(request: HttpRequest) -> bool:
+    """The "veg only" filter: `?veg=1` / `?veg=0` set it, otherwise the remembered choice."""
+    asked = request.GET.get("veg")
+    if asked in ("0", "1"):
+        return asked == "1"
+    return request.COOKIES.get(VEG_COOKIE) == "1"
+
+
+def remember_veg(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Remember a filter the visitor just chose (a cookie: it needs no session and no sign-in)."""
+    asked = request.GET.get("veg")
+    if asked == "1":
+        response.set_cookie(VEG_COOKIE, "1", max_age=VEG_COOKIE_SECONDS, samesite="Lax", httponly=True)
+    elif asked == "0":
+        response.delete_cookie(VEG_COOKIE, samesite="Lax")
+    return response
+
 
 @page
 def home(request: HttpRequest) -> HttpResponse:
+    veg = veg_only(request)
     context = {
         "nav": "home",
         "food_shops": open_first(
-            catalog_selectors.shop_list_public(
-                vendor_type=User.VendorType.FOOD, diet="veg" if request.GET.get("veg") == "1" else None
-            )
+            catalog_selectors.shop_list_public(vendor_type=User.VendorType.FOOD, diet="veg" if veg else None)
         ),
-        "veg_only": request.GET.get("veg") == "1",
+        "veg_only": veg,
         "stationery_shops": open_first(catalog_selectors.shop_list_public(vendor_type=User.VendorType.STATIONERY)),
     }
-    return render(request, "pages/home.html", context)
-
-
-def _options_of(request: HttpRequest, item_id: int) -> tuple[int, ...]:
-    """The option ids sent for one item: checkboxes `opt_<item id>`, radios `opt_<item id>_<group id>`."""
-    names = [k for k in request.POST if k == f"opt_{item_id}" or k.startswith(f"opt_{item_id}_")]
-    return tuple(int(v) for k in names for v in request.POST.getlist(k) if v.isdigit() and len(v) < 19)
-
-
-def _chosen_options(request: HttpRequest) -> list[int]:
-    if request.method != "POST":
-        return []
-    return [
-        int(v)
-        for k in request.POST
-        if k.startswith("opt_")
-        for v in request.POST.getlist(k)
-        if v.isdigit() and len(v) < 19
-    ]
+    return remember_veg(request, render(request, "pages/home.html", context))
 
 
 @dataclass(frozen=True)
-class _MenuRow:
+class CartRow:
+    """One line of the cart as the menu shows it, priced from the menu just read (the services
+    price it again when the order is placed)."""
+
+    field: str
     item: MenuItem
+    options: tuple[Option, ...]
     quantity: int
+    unit_price_paise: int
+
+    @property
+    def option_names(self) -> str:
+        return ", ".join(option.name for option in self.options)
 
 
-def _menu_context(request: HttpRequest, *, shop: Shop, quantities: dict[int, int], **extra) -> dict:
-    veg_only = request.GET.get("veg") == "1"
-    items = catalog_selectors.vendor_menu_public(vendor_id=shop.vendor_id, diet="veg" if veg_only else None)
-    chosen = {pk for pk in _chosen_options(request)}
-    slots: list[Slot] = list(ordering_selectors.slot_list_open_for_vendor(vendor_id=shop.vendor_id))
+@dataclass
+class MenuRow:
+    item: MenuItem
+    has_options: bool
+    quantity: int = 0  # an item without options: its quantity on the menu
+    lines: list[CartRow] = field(default_factory=list)  # a dish with options: its lines
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    slot: Slot
+    state: str  # "open", "few" or "full"
+
+    @property
+    def ready_at(self) -> datetime:
+        return self.slot.starts_at  # the slot's start until the kitchen's estimate is shown
+
+
+def cart_rows(items: list[MenuItem], lines: list[cart.Line]) -> list[CartRow]:
+    by_id = {item.pk: item for item in items}
+    rows = []
+    for line in lines:
+        item = by_id[line.item_id]
+        known = {option.pk: option for group in item.option_groups.all() for option in group.options.all()}
+        options = tuple(known[pk] for pk in line.options if pk in known)
+        unit = item.price_paise + sum(option.price_delta_paise for option in options)
+        rows.append(CartRow(line.field, item, options, line.quantity, unit))
+    return rows
+
+
+def slot_rows(slots: list[Slot]) -> list[SlotRow]:
+    def state(slot: Slot) -> str:
+        if slot.remaining <= 0:
+            return "full"
+        return "few" if slot.remaining <= FEW_LEFT else "open"
+
+    return [SlotRow(slot=slot, state=state(slot)) for slot in slots]
+
+
+def menu_context(request: HttpRequest, *, shop: Shop, items: list[MenuItem], lines: list[cart.Line], **extra) -> dict:
+    veg = veg_only(request)
+    priced = cart_rows(items, lines)
+    rows = []
+    for item in items:
+        if veg and item.diet != MenuItem.Diet.VEG:
+            continue
+        has_options = bool(item.option_groups.all())
+        row = MenuRow(item=item, has_options=has_options)
+        if has_options:
+            row.lines = [line for line in priced if line.item.pk == item.pk]
+        else:
+            row.quantity = next((line.quantity for line in priced if line.field == cart.line_field(item.pk)), 0)
+        rows.append(row)
+    shown = {row.item.pk for row in rows}
     user = request.user
-    rows = [_MenuRow(item=item, quantity=quantities.get(item.pk, 0)) for item in items]
     return {
         "nav": "home",
         "shop": shop,
         "rows": rows,
-        "slots": slots,
+        # Lines of items the veg filter hides stay in the cart (hidden fields of the form).
+        "hidden_lines": [line for line in priced if line.item.pk not in shown],
+        "slots": slot_rows(list(ordering_selectors.slot_list_open_for_vendor(vendor_id=shop.vendor_id))),
         "can_order": shop.is_open and (not user.is_authenticated or user.role == User.Role.STUDENT),
         "max_quantity": ordering_services.MAX_QUANTITY,
-        "cart_count": sum(row.quantity for row in rows),
-        "cart_total": sum(
-            row.quantity
-            * (
-                row.item.price_paise
-                + sum(
-                    o.price_delta_paise for g in row.item.option_groups.all() for o in g.options.all() if o.pk in chosen
-                )
-            )
-            for row in rows
-        ),
-        "chosen_options": chosen,
-        "veg_only": veg_only,
-        "restore_cart": not quantities,
+        "cart_count": sum(line.quantity for line in priced),
+        "cart_total": sum(line.quantity * line.unit_price_paise for line in priced),
+        "cart_version": cart.cart_version(request, vendor_id=shop.vendor_id),
+        "veg_only": veg,
+        "restore_cart": request.method == "GET",
         "selected_slot": None,
         "note": "",
         "error": "",
@@ -103,9 +166,12 @@ def _menu_context(request: HttpRequest, *, shop: Shop, quantities: dict[int, int
 @require_http_methods(["GET", "POST"])
 def menu(request: HttpRequest, vendor_id: int) -> HttpResponse:
     shop = shop_or_404(vendor_id=vendor_id, vendor_type=User.VendorType.FOOD)
-    if request.method == "GET":
-        return render(request, "pages/menu.html", _menu_context(request, shop=shop, quantities={}))
-    return _order_place(request, shop=shop)
+    if request.method == "POST":
+        return _order_place(request, shop=shop)
+    items = catalog_selectors.vendor_menu_public(vendor_id=shop.vendor_id)
+    lines = cart.cart_lines(request, vendor_id=shop.vendor_id, item_ids=[item.pk for item in items])
+    context = menu_context(request, shop=shop, items=items, lines=lines)
+    return remember_veg(request, render(request, "pages/menu.html", context))
 
 
 @student_required
@@ -116,7 +182,6 @@ def _order_place(request: HttpRequest, *, shop: Shop) -> HttpResponse:
     form = OrderForm(request.POST, item_ids=list(names))
     kept = {"selected_slot": None, "note": request.POST.get("note", "")[:300]}
     if form.is_valid():
-        quantities = form.quantities()
         kept["selected_slot"] = form.cleaned_data["slot"]
         try:
             enforce_order_place_limit(request, student_id=request.user.pk)
@@ -125,8 +190,8 @@ def _order_place(request: HttpRequest, *, shop: Shop) -> HttpResponse:
                 vendor_id=shop.vendor_id,
                 slot_id=form.cleaned_data["slot"],
                 lines=[
-                    ordering_services.OrderLine(menu_item_id=i, quantity=q, options=_options_of(request, i))
-                    for i, q in quantities.items()
+                    ordering_services.OrderLine(menu_item_id=line.item_id, quantity=line.quantity, options=line.options)
+                    for line in form.lines
                 ],
                 note=form.cleaned_data["note"],
             )
@@ -135,25 +200,22 @@ def _order_place(request: HttpRequest, *, shop: Shop) -> HttpResponse:
             if exc.code in ("slot_full", "slot_closed"):
                 kept["selected_slot"] = None  # that time is no longer on offer
         else:
+            cart.cart_clear(request, vendor_id=shop.vendor_id)
             messages.success(request, f"Order #{order.pk} placed. Pay now to confirm it.")
             return redirect("pages:order", order_id=order.pk)
     else:
-        quantities = {}
-        for item_id in names:
-            value = request.POST.get(f"qty_{item_id}", "")
-            if value.isdigit() and int(value) > 0:
-                quantities[item_id] = int(value)
         if form.cleaned_data.get("slot"):
             kept["selected_slot"] = form.cleaned_data["slot"]
         error = " ".join(form.non_field_errors()) or "Please check your order."
         status = 400
-    context = _menu_context(
+    cart.cart_replace(request, vendor_id=shop.vendor_id, lines=form.lines)  # the cart is what was just sent
+    context = menu_context(
         request,
         shop=shop,
-        quantities=quantities,
+        items=items,
+        lines=form.lines,
         error=error,
         field_errors={name: errors for name, errors in form.errors.items() if name != "__all__"},
         **kept,
     )
-    context["restore_cart"] = False  # the cart is what was just sent
     return render(request, "pages/menu.html", context, status=status)

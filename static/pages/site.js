@@ -85,10 +85,55 @@ import { request } from "../common/api.js";
     tick();
   });
 
-  /* --- The cart on a vendor's menu: quantities, total, kept in sessionStorage --- */
+  /* --- Choosing a dish's options (its sheet or its page): the running price, each group's limit --- */
+  document.querySelectorAll("form[data-item-form]").forEach(function (form) {
+    var priceEl = form.querySelector("[data-item-price]");
+    var qty = form.querySelector("input[name=quantity]");
+    var errorEl = form.querySelector("[data-item-error]");
+    var groups = Array.prototype.slice.call(form.querySelectorAll("[data-option-group]"));
+    var update = function () {
+      var unit = parseInt(form.dataset.base, 10) || 0;
+      groups.forEach(function (group) {
+        var max = parseInt(group.dataset.max, 10) || 1;
+        var boxes = Array.prototype.slice.call(group.querySelectorAll("input[type=checkbox]"));
+        var checked = group.querySelectorAll("input:checked");
+        checked.forEach(function (input) { unit += parseInt(input.dataset.delta, 10) || 0; });
+        // Up to N: once N are ticked the others wait (an unavailable option stays off).
+        boxes.forEach(function (box) {
+          if (box.dataset.off === undefined) box.dataset.off = box.disabled ? "1" : "0";
+          box.disabled = box.dataset.off === "1" || (!box.checked && checked.length >= max);
+        });
+      });
+      var n = parseInt(qty && qty.value, 10);
+      if (isNaN(n) || n < 1) n = 1;
+      if (priceEl) priceEl.textContent = rupees(unit * n);
+    };
+    form.addEventListener("change", update);
+    form.addEventListener("input", update);
+    form.addEventListener("submit", function (event) {
+      var missing = groups.filter(function (group) {
+        return group.querySelectorAll("input:checked").length < (parseInt(group.dataset.min, 10) || 0);
+      });
+      if (missing.length) {
+        event.preventDefault();
+        var group = missing[0];
+        var min = parseInt(group.dataset.min, 10);
+        showStatus(errorEl, "Choose " + (min === 1 ? "one" : min) + " of \u201C" + group.dataset.name + "\u201D.", "error");
+        var first = group.querySelector("input:not([disabled])");
+        if (first) first.focus();
+      }
+    });
+    update();
+  });
+
+  /* --- The cart on a vendor's menu: quantities of its lines, total, kept in sessionStorage ---
+     Each line is one number field (qty_<item> or qty_<item>_<option ids>) whose data-price is its
+     unit price with its options. The server keeps the cart too (the dish pages add to it); its
+     data-cart-version tells whether the copy kept here is still the current one. */
   var orderForm = document.querySelector("form[data-cart]");
   if (orderForm) {
     var storageKey = "tnt-cart-" + orderForm.dataset.cart;
+    var version = orderForm.dataset.cartVersion || "0";
     var qtyInputs = Array.prototype.slice.call(orderForm.querySelectorAll("input[data-price]"));
     var totalEl = orderForm.querySelector("[data-cart-total]");
     var countEl = orderForm.querySelector("[data-cart-count]");
@@ -103,8 +148,8 @@ import { request } from "../common/api.js";
       return value;
     };
     var save = function () {
-      var cart = { items: {}, slot: null };
-      qtyInputs.forEach(function (input) { var q = clamp(input); if (q > 0) cart.items[input.dataset.item] = q; });
+      var cart = { version: version, items: {}, slot: null };
+      qtyInputs.forEach(function (input) { cart.items[input.name] = clamp(input); });
       var slot = orderForm.querySelector("input[name=slot]:checked");
       if (slot) cart.slot = slot.value;
       try { sessionStorage.setItem(storageKey, JSON.stringify(cart)); } catch (e) { /* private mode */ }
@@ -113,14 +158,9 @@ import { request } from "../common/api.js";
       var total = 0, count = 0;
       qtyInputs.forEach(function (input) {
         var q = clamp(input);
-        var unit = parseInt(input.dataset.price, 10);
-        // Chosen options add their deltas to the unit price (the server prices them again).
-        orderForm.querySelectorAll("input[data-option-of='" + input.dataset.item + "']:checked").forEach(function (option) {
-          unit += parseInt(option.dataset.delta, 10) || 0;
-        });
-        total += q * unit;
+        total += q * (parseInt(input.dataset.price, 10) || 0);
         count += q;
-        var row = input.closest(".menu-item");
+        var row = input.closest(".cart-line") || input.closest(".menu-item");
         if (row) row.classList.toggle("in-cart", q > 0);
       });
       if (totalEl) totalEl.textContent = rupees(total);
@@ -131,9 +171,10 @@ import { request } from "../common/api.js";
     if (orderForm.dataset.restore === "true") {
       var saved = null;
       try { saved = JSON.parse(sessionStorage.getItem(storageKey) || "null"); } catch (e) { saved = null; }
-      if (saved && saved.items) {
+      // Only a copy of this same server cart: after a dish was added elsewhere the page is newer.
+      if (saved && saved.items && String(saved.version) === version) {
         qtyInputs.forEach(function (input) {
-          if (saved.items[input.dataset.item]) input.value = saved.items[input.dataset.item];
+          if (Object.prototype.hasOwnProperty.call(saved.items, input.name)) input.value = saved.items[input.name];
         });
         if (saved.slot) {
           var radio = orderForm.querySelector('input[name=slot][value="' + saved.slot + '"]');
@@ -152,6 +193,37 @@ import { request } from "../common/api.js";
     orderForm.addEventListener("input", function () { render(); save(); });
     orderForm.addEventListener("change", function () { render(); save(); });
     render(); save();
+
+    /* --- A dish's options in a sheet: "Add" opens it instead of the dish's own page --- */
+    orderForm.querySelectorAll("button[data-sheet]").forEach(function (button) {
+      var sheet = document.getElementById(button.dataset.sheet);
+      if (!sheet || typeof sheet.showModal !== "function") return;  // no <dialog>: the plain page
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        sheet.showModal();
+        var first = sheet.querySelector("input:not([disabled])");
+        if (first) first.focus();
+      });
+      sheet.querySelectorAll("[data-sheet-close]").forEach(function (close) {
+        close.addEventListener("click", function () { sheet.close(); button.focus(); });
+      });
+      sheet.addEventListener("click", function (event) { if (event.target === sheet) sheet.close(); });
+      var form = sheet.querySelector("form[data-item-form]");
+      // The cart's lines go with the dish, so what was counted on the menu is kept too.
+      form.addEventListener("submit", function (event) {
+        if (event.defaultPrevented) return;
+        form.querySelectorAll("input[data-cart-copy]").forEach(function (copy) { copy.remove(); });
+        qtyInputs.forEach(function (input) {
+          var copy = document.createElement("input");
+          copy.type = "hidden"; copy.name = input.name; copy.value = clamp(input);
+          copy.setAttribute("data-cart-copy", "");
+          form.appendChild(copy);
+        });
+        try { sessionStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
+        var add = form.querySelector("[data-item-add]");
+        if (add) setTimeout(function () { add.disabled = true; add.setAttribute("aria-busy", "true"); }, 0);
+      });
+    });
   }
 
   /* A page that follows a successful order empties that vendor's cart. */
