@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from catalog.tests.factories import FoodShopFactory, MenuItemFactory
+from catalog.tests.factories import FoodShopFactory
 from core.errors import ValidationFailed
 from ordering import services
 from ordering.models import Closure, Order, Slot, SlotSchedule
@@ -272,7 +272,7 @@ class TestScheduleApi:
         assert not SlotSchedule.objects.filter(vendor=vendor).exists()
 
     def test_another_vendors_schedule_is_not_found_and_unchanged(self, vendor_client, make_client):
-        vendor, client = vendor_client
+        _, client = vendor_client
         created = client.post("/api/v1/slot-schedules", BODY, format="json").json()
         other = make_client(_vendor())
         assert other.get("/api/v1/slot-schedules").json()["results"] == []
