@@ -242,3 +242,19 @@ def test_concurrent_generation_makes_each_slot_once():
     assert sorted(results)[:-1] == [0] * 5
     with pytest.raises(SlotOverlaps):  # a slot by hand over a generated one
         services.slot_create(vendor=vendor, starts_at=starts[0], ends_at=starts[0] + timedelta(minutes=5), capacity=1)
+
+
+def test_the_menu_page_says_until_when_and_marks_the_slots_paused(client):
+    from django.urls import reverse
+
+    slot = SlotFactory()
+    MenuItemFactory(vendor=slot.vendor)
+    url = reverse("pages:menu", args=[slot.vendor_id])
+    calm = client.get(url).content.decode()
+    assert 'data-testid="paused-note"' not in calm and 'data-testid="paused-slot"' not in calm
+
+    until = timezone.now() + timedelta(minutes=25)
+    Shop.objects.filter(pk=slot.vendor_id).update(paused_until=until)
+    page = client.get(url).content.decode()
+    assert f"Paused until {timezone.localtime(until):%H:%M}" in page
+    assert page.count('data-testid="paused-slot"') == 1
