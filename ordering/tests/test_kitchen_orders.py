@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.tests.factories import StudentFactory
 from catalog.models import Shop
 from catalog.tests.factories import MenuItemFactory
+from core.errors import ValidationFailed
 from ordering import services
 from ordering.errors import ShopPaused, SlotClosed, SlotOverlaps
 from ordering.models import Order, Slot
@@ -258,3 +259,52 @@ def test_the_menu_page_says_until_when_and_marks_the_slots_paused(client):
     page = client.get(url).content.decode()
     assert f"Paused until {timezone.localtime(until):%H:%M}" in page
     assert page.count('data-testid="paused-slot"') == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locking")
+def test_an_order_placed_while_its_schedule_moves_either_keeps_its_slot_or_is_refused():
+    from datetime import time
+
+    from catalog.tests.factories import FoodShopFactory
+
+    vendor = FoodShopFactory().vendor
+    item = MenuItemFactory(vendor=vendor)
+    schedule = services.slot_schedule_create(
+        vendor=vendor,
+        data={
+            "weekdays": list(range(7)),
+            "first_start": time(3, 0),
+            "last_end": time(4, 0),
+            "slot_minutes": 30,
+            "capacity": 5,
+        },
+    )
+    for _ in range(3):
+        target = Slot.objects.filter(
+            schedule=schedule, reserved=0, starts_at__gt=timezone.now() + timedelta(hours=2)
+        ).first()
+        student = StudentFactory()
+
+        def place(target=target, student=student):
+            lines = [services.OrderLine(menu_item_id=item.pk, quantity=1)]
+            return services.order_place(student=student, vendor_id=vendor.pk, slot_id=target.pk, lines=lines)
+
+        def move(start=schedule.first_start):
+            later = time(start.hour, start.minute + 10)
+            return services.slot_schedule_update(
+                schedule_id=schedule.pk,
+                vendor=vendor,
+                data={"first_start": later, "last_end": time(later.hour + 1, later.minute)},
+            )
+
+        placed, moved = run_concurrently(2, lambda index: place() if index == 0 else move())
+        schedule.refresh_from_db()
+
+        assert not isinstance(moved, Exception), moved
+        if isinstance(placed, Exception):
+            assert isinstance(placed, SlotClosed | ValidationFailed), placed
+            assert not Slot.objects.filter(pk=target.pk).exists()
+        else:
+            kept = Slot.objects.get(pk=placed.slot_id)
+            assert kept.pk == target.pk and kept.reserved == 1 and kept.starts_at == target.starts_at

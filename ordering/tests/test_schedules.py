@@ -194,6 +194,21 @@ class TestGeneration:
         assert services.slots_generate(vendor_id=vendor.pk, now=NOW).made == 0
         assert _starts(vendor) == [_campus(TUESDAY, 12, 30)]
 
+    def test_a_generated_slot_moved_by_hand_becomes_the_vendors_own(self):
+        vendor = _vendor()
+        _schedule(vendor)
+        moved = Slot.objects.get(vendor=vendor, starts_at=_campus(TUESDAY, 12, 30))
+        services.slot_update(
+            slot_id=moved.pk,
+            vendor=vendor,
+            data={"starts_at": _campus(TUESDAY, 13, 0), "ends_at": _campus(TUESDAY, 13, 20)},
+        )
+        moved.refresh_from_db()
+        assert moved.schedule_id is None
+        # Generation keeps it where the vendor put it and makes the freed 12:30 again.
+        services.slots_generate(vendor_id=vendor.pk, now=NOW)
+        assert _starts(vendor) == [_campus(TUESDAY, 12), _campus(TUESDAY, 12, 30), _campus(TUESDAY, 13)]
+
     def test_a_schedule_over_a_hand_made_slot_is_refused_and_nothing_is_written(self):
         vendor = _vendor()
         services.slot_create(
