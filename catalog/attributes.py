@@ -1,4 +1,4 @@
-"""The menu-item fields of the second stage: diet, allergens, tags, stock, limits and order.
+"""The menu-item fields of the second stage: diet, allergens, tags, stock, limits, order, kitchen load.
 
 `menu_item_apply_attributes` checks each given value and sets it on the item, returning the
 names of the fields it changed; `catalog.services.menu_item_create` / `menu_item_update`
@@ -11,9 +11,18 @@ from typing import Any
 
 from core.errors import ValidationFailed
 
-from .models import ALLERGENS, DIETS, MAX_STOCK, TAGS, MenuItem
+from .models import ALLERGENS, DIETS, MAX_PREP_UNITS, MAX_STOCK, TAGS, MenuItem
 
-ATTRIBUTE_FIELDS = ("diet", "allergens", "tags", "stock", "daily_stock", "max_per_order", "sort_order")
+ATTRIBUTE_FIELDS = (
+    "diet",
+    "allergens",
+    "tags",
+    "stock",
+    "daily_stock",
+    "max_per_order",
+    "sort_order",
+    "prep_units",
+)
 MAX_SORT_ORDER = 10_000
 
 
@@ -47,6 +56,8 @@ def _clean(field: str, value: Any) -> Any:
         return _whole(value, field=field, low=0, high=MAX_STOCK, nullable=True)
     if field == "max_per_order":
         return _whole(value, field=field, low=1, high=20, nullable=True)
+    if field == "prep_units":
+        return _whole(value, field=field, low=0, high=MAX_PREP_UNITS, nullable=False)
     return _whole(value, field=field, low=-MAX_SORT_ORDER, high=MAX_SORT_ORDER, nullable=False)
 
 

@@ -2,10 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower
+from django.utils import timezone
 
 models.CharField.register_lookup(Length)
 
 MAX_PRICE_PAISE = 10_00_000  # ₹10,000
+MAX_CUTOFF_MINUTES = 240
+MAX_PREP_UNITS = 100
 
 
 class Shop(models.Model):
@@ -21,6 +24,10 @@ class Shop(models.Model):
     opening_note = models.CharField(max_length=200, blank=True, help_text="e.g. 'Open 8 am to 8 pm'")
     # The vendor's order of its menu's categories (names); categories not listed follow, by name.
     category_order = models.JSONField(default=list, blank=True)
+    # Kitchen flow (issue 20): no new orders until this moment (null or past: taking orders);
+    # the order cut-off of this shop in minutes before a slot starts (null: ORDER_CUTOFF_MINUTES).
+    paused_until = models.DateTimeField(null=True, blank=True)
+    order_cutoff_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -28,11 +35,28 @@ class Shop(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(name__length__gte=1), name="shop_name_not_empty"),
             models.CheckConstraint(condition=Q(vendor_type__in=["food", "stationery"]), name="shop_vendor_type_valid"),
+            models.CheckConstraint(
+                condition=Q(order_cutoff_minutes__isnull=True) | Q(order_cutoff_minutes__lte=MAX_CUTOFF_MINUTES),
+                name="shop_order_cutoff_in_range",
+            ),
         ]
         indexes = [models.Index(fields=["vendor_type", "is_open"], name="shop_type_open")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def cutoff_minutes(self) -> int:
+        """This shop's order cut-off: its own, else ORDER_CUTOFF_MINUTES."""
+        if self.order_cutoff_minutes is not None:
+            return self.order_cutoff_minutes
+        return int(settings.ORDER_CUTOFF_MINUTES)
+
+    def paused_until_now(self, now=None):
+        """`paused_until` while it is still ahead of `now` (default: now), else None."""
+        if self.paused_until is None or self.paused_until <= (now or timezone.now()):
+            return None
+        return self.paused_until
 
 
 DIETS = ("veg", "egg", "non_veg")
@@ -77,6 +101,9 @@ class MenuItem(models.Model):
     stock_reset_at = models.DateTimeField(null=True, blank=True)
     max_per_order = models.PositiveSmallIntegerField(null=True, blank=True)
     sort_order = models.IntegerField(default=0)
+    # Kitchen load of one unit of this item (a chai 1, a thali 3; 0: nothing to prepare): an
+    # order takes quantity × prep_units of its slot's `capacity_units` (ordering.services.slots).
+    prep_units = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,6 +126,7 @@ class MenuItem(models.Model):
                 condition=Q(max_per_order__isnull=True) | (Q(max_per_order__gte=1) & Q(max_per_order__lte=20)),
                 name="menu_item_max_per_order_1_20",
             ),
+            models.CheckConstraint(condition=Q(prep_units__lte=MAX_PREP_UNITS), name="menu_item_prep_units_max"),
             # One live item per name in a shop (case-insensitive); a deleted item frees its name.
             models.UniqueConstraint(
                 "vendor", Lower("name"), condition=Q(is_deleted=False), name="menu_item_name_unique_per_vendor"

@@ -21,6 +21,8 @@ from .images import photo_url
 from .models import (
     ALLERGENS,
     DIETS,
+    MAX_CUTOFF_MINUTES,
+    MAX_PREP_UNITS,
     MAX_PRICE_PAISE,
     MAX_STOCK,
     TAGS,
@@ -86,15 +88,38 @@ class VendorSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="vendor_id", read_only=True)
     shop_name = serializers.CharField(source="name", read_only=True)
     is_pure_veg = serializers.SerializerMethodField(help_text="The whole available menu is veg.")
+    paused_until = serializers.SerializerMethodField(
+        help_text="New orders are paused until this moment; null: taking orders."
+    )
+    order_cutoff_minutes = serializers.IntegerField(
+        source="cutoff_minutes",
+        read_only=True,
+        help_text="A slot stops taking orders this many minutes before it starts.",
+    )
 
     class Meta:
         model = Shop
-        fields = ["id", "shop_name", "vendor_type", "is_open", "description", "opening_note", "is_pure_veg"]
+        fields = [
+            "id",
+            "shop_name",
+            "vendor_type",
+            "is_open",
+            "description",
+            "opening_note",
+            "is_pure_veg",
+            "paused_until",
+            "order_cutoff_minutes",
+        ]
         read_only_fields = fields
 
     def get_is_pure_veg(self, shop: Shop) -> bool:
         # Annotated by the selectors (one query for any number of shops).
         return bool(getattr(shop, "is_pure_veg", False))
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_paused_until(self, shop: Shop) -> str | None:
+        until = shop.paused_until_now()
+        return serializers.DateTimeField().to_representation(until) if until is not None else None
 
 
 class VendorShopSerializer(VendorSerializer):
@@ -120,6 +145,21 @@ class ShopUpdateInputSerializer(StrictInputSerializer):
         child=serializers.CharField(max_length=_model_max(MenuItem, "category"), allow_blank=True),
         max_length=50,
         required=False,
+    )
+    paused_until = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Pause new orders until then (within SHOP_PAUSE_MAX_HOURS); null resumes.",
+    )
+    pause_minutes = serializers.IntegerField(
+        min_value=1, max_value=24 * 60, required=False, help_text="Pause new orders for this many minutes from now."
+    )
+    order_cutoff_minutes = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_CUTOFF_MINUTES,
+        required=False,
+        allow_null=True,
+        help_text="Null: the campus default.",
     )
 
 
@@ -184,6 +224,7 @@ class MenuItemSerializer(serializers.ModelSerializer):
             "daily_stock",
             "is_sold_out",
             "max_per_order",
+            "prep_units",
             "sort_order",
             "option_groups",
         ]
@@ -215,6 +256,9 @@ class MenuItemInputSerializer(StrictInputSerializer):
     daily_stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False, allow_null=True)
     max_per_order = serializers.IntegerField(min_value=1, max_value=20, required=False, allow_null=True)
     sort_order = serializers.IntegerField(min_value=-10_000, max_value=10_000, required=False)
+    prep_units = serializers.IntegerField(
+        min_value=0, max_value=MAX_PREP_UNITS, required=False, help_text="Kitchen load of one unit (default 1)."
+    )
 
 
 class MenuItemStockInputSerializer(StrictInputSerializer):

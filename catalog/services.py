@@ -24,12 +24,13 @@ from .attributes import ATTRIBUTE_FIELDS, menu_item_apply_attributes, menu_item_
 from .errors import DuplicateName, NotAVendor
 from .locks import own_entry_lock, shop_lock
 from .models import MAX_PRICE_PAISE, MenuItem, PrintService, Shop
+from .pause import KITCHEN_FIELDS, shop_kitchen_clean
 from .staff import catalog_entry_set_deleted  # noqa: F401 - staff's hide and restore, re-exported
 
 SHOP_NAME_MAX = Shop._meta.get_field("name").max_length
 SHOP_DESCRIPTION_MAX = Shop._meta.get_field("description").max_length
 SHOP_NOTE_MAX = Shop._meta.get_field("opening_note").max_length
-_SHOP_FIELDS = ("name", "description", "is_open", "opening_note", "category_order")
+_SHOP_FIELDS = ("name", "description", "is_open", "opening_note", "category_order", *KITCHEN_FIELDS)
 
 
 # --- checks shared by the writers ---------------------------------------------
@@ -129,8 +130,12 @@ def shop_update(
     is_open: bool | None = None,
     opening_note: str | None = None,
     category_order: list[str] | None = None,
+    **kitchen: Any,
 ) -> Shop:
     """Change the approved vendor's own shop; `None` leaves a field as it is.
+
+    `kitchen`: paused_until / pause_minutes / order_cutoff_minutes, set when given, None
+    included (resume; the campus cut-off), checked by catalog/pause.py.
 
     `category_order` is the menu's category names in the vendor's order (up to 50, each at
     most a category's length); categories not in it follow by name.
@@ -156,6 +161,7 @@ def shop_update(
         data["opening_note"] = _clean_text(opening_note, field="opening_note", max_length=SHOP_NOTE_MAX, required=False)
     if category_order is not None:
         data["category_order"] = _check_category_order(category_order)
+    data.update(shop_kitchen_clean(kitchen))
     shop, _ = model_update(instance=shop, fields=_SHOP_FIELDS, data=data)
     return shop
 

@@ -37,3 +37,10 @@ class InvalidPickupCode(ApplicationError):
 class TooManyUnpaidOrders(Conflict):
     code = "too_many_unpaid_orders"
     message = "You already have the most unpaid orders allowed. Pay for or cancel one first."
+
+
+class ShopPaused(Conflict):
+    """The vendor pressed "busy": no new orders until `details.paused_until`."""
+
+    code = "shop_paused"
+    message = "This shop has paused new orders for a little while."

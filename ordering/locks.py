@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
+
 from accounts.models import User
 from core.errors import NotFound
 
-from .models import Order, Slot
+from .models import Closure, Order, Slot, SlotSchedule
 
 
 def user_lock(*, user_id: int) -> None:
@@ -90,3 +92,39 @@ def stocked_items_lock(item_ids, *, extra=None) -> dict[int, tuple[int, int]]:
     if extra is not None:
         rows = rows.filter(extra)
     return {pk: (stock, vendor) for pk, stock, vendor in rows.order_by("pk").values_list("pk", "stock", "vendor_id")}
+
+
+def schedule_lock(*, schedule_id: int, vendor_id: int) -> SlotSchedule:
+    """The vendor's own slot schedule, locked FOR UPDATE and read afresh. Rank: `shop`.
+
+    (A schedule is the vendor's own set-up, like its menu items.) NotFound for another vendor's.
+    """
+    locked = SlotSchedule.objects.select_for_update().filter(pk=schedule_id, vendor_id=vendor_id).first()
+    if locked is None:
+        raise NotFound("No such schedule.")
+    return locked
+
+
+def closure_lock(*, closure_id: int, vendor_id: int) -> Closure:
+    """The vendor's own closure day, locked FOR UPDATE. Rank: `shop`. NotFound for another vendor's."""
+    locked = Closure.objects.select_for_update().filter(pk=closure_id, vendor_id=vendor_id).first()
+    if locked is None:
+        raise NotFound("No such closure.")
+    return locked
+
+
+def slots_lock_removable(*, vendor_id: int, slot_ids) -> list[int]:
+    """Among `slot_ids`, the vendor's generated slots that hold no order at all (no place taken,
+    no order row, live or ended), locked FOR UPDATE: their ids. Rank: `slot`.
+
+    Placing an order updates its slot's row first, so while these locks are held none of these
+    slots can take an order; one that took an order since it was read is left out here.
+    """
+    has_orders = Exists(Order.objects.filter(slot_id=OuterRef("pk")))
+    return list(
+        Slot.objects.select_for_update()
+        .filter(pk__in=list(slot_ids), vendor_id=vendor_id, schedule__isnull=False, is_deleted=False, reserved=0)
+        .filter(~has_orders)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -5,6 +5,10 @@ from django.db.models import F, Q
 # On PostgreSQL an exclusion constraint (btree_gist, migration 0003) keeps one vendor's
 # not-deleted slots from sharing any moment; the services check first, for a clear 409.
 SLOT_NO_OVERLAP_CONSTRAINT = "slot_no_overlap_per_vendor"
+# One not-deleted slot per vendor and start (on every database): what makes slot generation
+# idempotent whatever runs it at the same time (ordering/services/schedules.py).
+SLOT_UNIQUE_START_CONSTRAINT = "slot_unique_vendor_start"
+MAX_CAPACITY_UNITS = 100_000
 
 
 class Slot(models.Model):
@@ -15,9 +19,17 @@ class Slot(models.Model):
     ends_at = models.DateTimeField()
     capacity = models.PositiveIntegerField()
     reserved = models.PositiveIntegerField(default=0)
+    # Kitchen load (issue 20): an order holds Σ quantity × prep_units; null capacity: no cap.
+    capacity_units = models.PositiveIntegerField(null=True, blank=True)
+    reserved_units = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
     # A deleted slot that still has finished orders stays as their history, hidden everywhere else.
+    # A generated slot the vendor deleted stays too (deleted), so that generation does not make it again.
     is_deleted = models.BooleanField(default=False)
+    # The weekly schedule that made it; null: made by hand.
+    schedule = models.ForeignKey(
+        "SlotSchedule", null=True, blank=True, on_delete=models.SET_NULL, related_name="slots"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -28,8 +40,23 @@ class Slot(models.Model):
             models.CheckConstraint(condition=Q(capacity__gte=1) & Q(capacity__lte=1000), name="slot_capacity_in_range"),
             models.CheckConstraint(condition=Q(reserved__gte=0), name="slot_reserved_not_negative"),
             models.CheckConstraint(condition=Q(reserved__lte=F("capacity")), name="slot_reserved_within_capacity"),
+            models.CheckConstraint(
+                condition=Q(capacity_units__isnull=True)
+                | (Q(capacity_units__gte=1) & Q(capacity_units__lte=MAX_CAPACITY_UNITS)),
+                name="slot_capacity_units_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity_units__isnull=True) | Q(reserved_units__lte=F("capacity_units")),
+                name="slot_reserved_units_within_capacity",
+            ),
+            models.UniqueConstraint(
+                fields=["vendor", "starts_at"], condition=Q(is_deleted=False), name=SLOT_UNIQUE_START_CONSTRAINT
+            ),
         ]
-        indexes = [models.Index(fields=["vendor", "starts_at"], name="slot_vendor_starts")]
+        indexes = [
+            models.Index(fields=["vendor", "starts_at"], name="slot_vendor_starts"),
+            models.Index(fields=["schedule", "starts_at"], name="slot_schedule_starts"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.starts_at:%d %b %H:%M}–{self.ends_at:%H:%M}"
@@ -37,6 +64,68 @@ class Slot(models.Model):
     @property
     def remaining(self) -> int:
         return max(self.capacity - self.reserved, 0)
+
+    @property
+    def remaining_units(self) -> int | None:
+        if self.capacity_units is None:
+            return None
+        return max(self.capacity_units - self.reserved_units, 0)
+
+
+class SlotSchedule(models.Model):
+    """A food vendor's weekly pattern of pickup slots (ordering/services/schedules.py makes them).
+
+    On each of `weekdays` (Monday 0 … Sunday 6), slots of `slot_minutes` from `first_start`
+    to `last_end`, campus time, each taking `capacity` orders and `capacity_units` of load.
+    """
+
+    vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="slot_schedules")
+    weekdays = models.JSONField(default=list)
+    first_start = models.TimeField()
+    last_end = models.TimeField()
+    slot_minutes = models.PositiveSmallIntegerField()
+    capacity = models.PositiveIntegerField()
+    capacity_units = models.PositiveIntegerField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["first_start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_end__gt=F("first_start")), name="slot_schedule_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=5) & Q(slot_minutes__lte=240), name="slot_schedule_minutes_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1) & Q(capacity__lte=1000), name="slot_schedule_capacity_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity_units__isnull=True)
+                | (Q(capacity_units__gte=1) & Q(capacity_units__lte=MAX_CAPACITY_UNITS)),
+                name="slot_schedule_units_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["vendor", "is_active"], name="slot_schedule_vendor_active")]
+
+    def __str__(self) -> str:
+        return f"{self.first_start:%H:%M}–{self.last_end:%H:%M} every {self.slot_minutes} min"
+
+
+class Closure(models.Model):
+    """A day a food vendor takes no orders (a holiday, a fest): no slots are made for it."""
+
+    vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [models.UniqueConstraint(fields=["vendor", "date"], name="closure_unique_vendor_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %b %Y}"
 
 
 class Order(models.Model):
@@ -83,6 +172,8 @@ class Order(models.Model):
     reason = models.CharField(max_length=300, blank=True, help_text="Why it was rejected or cancelled.")
     # "refunded" when staff refunded the whole capture of a live order (which ends its handover).
     cancel_reason = models.CharField(max_length=20, blank=True)
+    # The kitchen units (Σ quantity × prep_units) it holds in its slot; exactly these go back with its place.
+    slot_units = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,7 +16,7 @@ from accounts.models import User
 from core.errors import NotFound
 from payments.serializers import payable_refunds_prefetch
 
-from .models import Order, OrderItem, Slot
+from .models import Closure, Order, OrderItem, Slot, SlotSchedule
 from .pricing import prep_counts
 from .services import order_cutoff
 
@@ -70,12 +70,15 @@ def slot_list_for_vendor(*, vendor: User) -> QuerySet[Slot]:
 def slot_list_open_for_vendor(*, vendor_id: int) -> QuerySet[Slot]:
     """A visible food vendor's slots a student can still order for (full ones included).
 
-    NotFound when the vendor is unknown or not visible to students.
+    NotFound when the vendor is unknown or not visible to students. The shop's own order
+    cut-off applies (`Shop.order_cutoff_minutes`, else ORDER_CUTOFF_MINUTES).
     """
-    if not User.objects.filter(_visible_food_vendor(), pk=vendor_id).exists():
+    found = User.objects.filter(_visible_food_vendor(), pk=vendor_id).values_list("pk", "shop__order_cutoff_minutes")
+    row = found.first()
+    if row is None:
         raise NotFound("No such vendor.")
     return Slot.objects.filter(
-        vendor_id=vendor_id, is_active=True, is_deleted=False, starts_at__gt=order_cutoff()
+        vendor_id=vendor_id, is_active=True, is_deleted=False, starts_at__gt=order_cutoff(minutes=row[1])
     ).order_by("starts_at", "id")
 
 
@@ -139,3 +142,23 @@ def order_get_for(*, user: User, order_id: int) -> Order:
     if order is None:
         raise NotFound("No such order.")
     return order
+
+
+# --- schedules and closures (issue 20) ---------------------------------------------------
+
+
+def slot_schedule_list_for_vendor(*, vendor: User) -> QuerySet[SlotSchedule]:
+    """The food vendor's own weekly schedules (another vendor's are simply not there)."""
+    if not _is_serving_food_vendor(vendor):
+        return SlotSchedule.objects.none()
+    return SlotSchedule.objects.filter(vendor_id=vendor.pk).order_by("first_start", "id")
+
+
+def closure_list_for_vendor(*, vendor: User, upcoming: bool = True) -> QuerySet[Closure]:
+    """The food vendor's own closure days; `upcoming`: from today (campus date) on."""
+    if not _is_serving_food_vendor(vendor):
+        return Closure.objects.none()
+    closures = Closure.objects.filter(vendor_id=vendor.pk)
+    if upcoming:
+        closures = closures.filter(date__gte=timezone.localdate())
+    return closures.order_by("date", "id")

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from payments.serializers import PayableRefundsMixin
 
-from .models import Order, OrderItem, Slot
+from .models import MAX_CAPACITY_UNITS, Order, OrderItem, Slot
 from .pricing import MAX_OPTIONS_PER_LINE, options_key
 from .services import MAX_LINES, MAX_QUANTITY, OrderLine
 
@@ -16,10 +16,30 @@ from .services import MAX_LINES, MAX_QUANTITY, OrderLine
 
 class SlotSerializer(serializers.ModelSerializer):
     remaining = serializers.IntegerField(read_only=True)
+    remaining_units = serializers.IntegerField(read_only=True, allow_null=True, help_text="Null: no cap on units.")
+    schedule = serializers.IntegerField(
+        source="schedule_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The weekly schedule that made it; null: by hand.",
+    )
 
     class Meta:
         model = Slot
-        fields = ["id", "vendor", "starts_at", "ends_at", "capacity", "reserved", "remaining", "is_active"]
+        fields = [
+            "id",
+            "vendor",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "reserved",
+            "remaining",
+            "capacity_units",
+            "reserved_units",
+            "remaining_units",
+            "is_active",
+            "schedule",
+        ]
         read_only_fields = fields
 
 
@@ -27,6 +47,9 @@ class SlotCreateSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     capacity = serializers.IntegerField(min_value=1, max_value=1000)
+    capacity_units = serializers.IntegerField(
+        min_value=1, max_value=MAX_CAPACITY_UNITS, required=False, allow_null=True
+    )
     is_active = serializers.BooleanField(default=True)
 
     def validate(self, attrs):
@@ -39,6 +62,9 @@ class SlotUpdateSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(required=False)
     ends_at = serializers.DateTimeField(required=False)
     capacity = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+    capacity_units = serializers.IntegerField(
+        min_value=1, max_value=MAX_CAPACITY_UNITS, required=False, allow_null=True
+    )
     is_active = serializers.BooleanField(required=False)
 
 

@@ -30,3 +30,18 @@ def reject_unaccepted_orders() -> int:
     from .services import order_reject_unaccepted
 
     return order_reject_unaccepted()
+
+
+@shared_task(
+    name="ordering.tasks.generate_slots",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=60,
+    max_retries=3,
+    acks_late=True,
+)
+def generate_slots() -> int:
+    """Beat, every night (campus time): slots from the weekly schedules, SLOT_HORIZON_DAYS ahead. Safe to run twice."""
+    from .services import slots_generate_all
+
+    return slots_generate_all()

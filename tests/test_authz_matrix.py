@@ -119,6 +119,50 @@ def _slot_body(campus: Campus, prepared: dict) -> dict:
     return {"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(minutes=30)).isoformat(), "capacity": 5}
 
 
+def _far_weekday() -> int:
+    """A campus weekday four days on: no slot of the campus is near its early morning."""
+    return (timezone.localdate() + timedelta(days=4)).weekday()
+
+
+def _schedule_body(campus: Campus, prepared: dict) -> dict:
+    return {
+        "weekdays": [_far_weekday()],
+        "first_start": "03:00",
+        "last_end": "04:00",
+        "slot_minutes": 30,
+        "capacity": 5,
+    }
+
+
+def _schedule(campus: Campus) -> dict:
+    from datetime import time
+
+    from ordering.models import SlotSchedule
+
+    campus.objects["schedule_a"] = SlotSchedule.objects.create(
+        vendor=campus.food_a,
+        weekdays=[_far_weekday()],
+        first_start=time(3, 0),
+        last_end=time(3, 30),
+        slot_minutes=30,
+        capacity=5,
+    )
+    return {}
+
+
+def _closure(campus: Campus) -> dict:
+    from ordering.models import Closure
+
+    campus.objects["closure_a"] = Closure.objects.create(
+        vendor=campus.food_a, date=timezone.localdate() + timedelta(days=5), reason="Fest"
+    )
+    return {}
+
+
+def _closure_body(campus: Campus, prepared: dict) -> dict:
+    return {"date": (timezone.localdate() + timedelta(days=6)).isoformat(), "reason": "Holiday"}
+
+
 def _order_body(campus: Campus, prepared: dict) -> dict:
     return {
         "vendor": campus.food_a.pk,
@@ -194,6 +238,9 @@ APPROVED_VENDOR = (401, 403, 403, 200, 200, 200, 403, 403, 403)
 FOOD_A_ONLY = (401, 403, 403, 200, 404, 403, 403, 403, 403)
 STATIONERY_ONLY = (401, 403, 403, 403, 403, 200, 403, 403, 403)
 STUDENT_A_ONLY = (401, 200, 404, 403, 403, 403, 403, 403, 403)
+FOOD_VENDORS = (401, 403, 403, 200, 200, 403, 403, 403, 403)
+FOOD_VENDORS_CREATE = (401, 403, 403, 201, 201, 403, 403, 403, 403)
+FOOD_A_DELETES = (401, 403, 403, 204, 404, 403, 403, 403, 403)
 STUDENT_A_JOB = (401, 200, 404, 404, 404, 200, 404, 403, 404)
 
 MATRIX: tuple[Row, ...] = (
@@ -273,6 +320,15 @@ MATRIX: tuple[Row, ...] = (
     Row("PATCH", "/api/v1/slots/{slot_a}", FOOD_A_ONLY, body={"capacity": 60}),
     Row("DELETE", "/api/v1/slots/{slot_a_empty}", (401, 403, 403, 204, 404, 403, 403, 403, 403)),
     Row("GET", "/api/v1/slots/{slot_a}/prep-sheet", FOOD_A_ONLY),
+    # --- kitchen: weekly schedules and closures (issue 20) -----------------------------------------
+    Row("GET", "/api/v1/slot-schedules", FOOD_VENDORS, prepare=_schedule),
+    Row("POST", "/api/v1/slot-schedules", FOOD_VENDORS_CREATE, body=_schedule_body),
+    Row("GET", "/api/v1/slot-schedules/{schedule_a}", FOOD_A_ONLY, prepare=_schedule),
+    Row("PATCH", "/api/v1/slot-schedules/{schedule_a}", FOOD_A_ONLY, body={"capacity": 7}, prepare=_schedule),
+    Row("DELETE", "/api/v1/slot-schedules/{schedule_a}", FOOD_A_DELETES, prepare=_schedule),
+    Row("GET", "/api/v1/closures", FOOD_VENDORS, prepare=_closure),
+    Row("POST", "/api/v1/closures", FOOD_VENDORS_CREATE, body=_closure_body),
+    Row("DELETE", "/api/v1/closures/{closure_a}", FOOD_A_DELETES, prepare=_closure),
     # --- orders ------------------------------------------------------------------------------------
     Row("GET", "/api/v1/orders?page_size=100", (401, 200, 200, 200, 200, 200, 403, 403, 200)),
     Row("POST", "/api/v1/orders", (401, 201, 201, 403, 403, 403, 403, 403, 403), body=_order_body),

@@ -87,6 +87,34 @@ def more_slots(w, n):
         slot(w.vendor, hours_ahead=4 + hours + _next(w), capacity=5)
 
 
+def more_schedules(w, n):
+    from datetime import time
+
+    from ordering.models import SlotSchedule
+
+    for _ in range(n):
+        hour = _next(w) % 24
+        SlotSchedule.objects.create(
+            vendor=w.vendor,
+            weekdays=[0],
+            first_start=time(hour, 0),
+            last_end=time(hour, 30),
+            slot_minutes=30,
+            capacity=5,
+        )
+
+
+def more_closures(w, n):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ordering.models import Closure
+
+    for _ in range(n):
+        Closure.objects.create(vendor=w.vendor, date=timezone.localdate() + timedelta(days=1 + _next(w)))
+
+
 def more_orders_of_student(w, n):
     for _ in range(n):
         paid_order(w.student, w.slot, w.items)  # paid: pickup code, payment, ledger rows too
@@ -173,6 +201,8 @@ HOT = [
     Hot("GET /vendors/{id}/slots", "GET", "", lambda w: f"/api/v1/vendors/{w.vendor.pk}/slots", more_slots, 3),
     Hot("GET /menu-items", "GET", "student", lambda w: "/api/v1/menu-items?page_size=100", more_menu_items, 5),
     Hot("GET /slots", "GET", "student", lambda w: "/api/v1/slots?page_size=100", more_slots, 3),
+    Hot("GET /slot-schedules", "GET", "vendor", lambda w: "/api/v1/slot-schedules?page_size=100", more_schedules, 3),
+    Hot("GET /closures", "GET", "vendor", lambda w: "/api/v1/closures?page_size=100", more_closures, 3),
     # Orders and print jobs: +2 for their refunds (the payments that took money, then their refunds).
     Hot("GET /orders (student)", "GET", "student", lambda w: "/api/v1/orders?page_size=100", more_orders_of_student, 6),
     Hot("GET /orders (vendor)", "GET", "vendor", lambda w: "/api/v1/orders?page_size=100", more_orders_of_vendor, 6),

@@ -352,3 +352,8 @@ CELERY_BEAT_SCHEDULE["reset-daily-stock"] = {
     "task": "catalog.tasks.reset_daily_stock",
     "schedule": crontab(minute=0, hour=STOCK_RESET_HOUR),  # noqa: F405 - from tunables
 }
+# --- Kitchen flow (issue 20): the weekly schedules' slots, made again every night (campus time) ---
+CELERY_BEAT_SCHEDULE["generate-slots"] = {
+    "task": "ordering.tasks.generate_slots",
+    "schedule": crontab(minute=10, hour=0),
+}

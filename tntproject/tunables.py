@@ -26,6 +26,10 @@ PICKUP_CODE_MAX_ATTEMPTS = env.int("PICKUP_CODE_MAX_ATTEMPTS", default=5)
 PICKUP_CODE_LOCKOUT_SECONDS = env.int("PICKUP_CODE_LOCKOUT_SECONDS", default=900)
 MAX_UNPAID_ORDERS = env.int("MAX_UNPAID_ORDERS", default=3)
 RATE_LIMIT_ORDERS = env.str("RATE_LIMIT_ORDERS", default="20/m")
+# Kitchen flow (issue 20): weekly schedules make slots this many campus days ahead (today included);
+# a shop's "busy" pause lasts at most this many hours.
+SLOT_HORIZON_DAYS = env.int("SLOT_HORIZON_DAYS", default=7)
+SHOP_PAUSE_MAX_HOURS = env.int("SHOP_PAUSE_MAX_HOURS", default=12)
 
 # --- Payments ---
 RATE_LIMIT_PAYMENTS = env.str("RATE_LIMIT_PAYMENTS", default="30/m")

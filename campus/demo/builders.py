@@ -41,6 +41,7 @@ from .data import (
     DemoPerson,
     DemoVendor,
 )
+from .kitchen import kitchen_build
 
 
 @dataclass
@@ -83,6 +84,9 @@ def build_demo_campus(*, staff_password: str, at: datetime) -> Tally:
         if demo.vendor_type == User.VendorType.FOOD and may_sell(user):
             slots_build(vendor=user, at=at, tally=tally)
     tally.notes += seed_demo_menus(list(vendors.values()))  # options, diet marks, photos, stock
+    kitchen_vendor = _demo_vendor(vendors, vendor_type=User.VendorType.FOOD)
+    if kitchen_vendor is not None:
+        tally.notes += kitchen_build(vendor=kitchen_vendor, at=at)  # a weekly schedule, a closure, prep units
     students = [person_build(student, role=User.Role.STUDENT, tally=tally) for student in STUDENTS]
     refunded_order_build(vendors=vendors, student=students[0], tally=tally)
     repriced_print_job_build(vendors=vendors, student=students[1], tally=tally)

@@ -106,9 +106,9 @@ def test_seed_demo_builds_the_campus_and_is_safe_to_run_twice(api_client):
     listed = {row["id"] for row in api_client.get("/api/v1/vendors").json()["results"]}
     assert listed == set(food.values_list("pk", flat=True)) | {stationery.pk}
 
-    # Slots: only the food vendors', all ahead, 30 minutes, capacity 10, inside lunch or evening.
+    # Slots by hand: only the food vendors', all ahead, 30 minutes, capacity 10, inside lunch or evening.
     now = timezone.now()
-    for slot in Slot.objects.all():
+    for slot in Slot.objects.filter(schedule__isnull=True):
         assert slot.vendor.vendor_type == "food" and slot.vendor.is_approved
         assert slot.starts_at > now - timedelta(minutes=1)
         assert slot.ends_at - slot.starts_at == timedelta(minutes=30)
@@ -119,7 +119,27 @@ def test_seed_demo_builds_the_campus_and_is_safe_to_run_twice(api_client):
     # Tomorrow's 11 slots per food vendor exist whatever the time of day.
     tomorrow = timezone.localdate(now, IST) + timedelta(days=1)
     for shop in food:
-        assert Slot.objects.filter(vendor_id=shop.pk, starts_at__date=tomorrow).count() == 11
+        assert Slot.objects.filter(vendor_id=shop.pk, schedule__isnull=True, starts_at__date=tomorrow).count() == 11
+
+
+def test_seed_demo_shows_the_kitchen_flow():
+    from campus.demo.kitchen import DEMO_CLOSURE_DAYS_AHEAD
+    from ordering.models import Closure, SlotSchedule
+
+    run()
+    schedule = SlotSchedule.objects.get()
+    closure = Closure.objects.get(vendor=schedule.vendor)
+    assert closure.date == timezone.localdate() + timedelta(days=DEMO_CLOSURE_DAYS_AHEAD)
+    generated = Slot.objects.filter(schedule=schedule)
+    assert generated.exists() and not generated.filter(starts_at__date=closure.date).exists()
+    assert {(s.capacity, s.capacity_units, s.ends_at - s.starts_at) for s in generated} == {
+        (8, 24, timedelta(minutes=20))
+    }
+    assert MenuItem.objects.get(vendor=schedule.vendor, name="Veg Thali").prep_units == 3
+    before = generated.count()
+    run()
+    assert Slot.objects.filter(schedule=schedule).count() == before
+    assert (SlotSchedule.objects.count(), Closure.objects.count()) == (1, 1)
 
 
 def test_seed_demo_staff_password_option():
@@ -131,9 +151,10 @@ def test_seed_demo_late_at_night_creates_only_tomorrows_slots(monkeypatch):
     late = datetime.now(IST).replace(hour=23, minute=30, second=0, microsecond=0)
     monkeypatch.setattr(seed_demo, "now", lambda: late)
     run()
-    local_days = {slot.starts_at.astimezone(IST).date() for slot in Slot.objects.all()}
+    by_hand = Slot.objects.filter(schedule__isnull=True)
+    local_days = {slot.starts_at.astimezone(IST).date() for slot in by_hand}
     assert local_days == {late.date() + timedelta(days=1)}
-    assert Slot.objects.count() == 2 * 11
+    assert by_hand.count() == 2 * 11
 
 
 def test_seed_demo_fills_in_what_is_missing_without_duplicating():

@@ -12,7 +12,17 @@ from catalog.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-VENDOR_FIELDS = {"id", "shop_name", "vendor_type", "is_open", "description", "opening_note", "is_pure_veg"}
+VENDOR_FIELDS = {
+    "id",
+    "shop_name",
+    "vendor_type",
+    "is_open",
+    "description",
+    "opening_note",
+    "is_pure_veg",
+    "paused_until",
+    "order_cutoff_minutes",
+}
 ITEM_FIELDS = {
     "id",
     "vendor",
@@ -35,6 +45,7 @@ ITEM_FIELDS = {
     "daily_stock",
     "is_sold_out",
     "max_per_order",
+    "prep_units",
     "sort_order",
     "option_groups",
 }
@@ -185,6 +196,8 @@ def test_vendor_patches_own_shop(make_client, factory):
         "opening_note": "Back at 5",
         "is_pure_veg": False,
         "category_order": [],
+        "paused_until": None,
+        "order_cutoff_minutes": 10,
     }
     shop.refresh_from_db()
     assert (shop.name, shop.is_open) == ("New name", False)

@@ -106,6 +106,7 @@ def test_the_cached_answer_is_what_drf_renders(shop, api_client):
             "daily_stock": None,
             "is_sold_out": False,
             "max_per_order": None,
+            "prep_units": 1,
             "sort_order": 0,
             "option_groups": [],
         }

@@ -2,7 +2,8 @@
 
 `slots` (slot writes and the places orders take), `placing` (`order_place`), `lifecycle` (the
 state machine and the moves of students, vendors and payments), `expiry` (the scheduled
-batches). Services take ids and the acting user and return the row they locked; row locks
+batches), `schedules` (weekly slot schedules and closures) and `generation` (the slots
+they make). Services take ids and the acting user and return the row they locked; row locks
 come only from `ordering.locks`.
 """
 
@@ -14,6 +15,7 @@ from .expiry import (
     order_reject_not_accepted,
     order_reject_unaccepted,
 )
+from .generation import Generated, slots_generate, slots_generate_all
 from .lifecycle import (
     order_accept,
     order_cancel,
@@ -24,14 +26,24 @@ from .lifecycle import (
     order_reject,
 )
 from .placing import order_place
+from .schedules import (
+    closure_create,
+    closure_delete,
+    slot_schedule_create,
+    slot_schedule_delete,
+    slot_schedule_update,
+)
 from .slots import slot_create, slot_delete, slot_update
 
 __all__ = [
     "MAX_LINES",
     "MAX_QUANTITY",
     "NOT_ACCEPTED_IN_TIME",
+    "Generated",
     "OrderLine",
     "Status",
+    "closure_create",
+    "closure_delete",
     "order_accept",
     "order_cancel",
     "order_cancel_refunded",
@@ -47,5 +59,10 @@ __all__ = [
     "order_reject_unaccepted",
     "slot_create",
     "slot_delete",
+    "slot_schedule_create",
+    "slot_schedule_delete",
+    "slot_schedule_update",
     "slot_update",
+    "slots_generate",
+    "slots_generate_all",
 ]

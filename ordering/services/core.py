@@ -25,6 +25,11 @@ class OrderLine:
     options: tuple[int, ...] = ()  # option ids (ordering/pricing.py checks and prices them)
 
 
-def order_cutoff(*, now: datetime | None = None) -> datetime:
-    """Slots starting at or before this moment no longer take orders."""
-    return (now or timezone.now()) + timedelta(minutes=settings.ORDER_CUTOFF_MINUTES)
+def order_cutoff(*, now: datetime | None = None, minutes: int | None = None) -> datetime:
+    """Slots starting at or before this moment no longer take orders.
+
+    `minutes`: the shop's own cut-off (`Shop.cutoff_minutes`); None: ORDER_CUTOFF_MINUTES.
+    """
+    if minutes is None:
+        minutes = settings.ORDER_CUTOFF_MINUTES
+    return (now or timezone.now()) + timedelta(minutes=minutes)

@@ -64,7 +64,7 @@ def _order_transition(
     def record(from_status: str) -> None:
         OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
         if from_status in Order.LIVE_STATUSES and to_status in Order.RELEASING_STATUSES:
-            _slot_release(slot_id=order.slot_id)
+            _slot_release(slot_id=order.slot_id, units=order.slot_units)
             stock.stock_give_back(order=order)
 
     status_transition(

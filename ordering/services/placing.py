@@ -1,4 +1,4 @@
-"""Placing an order: prices from the database, the student's unpaid limit, one slot place."""
+"""Placing an order: prices from the database, the student's unpaid limit, one slot place and its units."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from catalog.models import Shop
 from core.errors import ValidationFailed
 
 from .. import pricing, stock
-from ..errors import TooManyUnpaidOrders
+from ..errors import ShopPaused, TooManyUnpaidOrders
 from ..locks import user_lock
 from ..models import Order, OrderEvent, OrderItem, Slot
 from .core import OrderLine, Status
@@ -42,7 +42,8 @@ def _slot_for_ordering(*, vendor_id: int, slot_id: int) -> Slot:
     """The slot, with its food vendor and shop, read in one query (a join).
 
     Refuses, in this order: a vendor students may not order from (ValidationFailed `vendor`),
-    a closed shop (ShopClosed), a slot that is not this vendor's or is deleted
+    a closed shop (ShopClosed), a paused shop (ShopPaused, `details.paused_until`), a slot that
+    is not this vendor's or is deleted
     (ValidationFailed `slot`). Whether the slot still takes orders is `_slot_reserve`'s to say.
     """
     slot = Slot.objects.select_related("vendor__shop").filter(pk=slot_id, vendor_id=vendor_id).first()
@@ -53,6 +54,9 @@ def _slot_for_ordering(*, vendor_id: int, slot_id: int) -> Slot:
         raise ValidationFailed(details={"vendor": ["No such food vendor."]})
     if not shop.is_open:
         raise ShopClosed()
+    paused_until = shop.paused_until_now()
+    if paused_until is not None:
+        raise ShopPaused(details={"paused_until": timezone.localtime(paused_until).isoformat()})
     if slot is None or slot.is_deleted:
         raise ValidationFailed(details={"slot": ["No such pickup slot at this vendor."]})
     return slot
@@ -75,10 +79,11 @@ def _unpaid_orders_check(*, student: User) -> None:
 def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[OrderLine], note: str = "") -> Order:
     """Place an order for `student`: prices from the database, one slot place reserved.
 
-    Everything happens in one transaction: the conditional UPDATE of the slot,
-    the order with its stored total, the item snapshots and the first event.
+    Everything happens in one transaction: the conditional UPDATE of the slot (one place and
+    the order's kitchen units, Σ quantity × prep_units, before the shop's own cut-off), the
+    order with its stored total, the item snapshots and the first event.
     Raises ValidationFailed (unknown vendor, slot or items, bad lines or options),
-    ShopClosed, ItemUnavailable, SlotClosed, SlotFull, ItemSoldOut or TooManyUnpaidOrders (the
+    ShopClosed, ShopPaused, ItemUnavailable, SlotClosed, SlotFull, ItemSoldOut or TooManyUnpaidOrders (the
     student already holds MAX_UNPAID_ORDERS unpaid orders); nothing is written then.
 
     Eight statements when it succeeds (slot with vendor and shop, items, the student's row
@@ -91,8 +96,9 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
     priced = pricing.lines_price(vendor_id=vendor.pk, lines=lines)  # options, prices, max_per_order
 
     _unpaid_orders_check(student=student)
+    units = sum(line.quantity * line.item.prep_units for line in priced)
     # Writes start here; everything above only read.
-    _slot_reserve(slot_id=slot_id, vendor_id=vendor.pk)
+    _slot_reserve(slot_id=slot_id, vendor_id=vendor.pk, units=units, cutoff_minutes=vendor.shop.cutoff_minutes)
     stocked = stock.stock_take(priced)  # ItemSoldOut rolls the place back with it
 
     items = pricing.order_items(priced, stocked=stocked)
@@ -104,6 +110,7 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
         status=Status.PENDING_PAYMENT,
         total_paise=sum(item.line_total_paise for item in items),
         note=note,
+        slot_units=units,
         payment_due_by=now + timedelta(minutes=settings.PAYMENT_WINDOW_MINUTES),
     )
     for item in items:

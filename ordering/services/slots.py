@@ -1,10 +1,13 @@
 """Pickup slots: create, change, delete, and the places orders take and give back.
 
-Capacity: a slot's `reserved` counts its live orders. Placing an order takes a place with
-one conditional UPDATE (`reserved < capacity`), so no number of concurrent requests can
-overfill a slot; the database's check constraint `slot_reserved_within_capacity` is the last
-line of defence. The place goes back when, and only when, an order moves from a live status
-to cancelled, rejected or expired (see `lifecycle`).
+Capacity: a slot's `reserved` counts its live orders and `reserved_units` their kitchen load
+(Σ quantity × prep_units, kept on the order as `slot_units`). Placing an order takes a place
+and its units with one conditional UPDATE (`reserved < capacity` and, when the slot caps
+units, `reserved_units + units <= capacity_units`), so no number of concurrent requests can
+overfill a slot; the check constraints `slot_reserved_within_capacity` and
+`slot_reserved_units_within_capacity` are the last line of defence. The place and the units
+go back together when, and only when, an order moves from a live status to cancelled,
+rejected or expired (see `lifecycle`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import User
@@ -29,7 +33,7 @@ from .core import order_cutoff
 
 logger = logging.getLogger(__name__)
 
-SLOT_FIELDS = ("starts_at", "ends_at", "capacity", "is_active")
+SLOT_FIELDS = ("starts_at", "ends_at", "capacity", "capacity_units", "is_active")
 
 
 def _slot_validate_times(*, starts_at: datetime, ends_at: datetime) -> None:
@@ -68,7 +72,15 @@ def _slot_has_live_orders(slot: Slot) -> bool:
 
 
 @transaction.atomic
-def slot_create(*, vendor: User, starts_at: datetime, ends_at: datetime, capacity: int, is_active: bool = True) -> Slot:
+def slot_create(
+    *,
+    vendor: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    is_active: bool = True,
+    capacity_units: int | None = None,
+) -> Slot:
     """A new pickup slot of `vendor` (an approved food vendor, checked by the caller's permission).
 
     Raises ValidationFailed when it ends before it starts or starts in the past, and
@@ -81,7 +93,14 @@ def slot_create(*, vendor: User, starts_at: datetime, ends_at: datetime, capacit
         raise ValidationFailed(details={"starts_at": ["Must be in the future."]})
     vendor_lock(vendor_id=vendor.pk)
     _slot_overlap_check(vendor_id=vendor.pk, starts_at=starts_at, ends_at=ends_at)
-    slot = Slot(vendor=vendor, starts_at=starts_at, ends_at=ends_at, capacity=capacity, is_active=is_active)
+    slot = Slot(
+        vendor=vendor,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        capacity_units=capacity_units,
+        is_active=is_active,
+    )
     _slot_save_refusing_overlap(slot.save)
     return slot
 
@@ -106,12 +125,20 @@ def slot_update(*, slot_id: int, vendor: User, data: dict[str, Any]) -> Slot:
         raise ValidationFailed(
             details={"capacity": [f"{locked.reserved} places are already taken; capacity cannot be lower."]}
         )
+    units_cap = after["capacity_units"]
+    if "capacity_units" in changed and units_cap is not None and units_cap < locked.reserved_units:
+        raise ValidationFailed(
+            details={"capacity_units": [f"{locked.reserved_units} units are already taken; the cap cannot be lower."]}
+        )
     if {"starts_at", "ends_at"} & set(changed) and _slot_has_live_orders(locked):
         raise SlotHasOrders("Students have orders for this slot; it cannot be moved.")
     if {"starts_at", "ends_at"} & set(changed):
         _slot_overlap_check(
             vendor_id=vendor.pk, starts_at=after["starts_at"], ends_at=after["ends_at"], exclude_pk=locked.pk
         )
+        if locked.schedule_id is not None:  # moved by hand: it is the vendor's own now, not its schedule's
+            changed.append("schedule")
+            after["schedule"] = None
     _slot_save_refusing_overlap(lambda: model_update(instance=locked, fields=changed, data=after))
     return locked
 
@@ -121,45 +148,56 @@ def slot_delete(*, slot_id: int, vendor: User) -> None:
     """Delete the vendor's own slot. SlotHasOrders (409) while any order in it is live.
 
     A slot whose orders are all finished is kept as their history but hidden
-    (`is_deleted`); a slot that never had an order is removed.
+    (`is_deleted`), and so is a slot a schedule made (so that generation does not make it
+    again); a hand-made slot that never had an order is removed.
     """
     locked = slot_lock(slot_id=slot_id, vendor_id=vendor.pk)
     if _slot_has_live_orders(locked):
         raise SlotHasOrders()
-    if Order.objects.filter(slot_id=locked.pk).exists():
+    if locked.schedule_id is not None or Order.objects.filter(slot_id=locked.pk).exists():
         model_update(instance=locked, fields=("is_deleted", "is_active"), data={"is_deleted": True, "is_active": False})
     else:
         locked.delete()
 
 
-def _slot_reserve(*, slot_id: int, vendor_id: int) -> None:
-    """Take one place in the slot, atomically (the UPDATE takes its row lock, rank `slot`).
+def _slot_reserve(*, slot_id: int, vendor_id: int, units: int = 0, cutoff_minutes: int | None = None) -> None:
+    """Take one place and `units` kitchen units in the slot, atomically (the UPDATE takes its row
+    lock, rank `slot`). `cutoff_minutes`: the shop's own cut-off (None: ORDER_CUTOFF_MINUTES).
 
-    Raises SlotFull or SlotClosed. Must run inside the transaction that creates the order:
-    the row stays locked until it commits and the place is given back if it rolls back.
+    Raises SlotFull (places or units) or SlotClosed. Must run inside the transaction that
+    creates the order: the row stays locked until it commits and all is given back if it rolls back.
     """
-    cutoff = order_cutoff()
+    cutoff = order_cutoff(minutes=cutoff_minutes)
+    units_fit = Q(capacity_units__isnull=True) | Q(reserved_units__lte=F("capacity_units") - Value(units))
     taken = Slot.objects.filter(
+        units_fit,
         pk=slot_id,
         vendor_id=vendor_id,
         is_active=True,
         is_deleted=False,
         starts_at__gt=cutoff,
         reserved__lt=F("capacity"),
-    ).update(reserved=F("reserved") + 1, updated_at=timezone.now())
+    ).update(reserved=F("reserved") + 1, reserved_units=F("reserved_units") + Value(units), updated_at=timezone.now())
     if taken == 1:
         return
     # Why not? Read it back to give the right refusal.
     slot = Slot.objects.filter(pk=slot_id, vendor_id=vendor_id).first()
     if slot is None or slot.is_deleted or not slot.is_active or slot.starts_at <= cutoff:
         raise SlotClosed()
+    if slot.reserved < slot.capacity and slot.capacity_units is not None:
+        raise SlotFull(
+            "This pickup slot's kitchen is full for this order.",
+            details={"remaining_units": slot.remaining_units, "units": units},
+        )
     raise SlotFull()
 
 
-def _slot_release(*, slot_id: int) -> None:
-    """Give one place back. Called only by the transition that ends a live order."""
+def _slot_release(*, slot_id: int, units: int = 0) -> None:
+    """Give one place and the order's `units` back. Called only by the transition that ends a live order."""
     released = Slot.objects.filter(pk=slot_id, reserved__gt=0).update(
-        reserved=F("reserved") - 1, updated_at=timezone.now()
+        reserved=F("reserved") - 1,
+        reserved_units=Greatest(F("reserved_units") - Value(units), Value(0)),
+        updated_at=timezone.now(),
     )
     if released != 1:  # an invariant broke (e.g. someone edited `reserved` by hand); never go negative
         logger.error("slot release found nothing reserved", extra={"slot_id": slot_id})

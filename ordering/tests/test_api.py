@@ -548,7 +548,11 @@ class TestSlotsApi:
             "capacity": 3,
             "reserved": 1,
             "remaining": 2,
+            "capacity_units": None,
+            "reserved_units": 1,
+            "remaining_units": None,
             "is_active": True,
+            "schedule": None,
         }
         past_ids = {s["id"] for s in api_client.get("/api/v1/slots?upcoming=false").json()["results"]}
         assert past.pk in past_ids and hidden.pk not in past_ids

@@ -570,14 +570,18 @@ class TestSlots:
         place_order(slot=slot)
         before = (slot.starts_at, slot.ends_at)
         with pytest.raises(SlotHasOrders):
-            services.slot_update(slot_id=slot.pk, vendor=slot.vendor, data={field: getattr(slot, field) + timedelta(minutes=10)})
+            services.slot_update(
+                slot_id=slot.pk, vendor=slot.vendor, data={field: getattr(slot, field) + timedelta(minutes=10)}
+            )
         slot.refresh_from_db()
         assert (slot.starts_at, slot.ends_at) == before
 
     def test_update_keeps_end_after_start(self):
         slot = SlotFactory()
         with pytest.raises(ValidationFailed):
-            services.slot_update(slot_id=slot.pk, vendor=slot.vendor, data={"ends_at": slot.starts_at - timedelta(minutes=1)})
+            services.slot_update(
+                slot_id=slot.pk, vendor=slot.vendor, data={"ends_at": slot.starts_at - timedelta(minutes=1)}
+            )
 
     def test_update_of_another_vendors_slot_is_not_found(self):
         slot = SlotFactory()

@@ -117,7 +117,8 @@ def cart_rows(items: list[MenuItem], lines: list[cart.Line]) -> list[CartRow]:
 
 def slot_rows(slots: list[Slot]) -> list[SlotRow]:
     def state(slot: Slot) -> str:
-        if slot.remaining <= 0:
+        units = slot.remaining_units  # None: the slot counts orders only
+        if slot.remaining <= 0 or units == 0:
             return "full"
         return "few" if slot.remaining <= FEW_LEFT else "open"
 

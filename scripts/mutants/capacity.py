@@ -5,6 +5,10 @@ from __future__ import annotations
 SLOTS = "ordering/services/slots.py"
 PLACING = "ordering/services/placing.py"
 LOCKS = "ordering/locks.py"
+LIFECYCLE = "ordering/services/lifecycle.py"
+GENERATION = "ordering/services/generation.py"
+KITCHEN_TESTS = "ordering/tests/test_kitchen_orders.py"
+SCHEDULE_TESTS = "ordering/tests/test_schedules.py"
 
 MUTANTS: list[dict] = [
     {
@@ -86,5 +90,71 @@ MUTANTS: list[dict] = [
         "tests": ["ordering/tests/test_services.py"],
         "k": "below_zero",
         "why": "a place is given back when none is taken (reserved goes negative)",
+    },
+    # --- kitchen units and generated slots (issue 20) ---
+    {
+        "id": "cap-units-ignores-the-order",
+        "file": SLOTS,
+        "function": "_slot_reserve",
+        "find": 'Q(reserved_units__lte=F("capacity_units") - Value(units))',
+        "replace": 'Q(reserved_units__lte=F("capacity_units"))',
+        "tests": [KITCHEN_TESTS],
+        "k": "over_the_units or ten_units",
+        "why": "an order is let in while the units left are fewer than it needs",
+    },
+    {
+        "id": "cap-units-not-given-back",
+        "file": LIFECYCLE,
+        "function": "_order_transition",
+        "find": "_slot_release(slot_id=order.slot_id, units=order.slot_units)",
+        "replace": "_slot_release(slot_id=order.slot_id)",
+        "tests": [KITCHEN_TESTS],
+        "k": "give_the_units_back or gives_them_back",
+        "why": "a cancelled, rejected or expired order keeps its kitchen units",
+    },
+    {
+        "id": "gen-remakes-existing-slots",
+        "file": GENERATION,
+        "function": "slots_generate",
+        "find": (
+            "        if same is not None:\n"
+            "            _follow_capacity(same, want.schedule)\n"
+            "            continue\n"
+            "        if want.starts_at in deleted_starts or any("
+        ),
+        "replace": "        if want.starts_at in deleted_starts or False and any(",
+        "tests": [SCHEDULE_TESTS],
+        "k": "again",
+        "why": "generation does not look at the slots already there (not idempotent)",
+    },
+    {
+        "id": "gen-unlocked",
+        "file": GENERATION,
+        "function": "slots_generate",
+        "find": "    vendor_lock(vendor_id=vendor_id)\n    days = horizon_dates(now=now)",
+        "replace": "    days = horizon_dates(now=now)",
+        "tests": [KITCHEN_TESTS],
+        "k": "concurrent_generation",
+        "why": "two generations of one vendor at once do not take turns (the second hits the unique start)",
+    },
+    {
+        "id": "gen-removes-slots-with-orders",
+        "file": LOCKS,
+        "function": "slots_lock_removable",
+        "find": "is_deleted=False, reserved=0)\n        .filter(~has_orders)",
+        "replace": "is_deleted=False)",
+        "tests": [SCHEDULE_TESTS],
+        "k": "with_orders",
+        "why": "a generated slot that holds orders is removed when its schedule changes",
+    },
+    {
+        "id": "gen-ignores-closures",
+        "file": GENERATION,
+        "function": "wanted_slots",
+        "find": "        if day in closed:\n            continue\n",
+        "replace": "",
+        "tests": [SCHEDULE_TESTS],
+        "k": "closure",
+        "why": "slots are still made on a closed day",
     },
 ]

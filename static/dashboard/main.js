@@ -1,6 +1,7 @@
 /* The vendor dashboard's entry point: register the Alpine stores and components, start polling. */
 import Alpine from "../vendor/alpinejs/alpine-csp.esm.js";
 import { config, onSignedOut } from "./api.js";
+import { busySwitch } from "./busy.js";
 import { paymentsStore, queueCard } from "./cards.js";
 import { historyTab } from "./history.js";
 import { catalogEditor } from "./menu.js";
@@ -8,6 +9,7 @@ import { moneyTab } from "./money.js";
 import { foodQueue } from "./orders.js";
 import { createPoller } from "./poll.js";
 import { printQueue } from "./print-jobs.js";
+import { scheduleEditor } from "./schedules.js";
 import { shellStore } from "./shell.js";
 import { slotsEditor } from "./slots.js";
 
@@ -28,6 +30,8 @@ Alpine.data("foodQueue", foodQueue);
 Alpine.data("printQueue", printQueue);
 Alpine.data("catalogEditor", catalogEditor);
 Alpine.data("slotsEditor", slotsEditor);
+Alpine.data("scheduleEditor", scheduleEditor);
+Alpine.data("busySwitch", busySwitch);
 Alpine.data("historyTab", historyTab);
 Alpine.data("moneyTab", moneyTab);
 Alpine.data("tabs", (names) => ({

@@ -20,7 +20,8 @@ export function slotsEditor() {
       this.$store.dash.onTab("slots", () => this.load());
     },
 
-    label(slot) { return slotLabel(slot); },
+    label(slot) { return slotLabel(slot) + (slot.schedule ? " · weekly" : ""); },
+    units(slot) { return slot.capacity_units ? slot.reserved_units + " / " + slot.capacity_units : String(slot.reserved_units || 0); },
     capLabel(slot) { return "Capacity of " + slotLabel(slot); },
     activeLabel(slot) { return "Taking orders for " + slotLabel(slot); },
     isBusy(slot) { return !!this.rowBusy[slot.id]; },
