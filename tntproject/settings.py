@@ -352,3 +352,8 @@ CELERY_BEAT_SCHEDULE["reset-daily-stock"] = {
     "task": "catalog.tasks.reset_daily_stock",
     "schedule": crontab(minute=0, hour=STOCK_RESET_HOUR),  # noqa: F405 - from tunables
 }
+# --- Kitchen (issue 20): ready orders not collected PICKUP_GRACE_MINUTES after their slot become unclaimed ---
+CELERY_BEAT_SCHEDULE["mark-unclaimed-orders"] = {
+    "task": "ordering.tasks.mark_unclaimed_orders",
+    "schedule": env.float("MARK_UNCLAIMED_EVERY_SECONDS", default=300.0),
+}
