@@ -15,7 +15,7 @@ from ledger.selectors import vendor_summary
 from ordering import services
 from ordering.errors import InvalidPickupCode
 from ordering.models import Order, OrderEvent, Slot
-from ordering.services import estimates
+from ordering.services import estimates, lifecycle
 from ordering.tasks import mark_unclaimed_orders
 
 from .factories import SlotFactory, accepted_order, paid_order, ready_order
@@ -82,6 +82,12 @@ class TestUnclaimed:
         sent(services.order_mark_unclaimed_due)
         (body,) = _reminders(sms_outbox, order)
         assert "call me" not in body and order.items.first().name not in body and order.pickup_code not in body
+
+    def test_one_order_before_its_grace_is_left(self, settings):
+        order = _slot_ended(ready_order(), minutes_ago=settings.PICKUP_GRACE_MINUTES - 1)
+        assert services.order_mark_unclaimed(order_id=order.pk) is False
+        order.refresh_from_db()
+        assert order.status == S.READY
 
     def test_only_ready_orders_become_unclaimed(self):
         accepted = _slot_ended(accepted_order(), minutes_ago=60)
@@ -203,9 +209,20 @@ class TestPickupCodesUnique:
         first = paid_order()
         taken = first.pickup_code
         fresh = "654321" if taken != "654321" else "123456"
-        with mock.patch("ordering.services.lifecycle.pickup_code_generate", side_effect=[taken, taken, fresh]):
+        drawn = []
+        real = lifecycle._pickup_code_unused
+
+        def spy(**kwargs):
+            drawn.append(real(**kwargs))
+            return drawn[-1]
+
+        with (
+            mock.patch("ordering.services.lifecycle.pickup_code_generate", side_effect=[taken, taken, fresh]),
+            mock.patch("ordering.services.lifecycle._pickup_code_unused", side_effect=spy),
+        ):
             second = paid_order(slot=SlotFactory(vendor=first.vendor))
         assert second.pickup_code == fresh
+        assert drawn == [fresh]  # the taken code was never offered (not left to the constraint)
 
     def test_another_vendors_code_may_repeat(self):
         first = paid_order()
