@@ -47,6 +47,7 @@ bench: install-dev
 
 ## make vendor: refresh the vendored browser files (static/vendor/) from the npm registry. Not part of make run/test.
 ALPINE_CSP_VERSION ?= 3.17.4
+JSQR_VERSION ?= 1.4.0
 vendor:
 	@command -v npm >/dev/null || { echo "make vendor needs npm"; exit 1; }
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
@@ -58,6 +59,16 @@ vendor:
 	    "source: https://registry.npmjs.org/@alpinejs/csp (refresh with \`make vendor\`)" \
 	    "licence: MIT (see LICENSE)" > static/vendor/alpinejs/VERSION && \
 	  echo "static/vendor/alpinejs: @alpinejs/csp $$version"
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && npm pack --silent jsqr@$(JSQR_VERSION) >/dev/null && tar xzf jsqr-*.tgz) && \
+	  version=$$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$$tmp/package/package.json") && \
+	  cp "$$tmp/package/dist/jsQR.js" static/vendor/jsqr/jsQR.js && \
+	  cp "$$tmp/package/LICENSE" static/vendor/jsqr/LICENSE && \
+	  printf '%s\n' "jsqr $$version" \
+	    "file: dist/jsQR.js of the npm package (UMD: sets self.jsQR when loaded as a module)" \
+	    "source: https://registry.npmjs.org/jsqr (refresh with \`make vendor\`)" \
+	    "licence: Apache-2.0 (see LICENSE)" > static/vendor/jsqr/VERSION && \
+	  echo "static/vendor/jsqr: jsqr $$version"
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3

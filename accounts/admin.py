@@ -8,11 +8,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import path
-from django.utils.html import format_html_join
+from django.db.models import Count, Q
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
 from core.admin_display import campus_time, shop_of, time_column
 from core.errors import ApplicationError
+from ordering.models import Order
 
 from . import admin_queue, services
 from .errors import PrivilegesOnlyBySuperuser
@@ -127,11 +130,11 @@ class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserAddForm
     ordering = ("-created_at",)
-    list_display = ("phone", "name", "role", "shop", "is_approved", "is_active", "joined")
+    list_display = ("phone", "name", "role", "shop", "unclaimed", "is_approved", "is_active", "joined")
     list_filter = ("role", "vendor_type", "is_approved", "is_active", "is_staff")
     list_select_related = ("shop",)
     search_fields = ("phone", "name", "shop__name")
-    readonly_fields = ("access", "joined", "changed", "last_signed_in")
+    readonly_fields = ("access", "unclaimed", "joined", "changed", "last_signed_in")
     inlines = [AccountEventInline]
     actions = ["approve_vendors", "reject_vendors", "block_users", "unblock_users"]
     fieldsets = (
@@ -140,9 +143,10 @@ class UserAdmin(DjangoUserAdmin):
         (
             "Access",
             {
-                "fields": ("access", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "fields": ("access", "unclaimed", "is_staff", "is_superuser", "groups", "user_permissions"),
                 "description": "Block (with a reason the user sees), unblock, approve or reject here: "
-                "each goes through the same service as the staff API.",
+                "each goes through the same service as the staff API. Unclaimed: the student's orders "
+                "nobody collected (a habit of it is a reason to block).",
             },
         ),
         ("Dates (campus time)", {"fields": ("last_signed_in", "joined", "changed")}),
@@ -154,6 +158,25 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="shop", ordering="shop__name")
     def shop(self, user: User) -> str:
         return shop_of(user) if user.role == User.Role.VENDOR else "—"
+
+    def get_queryset(self, request):
+        # Each student's orders left uncollected (issue 20), one aggregate for the whole page.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(unclaimed_count=Count("orders", filter=Q(orders__status=Order.Status.UNCLAIMED)))
+        )
+
+    @admin.display(description="unclaimed orders", ordering="unclaimed_count")
+    def unclaimed(self, user: User) -> str:
+        count = getattr(user, "unclaimed_count", 0) or 0
+        if user.pk is None or user.role != User.Role.STUDENT:
+            return "—"
+        if not count:
+            return "0"
+        query = urlencode({"status__exact": Order.Status.UNCLAIMED, "q": user.phone})
+        url = f"{reverse('admin:ordering_order_changelist')}?{query}"
+        return format_html('<a href="{}">{}</a>', url, count)
 
     @admin.display(description="access")
     def access(self, user: User) -> str:

@@ -79,12 +79,13 @@ def orders_waiting_too_long(queryset: QuerySet[Order] | None = None, *, now: dt.
 
 
 def orders_unclaimed_today(queryset: QuerySet[Order] | None = None, *, now: dt.datetime | None = None):
-    """Orders of today's slots that are paid for and not collected although their slot has ended."""
+    """Orders of today's slots that are paid for and not collected although their slot has ended
+    (the beat's `unclaimed` ones and those still waiting for it)."""
     queryset = Order.objects.all() if queryset is None else queryset
     now = now or timezone.now()
     start, end = _campus_day(now)
     return queryset.filter(
-        status__in=(Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY),
+        status__in=(Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY, Order.Status.UNCLAIMED),
         slot__starts_at__gte=start,
         slot__starts_at__lt=end,
         slot__ends_at__lt=now,

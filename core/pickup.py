@@ -23,9 +23,10 @@ def _key(scope: str, pk: int) -> str:
     return f"{scope}:pickup-code-misses:{pk}"
 
 
-def pickup_attempts_check(*, scope: str, pk: int, noun: str = "order") -> None:
-    """RateLimited once this object has had too many wrong codes lately."""
-    if cache.get(_key(scope, pk), 0) >= int(settings.PICKUP_CODE_MAX_ATTEMPTS):
+def pickup_attempts_check(*, scope: str, pk: int, noun: str = "order", max_misses: int | None = None) -> None:
+    """RateLimited once this object has had too many wrong codes lately (PICKUP_CODE_MAX_ATTEMPTS, or `max_misses`)."""
+    limit = int(settings.PICKUP_CODE_MAX_ATTEMPTS) if max_misses is None else max_misses
+    if cache.get(_key(scope, pk), 0) >= limit:
         raise RateLimited(
             f"Too many wrong pickup codes for this {noun}. Try again later.",
             headers={"Retry-After": str(int(settings.PICKUP_CODE_LOCKOUT_SECONDS))},

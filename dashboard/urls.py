@@ -6,4 +6,5 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
+    path("counter", views.counter, name="counter"),
 ]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -92,3 +93,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "menu_choices": _menu_choices(),
         },
     )
+
+
+# How often the counter asks for the ready and unclaimed orders.
+COUNTER_POLL_MS = 4000
+
+
+@require_GET
+@never_cache
+@ensure_csrf_cookie
+def counter(request: HttpRequest) -> HttpResponse:
+    """Counter mode (issue 20): the food vendor's full-screen handover page.
+
+    The vendor types the code the student says, or scans the student's pickup QR with the
+    device's camera (static/dashboard/counter.js); the order completes through
+    `POST /api/v1/orders/complete-by-code`. Anyone but an approved food vendor goes to /dashboard/.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+    if not (user.is_food_vendor and user.is_approved):
+        return redirect("dashboard:home")
+    config = {"api_base": "/api/v1/", "poll_ms": COUNTER_POLL_MS, "jsqr_url": static("vendor/jsqr/jsQR.js")}
+    return render(request, "dashboard/counter.html", {"shop_name": _shop_name(user), "config": config})

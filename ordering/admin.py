@@ -20,6 +20,7 @@ ORDER_WORDS = {
     Order.Status.PAID: "Paid",
     Order.Status.ACCEPTED: "Accepted by the shop",
     Order.Status.READY: "Ready for pickup",
+    Order.Status.UNCLAIMED: "Not collected in time: still at the counter, no refund",
     Order.Status.COMPLETED: "Collected: the pickup code was checked at the counter",
     Order.Status.CANCELLED: "Cancelled",
     Order.Status.REJECTED: "Rejected by the shop",

@@ -19,8 +19,10 @@ from .limits import enforce_order_place_limit
 from .models import Order, Slot
 from .serializers import (
     OrderCancelSerializer,
+    OrderCompleteByCodeSerializer,
     OrderCompleteSerializer,
     OrderCreateSerializer,
+    OrderDelaySerializer,
     OrderListQuerySerializer,
     OrderRejectSerializer,
     OrderSerializer,
@@ -130,7 +132,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = OrderSerializer
     lookup_value_regex = r"[0-9]+"
     STUDENT_ACTIONS = ("create", "cancel")
-    VENDOR_ACTIONS = ("accept", "reject", "ready", "complete")
+    VENDOR_ACTIONS = ("accept", "reject", "ready", "complete", "complete_by_code", "delay")
 
     def get_permissions(self):
         if self.action in self.STUDENT_ACTIONS:
@@ -229,4 +231,31 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             services.order_complete(
                 order_id=order.pk, vendor=request.user, pickup_code=data.validated_data["pickup_code"]
             )
+        )
+
+    @extend_schema(
+        summary="Hand over your ready or unclaimed order by its pickup code alone (the counter)",
+        request=OrderCompleteByCodeSerializer,
+        responses=OrderSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="complete-by-code")
+    def complete_by_code(self, request: Request) -> Response:
+        data = OrderCompleteByCodeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._answer(
+            services.order_complete_by_code(vendor=request.user, pickup_code=data.validated_data["pickup_code"])
+        )
+
+    @extend_schema(
+        summary="Your accepted order will be late by N minutes (the student is told)",
+        request=OrderDelaySerializer,
+        responses=OrderSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def delay(self, request: Request, pk: str) -> Response:
+        order = self.get_object()
+        data = OrderDelaySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._answer(
+            services.order_delay(order_id=order.pk, vendor=request.user, minutes=data.validated_data["minutes"])
         )

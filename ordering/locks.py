@@ -83,6 +83,18 @@ def order_lock_paid_unaccepted(*, order_id: int, now: datetime) -> Order | None:
     )
 
 
+def order_lock_ready_uncollected(*, order_id: int, ended_by: datetime) -> Order | None:
+    """The order if it is ready and its slot ended at or before `ended_by`, locked (not its slot); else None.
+
+    Rank: `payable`. SKIP LOCKED: a vendor handing it over at this moment holds the lock and wins.
+    """
+    return (
+        Order.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=order_id, status=Order.Status.READY, slot__ends_at__lte=ended_by)
+        .first()
+    )
+
+
 def stocked_items_lock(item_ids, *, extra=None) -> dict[int, tuple[int, int]]:
     """The menu items among `item_ids` that have a stock limit, locked FOR NO KEY UPDATE in id
     order: {id: (stock, vendor_id)}. Rank: `stock` (after the slot place, in the same transaction)."""

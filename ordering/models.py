@@ -9,6 +9,8 @@ SLOT_NO_OVERLAP_CONSTRAINT = "slot_no_overlap_per_vendor"
 # idempotent whatever runs it at the same time (ordering/services/schedules.py).
 SLOT_UNIQUE_START_CONSTRAINT = "slot_unique_vendor_start"
 MAX_CAPACITY_UNITS = 100_000
+# One vendor's orders whose code still opens a handover never share a pickup code.
+PICKUP_CODE_UNIQUE_CONSTRAINT = "order_pickup_code_unique_live"
 
 
 class Slot(models.Model):
@@ -134,6 +136,9 @@ class Order(models.Model):
         PAID = "paid", "Paid"
         ACCEPTED = "accepted", "Accepted"
         READY = "ready", "Ready for pickup"
+        # Ready, and not collected PICKUP_GRACE_MINUTES after its slot ended: the money stays
+        # pending and the vendor can still hand it over against the pickup code.
+        UNCLAIMED = "unclaimed", "Not collected"
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
         REJECTED = "rejected", "Rejected"
@@ -144,21 +149,27 @@ class Order(models.Model):
         Status.PENDING_PAYMENT: frozenset({Status.PAID, Status.CANCELLED, Status.EXPIRED}),
         Status.PAID: frozenset({Status.ACCEPTED, Status.CANCELLED, Status.REJECTED}),
         Status.ACCEPTED: frozenset({Status.READY, Status.REJECTED}),
-        Status.READY: frozenset({Status.COMPLETED}),
+        Status.READY: frozenset({Status.COMPLETED, Status.UNCLAIMED}),
+        Status.UNCLAIMED: frozenset({Status.COMPLETED}),
         Status.COMPLETED: frozenset(),
         Status.CANCELLED: frozenset(),
         Status.REJECTED: frozenset(),
         Status.EXPIRED: frozenset(),
     }
     # Orders that hold a place in their slot.
-    LIVE_STATUSES = (Status.PENDING_PAYMENT, Status.PAID, Status.ACCEPTED, Status.READY)
+    LIVE_STATUSES = (Status.PENDING_PAYMENT, Status.PAID, Status.ACCEPTED, Status.READY, Status.UNCLAIMED)
     # Ends that give the slot place back (exactly once: none of them has a way out).
     RELEASING_STATUSES = (Status.CANCELLED, Status.REJECTED, Status.EXPIRED)
     # A refund of the whole capture cancels an order in these statuses (CANCEL_REFUNDED below).
-    REFUND_CANCELS_STATUSES = (Status.PAID, Status.ACCEPTED, Status.READY)
+    REFUND_CANCELS_STATUSES = (Status.PAID, Status.ACCEPTED, Status.READY, Status.UNCLAIMED)
     CANCEL_REFUNDED = "refunded"
     # Orders whose money has been taken and that are still going (or went) to the counter.
-    PAID_STATUSES = (Status.PAID, Status.ACCEPTED, Status.READY, Status.COMPLETED)
+    PAID_STATUSES = (Status.PAID, Status.ACCEPTED, Status.READY, Status.UNCLAIMED, Status.COMPLETED)
+    # Orders whose pickup code still opens a handover: unique among one vendor's (a partial
+    # unique constraint), so a code typed or scanned at the counter names one order.
+    CODE_LIVE_STATUSES = (Status.PAID, Status.ACCEPTED, Status.READY, Status.UNCLAIMED)
+    # Orders the counter hands over against their code (complete-by-code).
+    HANDOVER_STATUSES = (Status.READY, Status.UNCLAIMED)
 
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendor_orders")
@@ -167,6 +178,11 @@ class Order(models.Model):
     total_paise = models.PositiveIntegerField()
     note = models.CharField(max_length=300, blank=True)
     pickup_code = models.CharField(max_length=6, blank=True)
+    # When the student may come: set when the vendor accepts (ordering.services.estimates)
+    # and moved by the vendor's "late by N minutes"; null until then (the API answers the
+    # slot's start). `delay_minutes` sums the vendor's delays.
+    estimated_ready_at = models.DateTimeField(null=True, blank=True)
+    delay_minutes = models.PositiveSmallIntegerField(default=0)
     payment_due_by = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True, help_text="Why it was rejected or cancelled.")
@@ -185,11 +201,16 @@ class Order(models.Model):
                 condition=Q(pickup_code="") | Q(pickup_code__regex=r"^[0-9]{6}$"), name="order_pickup_code_6_digits"
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["paid", "accepted", "ready", "completed"])
+                condition=~Q(status__in=["paid", "accepted", "ready", "unclaimed", "completed"])
                 | (~Q(pickup_code="") & Q(paid_at__isnull=False)),
                 name="order_paid_has_pickup_code",
             ),
             models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="order_rejected_has_reason"),
+            models.UniqueConstraint(
+                fields=["vendor", "pickup_code"],
+                condition=Q(status__in=["paid", "accepted", "ready", "unclaimed"]),
+                name=PICKUP_CODE_UNIQUE_CONSTRAINT,
+            ),
         ]
         indexes = [
             models.Index(fields=["student", "created_at"], name="order_student_created"),

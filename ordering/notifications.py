@@ -98,3 +98,28 @@ def vendor_order_refunded_by_staff(*, order: Order, amount_paise: int, cancelled
     if cancelled:
         body += " " + _("It is cancelled: do not hand it over.")
     _send_vendor(order, body)
+
+
+def _clock(moment) -> str:
+    return f"{timezone.localtime(moment):%H:%M}"
+
+
+def order_delayed(*, order: Order, minutes: int) -> None:
+    """The vendor marked the accepted order late: the new estimate (numbers only, no vendor text)."""
+    _send(
+        order,
+        _("Tap N Take: your order #%(id)s is running %(minutes)s min late. Ready about %(time)s.")
+        % {"id": order.pk, "minutes": minutes, "time": _clock(order.estimated_ready_at)},
+    )
+
+
+def order_unclaimed_reminder(*, order: Order) -> None:
+    """Sent once, when a ready order nobody collected becomes unclaimed."""
+    _send(
+        order,
+        _(
+            "Tap N Take: your order #%(id)s is still waiting at the counter. "
+            "Collect it with your pickup code; it is not refunded."
+        )
+        % {"id": order.pk},
+    )

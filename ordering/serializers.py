@@ -140,6 +140,16 @@ class OrderCompleteSerializer(serializers.Serializer):
     pickup_code = serializers.CharField(max_length=20, trim_whitespace=True)
 
 
+class OrderCompleteByCodeSerializer(serializers.Serializer):
+    pickup_code = serializers.CharField(
+        max_length=20, trim_whitespace=True, help_text="The 6 digits the student shows (typed or scanned)."
+    )
+
+
+class OrderDelaySerializer(serializers.Serializer):
+    minutes = serializers.IntegerField(min_value=5, max_value=120, help_text="How much later than estimated (5..120).")
+
+
 class OrderListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Order.Status.choices, required=False)
     slot = serializers.IntegerField(required=False, min_value=1)
@@ -175,6 +185,7 @@ class OrderSerializer(PayableRefundsMixin, serializers.ModelSerializer):
     items = OrderItemSerializer(many=True, read_only=True)
     pickup_code = serializers.SerializerMethodField()
     student_name = serializers.CharField(source="student.name", read_only=True)
+    estimated_ready_at = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
@@ -194,6 +205,8 @@ class OrderSerializer(PayableRefundsMixin, serializers.ModelSerializer):
             "refunded_paise",
             "refunds",
             "pickup_code",
+            "estimated_ready_at",
+            "delay_minutes",
             "payment_due_by",
             "paid_at",
             "created_at",
@@ -208,6 +221,11 @@ class OrderSerializer(PayableRefundsMixin, serializers.ModelSerializer):
         if user is None or order.student_id != user.pk or order.status not in Order.PAID_STATUSES:
             return None
         return order.pickup_code or None
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_estimated_ready_at(self, order: Order):
+        # Set when the vendor accepts (ordering.services.estimates); until then the slot's start.
+        return serializers.DateTimeField().to_representation(order.estimated_ready_at or order.slot.starts_at)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_reject_reason(self, order: Order) -> str | None:

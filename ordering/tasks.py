@@ -45,3 +45,18 @@ def generate_slots() -> int:
     from .services import slots_generate_all
 
     return slots_generate_all()
+
+
+@shared_task(
+    name="ordering.tasks.mark_unclaimed_orders",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=60,
+    max_retries=3,
+    acks_late=True,
+)
+def mark_unclaimed_orders() -> int:
+    """Beat, every few minutes: ready orders not collected PICKUP_GRACE_MINUTES after their slot → unclaimed."""
+    from .services import order_mark_unclaimed_due
+
+    return order_mark_unclaimed_due()

@@ -345,6 +345,9 @@ MATRIX: tuple[Row, ...] = (
     Row("POST", "/api/v1/orders/{order_paid}/reject", FOOD_A_ONLY, body={"reason": "Out of batter"}),
     Row("POST", "/api/v1/orders/{order_accepted}/ready", FOOD_A_ONLY),
     Row("POST", "/api/v1/orders/{order_ready}/complete", FOOD_A_ONLY, body=_pickup),
+    Row("POST", "/api/v1/orders/{order_accepted}/delay", FOOD_A_ONLY, body={"minutes": 10}),
+    # Another food vendor with the right code finds no order of its own: 400 invalid_pickup_code.
+    Row("POST", "/api/v1/orders/complete-by-code", (401, 403, 403, 200, 400, 403, 403, 403, 403), body=_pickup),
     # --- print jobs --------------------------------------------------------------------------------
     Row("GET", "/api/v1/print-jobs?page_size=100", (401, 200, 200, 200, 200, 200, 403, 403, 200)),
     Row(

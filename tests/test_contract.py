@@ -154,7 +154,17 @@ PRINT_SERVICE = {
     "is_colour": boolean,
     "is_available": boolean,
 }
-ORDER_STATUSES = ("pending_payment", "paid", "accepted", "ready", "completed", "cancelled", "rejected", "expired")
+ORDER_STATUSES = (
+    "pending_payment",
+    "paid",
+    "accepted",
+    "ready",
+    "unclaimed",
+    "completed",
+    "cancelled",
+    "rejected",
+    "expired",
+)
 ORDER_LINE = {
     "menu_item": integer,
     "name": text,
@@ -171,6 +181,7 @@ ORDER = {
     "items": [ORDER_LINE],
     "total_paise": integer,
     "pickup_code": maybe(text),
+    "estimated_ready_at": moment,
     "payment_due_by": maybe(moment),
     "created_at": moment,
     "updated_at": moment,

@@ -357,3 +357,8 @@ CELERY_BEAT_SCHEDULE["generate-slots"] = {
     "task": "ordering.tasks.generate_slots",
     "schedule": crontab(minute=10, hour=0),
 }
+# Ready orders not collected PICKUP_GRACE_MINUTES after their slot become unclaimed.
+CELERY_BEAT_SCHEDULE["mark-unclaimed-orders"] = {
+    "task": "ordering.tasks.mark_unclaimed_orders",
+    "schedule": env.float("MARK_UNCLAIMED_EVERY_SECONDS", default=300.0),
+}

@@ -30,6 +30,13 @@ RATE_LIMIT_ORDERS = env.str("RATE_LIMIT_ORDERS", default="20/m")
 # a shop's "busy" pause lasts at most this many hours.
 SLOT_HORIZON_DAYS = env.int("SLOT_HORIZON_DAYS", default=7)
 SHOP_PAUSE_MAX_HOURS = env.int("SHOP_PAUSE_MAX_HOURS", default=12)
+# A ready order not collected this long after its slot ends becomes `unclaimed` (one reminder SMS).
+PICKUP_GRACE_MINUTES = env.int("PICKUP_GRACE_MINUTES", default=30)
+# Wrong codes typed or scanned at one vendor's counter (complete-by-code), all orders together,
+# within PICKUP_CODE_LOCKOUT_SECONDS before the counter refuses codes for the rest of that window.
+PICKUP_COUNTER_MAX_MISSES = env.int("PICKUP_COUNTER_MAX_MISSES", default=20)
+# Minutes a kitchen takes per order on average: the ready-time estimate's queue (ordering.services.estimates).
+ORDER_PREP_MINUTES = env.int("ORDER_PREP_MINUTES", default=5)
 
 # --- Payments ---
 RATE_LIMIT_PAYMENTS = env.str("RATE_LIMIT_PAYMENTS", default="30/m")

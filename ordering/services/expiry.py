@@ -1,4 +1,5 @@
-"""Batches the scheduler runs: unpaid orders expire, paid orders nobody accepted are rejected.
+"""Batches the scheduler runs: unpaid orders expire, paid orders nobody accepted are rejected,
+ready orders nobody collected become unclaimed.
 
 Each order is its own short transaction under its row lock (SKIP LOCKED: a row being changed
 right now is left to the next run), so running a batch twice, or on two workers at once,
@@ -8,15 +9,16 @@ changes nothing twice.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from payments.services import payment_refund_payable_in_full
 
 from .. import notifications
-from ..locks import order_lock_paid_unaccepted, order_lock_unpaid_due
+from ..locks import order_lock_paid_unaccepted, order_lock_ready_uncollected, order_lock_unpaid_due
 from ..models import Order
 from .core import Status
 from .lifecycle import _order_transition
@@ -118,3 +120,49 @@ def order_reject_unaccepted(*, now: datetime | None = None, batch_size: int = 50
     if rejected:
         logger.info("rejected paid orders nobody accepted", extra={"count": rejected})
     return rejected
+
+
+def _uncollected_before(now: datetime) -> datetime:
+    """Ready orders of slots that ended at or before this moment are uncollected."""
+    return now - timedelta(minutes=int(settings.PICKUP_GRACE_MINUTES))
+
+
+def order_mark_unclaimed(*, order_id: int, now: datetime | None = None) -> bool:
+    """One `ready` order whose slot ended PICKUP_GRACE_MINUTES ago or more → unclaimed; True if this call did.
+
+    Under the order's row lock: the move (an event row, no actor), no refund (the money stays
+    pending until the order is handed over), and the one reminder to the student, sent only
+    by the call that made the move (an unclaimed order never becomes ready again).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = order_lock_ready_uncollected(order_id=order_id, ended_by=_uncollected_before(now))
+        if locked is None:  # collected, refunded, not due yet, or being changed right now
+            return False
+        _order_transition(order=locked, to_status=Status.UNCLAIMED, actor=None, reason="Not collected in time.")
+        notifications.order_unclaimed_reminder(order=locked)
+    return True
+
+
+def order_mark_unclaimed_due(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Every ready order not collected PICKUP_GRACE_MINUTES after its slot ended → unclaimed; how many.
+
+    Each order is its own short transaction; running it twice, or on two workers at once,
+    moves (and reminds) nothing twice.
+    """
+    now = now or timezone.now()
+    ended_by = _uncollected_before(now)
+    marked = 0
+    while True:
+        due = list(
+            Order.objects.filter(status=Status.READY, slot__ends_at__lte=ended_by)
+            .order_by("slot__ends_at", "pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        done_now = sum(order_mark_unclaimed(order_id=order_id, now=now) for order_id in due)
+        marked += done_now
+        if len(due) < batch_size or done_now == 0:
+            break
+    if marked:
+        logger.info("marked uncollected orders unclaimed", extra={"count": marked})
+    return marked

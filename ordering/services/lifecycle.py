@@ -17,19 +17,21 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from core.errors import InvalidTransition, RateLimited, ValidationFailed
+from core.pickup import pickup_code_generate
 from core.services import status_transition
 from payments.services import payment_refund_payable_in_full, payment_release_payable
 
 from .. import notifications, stock
 from ..errors import InvalidPickupCode
 from ..locks import order_lock
-from ..models import Order, OrderEvent
+from ..models import PICKUP_CODE_UNIQUE_CONSTRAINT, Order, OrderEvent
 from .core import Status
+from .estimates import order_estimate_ready_at
 from .slots import _slot_release
 
 # A whole refund by staff cancels an order in any of these statuses, whatever TRANSITIONS says.
@@ -82,23 +84,54 @@ def _order_was_paid(order: Order) -> bool:
     return order.paid_at is not None
 
 
+# Tries at a code none of the vendor's live orders has (more than one only after a race).
+_PICKUP_CODE_TRIES = 5
+
+
+def _pickup_code_unused(*, vendor_id: int) -> str:
+    """Six random digits (from `secrets`) that none of the vendor's live orders holds now."""
+    taken = set(
+        Order.objects.filter(vendor_id=vendor_id, status__in=Order.CODE_LIVE_STATUSES).values_list(
+            "pickup_code", flat=True
+        )
+    )
+    while True:  # at most a few thousand of a million codes are ever taken at once
+        code = pickup_code_generate()
+        if code not in taken:
+            return code
+
+
 @transaction.atomic
 def order_mark_paid(*, order_id: int, payment: Any) -> Order:
-    """pending_payment → paid, with a fresh 6-digit pickup code (from `secrets`) and `paid_at`.
+    """pending_payment → paid, with a fresh 6-digit pickup code and `paid_at`.
 
-    Payments calls this inside its capture transaction, with the order row
-    already locked; locking again in the same transaction is a no-op. Whether the
-    capture may still be accepted (`is_payable`) is the caller's decision; here
-    only the transition map applies (InvalidTransition otherwise). Returns the locked row.
+    The code is unique among the vendor's live orders (paid, accepted, ready, unclaimed): one
+    not taken is drawn, and the partial unique constraint `order_pickup_code_unique_live`
+    catches a capture of the same vendor drawing the same code at the same moment; then the
+    move is retried in its savepoint with another code. Payments calls this inside its capture
+    transaction, with the order row already locked; locking again in the same transaction is
+    a no-op. Whether the capture may still be accepted (`is_payable`) is the caller's
+    decision; here only the transition map applies (InvalidTransition otherwise). Returns the
+    locked row.
     """
     locked = order_lock(order_id=order_id)
-    return _order_transition(
-        order=locked,
-        to_status=Status.PAID,
-        actor=None,
-        reason=f"Payment #{payment.pk} captured.",
-        fields={"pickup_code": f"{secrets.randbelow(1_000_000):06d}", "paid_at": timezone.now()},
-    )
+    from_status = locked.status
+    for attempt in range(1, _PICKUP_CODE_TRIES + 1):
+        code = _pickup_code_unused(vendor_id=locked.vendor_id)
+        try:
+            with transaction.atomic():
+                return _order_transition(
+                    order=locked,
+                    to_status=Status.PAID,
+                    actor=None,
+                    reason=f"Payment #{payment.pk} captured.",
+                    fields={"pickup_code": code, "paid_at": timezone.now()},
+                )
+        except IntegrityError as error:
+            if PICKUP_CODE_UNIQUE_CONSTRAINT not in str(error) or attempt == _PICKUP_CODE_TRIES:
+                raise
+            locked.status, locked.pickup_code, locked.paid_at = from_status, "", None
+    raise AssertionError("unreachable")
 
 
 @transaction.atomic
@@ -122,9 +155,18 @@ def order_cancel(*, order_id: int, student: User, reason: str = "") -> Order:
 
 @transaction.atomic
 def order_accept(*, order_id: int, vendor: User) -> Order:
-    """The vendor takes a paid order on (paid → accepted); the student gets an SMS."""
+    """The vendor takes a paid order on (paid → accepted); the student gets an SMS.
+
+    The order joins the kitchen's queue now, so its `estimated_ready_at` is set here
+    (ordering.services.estimates says how).
+    """
     locked = order_lock(order_id=order_id, vendor_id=vendor.pk)
-    _order_transition(order=locked, to_status=Status.ACCEPTED, actor=vendor)
+    _order_transition(
+        order=locked,
+        to_status=Status.ACCEPTED,
+        actor=vendor,
+        fields={"estimated_ready_at": order_estimate_ready_at(order=locked)},
+    )
     notifications.order_accepted(order=locked)
     return locked
 
@@ -186,13 +228,22 @@ def _pickup_attempts_record_miss(order: Order) -> None:
         cache.set(key, 1, timeout=lockout)
 
 
+def _order_hand_over(*, order: Order, vendor: User) -> Order:
+    """A locked ready or unclaimed order whose code was shown: completed, its money released."""
+    _order_transition(order=order, to_status=Status.COMPLETED, actor=vendor)
+    # Handed over: the vendor's money of this order moves from pending to available (payouts).
+    payment_release_payable(payable="order", obj=order, actor=vendor)
+    cache.delete(_pickup_attempts_key(order))
+    return order
+
+
 @transaction.atomic
 def order_complete(*, order_id: int, vendor: User, pickup_code: str) -> Order:
-    """ready → completed when the student shows the right pickup code.
+    """ready or unclaimed → completed when the student shows the right pickup code.
 
-    NotFound for another vendor's order; InvalidTransition (409) unless ready; InvalidPickupCode
-    (400) for a wrong code; RateLimited (429, Retry-After) after PICKUP_CODE_MAX_ATTEMPTS wrong
-    codes for this order within PICKUP_CODE_LOCKOUT_SECONDS.
+    NotFound for another vendor's order; InvalidTransition (409) from any other status;
+    InvalidPickupCode (400) for a wrong code; RateLimited (429, Retry-After) after
+    PICKUP_CODE_MAX_ATTEMPTS wrong codes for this order within PICKUP_CODE_LOCKOUT_SECONDS.
     """
     locked = order_lock(order_id=order_id, vendor_id=vendor.pk)
     _order_transition_check(from_status=locked.status, to_status=Status.COMPLETED)
@@ -200,11 +251,7 @@ def order_complete(*, order_id: int, vendor: User, pickup_code: str) -> Order:
     if not secrets.compare_digest(str(pickup_code or "").encode(), locked.pickup_code.encode()):
         _pickup_attempts_record_miss(locked)
         raise InvalidPickupCode()
-    _order_transition(order=locked, to_status=Status.COMPLETED, actor=vendor)
-    # Handed over: the vendor's money of this order moves from pending to available (payouts).
-    payment_release_payable(payable="order", obj=locked, actor=vendor)
-    cache.delete(_pickup_attempts_key(locked))
-    return locked
+    return _order_hand_over(order=locked, vendor=vendor)
 
 
 @transaction.atomic

@@ -29,12 +29,15 @@ _ORDER_EVENT_LABELS = {
     Order.Status.PAID: "Paid",
     Order.Status.ACCEPTED: "Accepted by the shop",
     Order.Status.READY: "Ready for pickup",
+    Order.Status.UNCLAIMED: "Not collected in time: still at the counter",
     Order.Status.COMPLETED: "Collected",
     Order.Status.CANCELLED: "Cancelled",
     Order.Status.REJECTED: "Rejected by the shop",
     Order.Status.EXPIRED: "Expired: not paid in time",
 }
-_PICKUP_STATUSES = (Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY)
+_PICKUP_STATUSES = (Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY, Order.Status.UNCLAIMED)
+# Statuses in which the student waits for the kitchen: the page shows when to come.
+_WAITING_STATUSES = (Order.Status.PAID, Order.Status.ACCEPTED)
 
 
 @student_required
@@ -86,6 +89,8 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         "is_live": order.status in Order.LIVE_STATUSES,
         "poll_seconds": ORDER_POLL_SECONDS,
         "show_pickup": order.status in _PICKUP_STATUSES,
+        # Set when the shop accepts (ordering.services.estimates), moved when it says it runs late.
+        "ready_at": (order.estimated_ready_at or order.slot.starts_at) if order.status in _WAITING_STATUSES else None,
         "can_cancel": Order.Status.CANCELLED in Order.TRANSITIONS[order.status],
         "refund_note": refund_note,
         "refunds": refunds,

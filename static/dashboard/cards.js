@@ -12,7 +12,7 @@ import { config, get, inWords } from "./api.js";
 import { rupees, toPaise } from "./format.js";
 
 export const STATUS_LABELS = {
-  pending_payment: "Waiting for payment", paid: "Paid", accepted: "Accepted", ready: "Ready",
+  pending_payment: "Waiting for payment", paid: "Paid", accepted: "Accepted", ready: "Ready", unclaimed: "Not collected",
   completed: "Completed", cancelled: "Cancelled", rejected: "Rejected", expired: "Expired", submitted: "New",
 };
 export const ENDED = ["completed", "rejected", "cancelled"];
@@ -80,7 +80,7 @@ export function queueCard() {
         this.busy = false;
       }
     },
-    press(action) { this.run(action.verb); },
+    press(action) { this.run(action.verb, action.body); },
 
     openReject() {
       this.rejecting = true;

@@ -1,7 +1,7 @@
 /* The food counter's queue: today's slots and every live order, by pickup slot, on shared cards. */
 import { config, get, listAll, post } from "./api.js";
 import { ENDED, REFUNDED_SHOWN_MS, cardBase, isRefundCancelled, sortVanished } from "./cards.js";
-import { byCreated, dayOf, plural, rupees, slotLabel, stamp, today } from "./format.js";
+import { byCreated, clock, dayOf, plural, rupees, slotLabel, stamp, today } from "./format.js";
 
 const LIVE = ["paid", "accepted", "ready"];
 const KEEP_ENDED_MS = 120000; // an order ended here stays on screen a moment, with its refund
@@ -16,8 +16,15 @@ function orderCard(order, isNew) {
     card.actions = [{ verb: "accept", label: "Accept", cls: "btn btn--primary" }];
     card.reject = reject;
   } else if (order.status === "accepted") {
-    card.actions = [{ verb: "ready", label: "Mark ready", cls: "btn btn--ok" }];
+    card.actions = [
+      { verb: "ready", label: "Mark ready", cls: "btn btn--ok" },
+      // The student gets an SMS with the new time (issue 20); the contract allows 5..120 minutes.
+      { verb: "delay", label: "Late +10 min", cls: "btn btn--small", body: { minutes: 10 } },
+    ];
     card.reject = reject;
+    if (order.estimated_ready_at) {
+      card.lines.push("Ready about " + clock(order.estimated_ready_at) + (order.delay_minutes ? " · " + order.delay_minutes + " min late" : ""));
+    }
   } else if (order.status === "ready") {
     card.form = "pickup";
   } else {
