@@ -9,10 +9,12 @@ changes nothing twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from payments.services import payment_refund_payable_in_full
@@ -44,6 +46,22 @@ def order_expire(*, order_id: int, now: datetime | None = None) -> bool:
     return True
 
 
+def _each_due(due: QuerySet, handle: Callable[[int], bool], *, batch_size: int) -> int:
+    """Call `handle(order_id)` for the orders of `due`, a batch of ids at a time; how many it changed.
+
+    `handle` is one short transaction that re-checks the order under its lock and says whether it
+    changed it. The next batch is read again from `due`, so changed orders drop out of it; a batch
+    where nothing changed (every order taken meanwhile by another worker) ends the run.
+    """
+    changed = 0
+    while True:
+        ids = list(due.values_list("pk", flat=True)[:batch_size])
+        changed_now = sum(handle(order_id) for order_id in ids)
+        changed += changed_now
+        if len(ids) < batch_size or changed_now == 0:
+            return changed
+
+
 def order_expire_unpaid(*, now: datetime | None = None, batch_size: int = 500) -> int:
     """Expire every order still waiting for payment after its window; returns how many.
 
@@ -51,17 +69,11 @@ def order_expire_unpaid(*, now: datetime | None = None, batch_size: int = 500) -
     and locks are never held for long. Running it twice expires (and frees) nothing twice.
     """
     now = now or timezone.now()
-    expired = 0
-    while True:
-        due = list(
-            Order.objects.filter(status=Status.PENDING_PAYMENT, payment_due_by__lte=now)
-            .order_by("payment_due_by", "pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        done_now = sum(order_expire(order_id=order_id, now=now) for order_id in due)
-        expired += done_now
-        if len(due) < batch_size or done_now == 0:
-            break
+    expired = _each_due(
+        Order.objects.filter(status=Status.PENDING_PAYMENT, payment_due_by__lte=now).order_by("payment_due_by", "pk"),
+        lambda order_id: order_expire(order_id=order_id, now=now),
+        batch_size=batch_size,
+    )
     if expired:
         logger.info("expired unpaid orders", extra={"count": expired})
     return expired
@@ -106,17 +118,11 @@ def order_reject_unaccepted(*, now: datetime | None = None, batch_size: int = 50
     twice, or on two workers at once, rejects and refunds nothing twice.
     """
     now = now or timezone.now()
-    rejected = 0
-    while True:
-        due = list(
-            Order.objects.filter(status=Status.PAID, slot__starts_at__lte=now)
-            .order_by("slot__starts_at", "pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        done_now = sum(order_reject_not_accepted(order_id=order_id, now=now) for order_id in due)
-        rejected += done_now
-        if len(due) < batch_size or done_now == 0:
-            break
+    rejected = _each_due(
+        Order.objects.filter(status=Status.PAID, slot__starts_at__lte=now).order_by("slot__starts_at", "pk"),
+        lambda order_id: order_reject_not_accepted(order_id=order_id, now=now),
+        batch_size=batch_size,
+    )
     if rejected:
         logger.info("rejected paid orders nobody accepted", extra={"count": rejected})
     return rejected
@@ -152,17 +158,11 @@ def order_mark_unclaimed_due(*, now: datetime | None = None, batch_size: int = 5
     """
     now = now or timezone.now()
     ended_by = _uncollected_before(now)
-    marked = 0
-    while True:
-        due = list(
-            Order.objects.filter(status=Status.READY, slot__ends_at__lte=ended_by)
-            .order_by("slot__ends_at", "pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        done_now = sum(order_mark_unclaimed(order_id=order_id, now=now) for order_id in due)
-        marked += done_now
-        if len(due) < batch_size or done_now == 0:
-            break
+    marked = _each_due(
+        Order.objects.filter(status=Status.READY, slot__ends_at__lte=ended_by).order_by("slot__ends_at", "pk"),
+        lambda order_id: order_mark_unclaimed(order_id=order_id, now=now),
+        batch_size=batch_size,
+    )
     if marked:
         logger.info("marked uncollected orders unclaimed", extra={"count": marked})
     return marked
