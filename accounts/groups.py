@@ -27,6 +27,8 @@ STAFF_GROUPS: dict[str, list[tuple[str, str, str, str]]] = {
         ("catalog", "printservice", "hide_printservice", "Can hide and restore print services"),
         ("ordering", "order", "view_order", "Can view order"),
         ("ordering", "slot", "view_slot", "Can view slot"),
+        ("ordering", "slotschedule", "view_slotschedule", "Can view slot schedule"),
+        ("ordering", "closure", "view_closure", "Can view closure"),
         ("stationery", "printjob", "view_printjob", "Can view print job"),
     ],
     FINANCE: [

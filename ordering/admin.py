@@ -13,7 +13,7 @@ from core.admin_mixins import ReadOnlyTabularInline
 from payments.admin_case_file import CaseFileAdminMixin
 
 from . import notifications
-from .models import Order, OrderEvent, OrderItem, Slot
+from .models import Closure, Order, OrderEvent, OrderItem, Slot, SlotSchedule
 
 ORDER_WORDS = {
     Order.Status.PENDING_PAYMENT: "Placed by the student, waiting for payment",
@@ -152,14 +152,14 @@ class OrderAdmin(CaseFileAdminMixin, admin.ModelAdmin):
 
 @admin.register(Slot)
 class SlotAdmin(admin.ModelAdmin):
-    list_display = ["id", "shop", "times", "capacity", "reserved", "is_active", "is_deleted"]
+    list_display = ["id", "shop", "times", "capacity", "reserved", "units", "is_active", "is_deleted"]
     list_filter = ["is_active", "is_deleted", shop_filter(vendor_type="food"), ("starts_at", admin.DateFieldListFilter)]
     search_fields = ["vendor__phone", "vendor__name", "vendor__shop__name"]
     list_select_related = ["vendor__shop"]
     # Staff may close a slot; everything else belongs to the vendor, and `reserved`
     # (the count of live orders) only the services move.
-    fields = ["shop", "times", "capacity", "reserved", "is_active", "is_deleted", "created"]
-    readonly_fields = ["shop", "times", "capacity", "reserved", "is_deleted", "created"]
+    fields = ["shop", "times", "capacity", "reserved", "units", "is_active", "is_deleted", "created"]
+    readonly_fields = ["shop", "times", "capacity", "reserved", "units", "is_deleted", "created"]
     shop = shop_column()
     created = time_column("created_at", "created")
 
@@ -167,8 +167,58 @@ class SlotAdmin(admin.ModelAdmin):
     def times(self, slot: Slot) -> str:
         return campus_span(slot.starts_at, slot.ends_at)
 
+    @admin.display(description="kitchen units (taken / cap)")
+    def units(self, slot: Slot) -> str:
+        return "no cap" if slot.capacity_units is None else f"{slot.reserved_units} / {slot.capacity_units}"
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+class _VendorOwnedAdmin(admin.ModelAdmin):
+    """The vendor's own kitchen plan, shown to staff as it is: only the vendor's dashboard (through
+    ordering's services, which make the slots again) changes it."""
+
+    list_select_related = ["vendor__shop"]
+    search_fields = ["vendor__phone", "vendor__name", "vendor__shop__name"]
+    shop = shop_column()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(SlotSchedule)
+class SlotScheduleAdmin(_VendorOwnedAdmin):
+    list_display = ["id", "shop", "days", "hours", "slot_minutes", "capacity", "capacity_units", "is_active"]
+    list_filter = ["is_active", shop_filter(vendor_type="food")]
+    fields = ["shop", "days", "hours", "slot_minutes", "capacity", "capacity_units", "is_active"]
+    readonly_fields = fields
+
+    @admin.display(description="weekdays")
+    def days(self, schedule: SlotSchedule) -> str:
+        return ", ".join(WEEKDAY_NAMES[day] for day in sorted(schedule.weekdays))
+
+    @admin.display(description="hours (campus time)")
+    def hours(self, schedule: SlotSchedule) -> str:
+        return f"{schedule.first_start:%H:%M}–{schedule.last_end:%H:%M}"
+
+
+@admin.register(Closure)
+class ClosureAdmin(_VendorOwnedAdmin):
+    list_display = ["date", "shop", "reason"]
+    list_filter = [shop_filter(vendor_type="food"), ("date", admin.DateFieldListFilter)]
+    fields = ["shop", "date", "reason"]
+    readonly_fields = fields
+    ordering = ["-date"]

@@ -85,3 +85,25 @@ def test_operations_views_an_order_case_file_but_cannot_refund(as_staff, operati
     assert refused.status_code == 403
     order.refresh_from_db()
     assert order.status == "paid"
+
+
+def test_operations_reads_the_kitchen_plans_in_campus_time_and_cannot_change_them(as_staff, operations, finance):
+    from datetime import date, time
+
+    from accounts.tests.factories import FoodVendorFactory
+    from ordering.models import Closure, SlotSchedule
+
+    vendor = FoodVendorFactory()
+    schedule = SlotSchedule.objects.create(
+        vendor=vendor, weekdays=[0, 2], first_start=time(12), last_end=time(14), slot_minutes=30, capacity=20
+    )
+    closure = Closure.objects.create(vendor=vendor, date=date(2026, 12, 25), reason="Christmas")
+    client = as_staff(operations)
+    listing = client.get("/admin/ordering/slotschedule/").content.decode()
+    assert "Mon, Wed" in listing and "12:00–14:00" in listing
+    assert "Christmas" in client.get("/admin/ordering/closure/").content.decode()
+    page = client.get(f"/admin/ordering/slotschedule/{schedule.pk}/change/")
+    assert page.status_code == 200 and b'name="capacity"' not in page.content  # shown, never editable
+    assert client.post(f"/admin/ordering/closure/{closure.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Closure.objects.filter(pk=closure.pk).exists()
+    assert as_staff(finance).get("/admin/ordering/slotschedule/").status_code == 403
