@@ -49,14 +49,20 @@ def test_valid_options_price_as_base_plus_deltas_and_invalid_ones_reserve_nothin
     student = StudentFactory()
     seen = {True: 0, False: 0}
 
-    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    def picks(options, most):
-        return st.lists(st.sampled_from(options), max_size=most, unique_by=lambda o: o.pk)
+    def picks(options, least, most):
+        return st.lists(st.sampled_from(options), min_size=least, max_size=most, unique_by=lambda o: o.pk)
 
-    # Per group, a pick of its options that may be too few or too many; sometimes a foreign one.
+    # Half the examples pick within every group's bounds from its available options and nothing
+    # foreign (valid); the other half pick anything, too few or too many, sometimes a foreign one.
+    valid_picks = st.tuples(
+        *(picks([o for o in options if o != unavailable], low, high) for low, high, options in groups.values())
+    )
+    any_picks = st.tuples(*(picks(options, 0, high + 1) for _low, high, options in groups.values()))
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
-        per_group=st.tuples(*(picks(options, high + 1) for _low, high, options in groups.values())),
-        strays=picks(foreign, 1),
+        per_group=st.one_of(valid_picks, any_picks),
+        strays=st.one_of(st.just([]), picks(foreign, 0, 1)),
         quantity=st.integers(min_value=1, max_value=5),
     )
     def check(per_group, strays, quantity):
