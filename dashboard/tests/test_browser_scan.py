@@ -7,15 +7,20 @@ The page only talks to the API, so each assertion on the page is followed by one
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from ordering.models import Order
+from ordering.tests.factories import accepted_order, ready_order
 from stationery import services as stationery_services
 from stationery.models import PrintJob
 
 from .camera import qr_picture, write_y4m
 from .conftest import LAPTOP
-from .factories import pay, print_service, stationery_vendor, submit_print_job
+from .factories import dish, food_vendor, pay, print_service, slot, stationery_vendor, submit_print_job
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,3 +72,36 @@ def test_a_paid_print_job_is_completed_by_scanning_its_release_code(
     expect(card.locator(".status")).to_have_text("Completed")
     assert PrintJob.objects.values_list("status", flat=True).get(pk=job.pk) == PrintJob.Status.COMPLETED
     expect(card.locator("video")).to_have_count(0)  # the pickup form, and its camera, are gone
+
+
+def _clock(moment: datetime) -> str:
+    """As the dashboard writes a time: 24-hour campus time."""
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+def test_late_moves_the_ready_time_and_an_unclaimed_order_waits_in_the_queue(open_dashboard):
+    vendor = food_vendor()
+    lunch = slot(vendor)
+    dosa = dish(vendor, "Masala dosa", 6000)
+    late = accepted_order(slot=lunch, lines={dosa: 1})
+    missed = ready_order(slot=lunch, lines={dosa: 2})
+    Order.objects.filter(pk=missed.pk).update(status=Order.Status.UNCLAIMED)  # as the no-show batch leaves it
+    before = late.estimated_ready_at
+    assert before is not None
+
+    page = open_dashboard(vendor)
+    card = page.locator(f"#order-{late.pk}")
+    expect(card).to_contain_text(f"Ready about {_clock(before)}")
+    card.get_by_role("button", name="Late +10 min").click()
+    expect(card).to_contain_text(f"Ready about {_clock(before + timedelta(minutes=10))} · 10 min late")
+    late.refresh_from_db()
+    assert late.estimated_ready_at == before + timedelta(minutes=10)
+    assert late.status == Order.Status.ACCEPTED
+
+    unclaimed = page.locator(f"#order-{missed.pk}")
+    expect(unclaimed.locator(".status")).to_have_text("Not collected")
+    expect(unclaimed).to_contain_text("Not collected in time")
+    unclaimed.get_by_label(f"Pickup code for order {missed.pk}").fill(missed.pickup_code)
+    unclaimed.get_by_role("button", name="Complete").click()
+    expect(unclaimed.locator(".status")).to_have_text("Completed")
+    assert Order.objects.values_list("status", flat=True).get(pk=missed.pk) == Order.Status.COMPLETED
