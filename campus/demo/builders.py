@@ -29,6 +29,7 @@ from stationery import services as stationery_services
 from stationery.demo import demo_colour_job
 from stationery.models import PrintJob
 
+from .counter import counter_orders_build, release_code_job_build
 from .data import (
     DEMO_REFUNDED_NOTE,
     DEMO_REPRICED_NOTE,
@@ -91,6 +92,13 @@ def build_demo_campus(*, staff_password: str, at: datetime) -> Tally:
     refunded_order_build(vendors=vendors, student=students[0], tally=tally)
     repriced_print_job_build(vendors=vendors, student=students[1], tally=tally)
     colour_print_job_build(vendors=vendors, student=students[0], tally=tally)
+    if kitchen_vendor is not None:  # ready, unclaimed and late orders at the demo canteen's counter
+        made, notes = counter_orders_build(vendor=kitchen_vendor, students=students)
+        tally.demo_money += made
+        tally.notes += notes
+    print_shop = _demo_vendor(vendors, vendor_type=User.VendorType.STATIONERY)
+    if print_shop is not None and release_code_job_build(vendor=print_shop, student=students[2]):
+        tally.demo_money += 1  # a paid print job with its release code
     return tally
 
 

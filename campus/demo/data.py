@@ -135,3 +135,10 @@ STUDENTS: tuple[DemoPerson, ...] = (
 
 DEMO_REFUNDED_NOTE = "Demo: rejected after payment and refunded"
 DEMO_REPRICED_NOTE = "Demo: please spiral-bind it with a clear cover"
+
+# The counter's demo (campus/demo/counter.py): orders and a print job waiting to be handed over.
+DEMO_READY_NOTE = "Demo: ready at the counter"
+DEMO_UNCLAIMED_NOTE = "Demo: not collected in time"
+DEMO_DELAYED_NOTE = "Demo: the kitchen is running late"
+DEMO_DELAY_MINUTES = 15
+DEMO_RELEASE_NOTE = "Demo: paid, waiting for its release code"

@@ -16,7 +16,7 @@ from campus.demo.builders import demo_slot_times
 from campus.demo.data import VENDORS
 from campus.management.commands import seed_demo
 from catalog.models import MenuItem, PrintService, Shop
-from ordering.models import Slot
+from ordering.models import Order, Slot
 from stationery.models import PrintJob
 
 pytestmark = pytest.mark.django_db
@@ -107,12 +107,14 @@ def test_seed_demo_builds_the_campus_and_is_safe_to_run_twice(api_client):
     assert listed == set(food.values_list("pk", flat=True)) | {stationery.pk}
 
     # Slots by hand: only the food vendors', all ahead, 30 minutes, capacity 10, inside lunch or evening.
+    assert sum(slot.reserved for slot in Slot.objects.all()) == 3  # the demo's ready, unclaimed and late orders
     now = timezone.now()
     for slot in Slot.objects.filter(schedule__isnull=True):
         assert slot.vendor.vendor_type == "food" and slot.vendor.is_approved
         assert slot.starts_at > now - timedelta(minutes=1)
         assert slot.ends_at - slot.starts_at == timedelta(minutes=30)
-        assert slot.capacity == 10 and slot.reserved == 0
+        # Empty but for the demo's orders waiting at the counter (test_seed_demo_shows_the_counter_orders...).
+        assert slot.capacity == 10 and slot.reserved == slot.orders.filter(status__in=Order.LIVE_STATUSES).count()
         local = slot.starts_at.astimezone(IST).time()
         assert local.minute in (0, 30)
         assert (12 <= local.hour < 14) or (17 <= local.hour < 20) or (local.hour == 14 and local.minute == 0)
@@ -218,3 +220,39 @@ def test_seed_demo_opens_its_shops_and_shows_money_states(settings, tmp_path):
     assert refund.payment.order.status == "rejected"
     job = PrintJob.objects.get(status="ready")
     assert job.status == "ready" and job.amount_reason and job.is_above_estimate_tolerance
+
+
+def test_seed_demo_shows_the_counter_orders_and_a_paid_print_job_with_its_release_code(settings, tmp_path):
+    """Issues 20 and 21: a ready, an unclaimed and a late order at the demo canteen; a paid job with its code."""
+    from campus.demo import data
+    from payments.models import Payment
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    run()
+    canteen = User.objects.get(phone=next(d.phone for d in VENDORS if d.vendor_type == "food" and d.approved))
+    orders = {o.note: o for o in Order.objects.filter(vendor=canteen, note__startswith="Demo: ")}
+    ready, unclaimed, late = (
+        orders[data.DEMO_READY_NOTE],
+        orders[data.DEMO_UNCLAIMED_NOTE],
+        orders[data.DEMO_DELAYED_NOTE],
+    )
+    assert (ready.status, unclaimed.status, late.status) == ("ready", "unclaimed", "accepted")
+    for order in (ready, unclaimed, late):
+        assert re.fullmatch(r"[0-9]{6}", order.pickup_code)
+        assert Payment.objects.get(order=order).status == Payment.Status.CAPTURED
+    assert len({ready.student_id, unclaimed.student_id, late.student_id}) == 3
+    assert late.delay_minutes == data.DEMO_DELAY_MINUTES
+    assert late.estimated_ready_at >= late.slot.starts_at + timedelta(minutes=data.DEMO_DELAY_MINUTES)
+
+    job = PrintJob.objects.get(note=data.DEMO_RELEASE_NOTE)
+    assert job.status == "paid" and re.fullmatch(r"[0-9]{6}", job.pickup_code)
+    assert job.vendor.vendor_type == "stationery"
+    assert Payment.objects.get(print_job=job).captured_paise == job.amount_paise > 0
+    student = Client()
+    student.force_login(job.student)
+    page = student.get("/print-jobs").content.decode()
+    assert f">{job.pickup_code}</p>" in page and 'aria-label="QR code of your release code"' in page
+
+    before = (Order.objects.count(), PrintJob.objects.count(), Payment.objects.count())
+    run()
+    assert (Order.objects.count(), PrintJob.objects.count(), Payment.objects.count()) == before

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from conftest import CHROMIUM, CHROMIUM_ARGS
 from pages.tests.csp import watch_csp
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
@@ -24,7 +25,8 @@ def screenshots_dir() -> Path:
 
 @pytest.fixture
 def open_dashboard(chromium, live_server) -> Iterator[Callable]:
-    """`open_dashboard(user, viewport=LAPTOP)` → a Playwright page of /dashboard/ signed in as `user`.
+    """`open_dashboard(user, viewport=LAPTOP, path=..., browser=None)` → a Playwright page of
+    /dashboard/ (or `path`) signed in as `user`, in `browser` (one from camera_browser) or the shared one.
 
     The session is made directly (force_login), not through the OTP page. Any
     uncaught script error on the page, and any Content-Security-Policy violation, fails the test.
@@ -33,10 +35,12 @@ def open_dashboard(chromium, live_server) -> Iterator[Callable]:
     script_errors: list[str] = []
     csp_watches: list[list[str]] = []
 
-    def open_(user, viewport: dict | None = None, path: str = "/dashboard/"):
+    def open_(user, viewport: dict | None = None, path: str = "/dashboard/", browser=None):
         client = Client()
         client.force_login(user)
-        context = chromium.new_context(viewport=viewport or LAPTOP, accept_downloads=True)
+        context = (browser or chromium).new_context(viewport=viewport or LAPTOP, accept_downloads=True)
+        if browser is not None:  # one from camera_browser: the page may use its fake camera
+            context.grant_permissions(["camera"], origin=live_server.url)
         context.add_cookies(
             [
                 {
@@ -60,3 +64,30 @@ def open_dashboard(chromium, live_server) -> Iterator[Callable]:
     assert script_errors == [], f"script errors on the dashboard: {script_errors}"
     violations = [line for watch in csp_watches for line in watch]
     assert violations == [], f"Content-Security-Policy violations on the dashboard: {violations}"
+
+
+@pytest.fixture
+def camera_browser(chromium, tmp_path) -> Iterator[Callable]:
+    """`camera_browser(video)` → a second Chromium whose camera plays `video` (camera.write_y4m).
+
+    Chromium's fake capture device takes its video at launch, hence a browser per video; they
+    are closed after the test.
+    """
+    browsers = []
+
+    def launch(video: Path):
+        browser = chromium.browser_type.launch(
+            executable_path=CHROMIUM,
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        browsers.append(browser)
+        return browser
+
+    yield launch
+    for browser in browsers:
+        browser.close()

@@ -1,7 +1,7 @@
 """Counter mode in real Chromium (issue 20): a fake camera shows the student's pickup QR and the
 counter completes the order by scanning it; another order is completed by typing its code.
 
-The camera is Chromium's fake capture device playing a Y4M video written here, frame by frame
+The camera is Chromium's fake capture device playing a Y4M video written by camera.py, frame by frame
 with Pillow, from the QR code of the order's own pickup code (the same QR the student's order
 page draws). The page only talks to the API, so each assertion on the page is followed by one
 on the database.
@@ -9,75 +9,22 @@ on the database.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import qrcode
 from django.conf import settings
 from django.test import Client
-from PIL import Image
 from playwright.sync_api import expect
 
-from conftest import CHROMIUM, CHROMIUM_ARGS
 from ordering.models import Order
 from ordering.tests.factories import ready_order
 from pages.tests.csp import watch_csp
 
+from .camera import blank_picture, qr_picture, write_y4m
 from .conftest import LAPTOP
 from .factories import dish, food_vendor, slot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
-FRAME = (640, 480)
-
-
-def write_y4m(path: Path, picture: Image.Image, frames: int = 15) -> Path:
-    """A YUV4MPEG2 video (4:2:0, 10 fps) of `picture` centred on a light grey frame, `frames` long.
-
-    Each frame is the header line FRAME, then the Y plane at full size and the Cb and Cr
-    planes at half width and height (C420jpeg).
-    """
-    width, height = FRAME
-    canvas = Image.new("RGB", FRAME, (235, 235, 235))
-    side = min(width, height) - 80
-    qr = picture.convert("RGB").resize((side, side), Image.NEAREST)
-    canvas.paste(qr, ((width - side) // 2, (height - side) // 2))
-    y, cb, cr = canvas.convert("YCbCr").split()
-    half = (width // 2, height // 2)
-    planes = y.tobytes() + cb.resize(half, Image.BILINEAR).tobytes() + cr.resize(half, Image.BILINEAR).tobytes()
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(frames):
-            out.write(b"FRAME\n" + planes)
-    return path
-
-
-def qr_picture(data: str) -> Image.Image:
-    return qrcode.make(data, border=4, box_size=10).get_image()
-
-
-@pytest.fixture
-def counter_browser(chromium, tmp_path):
-    """`counter_browser(video)` → a second Chromium whose camera plays `video` (closed after the test)."""
-    browsers = []
-
-    def launch(video: Path):
-        browser = chromium.browser_type.launch(
-            executable_path=CHROMIUM,
-            args=[
-                *CHROMIUM_ARGS,
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
-        browsers.append(browser)
-        return browser
-
-    yield launch
-    for browser in browsers:
-        browser.close()
 
 
 @pytest.fixture
@@ -119,7 +66,7 @@ def _handed_over(order: Order) -> str:
     return f"Order #{order.pk} handed over{who}."
 
 
-def test_the_counter_scans_the_students_qr_and_completes_the_order(counter_browser, open_counter, tmp_path):
+def test_the_counter_scans_the_students_qr_and_completes_the_order(camera_browser, open_counter, tmp_path):
     vendor = food_vendor()
     lunch = slot(vendor)
     dosa = dish(vendor, "Masala dosa", 6000)
@@ -127,7 +74,7 @@ def test_the_counter_scans_the_students_qr_and_completes_the_order(counter_brows
     other = ready_order(slot=lunch, lines={dosa: 1})
     video = write_y4m(tmp_path / "pickup-qr.y4m", qr_picture(scanned.pickup_code))
 
-    page = open_counter(counter_browser(video), vendor)
+    page = open_counter(camera_browser(video), vendor)
     orders = page.locator("#counter-orders li")
     expect(orders).to_have_count(2)
     expect(page.locator(f'[data-order-id="{scanned.pk}"]')).to_contain_text(f"#{scanned.pk}")
@@ -144,7 +91,7 @@ def test_the_counter_scans_the_students_qr_and_completes_the_order(counter_brows
 
 
 def test_the_counter_completes_a_typed_code_and_refuses_a_wrong_one(
-    counter_browser, open_counter, tmp_path, screenshots_dir
+    camera_browser, open_counter, tmp_path, screenshots_dir
 ):
     vendor = food_vendor()
     lunch = slot(vendor)
@@ -152,8 +99,8 @@ def test_the_counter_completes_a_typed_code_and_refuses_a_wrong_one(
     typed = ready_order(slot=lunch, lines={dosa: 1})
     waiting = [ready_order(slot=lunch, lines={dosa: 1}) for _ in range(2)]
     Order.objects.filter(pk=waiting[1].pk).update(status=Order.Status.UNCLAIMED)
-    blank = write_y4m(tmp_path / "nothing.y4m", Image.new("RGB", (8, 8), (200, 200, 200)), frames=2)
-    browser = counter_browser(blank)
+    blank = write_y4m(tmp_path / "nothing.y4m", blank_picture(), frames=2)
+    browser = camera_browser(blank)
 
     page = open_counter(browser, vendor)
     expect(page.locator("#counter-orders li")).to_have_count(3)

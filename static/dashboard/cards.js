@@ -7,9 +7,20 @@
  * note, reason, sent, download, actions: [{verb, label, cls}], reject: {noun, placeholder} | null,
  * form: "pickup" | "amount" | null, actionNote: {text, cls} | null, paymentKey, dismissable,
  * amountInitial, estimatedPaise}.
+ *
+ * A card with the pickup form can also read the code from the student's QR (scanner.js): "Scan
+ * code" opens the camera in a small preview on the card, and the first 6-digit code read fills
+ * the input and completes the card through the same complete action as a typed code. One card
+ * scans at a time; the camera stops when the card's status moves, the card goes or the tab hides.
  */
 import { config, get, inWords } from "./api.js";
 import { rupees, toPaise } from "./format.js";
+import { scanner } from "./scanner.js";
+
+let scanningCard = null; // the card whose camera is open
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden && scanningCard) scanningCard.stopScan();
+});
 
 export const STATUS_LABELS = {
   pending_payment: "Waiting for payment", paid: "Paid", accepted: "Accepted", ready: "Ready", unclaimed: "Not collected",
@@ -50,6 +61,8 @@ export function queueCard() {
     code: "",
     amount: "",
     amountReason: "",
+    scanning: false,
+    scanText: "",
 
     init() {
       this.amount = this.card.amountInitial || "";
@@ -58,8 +71,12 @@ export function queueCard() {
         this.rejecting = false;
         this.error = "";
         this.amount = this.card.amountInitial || "";
+        this.stopScan();
+        this.scanText = "";
       });
     },
+
+    destroy() { this.stopScan(); },
 
     cardClass() {
       return "order--" + this.card.status + (this.card.isNew ? " order--new" : "") + (this.card.refunded ? " order--refunded" : "");
@@ -101,6 +118,46 @@ export function queueCard() {
         return;
       }
       this.run("complete", { pickup_code: value });
+    },
+
+    codeLabel() { return this.card.kind === "job" ? "Student's release code" : "Student's pickup code"; },
+    codeNoun() { return this.card.kind === "job" ? "release code of print job " + this.card.id : "pickup code of order " + this.card.id; },
+    scanLabel() { return "Scan the " + this.codeNoun() + " with the camera"; },
+    toggleScan() {
+      if (this.scanning) this.stopScan();
+      else this.startScan();
+    },
+    async startScan() {
+      if (scanningCard && scanningCard !== this) scanningCard.stopScan();
+      scanningCard = this;
+      if (!this._scanner) this._scanner = scanner({ paused: () => this.busy, onCode: (code) => this.scanned(code) });
+      this.error = "";
+      this.scanning = true;
+      this.scanText = "Opening the camera…";
+      try {
+        await this._scanner.start(this.$refs.video);
+      } catch (error) {
+        this.scanning = false;
+        this.scanText = error.message;
+        return;
+      }
+      if (!this.scanning) return;
+      this.scanText = "Hold the student's QR code in front of the camera.";
+      this.$nextTick(() => this.$refs.stopScan && this.$refs.stopScan.focus());
+    },
+    stopScan() {
+      if (this._scanner) this._scanner.stop();
+      if (this.scanning) this.scanText = "";
+      this.scanning = false;
+      if (scanningCard === this) scanningCard = null;
+    },
+    // A code read from the camera: the camera closes, the code is checked as if typed.
+    scanned(code) {
+      this.stopScan();
+      this.code = code;
+      this.scanText = "Read " + code + ".";
+      if (this.$refs.scanToggle) this.$refs.scanToggle.focus();
+      this.submitCode();
     },
 
     // Well above the estimate, the student is told why (and may still cancel).

@@ -2,56 +2,12 @@
 
    The list shows the shop's ready and unclaimed orders (by order number: the code is the
    student's proof and never shown to the shop). A code goes to POST /orders/complete-by-code.
-   Scanning uses the camera: BarcodeDetector where the browser has it with QR support, else the
-   vendored jsQR (static/vendor/jsqr, loaded only then) on frames drawn to a canvas. One QR in
-   front of the camera is sent once: the same code again only after the camera lost it a while. */
+   Scanning uses the camera through scanner.js (shared with the queue cards): one QR in front of
+   the camera is sent once, the same code again only after the camera lost it a while, and the
+   camera keeps running for the next student. */
 import Alpine from "../vendor/alpinejs/alpine-csp.esm.js";
 import { config, inWords, listAll, onSignedOut, post } from "./api.js";
-
-const CODE = /^[0-9]{6}$/;
-const SCAN_EVERY_MS = 200;
-// The same code is sent again only after the camera has not seen it for this long.
-const SAME_CODE_GONE_MS = 2500;
-const FRAME_MAX_SIDE = 720;
-
-async function barcodeDetector() {
-  if (!("BarcodeDetector" in window)) return null;
-  try {
-    const formats = await window.BarcodeDetector.getSupportedFormats();
-    if (!formats.includes("qr_code")) return null;
-    const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-    return {
-      name: "BarcodeDetector",
-      decode: async (video) => {
-        const found = await detector.detect(video);
-        return found.length ? found[0].rawValue : null;
-      },
-    };
-  } catch (error) {
-    return null;
-  }
-}
-
-async function jsqrDecoder() {
-  await import(config.jsqr_url); // UMD: defines self.jsQR
-  const canvas = document.createElement("canvas");
-  const context = canvas.getContext("2d", { willReadFrequently: true });
-  return {
-    name: "jsQR",
-    decode: async (video) => {
-      const width = video.videoWidth;
-      const height = video.videoHeight;
-      if (!width || !height) return null;
-      const scale = Math.min(1, FRAME_MAX_SIDE / Math.max(width, height));
-      canvas.width = Math.round(width * scale);
-      canvas.height = Math.round(height * scale);
-      context.drawImage(video, 0, 0, canvas.width, canvas.height);
-      const image = context.getImageData(0, 0, canvas.width, canvas.height);
-      const found = self.jsQR(image.data, image.width, image.height, { inversionAttempts: "attemptBoth" });
-      return found ? found.data : null;
-    },
-  };
-}
+import { PICKUP_CODE as CODE, scanner } from "./scanner.js";
 
 function counter() {
   return {
@@ -146,64 +102,29 @@ function counter() {
     },
 
     async startScan() {
-      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-        this.scanText = "This browser cannot use the camera here. Type the code.";
-        return;
+      if (!this._scanner) {
+        this._scanner = scanner({
+          jsqrUrl: config.jsqr_url,
+          paused: () => this.busy,
+          onCode: (code) => { this.code = code; return this.handOver(code); },
+        });
       }
       this.scanText = "Opening the camera…";
-      try {
-        this._stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
-      } catch (error) {
-        this.scanText = "The camera could not be opened (" + (error.name || "refused") + "). Type the code.";
-        return;
-      }
-      const video = document.getElementById("counter-video");
-      video.srcObject = this._stream;
       this.scanning = true;
       try {
-        await video.play();
-        const decoder = (await barcodeDetector()) || (await jsqrDecoder());
-        this._decode = decoder.decode;
-        this.decoder = decoder.name;
+        this.decoder = await this._scanner.start(document.getElementById("counter-video"));
       } catch (error) {
-        this.stopScan();
-        this.scanText = "Scanning does not work in this browser. Type the code.";
+        this.scanning = false;
+        this.scanText = error.message;
         return;
       }
-      this.scanText = "Hold the student's QR code in front of the camera.";
-      this._lastCode = "";
-      this._lastSeen = 0;
-      this._tick();
+      if (this.scanning) this.scanText = "Hold the student's QR code in front of the camera.";
     },
 
     stopScan() {
-      clearTimeout(this._timer);
-      if (this._stream) this._stream.getTracks().forEach((track) => track.stop());
-      this._stream = null;
-      this._decode = null;
+      if (this._scanner) this._scanner.stop();
       if (this.scanning) this.scanText = "";
       this.scanning = false;
-    },
-
-    async _tick() {
-      if (!this.scanning || !this._decode) return;
-      try {
-        const value = this.busy ? null : await this._decode(document.getElementById("counter-video"));
-        const code = value ? String(value).trim() : "";
-        const now = Date.now();
-        if (CODE.test(code)) {
-          const again = code === this._lastCode && now - this._lastSeen < SAME_CODE_GONE_MS;
-          this._lastSeen = now;
-          if (!again) {
-            this._lastCode = code;
-            this.code = code;
-            await this.handOver(code);
-          }
-        }
-      } catch (error) {
-        // A frame that could not be read: try the next one.
-      }
-      if (this.scanning) this._timer = setTimeout(() => this._tick(), SCAN_EVERY_MS);
     },
   };
 }

@@ -3,7 +3,8 @@ import { config, get, listAll, post } from "./api.js";
 import { ENDED, REFUNDED_SHOWN_MS, cardBase, isRefundCancelled, sortVanished } from "./cards.js";
 import { byCreated, clock, dayOf, plural, rupees, slotLabel, stamp, today } from "./format.js";
 
-const LIVE = ["paid", "accepted", "ready"];
+// Unclaimed: ready but not collected in time (issue 20); it stays here, completable with the code.
+const LIVE = ["paid", "accepted", "ready", "unclaimed"];
 const KEEP_ENDED_MS = 120000; // an order ended here stays on screen a moment, with its refund
 
 function orderCard(order, isNew) {
@@ -26,6 +27,9 @@ function orderCard(order, isNew) {
       card.lines.push("Ready about " + clock(order.estimated_ready_at) + (order.delay_minutes ? " · " + order.delay_minutes + " min late" : ""));
     }
   } else if (order.status === "ready") {
+    card.form = "pickup";
+  } else if (order.status === "unclaimed") {
+    card.lines.push("Not collected in time · still hand it over with the student's code (no refund)");
     card.form = "pickup";
   } else {
     card.dismissable = true;
