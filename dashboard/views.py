@@ -23,6 +23,8 @@ from django.views.decorators.http import require_GET
 from accounts import selectors as account_selectors
 from catalog.models import ALLERGENS, TAGS, MenuItem
 
+from . import selectors
+
 # How often the page asks the API for new orders and jobs.
 POLL_INTERVAL_MS = 4000
 # How far the polling backs off (a multiple of the interval) while the tab is hidden or the API fails.
@@ -79,6 +81,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": now.date().isoformat(),
         "menu_image_max_mb": settings.MENU_IMAGE_MAX_MB,
         "diet_labels": dict(MenuItem.Diet.choices),
+        # The first-order checklist as it stands now, so the page is drawn with it (or without it)
+        # at once, not pushed down under the vendor's finger when the first API answer arrives.
+        "setup": selectors.shop_setup_for_vendor(vendor=user),
     }
     return render(
         request,

@@ -41,3 +41,22 @@ def test_a_print_shop_has_no_slots_step(make_client):
 def test_students_and_unapproved_vendors_are_refused(make_client):
     assert make_client(StudentFactory()).get("/api/v1/dashboard/setup").status_code == 403
     assert make_client(FoodVendorFactory(is_approved=False)).get("/api/v1/dashboard/setup").status_code == 403
+
+
+def test_the_page_is_served_with_the_checklist_as_it_stands(client, make_client):
+    """Drawn at once from the page's config, the checklist never pushes the page down after load."""
+    import json
+    import re
+
+    vendor = FoodVendorFactory()
+    Shop.objects.create(vendor=vendor, name="Fresh Canteen", vendor_type="food", is_open=False)
+    menu_item(vendor, name="Idli")
+    client.force_login(vendor)
+    page = client.get("/dashboard/").content.decode()
+    config = json.loads(re.search(r'<script id="dashboard-config" type="application/json">(.*?)</script>', page).group(1))
+    assert config["setup"] == _setup(make_client(vendor)) == {
+        "has_menu": True,
+        "has_slots": False,
+        "is_open": False,
+        "has_orders": False,
+    }

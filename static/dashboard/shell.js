@@ -9,6 +9,12 @@ const SOUND_KEY = "tnt-dashboard-sound";
 const BANNER_MS = 15000;
 const ALERT_MS = 20000;
 
+// The checklist from the shop's setup answer (served with the page, then from GET dashboard/setup).
+function setupState(setup) {
+  if (!setup || setup.has_orders) return { visible: false, done: !!setup, has_menu: false, has_slots: false, is_open: false };
+  return { visible: true, done: false, has_menu: !!setup.has_menu, has_slots: !!setup.has_slots, is_open: !!setup.is_open };
+}
+
 export function shellStore() {
   const timers = {};
   const loaders = {};
@@ -21,7 +27,7 @@ export function shellStore() {
     live: { text: "Connecting…", stale: false, title: "" },
     shop: { open: false, known: false, busy: false, label: "Loading…" },
     sound: { wanted: window.localStorage.getItem(SOUND_KEY) !== "off", unlocked: false },
-    setup: { visible: false, done: false, has_menu: false, has_slots: false, is_open: false },
+    setup: setupState(config.setup),
     waiting: 0,
 
     init() {
@@ -90,11 +96,7 @@ export function shellStore() {
       if (this.setup.done) return;
       try {
         const setup = await get(config.setup_url);
-        if (setup.has_orders) {
-          this.setup = { ...this.setup, done: true, visible: false };
-          return;
-        }
-        this.setup = { visible: true, done: false, has_menu: !!setup.has_menu, has_slots: !!setup.has_slots, is_open: !!setup.is_open };
+        this.setup = setupState(setup);
       } catch {
         /* the checklist is a nicety; the next poll tries again */
       }
