@@ -24,7 +24,7 @@ from ordering.services import order_accept
 from payments.models import Payment, Refund
 from stationery.models import PrintJob
 
-from .conftest import LAPTOP, TABLET
+from .conftest import LAPTOP, TABLET, press_until
 from .factories import (
     dish,
     food_vendor,
@@ -156,17 +156,8 @@ def test_a_vendor_rejects_a_paid_order_with_a_reason_and_it_shows_rejected_and_r
     expect(card).to_be_visible()
     expect(page.locator("#live-status")).to_contain_text("Live · updated")  # the first poll has settled
 
-    # A click in the first second after the queue is drawn is sometimes lost (seen since the busy
-    # switch and the counter link joined the top bar; not yet understood): press again if the
-    # form did not open.
     confirm = card.get_by_role("button", name="Reject order")
-    for _ in range(3):
-        card.get_by_role("button", name="Reject…").click()
-        try:
-            expect(confirm).to_be_visible(timeout=2000)
-            break
-        except AssertionError:
-            continue
+    press_until(card.get_by_role("button", name="Reject…"), confirm)
     # No reason, no request: the student must be told why.
     confirm.click()
     expect(card.locator(".order__error")).to_contain_text("type a reason")
@@ -211,9 +202,10 @@ def test_the_prep_sheet_totals_each_item_over_the_slots_live_orders(open_dashboa
     expect(group.locator(f"#order-{first.pk}")).to_be_visible()
     expect(group.locator(".slot-group__fill")).to_contain_text("3 / 10 reserved")
 
-    group.get_by_role("button", name="Prep sheet").click()
     sheet = group.locator(".prep")
-    expect(sheet.locator("tr")).to_have_count(2)
+    prep = group.get_by_role("button", name="Prep sheet")
+    press_until(prep, group.locator('button[aria-expanded="true"]'))
+    expect(sheet.locator("tr")).to_have_count(2, timeout=ARRIVAL_TIMEOUT_MS)
     expect(sheet.locator('tr[data-item="Masala dosa"] .qty')).to_have_text("× 3")
     expect(sheet.locator('tr[data-item="Filter coffee"] .qty')).to_have_text("× 1")
 
@@ -318,9 +310,9 @@ def test_menu_management_in_rupees(open_dashboard):
 def test_slot_management_creates_a_day_in_one_go_and_changes_capacity(open_dashboard, sandbox):
     vendor = food_vendor()
     page = open_dashboard(vendor)
-    page.locator('.tab[data-tab="slots"]').click()
-    tomorrow = timezone.localdate() + timedelta(days=1)
     form = page.locator("#slot-batch-form")
+    press_until(page.locator('.tab[data-tab="slots"]'), form)
+    tomorrow = timezone.localdate() + timedelta(days=1)
     form.get_by_label("Day").fill(tomorrow.isoformat())
     form.get_by_label("First slot starts").fill("12:00")
     form.get_by_label("Last slot ends").fill("13:30")
