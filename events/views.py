@@ -2,8 +2,9 @@
 
 Authentication is the project's (token or session, blocked accounts refused) and refusals are
 the JSON error envelope whatever the client accepts. The body is an async generator under ASGI
-(the `events` process: the event loop holds every open stream) and a plain generator under WSGI
-(runserver in `make run`, the test live server), whose handler cannot stream an async one.
+(the `events` process: the event loop holds every open stream; `events/asgi.py` keeps them from
+holding a thread each) and a plain generator under WSGI (runserver in `make run`, the test live
+server), whose handler cannot stream an async one.
 """
 
 from __future__ import annotations
@@ -53,10 +54,10 @@ class EventStreamView(APIView):
         if last_event_id and not bus.is_event_id(last_event_id):
             raise ValidationFailed(details={"last_event_id": ["Not an event id."]})
         user_id = request.user.pk
-        _database_connection_release()
         if isinstance(request._request, ASGIRequest):
             frames = stream.async_frames(user_id=user_id, last_event_id=last_event_id)
         else:
+            _database_connection_release()
             frames = stream.sync_frames(user_id=user_id, last_event_id=last_event_id)
         response = StreamingHttpResponse(frames, content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
@@ -65,9 +66,9 @@ class EventStreamView(APIView):
 
 
 def _database_connection_release() -> None:
-    """The stream reads no rows, but its thread lives as long as it does (Django gives each ASGI
-    request a thread for its sync parts, and a WSGI stream holds its worker thread): close that
-    thread's connection now, or a thousand streams hold a thousand. Not inside a transaction
-    (a test's), which owns the connection."""
+    """A WSGI stream holds its worker thread as long as it is open, and reads no rows: close the
+    thread's connection now, or a thousand streams hold a thousand. (Under ASGI the one sync thread
+    of `events/asgi.py` authenticates every stream and keeps its one connection.) Not inside a
+    transaction (a test's), which owns the connection."""
     if not connection.in_atomic_block:
         connection.close()

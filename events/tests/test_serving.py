@@ -7,17 +7,21 @@ import asyncio
 import os
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
 import redis
 import requests
+from asgiref.sync import sync_to_async
 from django.core.asgi import get_asgi_application
 from django.db import connection
+from django.db import connections as db_connections
 from rest_framework.authtoken.models import Token
 
 from accounts.tests.factories import StudentFactory
 from events import bus, stream
+from events.asgi import with_event_streams
 from ordering import services as ordering
 from ordering.tests.factories import paid_order
 from tests.faults.conftest import PYTHON, REPO, app_env, free_port, wait_until
@@ -117,16 +121,19 @@ def _pubsub_connections(url: str) -> int:
     return len(redis.Redis.from_url(url).client_list(_type="pubsub"))
 
 
-def test_asgi_streams_share_one_pubsub_connection_and_a_disconnect_removes_the_subscriber(redis_bus):
+def test_asgi_streams_share_one_pubsub_connection_and_no_threads_and_a_disconnect_removes_them(redis_bus):
+    """tntproject.asgi's application: Django's handler with the stream's route (events/asgi.py)."""
     students = [StudentFactory() for _ in range(3)]
     tokens = [_token(student) for student in students]
-    app = get_asgi_application()
+    app = with_event_streams(get_asgi_application())
     before = _pubsub_connections(redis_bus)
 
     async def scenario() -> tuple[int, int, list[bytes], int]:
+        threads = threading.active_count()
         connections = [_Connection(app, token) for token in tokens for _ in range(10)]  # 30 streams
         for each in connections:
             await each.wait_for(b"retry: 3000\n\n")
+        assert threading.active_count() - threads <= 3  # not a thread per stream: one for all their sync parts
         the_hub = bus.hub()
         open_streams, pubsub = the_hub.fanout.count(), _pubsub_connections(redis_bus)
         await asyncio.to_thread(
@@ -136,6 +143,7 @@ def test_asgi_streams_share_one_pubsub_connection_and_a_disconnect_removes_the_s
         await asyncio.sleep(0.3)
         for each in connections:
             await each.disconnect()
+        await sync_to_async(db_connections.close_all)()  # the sync thread's, before the test database goes
         return open_streams, pubsub, [each.body for each in connections], the_hub.fanout.count()
 
     open_streams, pubsub, bodies, left = asyncio.run(scenario())
@@ -171,14 +179,22 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def test_an_event_published_here_reaches_a_stream_of_a_uvicorn_process_through_redis(redis_bus, tmp_path):
+def _procfile(name: str) -> str:
+    lines = (REPO / "Procfile").read_text().splitlines()
+    return next(line.split(":", 1)[1].strip() for line in lines if line.startswith(f"{name}:"))
+
+
+def test_an_event_published_here_reaches_a_stream_of_the_events_process_through_redis(redis_bus, tmp_path):
+    """The Procfile's `events` process (uvicorn), fed from this process through Redis; on SIGTERM
+    it closes the streams it holds and exits, within its 5 s grace."""
     order = paid_order()
     port = free_port()
     env = app_env(database_url=_database_url(), redis_url=redis_bus, tmp=tmp_path, EVENTS_HEARTBEAT_SECONDS="1")
-    log = tmp_path / "uvicorn.log"
+    env.update(EVENTS_PORT=str(port), PATH=f"{os.path.dirname(PYTHON)}:{env.get('PATH', '')}")
+    log = tmp_path / "events.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [PYTHON, "-m", "uvicorn", "tntproject.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
+            ["bash", "-c", "exec " + _procfile("events")],
             cwd=REPO,
             env=env,
             stdout=out,
@@ -186,14 +202,10 @@ def test_an_event_published_here_reaches_a_stream_of_a_uvicorn_process_through_r
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Token {_token(order.vendor)}", "Accept": "text/event-stream"}
     try:
         wait_until(lambda: requests.get(base + "/health/live", timeout=1).ok, timeout=30, what="uvicorn")
-        with requests.get(
-            base + "/api/v1/events",
-            headers={"Authorization": f"Token {_token(order.vendor)}", "Accept": "text/event-stream"},
-            stream=True,
-            timeout=10,
-        ) as response:
+        with requests.get(base + "/api/v1/events", headers=headers, stream=True, timeout=10) as response:
             assert response.status_code == 200, response.text
             assert response.headers["X-Accel-Buffering"] == "no"
             reader = _Reader(response)
@@ -202,12 +214,16 @@ def test_an_event_published_here_reaches_a_stream_of_a_uvicorn_process_through_r
             ordering.order_accept(order_id=order.pk, vendor=order.vendor)
             got = reader.until(b'"status": "accepted"}\n\n', timeout=2)
             assert time.monotonic() - published < 2
-        assert f'"id": {order.pk}, "status": "accepted"'.encode() in got
+            assert f'"id": {order.pk}, "status": "accepted"'.encode() in got
+
+            stopping = time.monotonic()
+            os.killpg(server.pid, signal.SIGTERM)  # a stream is still open
+            # uvicorn shuts down, then re-raises the signal it caught: the exit says SIGTERM.
+            assert server.wait(timeout=15) in (0, -signal.SIGTERM)
+            assert time.monotonic() - stopping < 10
+            assert b"Finished server process" in log.read_bytes(), log.read_text(errors="replace")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+        if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
     assert b"Traceback" not in log.read_bytes(), log.read_text(errors="replace")

@@ -41,7 +41,7 @@ MUTANTS: list[dict] = [
         "find": "fanout.remove(subscriber)  # also when Django cancels it",
         "replace": "pass  # also when Django cancels it",
         "tests": ["events/tests/test_serving.py"],
-        "k": "disconnect_removes",
+        "k": "disconnect_removes_them",
         "why": "an ASGI stream whose client went away keeps its subscriber (and queue) for ever",
     },
     {
@@ -53,5 +53,15 @@ MUTANTS: list[dict] = [
         "tests": ["events/tests/test_stream.py"],
         "k": "leaves_no_subscriber",
         "why": "a WSGI stream whose client went away keeps its subscriber for ever",
+    },
+    {
+        "id": "events-thread-per-stream",
+        "file": "events/asgi.py",
+        "function": "with_event_streams",
+        "find": "return await streams(scope, receive, send)",
+        "replace": "return await application(scope, receive, send)",
+        "tests": ["events/tests/test_serving.py"],
+        "k": "no_threads",
+        "why": "each open ASGI stream holds a thread of its own (a thousand streams, a thousand threads)",
     },
 ]
