@@ -9,7 +9,9 @@ Exits non-zero if any scenario saw a 5xx or a socket error, or an invariant is b
 
 Environment knobs: WEB_CONCURRENCY (default 4), BENCH_SECONDS (12), BENCH_CONNECTIONS (16),
 BENCH_THREADS (2), BENCH_OUT (var/bench), BENCH_PROFILE (scenarios to sample with py-spy),
-BENCH_SETTINGS_MODULE (default tntproject.settings; on PYTHONPATH, to measure a settings change).
+BENCH_SETTINGS_MODULE (default tntproject.settings; on PYTHONPATH, to measure a settings change),
+BENCH_STREAMS (1000: the open event streams of the `events` scenario, bench/events.py, which runs
+after the wrk scenarios; `--only events` runs it alone).
 
 This file is the runner (processes, the order of the steps); the scenarios and wrk are bench/scenarios.py,
 the CPU meter and profiler bench/measure.py, the table, chart and verdict bench/report.py.
@@ -36,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):  # run as a file (`python bench/run.py`, as `make bench` does): the repo is the root
     sys.path.insert(0, str(REPO))
 
+from bench import events  # noqa: E402
 from bench.measure import CpuMeter, start_profile  # noqa: E402
 from bench.report import failures, print_report, write_numbers  # noqa: E402
 from bench.scenarios import SCENARIOS, ensure_wrk, log, run_wrk  # noqa: E402
@@ -100,9 +103,11 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argparse.ArgumentParser(
+    parser = argparse.ArgumentParser(
         prog="bench/run.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    ).parse_args(argv)
+    )
+    parser.add_argument("--only", choices=["events"], help="run only this scenario (bench/events.py)")
+    only = parser.parse_args(argv).only
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
         raise SystemExit("bench: needs PostgreSQL and Redis; run it as `make bench` (scripts/with-services.sh)")
     started = time.monotonic()
@@ -142,10 +147,11 @@ def main(argv: list[str] | None = None) -> int:
             cwd=REPO, env=env, stdout=worker_out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     results: dict[str, dict] = {}
+    streams: dict | None = None
     meter = CpuMeter(web.pid)
     try:
         wait_live(base)
-        for name, label, warm in SCENARIOS:
+        for name, label, warm in [] if only else SCENARIOS:
             requests_file = work / f"{name}.req"
             if warm:
                 run_wrk(wrk, base, requests_file, 2, env)
@@ -161,6 +167,14 @@ def main(argv: list[str] | None = None) -> int:
             results[name]["web_cpu_ms"] = (after["web"] - before["web"]) * 1000 / served
             results[name]["db_cpu_ms"] = max(0.0, after["db"] - before["db"]) * 1000 / served
             results[name]["machine_busy"] = (after["busy"] - before["busy"]) / max(1e-9, after["all"] - before["all"])
+        if only in (None, "events"):
+
+            def wrk_run(at: str, requests_file: Path, duration: int, with_env: dict) -> dict:
+                return run_wrk(wrk, at, requests_file, duration, with_env)
+
+            streams = events.run(
+                wrk_run=wrk_run, base=base, env=env, work=work, seconds=seconds, port=free_port(), log=log
+            )
     finally:
         stop(web)
         stop(worker)
@@ -171,11 +185,23 @@ def main(argv: list[str] | None = None) -> int:
     invariants = json.loads(checked.stdout.strip().splitlines()[-1]) if checked.stdout.strip() else {"ok": False}
 
     title = f"Tap N Take on {os.cpu_count()} cores: gunicorn {workers} sync workers, {seconds}s per scenario"
-    print_report(results, title=title, invariants=invariants, server_errors=server_errors, out=out)
-    write_numbers(out / "bench.json", title=title, seeded=summary, results=results, invariants=invariants)
-    print(f"chart: {out / 'bench.png'}; numbers: {out / 'bench.json'}; took {time.monotonic() - started:.0f}s")
-
+    if results:
+        print_report(results, title=title, invariants=invariants, server_errors=server_errors, out=out)
+        write_numbers(out / "bench.json", title=title, seeded=summary, results=results, invariants=invariants)
+        print(f"chart: {out / 'bench.png'}; numbers: {out / 'bench.json'}")
     broken = failures(results, invariants=invariants, server_errors=server_errors)
+    if streams is not None:
+        print("\n".join(events.report(streams)))
+        (out / "events.json").write_text(json.dumps({"title": title, "events": streams}, indent=2))
+        print(f"events numbers: {out / 'events.json'}")
+        broken += events.failures(streams)
+        broken += failures(
+            {"events_webhooks": streams["webhooks"], "events_orders": streams["orders_post"]},
+            invariants=invariants,
+            server_errors=0,
+        )
+        broken = list(dict.fromkeys(broken))
+    print(f"bench: took {time.monotonic() - started:.0f}s")
     if broken:
         print("bench: FAILED: " + ", ".join(broken), file=sys.stderr)
         print(f"bench: logs kept in {work}", file=sys.stderr)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "ledger",
+    # Issue 24: live updates (Server-Sent Events) at /api/v1/events.
+    "events",
     "payments",
     "ordering",
     "stationery",

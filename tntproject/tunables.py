@@ -74,3 +74,9 @@ OPS_QUEUE_ALERT_LENGTH = env.int("OPS_QUEUE_ALERT_LENGTH", default=100)
 OPS_REFUNDS_FAILED_ALERT = env.int("OPS_REFUNDS_FAILED_ALERT", default=0)
 OPS_RECONCILE_STALE_MINUTES = env.int("OPS_RECONCILE_STALE_MINUTES", default=10)
 OPS_WORKERS_EXPECTED = env.int("OPS_WORKERS_EXPECTED", default=1)
+
+# --- Live events (issue 24): GET /api/v1/events ---
+# A `: ping` comment this often keeps an idle stream (and the proxies before it) open.
+EVENTS_HEARTBEAT_SECONDS = env.float("EVENTS_HEARTBEAT_SECONDS", default=15.0)
+# Last-Event-ID replays the user's events of this many seconds back; older ones are trimmed.
+EVENTS_REPLAY_SECONDS = env.int("EVENTS_REPLAY_SECONDS", default=300)

@@ -24,6 +24,7 @@ from core.services import model_update
 
 from .. import notifications
 from ..errors import InvalidPickupCode
+from ..events import order_event_publish
 from ..locks import order_lock
 from ..models import Order, Slot
 from .core import Status
@@ -102,4 +103,5 @@ def order_delay(*, order_id: int, vendor: User, minutes: int) -> Order:
         },
     )
     notifications.order_delayed(order=locked, minutes=minutes)
+    order_event_publish(order=locked, from_status=locked.status)
     return locked

@@ -28,6 +28,7 @@ from payments.services import payment_refund_payable_in_full, payment_release_pa
 
 from .. import notifications, stock
 from ..errors import InvalidPickupCode
+from ..events import order_event_publish
 from ..locks import order_lock
 from ..models import PICKUP_CODE_UNIQUE_CONSTRAINT, Order, OrderEvent
 from .core import Status
@@ -68,6 +69,7 @@ def _order_transition(
         if from_status in Order.LIVE_STATUSES and to_status in Order.RELEASING_STATUSES:
             _slot_release(slot_id=order.slot_id, units=order.slot_units)
             stock.stock_give_back(order=order)
+        order_event_publish(order=order, from_status=from_status)
 
     status_transition(
         instance=order,

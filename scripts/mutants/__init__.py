@@ -18,7 +18,7 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, money, office, oncall, otp, ownership, printing, stock
+from mutants import capacity, events, money, office, oncall, otp, ownership, printing, stock
 
 MUTANTS: list[dict] = [
     *money.MUTANTS,
@@ -28,5 +28,6 @@ MUTANTS: list[dict] = [
     *printing.MUTANTS,
     *office.MUTANTS,
     *oncall.MUTANTS,
+    *events.MUTANTS,
     *stock.MUTANTS,
 ]

@@ -17,6 +17,7 @@ from accounts.models import User
 from core.errors import InvalidTransition
 from core.services import status_transition
 
+from ..events import print_job_event_publish
 from ..models import PrintJob, PrintJobEvent
 
 MAX_COPIES = 100
@@ -54,14 +55,12 @@ def _transition(
     values = dict(fields or {})
     if to_status in PrintJob.ENDED_STATUSES:
         values["ended_at"] = now or timezone.now()
+
+    def record(from_status: str) -> None:
+        PrintJobEvent.objects.create(job=job, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
+        print_job_event_publish(job=job, from_status=from_status)
+
     status_transition(
-        instance=job,
-        to_status=to_status,
-        transitions=transitions,
-        describe=_job_refusal,
-        fields=values,
-        record=lambda from_status: PrintJobEvent.objects.create(
-            job=job, from_status=from_status, to_status=to_status, actor=actor, reason=reason
-        ),
+        instance=job, to_status=to_status, transitions=transitions, describe=_job_refusal, fields=values, record=record
     )
     return job

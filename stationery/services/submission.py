@@ -18,6 +18,7 @@ from core.money import rupees
 
 from ..documents import DocumentQuote, PrintChoices, document_read
 from ..errors import FileTooLarge, PrintServiceUnavailable, TooManyOpenJobs
+from ..events import print_job_event_publish
 from ..jobs import analysis_enqueue, document_job_fields
 from ..locks import student_lock
 from ..models import MAX_AMOUNT_PAISE, PrintJob, PrintJobEvent, print_file_path
@@ -183,6 +184,7 @@ def print_job_submit(
                 **document_job_fields(quote.document, choices),
             )
             PrintJobEvent.objects.create(job=job, from_status="", to_status=job.status, actor=student)
+            print_job_event_publish(job=job, from_status="")
             if job.analysis == PrintJob.Analysis.PENDING:
                 analysis_enqueue(job_id=job.pk)
     except BaseException:

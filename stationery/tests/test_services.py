@@ -226,7 +226,7 @@ def test_ready_sms_waits_for_the_commit(sms_outbox, django_capture_on_commit_cal
     job = PrintJobFactory(status=S.ACCEPTED)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.print_job_mark_ready(vendor=job.vendor, job_id=job.pk, amount_paise=600)
-    assert sms_outbox == [] and len(callbacks) == 1
+    assert sms_outbox == [] and len(callbacks) == 2  # the SMS and the live event (events.publisher)
 
 
 @pytest.mark.parametrize("amount", [0, -5, 1_000_001, True, "100"])

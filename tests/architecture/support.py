@@ -27,6 +27,7 @@ PROJECT_APPS = (
     "accounts",
     "catalog",
     "ledger",
+    "events",
     "payments",
     "ordering",
     "stationery",
