@@ -27,6 +27,7 @@ PROJECT_APPS = (
     "accounts",
     "catalog",
     "ledger",
+    "push",
     "payments",
     "ordering",
     "stationery",
@@ -35,8 +36,8 @@ PROJECT_APPS = (
     "campus",
     "razorpay_sandbox",
 )
-DOMAIN_APPS = ("accounts", "catalog", "ledger", "payments", "ordering", "stationery", "dashboard")
-MODEL_APPS = ("accounts", "catalog", "ledger", "payments", "ordering", "stationery")
+DOMAIN_APPS = ("accounts", "catalog", "ledger", "push", "payments", "ordering", "stationery", "dashboard")
+MODEL_APPS = ("accounts", "catalog", "ledger", "push", "payments", "ordering", "stationery")
 
 
 def _source_files(*suffixes: str) -> list[Path]:
