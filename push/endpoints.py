@@ -4,7 +4,7 @@ A subscription's endpoint comes from the browser, that is from the user, and the
 POSTs to it. So only https URLs on the known push services (`PUSH_ALLOWED_HOSTS`: exact
 names, or `*.example.com` for any name under example.com) on the default port are accepted,
 checked when a subscription is saved and again before each send. Plain http to a loopback
-address is allowed only with `PUSH_ALLOW_HTTP_LOOPBACK` (off by default; the tests' own push
+address (an IP literal) is allowed only with `PUSH_ALLOW_HTTP_LOOPBACK` (off by default; the tests' own push
 service).
 """
 
@@ -15,12 +15,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-LOOPBACK_NAMES = {"localhost"}
-
 
 def _is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
+    """A loopback IP literal (names are not resolved here: a name could point anywhere)."""
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

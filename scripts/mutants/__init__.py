@@ -18,7 +18,7 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, money, office, oncall, otp, ownership, printing, stock
+from mutants import capacity, money, office, oncall, otp, ownership, printing, push, stock
 
 MUTANTS: list[dict] = [
     *money.MUTANTS,
@@ -29,4 +29,5 @@ MUTANTS: list[dict] = [
     *office.MUTANTS,
     *oncall.MUTANTS,
     *stock.MUTANTS,
+    *push.MUTANTS,
 ]

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from push.vapid import generate_keys
 
-DEV_SUBJECT = "mailto:dev@localhost.localdomain"
+DEV_SUBJECT = "mailto:developer@tapntake.invalid"
 
 
 class Command(BaseCommand):
