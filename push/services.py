@@ -26,8 +26,8 @@ def push_subscription_save(*, user_id: int, endpoint: str, p256dh: str, auth: st
 
     The same endpoint again is the same row, now the caller's: unchanged (same user and keys)
     it keeps its delivery record, else it starts afresh. Beyond `PUSH_MAX_SUBSCRIPTIONS_PER_USER`
-    the user's oldest subscriptions are dropped. ValidationFailed for an endpoint the server
-    must not POST to (see push.endpoints).
+    the user's oldest other subscriptions are dropped (never the one just saved).
+    ValidationFailed for an endpoint the server must not POST to (see push.endpoints).
     """
     problem = endpoint_problem(endpoint)
     if problem:
@@ -43,12 +43,9 @@ def push_subscription_save(*, user_id: int, endpoint: str, p256dh: str, auth: st
     )
     if subscription.pk is None:  # a database that cannot return the upserted id
         subscription = PushSubscription.objects.get(endpoint=endpoint)
-    keep = list(
-        PushSubscription.objects.filter(user_id=user_id)
-        .order_by("-pk")
-        .values_list("pk", flat=True)[: settings.PUSH_MAX_SUBSCRIPTIONS_PER_USER]
-    )
-    PushSubscription.objects.filter(user_id=user_id).exclude(pk__in=keep).delete()
+    others = PushSubscription.objects.filter(user_id=user_id).exclude(pk=subscription.pk)
+    keep = list(others.order_by("-pk").values_list("pk", flat=True)[: settings.PUSH_MAX_SUBSCRIPTIONS_PER_USER - 1])
+    others.exclude(pk__in=keep).delete()
     return subscription
 
 

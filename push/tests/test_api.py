@@ -112,6 +112,17 @@ def test_beyond_the_limit_the_oldest_subscriptions_are_dropped(client, student, 
     assert sorted(PushSubscription.objects.filter(user=student).values_list("pk", flat=True)) == ids[1:]
 
 
+def test_a_browser_taken_over_at_the_limit_is_kept_and_the_oldest_other_goes(client, student, make_client, settings):
+    settings.PUSH_MAX_SUBSCRIPTIONS_PER_USER = 2
+    older = make_client(StudentFactory()).post("/api/v1/push-subscriptions", _body(f"{FCM}-shared"), format="json")
+    mine = [
+        client.post("/api/v1/push-subscriptions", _body(f"{FCM}-{n}"), format="json").json()["id"] for n in range(2)
+    ]
+    taken = client.post("/api/v1/push-subscriptions", _body(f"{FCM}-shared"), format="json").json()["id"]
+    assert taken == older.json()["id"] < mine[0]
+    assert sorted(PushSubscription.objects.filter(user=student).values_list("pk", flat=True)) == [taken, mine[1]]
+
+
 @pytest.mark.parametrize(
     ("endpoint", "why"),
     [
