@@ -26,6 +26,7 @@ install-dev: $(VENV)/.dev-installed
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	if DEBUG=1 $(PY) manage.py help seed_demo >/dev/null 2>&1; then DEBUG=1 $(PY) manage.py seed_demo; fi
+	DEBUG=1 $(PY) manage.py vapid_dev_keys
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: throwaway PostgreSQL + Redis on loopback, Chromium if missing, lint, checks, every test.

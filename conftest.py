@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 pytest_plugins = [
     "accounts.tests.fixtures",  # the SMS outbox, the cast of users, the admin client
     "razorpay_sandbox.tests.fixtures",  # the Razorpay sandbox
+    "push.tests.fixtures",  # the loopback push service
     "tests.fixtures",  # the campus of the cross-cutting suites
 ]
 

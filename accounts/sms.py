@@ -214,16 +214,24 @@ def forget_body(ref: str) -> None:
     cache.delete(_body_key(ref))
 
 
+def enqueue_sms(*, phone: str, body: str) -> None:
+    """Queue the `send_sms` task now: for callers already past their commit (push's fallback).
+
+    The body travels by reference (see `stash_body`); the phone is masked in Celery's logs.
+    """
+    ref = stash_body(body)
+    send_sms.apply_async(
+        kwargs={"to": phone, "body_ref": ref}, kwargsrepr=repr({"to": f"…{phone[-4:]}", "body_ref": "…"})
+    )
+
+
 def queue_sms(*, phone: str, body: str) -> None:
     """Send an SMS after the current transaction commits (at once outside one).
 
-    Nothing is queued if the transaction rolls back. The body travels by
-    reference (see `stash_body`); the phone is masked in Celery's logs.
+    Nothing is queued if the transaction rolls back (see `enqueue_sms`).
     """
+
     def _queue() -> None:
-        ref = stash_body(body)
-        send_sms.apply_async(
-            kwargs={"to": phone, "body_ref": ref}, kwargsrepr=repr({"to": f"…{phone[-4:]}", "body_ref": "…"})
-        )
+        enqueue_sms(phone=phone, body=body)
 
     transaction.on_commit(_queue)

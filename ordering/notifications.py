@@ -4,23 +4,27 @@ A text never carries free text a vendor typed (a reject reason, a note, an item 
 a shop name the vendor can rename): an SMS from the campus's own sender id would make
 such text a phishing channel. The order page shows the reason; the text points there.
 Only numbers the system made (order number, amount, pickup time) go into a text.
+
+Each goes through `push.notify.notify_user`: by Web Push where the person has a working
+subscription (opening the order page, or the vendor's dashboard), by SMS otherwise.
 """
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.sms import queue_sms
 from core.money import rupees_for_sms
+from push.notify import notify_user
 
 from .models import Order, Slot
 
 
 def _send(order: Order, body: str) -> None:
-    phone = User.objects.filter(pk=order.student_id).values_list("phone", flat=True).get()
-    queue_sms(phone=phone, body=body)
+    """To the student; a push opens the order's page."""
+    url = reverse("pages:order", kwargs={"order_id": order.pk})
+    notify_user(user_id=order.student_id, body=body, url=url, tag=f"order-{order.pk}")
 
 
 def _pickup_time(order: Order) -> str:
@@ -74,8 +78,8 @@ def notify_order_not_accepted_in_time(*, order: Order, refunded: bool) -> None:
 
 
 def _send_vendor(order: Order, body: str) -> None:
-    phone = User.objects.filter(pk=order.vendor_id).values_list("phone", flat=True).get()
-    queue_sms(phone=phone, body=body)
+    """To the shop; a push opens its dashboard."""
+    notify_user(user_id=order.vendor_id, body=body, url=reverse("dashboard:home"), tag=f"order-{order.pk}")
 
 
 def order_refunded_by_staff(*, order: Order, amount_paise: int, cancelled: bool) -> None:

@@ -29,7 +29,7 @@ fi
 # fault suites (tests/) in the first, the apps with the browser tests of pages/ and dashboard/ in
 # the second. The first's output streams; the second's follows it.
 FIRST=(campus razorpay_sandbox tntproject tests)
-SECOND=(core accounts catalog ledger events payments ordering stationery pages dashboard)
+SECOND=(core accounts catalog ledger events push payments ordering stationery pages dashboard)
 listed=$(sed -n 's/^testpaths = //p' pytest.ini | tr ' ' '\n' | sort)
 halves=$(printf '%s\n' "${FIRST[@]}" "${SECOND[@]}" | sort)
 [ "$listed" = "$halves" ] || { echo "test-steps.sh: FIRST and SECOND must list pytest.ini's testpaths, each once" >&2; exit 1; }

@@ -3,22 +3,26 @@
 A text never carries free text a vendor typed (a reject reason, a shop name the vendor
 can rename): an SMS from the campus's own sender id would make such text a phishing
 channel. The print jobs page shows the reason; the text points there.
+
+Each goes through `push.notify.notify_user`: by Web Push where the person has a working
+subscription (opening the print jobs page, or the shop's dashboard), by SMS otherwise.
 """
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.sms import queue_sms
 from core.money import rupees_for_sms
+from push.notify import notify_user
 
 from .models import PrintJob
 
 
 def _send(job: PrintJob, body: str) -> None:
-    phone = User.objects.filter(pk=job.student_id).values_list("phone", flat=True).get()
-    queue_sms(phone=phone, body=body)
+    """To the student; a push opens the print jobs page at this job."""
+    url = reverse("pages:print-jobs") + f"#job-{job.pk}"
+    notify_user(user_id=job.student_id, body=body, url=url, tag=f"print-job-{job.pk}")
 
 
 def print_job_ready(*, job: PrintJob) -> None:
@@ -42,8 +46,8 @@ def print_job_not_accepted(*, job: PrintJob) -> None:
 
 
 def _send_vendor(job: PrintJob, body: str) -> None:
-    phone = User.objects.filter(pk=job.vendor_id).values_list("phone", flat=True).get()
-    queue_sms(phone=phone, body=body)
+    """To the print shop; a push opens its dashboard."""
+    notify_user(user_id=job.vendor_id, body=body, url=reverse("dashboard:home"), tag=f"print-job-{job.pk}")
 
 
 def print_job_refunded_by_staff(*, job: PrintJob, amount_paise: int, cancelled: bool) -> None:

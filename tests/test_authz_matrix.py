@@ -226,6 +226,31 @@ def _print_pickup(campus: Campus, prepared: dict) -> dict:
     return {"pickup_code": campus.job_paid.pickup_code}
 
 
+def _push_subscription_body(campus: Campus, prepared: dict) -> dict:
+    from push.tests.push_service import Browser
+
+    browser = Browser()
+    return {
+        "endpoint": "https://fcm.googleapis.com/fcm/send/authz-matrix",
+        "keys": {"p256dh": browser.p256dh, "auth": browser.auth},
+    }
+
+
+def _push_subscription(campus: Campus) -> dict:
+    """Issue 24: student A's browser, subscribed, whose push service has taken a message."""
+    from push.models import PushSubscription
+
+    body = _push_subscription_body(campus, {})
+    campus.objects["push_sub_a"] = PushSubscription.objects.create(
+        user=campus.users[STUDENT_A],
+        endpoint=body["endpoint"],
+        p256dh=body["keys"]["p256dh"],
+        auth=body["keys"]["auth"],
+        last_success_at=timezone.now(),
+    )
+    return {}
+
+
 def _otp_verify_body(campus: Campus, prepared: dict) -> dict:
     return {"phone": NEW_PHONE, "code": prepared["code"], "name": "New Student"}
 
@@ -242,6 +267,8 @@ FOOD_VENDORS = (401, 403, 403, 200, 200, 403, 403, 403, 403)
 FOOD_VENDORS_CREATE = (401, 403, 403, 201, 201, 403, 403, 403, 403)
 FOOD_A_DELETES = (401, 403, 403, 204, 404, 403, 403, 403, 403)
 STUDENT_A_JOB = (401, 200, 404, 404, 404, 200, 404, 403, 404)
+SIGNED_IN_CREATE = (401, 201, 201, 201, 201, 201, 201, 403, 201)
+STUDENT_A_OWN_DELETE = (401, 204, 404, 404, 404, 404, 404, 403, 404)
 
 MATRIX: tuple[Row, ...] = (
     # --- accounts -------------------------------------------------------------------------------
@@ -257,6 +284,21 @@ MATRIX: tuple[Row, ...] = (
     Row("POST", "/api/v1/staff/vendors/{food_b}/reject", STAFF_ONLY, body={"reason": "Hygiene inspection"}),
     Row("POST", "/api/v1/staff/users/{student_b}/block", STAFF_ONLY, body={"reason": "Spam orders"}),
     Row("POST", "/api/v1/staff/users/{blocked}/unblock", STAFF_ONLY, body={"reason": "Appeal accepted"}),
+    # --- Web Push (issue 24): anyone signed in, for their own browsers and their own SMS choice --------
+    Row("GET", "/api/v1/push/public-key", SIGNED_IN),
+    Row("POST", "/api/v1/push-subscriptions", SIGNED_IN_CREATE, body=_push_subscription_body),
+    Row("DELETE", "/api/v1/push-subscriptions/{push_sub_a}", STUDENT_A_OWN_DELETE, prepare=_push_subscription),
+    Row("GET", "/api/v1/push/preferences", SIGNED_IN),
+    Row("PUT", "/api/v1/push/preferences", SIGNED_IN, body={"sms": True}),
+    # SMS off only where push works: student A's browser has delivered, nobody else's has.
+    Row(
+        "PUT",
+        "/api/v1/push/preferences",
+        (401, 200, 409, 409, 409, 409, 409, 403, 409),
+        body={"sms": False},
+        prepare=_push_subscription,
+        note="(sms off)",
+    ),
     # --- shops, menus, print services -----------------------------------------------------------
     Row("GET", "/api/v1/vendors", PUBLIC),
     Row("GET", "/api/v1/vendors/{food_a}", PUBLIC),
@@ -450,7 +492,7 @@ def resolve(campus: Campus, path: str) -> str:
 
 # --- what "unchanged" means: every row of every table the apps own ---------------------------
 
-_SNAPSHOT_APPS = {"accounts", "catalog", "ledger", "ordering", "payments", "stationery", "authtoken"}
+_SNAPSHOT_APPS = {"accounts", "catalog", "ledger", "ordering", "payments", "push", "stationery", "authtoken"}
 
 
 def db_snapshot() -> dict[str, list[dict]]:

@@ -5,6 +5,7 @@ Celery tasks run eagerly in-process. Setting DATABASE_URL, REDIS_URL and the
 rest switches to production; `.env.example` lists every variable.
 """
 
+import json
 from pathlib import Path
 
 import environ
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "ledger",
     # Issue 24: live updates (Server-Sent Events) at /api/v1/events.
     "events",
+    # Issue 24: Web Push before SMS (subscriptions, VAPID, the one notify_user).
+    "push",
     "payments",
     "ordering",
     "stationery",
@@ -260,6 +263,31 @@ TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 TWILIO_BASE_URL = env.str("TWILIO_BASE_URL", default="https://api.twilio.com")
 SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=5.0)
+
+# --- Web Push (issue 24; push/vapid.py says the key formats). None set: push off, all by SMS ---
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="")
+# `make run` writes development keys here (manage.py vapid_dev_keys); read only with DEBUG on.
+VAPID_DEV_KEYS_FILE = BASE_DIR / "var" / "vapid-dev.json"
+if DEBUG and not (VAPID_PRIVATE_KEY or VAPID_PUBLIC_KEY) and VAPID_DEV_KEYS_FILE.exists():
+    _dev_keys = json.loads(VAPID_DEV_KEYS_FILE.read_text())
+    VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY = _dev_keys["private_key"], _dev_keys["public_key"]
+    VAPID_SUBJECT = VAPID_SUBJECT or _dev_keys["subject"]
+# The server POSTs only to https endpoints on these push services ("*.x" is any name under x).
+PUSH_ALLOWED_HOSTS = env.list(
+    "PUSH_ALLOWED_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "*.notify.windows.com",
+        "web.push.apple.com",
+        "*.push.apple.com",
+    ],
+)
+# Plain http to a loopback address in PUSH_ALLOWED_HOSTS (a local test push service). Never in production.
+PUSH_ALLOW_HTTP_LOOPBACK = env.bool("PUSH_ALLOW_HTTP_LOOPBACK", default=False)
+PUSH_TIMEOUT_SECONDS = env.float("PUSH_TIMEOUT_SECONDS", default=5.0)
 
 RAZORPAY_KEY_ID = env.str("RAZORPAY_KEY_ID", default="")
 RAZORPAY_KEY_SECRET = env.str("RAZORPAY_KEY_SECRET", default="")

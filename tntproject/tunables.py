@@ -38,6 +38,14 @@ PICKUP_COUNTER_MAX_MISSES = env.int("PICKUP_COUNTER_MAX_MISSES", default=20)
 # Minutes a kitchen takes per order on average: the ready-time estimate's queue (ordering.services.estimates).
 ORDER_PREP_MINUTES = env.int("ORDER_PREP_MINUTES", default=5)
 
+# --- Web Push (issue 24) ---
+# How long a push service keeps an undelivered notification for a phone that is offline.
+PUSH_TTL_SECONDS = env.int("PUSH_TTL_SECONDS", default=3600)
+# Refusals or network errors in a row after which a subscription is dropped (SMS again).
+PUSH_MAX_FAILURES = env.int("PUSH_MAX_FAILURES", default=5)
+# Browsers one user may have subscribed at once; the oldest beyond it are dropped.
+PUSH_MAX_SUBSCRIPTIONS_PER_USER = env.int("PUSH_MAX_SUBSCRIPTIONS_PER_USER", default=10)
+
 # --- Payments ---
 RATE_LIMIT_PAYMENTS = env.str("RATE_LIMIT_PAYMENTS", default="30/m")
 PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=10)

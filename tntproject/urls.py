@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("catalog.urls")),
     path("", include("ledger.urls")),
     path("", include("events.urls")),
+    path("", include("push.urls")),
     path("", include("payments.urls")),
     path("", include("ordering.urls")),
     path("", include("stationery.urls")),

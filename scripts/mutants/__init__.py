@@ -18,7 +18,7 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, events, money, office, oncall, otp, ownership, printing, stock
+from mutants import capacity, events, money, office, oncall, otp, ownership, printing, push, stock
 
 MUTANTS: list[dict] = [
     *money.MUTANTS,
@@ -30,4 +30,5 @@ MUTANTS: list[dict] = [
     *oncall.MUTANTS,
     *events.MUTANTS,
     *stock.MUTANTS,
+    *push.MUTANTS,
 ]

@@ -28,6 +28,7 @@ PROJECT_APPS = (
     "catalog",
     "ledger",
     "events",
+    "push",
     "payments",
     "ordering",
     "stationery",
@@ -36,8 +37,8 @@ PROJECT_APPS = (
     "campus",
     "razorpay_sandbox",
 )
-DOMAIN_APPS = ("accounts", "catalog", "ledger", "payments", "ordering", "stationery", "dashboard")
-MODEL_APPS = ("accounts", "catalog", "ledger", "payments", "ordering", "stationery")
+DOMAIN_APPS = ("accounts", "catalog", "ledger", "push", "payments", "ordering", "stationery", "dashboard")
+MODEL_APPS = ("accounts", "catalog", "ledger", "push", "payments", "ordering", "stationery")
 
 
 def _source_files(*suffixes: str) -> list[Path]:

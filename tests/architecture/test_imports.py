@@ -27,7 +27,7 @@ SKIPPED_DIRS = {".venv", "static", "staticfiles", "node_modules", "var", "test-a
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"core"}),
     frozenset({"accounts"}),
-    frozenset({"catalog", "ledger", "events"}),
+    frozenset({"catalog", "ledger", "events", "push"}),
     frozenset({"payments"}),
     frozenset({"ordering", "stationery", "razorpay_sandbox"}),
     frozenset({"pages", "dashboard", "campus"}),
