@@ -60,7 +60,7 @@ class MenuItemImageView(APIView):
         images.menu_item_photo_set(vendor=request.user, item_id=item_id, uploaded=uploaded)
         return _item_answer(request, item_id)
 
-    @extend_schema(operation_id="menu_items_image_destroy", request=None, responses=MenuItemSerializer)
+    @extend_schema(operation_id="menu_items_image_destroy", request=None, responses={200: MenuItemSerializer})
     def delete(self, request, item_id: int):
         images.menu_item_photo_remove(vendor=request.user, item_id=item_id)
         return _item_answer(request, item_id)

@@ -174,7 +174,12 @@ class StatementView(APIView):
             OpenApiParameter("vendor", OpenApiTypes.INT, description="Staff: the vendor (required); vendors: ignored."),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
         ],
-        responses={200: StatementSerializer, 400: _error("validation_error"), 404: _error("not_found")},
+        responses={
+            (200, "application/json"): StatementSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,  # ?format=csv: the same postings as a spreadsheet
+            400: _error("validation_error"),
+            404: _error("not_found"),
+        },
         tags=["ledger"],
     )
     def get(self, request: Request) -> HttpResponse:

@@ -11,6 +11,12 @@ from ordering.tests.factories import ready_order
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _whole_site_urls(settings):
+    """Orders notify with a link to their page, so these tests need the whole site's routes."""
+    settings.ROOT_URLCONF = "tntproject.urls"
+
+
 def _unclaimed(student, n: int) -> None:
     for _ in range(n):
         order = ready_order(student=student)
