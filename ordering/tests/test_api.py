@@ -453,7 +453,7 @@ class TestVendorFiltersAndQueries:
     def test_filters_by_status_slot_and_date(self, make_client):
         vendor = ShopFactory().vendor
         today = SlotFactory(vendor=vendor)
-        tomorrow = SlotFactory(vendor=vendor, starts_at=timezone.now() + timedelta(days=1, hours=2))
+        tomorrow = SlotFactory(vendor=vendor, starts_at=timezone.now() + timedelta(days=2, hours=2))  # past any default slot (now + 7.5 h at most)
         waiting = place_order(slot=today)
         paid = paid_order(slot=today)
         later = place_order(slot=tomorrow)
