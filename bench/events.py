@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.processes import stop, wait_live
+
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 STREAM_PREFIX = "tnt:events:u:"  # events.bus.STREAM_PREFIX (bench imports no app module)
@@ -233,39 +235,15 @@ def run(*, wrk_run, base: str, env: dict[str, str], work: Path, seconds: int, po
     log(f"events: {done.stdout.strip().splitlines()[-1]}")
     process = start_events_process(env, port, work / "events.log")
     try:
-        _wait_live(f"http://127.0.0.1:{port}", process)
+        wait_live(f"http://127.0.0.1:{port}", name="the events process", process=process)
         log(f"events: {seconds}s of orders and captures with the streams open")
         result = asyncio.run(_measure(env, wrk_run, base, work, seconds, process.pid, port))
     finally:
-        _stop(process)
+        stop(process, grace=20)
     result["server_errors"] = (work / "events.log").read_bytes().count(b"Traceback")
     return result
 
 
-def _wait_live(base: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(base + "/health/live", timeout=1) as answer:  # noqa: S310 (loopback)
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("bench: the events process did not come up")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    import signal
-
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def report(result: dict) -> list[str]:

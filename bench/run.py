@@ -25,13 +25,11 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,6 +38,7 @@ if __package__ in (None, ""):  # run as a file (`python bench/run.py`, as `make 
 
 from bench import events  # noqa: E402
 from bench.measure import CpuMeter, start_profile  # noqa: E402
+from bench.processes import stop, wait_live  # noqa: E402
 from bench.report import failures, print_report, write_numbers  # noqa: E402
 from bench.scenarios import SCENARIOS, ensure_wrk, log, run_wrk  # noqa: E402
 
@@ -78,28 +77,6 @@ def production_env(work: Path) -> dict[str, str]:
     )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
-
-
-def wait_live(base: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/health/live", timeout=1) as answer:  # noqa: S310 (loopback)
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("bench: gunicorn did not come up")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     streams: dict | None = None
     meter = CpuMeter(web.pid)
     try:
-        wait_live(base)
+        wait_live(base, name="gunicorn")
         for name, label, warm in [] if only else SCENARIOS:
             requests_file = work / f"{name}.req"
             if warm:

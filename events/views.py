@@ -14,28 +14,18 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from core.errors import ValidationFailed
+from core.negotiation import FirstRendererOnly
 
 from . import bus, stream
 
 
-class _JsonForErrors(BaseContentNegotiation):
-    """The stream itself is not rendered by DRF; what DRF renders (a refusal) is JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class EventStreamView(APIView):
     renderer_classes = [JSONRenderer]
-    content_negotiation_class = _JsonForErrors
+    content_negotiation_class = FirstRendererOnly  # the stream is not DRF's; a refusal is JSON
 
     @extend_schema(
         summary="Live updates of the user's orders and print jobs (Server-Sent Events)",

@@ -13,7 +13,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +22,7 @@ from accounts.permissions import REFUND_PAYMENT, VIEW_PAYMENT, StaffPermission, 
 from core import limits
 from core.errors import NotFound, ValidationFailed
 from core.idempotency import run_idempotent
+from core.negotiation import FirstRendererOnly
 from core.schema import IDEMPOTENCY_KEY_PARAMETER
 from ledger.api import IsStaffOrApprovedVendor
 
@@ -152,18 +152,11 @@ class RefundRetryView(APIView):
         return run_idempotent(request, handler)
 
 
-class _FormatIsOurs(DefaultContentNegotiation):
-    """`?format=` is the statement's own parameter (json or csv), not DRF's renderer override."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class StatementView(APIView):
     """`GET /ledger/statement?from=&to=`: a vendor's own statement; staff (ledger view permission) name `vendor`."""
 
     permission_classes = [IsStaffOrApprovedVendor]
-    content_negotiation_class = _FormatIsOurs
+    content_negotiation_class = FirstRendererOnly  # ?format= is the statement's own (json or csv)
 
     @extend_schema(
         operation_id="ledger_statement",
