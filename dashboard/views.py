@@ -29,6 +29,8 @@ from . import selectors
 POLL_INTERVAL_MS = 4000
 # How far the polling backs off (a multiple of the interval) while the tab is hidden or the API fails.
 POLL_BACKOFF_FACTOR = 8
+# While the event stream is open (events refresh the queue at once), the poll is only a safety net.
+POLL_FALLBACK_MS = 60000
 # The Money tab's sales chart: one bar per day, the grid's three lines.
 CHART_DAYS = 14
 
@@ -75,6 +77,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "poll_ms": POLL_INTERVAL_MS,
         # While the tab is hidden or the API fails, the gap between polls doubles up to this.
         "poll_max_ms": POLL_INTERVAL_MS * POLL_BACKOFF_FACTOR,
+        # Issue 24: the queue follows the event stream; the poll slows to this while it is open.
+        "events_url": reverse("events"),
+        "poll_fallback_ms": POLL_FALLBACK_MS,
         "time_zone": settings.TIME_ZONE,
         # e.g. "+05:30": slot times typed in the page are sent with the campus offset.
         "utc_offset": now.strftime("%z")[:3] + ":" + now.strftime("%z")[3:],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkout, food, menu_item, orders, printing, sign_in
+from .views import checkout, food, installable, menu_item, orders, printing, sign_in
 
 app_name = "pages"
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path("print-jobs", printing.print_jobs, name="print-jobs"),
     path("print-jobs/<int:job_id>/cancel", printing.print_job_cancel, name="print-job-cancel"),
     path("pay/return", checkout.pay_return, name="pay-return"),
+    # The installable app (issue 24): served at the root so the worker's scope is the whole site.
+    path("manifest.webmanifest", installable.manifest, name="manifest"),
+    path("sw.js", installable.service_worker, name="service-worker"),
+    path("offline", installable.offline, name="offline"),
 ]

@@ -9,6 +9,7 @@ business rule is repeated here. `pages/urls.py` imports the modules directly:
 - `menu_item`: one dish's options and quantity, added to the cart (the sheet's plain form);
 - `orders`: a student's orders, one order, cancelling it;
 - `printing`: print shops, sending a PDF, a student's print jobs;
+- `installable`: the web app manifest, the service worker (`/sw.js`) and its offline page;
 - `checkout`: what the page script needs to pay, and the checkout's redirect fallback;
 - `common`: helpers the journeys share.
 """

@@ -1,4 +1,5 @@
-/* The vendor dashboard's entry point: register the Alpine stores and components, start polling. */
+/* The vendor dashboard's entry point: register the Alpine stores and components, start polling
+   and follow the event stream (stream.js: events refresh the queue, the poll becomes a fallback). */
 import Alpine from "../vendor/alpinejs/alpine-csp.esm.js";
 import { config, onSignedOut } from "./api.js";
 import { busySwitch } from "./busy.js";
@@ -12,6 +13,7 @@ import { printQueue } from "./print-jobs.js";
 import { scheduleEditor } from "./schedules.js";
 import { shellStore } from "./shell.js";
 import { slotsEditor } from "./slots.js";
+import { followQueue } from "./stream.js";
 
 const poller = createPoller({
   interval: config.poll_ms,
@@ -19,11 +21,13 @@ const poller = createPoller({
   onOk: () => Alpine.store("dash").polled(),
   onFail: (error) => Alpine.store("dash").pollFailed(error),
 });
-onSignedOut(() => poller.stop());
+let stream = null;
+onSignedOut(() => { poller.stop(); if (stream) stream.close(); });
 
 Alpine.store("dash", shellStore());
 Alpine.store("payments", paymentsStore());
-Alpine.store("poller", { add: (job) => poller.add(job) });
+// `now`: the vendor's own actions refresh the queue at once (the poll may be slow while the stream is open).
+Alpine.store("poller", { add: (job) => poller.add(job), now: () => poller.now() });
 
 Alpine.data("queueCard", queueCard);
 Alpine.data("foodQueue", foodQueue);
@@ -41,3 +45,6 @@ Alpine.data("tabs", (names) => ({
 
 Alpine.start();
 poller.start();
+if (config.events_url) {
+  stream = followQueue(poller, { normalMs: config.poll_ms, fallbackMs: config.poll_fallback_ms, url: config.events_url });
+}

@@ -127,7 +127,7 @@ export function foodQueue() {
       this.upsert(result);
       this.count();
       if (result.status === "rejected") this.$store.payments.load("order", [result.id]).catch(() => {});
-      this.reloadOpenPreps().catch(() => {});
+      this.$store.poller.now(); // the whole queue, now: the next poll may be a minute away
     },
 
     async queueRecheck(card) {

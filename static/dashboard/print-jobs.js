@@ -120,6 +120,7 @@ export function printQueue() {
       }
       this.jobs[result.id] = result;
       this.count();
+      this.$store.poller.now(); // the whole queue, now: the next poll may be a minute away
     },
 
     async queueRecheck(card) {

@@ -236,10 +236,18 @@ import { request } from "../common/api.js";
     var url = el.dataset.pollUrl, current = el.dataset.pollStatus;
     var every = (parseInt(el.dataset.pollSeconds, 10) || 5) * 1000;
     function poll() {
+      // live.js swaps the page's content in place: follow the element that took this one's place.
+      if (!el.isConnected) {
+        el = document.querySelector('[data-poll-url="' + url + '"]');
+        if (!el) return;
+        current = el.dataset.pollStatus;
+      }
       getJson(url)
         .then(function (data) {
           var analysis = el.dataset.pollAnalysis;
-          if ((data.status && data.status !== current) || (analysis && data.analysis && data.analysis !== analysis)) {
+          // While the event stream is open it brings status changes (live.js); the poll still watches the rest.
+          var streaming = document.documentElement.dataset.liveStream === "open";
+          if ((!streaming && data.status && data.status !== current) || (analysis && data.analysis && data.analysis !== analysis)) {
             if (!window.TNT_RELOADING) { window.TNT_RELOADING = true; window.location.reload(); }
             return;
           }

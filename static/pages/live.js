@@ -1,0 +1,131 @@
+/*
+ * Student pages that follow the event stream (the order page, the print-jobs page).
+ *
+ * The page marks one container `data-live` with the event type it cares about
+ * (`data-live-type`, and `data-live-id` for one order). When such an event arrives, the page
+ * fetches its own URL again and swaps that container's content for the fresh one: the server's
+ * HTML stays the one source of truth, whatever the template shows. Then a polite live region says
+ * what changed ("Your order is ready."). Elements marked `data-live-keep` (with an id) are kept
+ * as they are across swaps (the notify button with its state). When the fresh content needs the
+ * page script (a pay button, a form that asks before cancelling), the page reloads instead and
+ * says what changed after the reload. Without JavaScript the page refreshes itself as before.
+ */
+import { follow } from "../common/events.js";
+
+const NEEDS_SCRIPT = "[data-pay-url], form[data-confirm], form[data-once], form[data-item-form]";
+const NOTE_KEY = "tnt-live-note";
+
+const ORDER_WORDS = {
+  paid: "Your order is paid. The shop has it.",
+  accepted: "The shop accepted your order.",
+  ready: "Your order is ready. Show your pickup code at the counter.",
+  unclaimed: "Your order was not collected in time. The shop is keeping it.",
+  completed: "Your order was collected.",
+  rejected: "The shop rejected your order.",
+  cancelled: "Your order was cancelled.",
+  expired: "Your order expired: it was not paid in time.",
+};
+const JOB_WORDS = {
+  accepted: "The shop accepted print #{id}.",
+  ready: "Print #{id} is printed: pay to collect it.",
+  paid: "Print #{id} is paid. Collect it at the shop.",
+  completed: "Print #{id} was collected.",
+  rejected: "The shop rejected print #{id}.",
+  cancelled: "Print #{id} was cancelled.",
+};
+
+function words(event, before) {
+  if (event.type.startsWith("order.")) {
+    if (before === event.status) return "Your order was updated.";
+    return ORDER_WORDS[event.status] || "Your order was updated.";
+  }
+  const text = JOB_WORDS[event.status] || "Print #{id} was updated.";
+  return text.replace("{id}", String(event.id));
+}
+
+function liveRegion(root) {
+  let region = document.querySelector("[data-live-announce]");
+  if (!region) {
+    region = document.createElement("p");
+    region.className = "live-note";
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    region.setAttribute("data-live-announce", "");
+    region.setAttribute("data-testid", "live-note");
+    root.parentNode.insertBefore(region, root);
+  }
+  return region;
+}
+
+function start(root) {
+  const type = root.dataset.liveType || "";
+  const id = root.dataset.liveId ? Number(root.dataset.liveId) : null;
+  const region = liveRegion(root);
+  let status = root.dataset.liveStatus || "";
+  let busy = false;
+  let queued = null; // the note of an event that came during a refresh (null: none)
+
+  function announce(text) {
+    if (!text) return;
+    // Emptied first, so the same words twice are still read out.
+    region.textContent = "";
+    window.setTimeout(() => { region.textContent = text; }, 50);
+  }
+
+  try {
+    const saved = window.sessionStorage.getItem(NOTE_KEY);
+    if (saved) {
+      window.sessionStorage.removeItem(NOTE_KEY);
+      const note = JSON.parse(saved);
+      if (note.url === window.location.href) announce(note.text);
+    }
+  } catch { /* private mode */ }
+
+  function reloadWith(text) {
+    try { window.sessionStorage.setItem(NOTE_KEY, JSON.stringify({ url: window.location.href, text })); } catch { /* ignore */ }
+    window.location.reload();
+  }
+
+  async function refresh(note) {
+    if (busy) { queued = note || queued || ""; return; }
+    busy = true;
+    try {
+      const response = await fetch(window.location.href, {
+        credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" },
+      });
+      if (!response.ok) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      const next = fresh.querySelector("[data-live]");
+      if (!next || next.dataset.liveType !== root.dataset.liveType) { reloadWith(note); return; }
+      if (next.querySelector(NEEDS_SCRIPT)) { reloadWith(note); return; }
+      for (const kept of root.querySelectorAll("[data-live-keep][id]")) {
+        const twin = next.querySelector("#" + CSS.escape(kept.id));
+        if (twin) twin.replaceWith(kept);
+      }
+      root.replaceChildren(...Array.from(next.childNodes, (node) => document.adoptNode(node)));
+      status = next.dataset.liveStatus || status;
+      root.dataset.liveStatus = status;
+      if (fresh.title) document.title = fresh.title;
+      announce(note);
+    } catch {
+      /* the network: the next event (or the page's poll) tries again */
+    } finally {
+      busy = false;
+      if (queued !== null) { const again = queued; queued = null; refresh(again); }
+    }
+  }
+
+  follow({
+    onEvent(event) {
+      if (event.type !== type) return;
+      if (id !== null && event.id !== id) return;
+      const note = words(event, status);
+      refresh(note);
+    },
+    // Back after a drop: whatever was missed beyond the replay, the page is fetched once.
+    onOpen(reconnected) { if (reconnected) refresh(""); },
+  });
+}
+
+const root = document.querySelector("[data-live]");
+if (root) start(root);
