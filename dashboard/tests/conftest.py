@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pages.tests.csp import watch_csp
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 TABLET = {"width": 768, "height": 1024}
 LAPTOP = {"width": 1280, "height": 800}
+EVENTS_URL = re.compile(r"/api/v1/events(\?|$)")
 
 
 def press_until(button, shown, *, tries: int = 3, timeout_ms: int = 3000) -> None:
@@ -44,8 +46,9 @@ def screenshots_dir() -> Path:
 
 @pytest.fixture
 def open_dashboard(chromium, live_server) -> Iterator[Callable]:
-    """`open_dashboard(user, viewport=LAPTOP, path=..., browser=None)` → a Playwright page of
-    /dashboard/ (or `path`) signed in as `user`, in `browser` (one from camera_browser) or the shared one.
+    """`open_dashboard(user, viewport=LAPTOP, path=..., browser=None, block_events=False)` → a Playwright
+    page of /dashboard/ (or `path`) signed in as `user`, in `browser` (one from camera_browser) or the
+    shared one; `block_events` refuses its event stream (GET /api/v1/events), for tests of the poll.
 
     The session is made directly (force_login), not through the OTP page. Any
     uncaught script error on the page, and any Content-Security-Policy violation, fails the test.
@@ -54,7 +57,7 @@ def open_dashboard(chromium, live_server) -> Iterator[Callable]:
     script_errors: list[str] = []
     csp_watches: list[list[str]] = []
 
-    def open_(user, viewport: dict | None = None, path: str = "/dashboard/", browser=None):
+    def open_(user, viewport: dict | None = None, path: str = "/dashboard/", browser=None, block_events: bool = False):
         client = Client()
         client.force_login(user)
         context = (browser or chromium).new_context(viewport=viewport or LAPTOP, accept_downloads=True)
@@ -69,6 +72,8 @@ def open_dashboard(chromium, live_server) -> Iterator[Callable]:
                 }
             ]
         )
+        if block_events:  # no event stream: the queue lives on its poll alone, as when the stream is down
+            context.route(EVENTS_URL, lambda route: route.abort())
         contexts.append(context)
         csp_watches.append(watch_csp(context))
         page = context.new_page()

@@ -55,6 +55,11 @@ def wait_for_polls(page, count: int = 1) -> None:
             pass
 
 
+def wait_for_stream(page) -> None:
+    """Wait until the page's event stream is open (static/common/events.js marks the document)."""
+    page.wait_for_selector("html[data-live-stream=open]", state="attached", timeout=ARRIVAL_TIMEOUT_MS)
+
+
 def sound_played(page) -> None:
     """The new-order sound's <audio> element played (after the first tap unlocked it, muted and rewound)."""
     # A function, not an expression: Playwright evals expressions, which the page's CSP refuses.
@@ -251,7 +256,12 @@ def test_another_vendors_order_never_appears_and_the_api_says_404(open_dashboard
 
     page = open_dashboard(mine)
     expect(page.locator(f"#order-{my_order.pk}")).to_be_visible()
-    wait_for_polls(page, 2)
+    wait_for_polls(page)
+    wait_for_stream(page)
+    # The other shop's news goes to its own stream; this shop's refreshes this queue.
+    order_accept(order_id=their_order.pk, vendor=theirs)
+    order_accept(order_id=my_order.pk, vendor=mine)
+    expect(page.locator(f"#order-{my_order.pk} .status")).to_have_text("Accepted")
     expect(page.locator(f"#order-{their_order.pk}")).to_have_count(0)
     expect(page.locator(f"#slot-{their_slot.pk}")).to_have_count(0)
     page.locator('.tab[data-tab="history"]').click()
@@ -269,7 +279,7 @@ def test_another_vendors_order_never_appears_and_the_api_says_404(open_dashboard
     states = fetch_json(page, "GET", f"/api/v1/dashboard/payment-states?order={their_order.pk}")
     assert states == {"status": 200, "body": {"results": []}}
     their_order.refresh_from_db()
-    assert their_order.status == Order.Status.PAID
+    assert their_order.status == Order.Status.ACCEPTED  # by its own shop, above; never by this one
 
 
 def test_menu_management_in_rupees(open_dashboard):
@@ -632,7 +642,7 @@ def test_polling_backs_off_while_the_api_fails_and_comes_back_at_once(open_dashb
     # 300 ms between polls, doubling up to 8 × 300 ms while the API fails.
     monkeypatch.setattr("dashboard.views.POLL_INTERVAL_MS", 300)
     vendor = stationery_vendor()
-    page = open_dashboard(vendor)
+    page = open_dashboard(vendor, block_events=True)  # the poll alone, as when the stream is down
     polls = PollClock(page)
     wait_until(page, lambda: len(polls.times) >= 4)
     healthy = polls.gaps(len(polls.times) - 3)
@@ -658,7 +668,7 @@ def test_polling_backs_off_while_the_api_fails_and_comes_back_at_once(open_dashb
 def test_polling_slows_down_in_a_hidden_tab_and_polls_at_once_when_it_is_back(open_dashboard, monkeypatch):
     monkeypatch.setattr("dashboard.views.POLL_INTERVAL_MS", 300)
     vendor = stationery_vendor()
-    page = open_dashboard(vendor)
+    page = open_dashboard(vendor, block_events=True)  # the poll alone, as when the stream is down
     polls = PollClock(page)
     wait_until(page, lambda: len(polls.times) >= 2)
 

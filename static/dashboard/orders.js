@@ -48,6 +48,7 @@ function prepLines(data) {
 
 export function foodQueue() {
   const seenPaid = new Set();
+  const acted = {}; // order id → when the vendor's own action answered (a poll begun before it is older)
   let firstLoad = true;
   return {
     slots: {}, // slot id → slot (with reserved/capacity)
@@ -120,6 +121,7 @@ export function foodQueue() {
     async queueAct(card, verb, body) {
       const result = await post("orders/" + card.id + "/" + verb, body);
       if (!result) return;
+      acted[result.id] = Date.now();
       if (ENDED.includes(result.status)) {
         this.finished[result.id] = Date.now() + KEEP_ENDED_MS;
         this.$store.dash.showBanner("Order #" + result.id + " " + result.status + (result.reason ? ": " + result.reason : "") + ".");
@@ -144,18 +146,21 @@ export function foodQueue() {
     },
 
     async poll() {
+      const started = Date.now();
       const [slots, ...lists] = await Promise.all([
         listAll("slots", { vendor: config.vendor_id }, { retries: 0 }),
         ...LIVE.map((status) => listAll("orders", { status }, { retries: 0 })),
       ]);
       for (const slot of slots) this.slots[slot.id] = slot;
-      const live = lists.flat();
+      // What an action answered after this poll began is newer than the lists: it stays.
+      const newer = (id) => (acted[id] || 0) >= started;
+      const live = lists.flat().filter((o) => !newer(o.id));
       const liveIds = new Set(live.map((o) => o.id));
       const now = Date.now();
       for (const [id, until] of Object.entries(this.finished)) {
         if (until < now) { delete this.finished[id]; delete this.orders[id]; }
       }
-      const vanished = Object.keys(this.orders).map(Number).filter((id) => !liveIds.has(id) && !this.finished[id]);
+      const vanished = Object.keys(this.orders).map(Number).filter((id) => !liveIds.has(id) && !this.finished[id] && !newer(id));
       const { refunded, gone } = await sortVanished("orders", vanished);
       for (const id of gone) delete this.orders[id];
       for (const order of refunded) { this.finished[order.id] = now + REFUNDED_SHOWN_MS; this.orders[order.id] = order; }

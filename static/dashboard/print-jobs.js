@@ -75,6 +75,7 @@ function jobCard(job, serviceName, isNew) {
 
 export function printQueue() {
   const seen = new Set();
+  const acted = {}; // job id → when the vendor's own action answered (a poll begun before it is older)
   let firstLoad = true;
   return {
     jobs: {},
@@ -114,6 +115,7 @@ export function printQueue() {
     async queueAct(card, verb, body) {
       const result = await post("print-jobs/" + card.id + "/" + verb, body);
       if (!result) return;
+      acted[result.id] = Date.now();
       if (ENDED.includes(result.status)) {
         this.finished[result.id] = Date.now() + KEEP_ENDED_MS;
         this.$store.dash.showBanner("Print job #" + result.id + " " + result.status + ".");
@@ -137,15 +139,18 @@ export function printQueue() {
     },
 
     async poll() {
+      const started = Date.now();
       if (firstLoad) this.know(await listAll("print-services", { vendor: config.vendor_id }, { retries: 0 }));
       const lists = await Promise.all(OPEN.map((status) => listAll("print-jobs", { status }, { retries: 0 })));
-      const open = lists.flat().filter((j) => OPEN.includes(j.status));
+      // What an action answered after this poll began is newer than the lists: it stays.
+      const newer = (id) => (acted[id] || 0) >= started;
+      const open = lists.flat().filter((j) => OPEN.includes(j.status) && !newer(j.id));
       const openIds = new Set(open.map((j) => j.id));
       const now = Date.now();
       for (const [id, until] of Object.entries(this.finished)) {
         if (until < now) { delete this.finished[id]; delete this.jobs[id]; }
       }
-      const vanished = Object.keys(this.jobs).map(Number).filter((id) => !openIds.has(id) && !this.finished[id]);
+      const vanished = Object.keys(this.jobs).map(Number).filter((id) => !openIds.has(id) && !this.finished[id] && !newer(id));
       const { refunded, gone } = await sortVanished("print-jobs", vanished);
       for (const id of gone) delete this.jobs[id];
       for (const job of refunded) { this.finished[job.id] = now + REFUNDED_SHOWN_MS; this.jobs[job.id] = job; }

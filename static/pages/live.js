@@ -6,13 +6,14 @@
  * fetches its own URL again and swaps that container's content for the fresh one: the server's
  * HTML stays the one source of truth, whatever the template shows. Then a polite live region says
  * what changed ("Your order is ready."). Elements marked `data-live-keep` (with an id) are kept
- * as they are across swaps (the notify button with its state). When the fresh content needs the
- * page script (a pay button, a form that asks before cancelling), the page reloads instead and
- * says what changed after the reload. Without JavaScript the page refreshes itself as before.
+ * as they are across swaps (the notify button with its state). Pay buttons and confirming forms
+ * work in swapped content (site.js listens on the document); content that needs more of the page
+ * script than that makes the page reload instead, and it says what changed after the reload. Without JavaScript the page refreshes itself as before.
  */
 import { follow } from "../common/events.js";
 
-const NEEDS_SCRIPT = "[data-pay-url], form[data-confirm], form[data-once], form[data-item-form]";
+// What site.js binds to elements at load (not on the document): such content needs a reload.
+const NEEDS_SCRIPT = "form[data-item-form], form[data-cart], form[data-estimate-url], [data-cooldown-seconds], [data-focus]";
 const NOTE_KEY = "tnt-live-note";
 
 const ORDER_WORDS = {
@@ -102,7 +103,8 @@ function start(root) {
         const twin = next.querySelector("#" + CSS.escape(kept.id));
         if (twin) twin.replaceWith(kept);
       }
-      root.replaceChildren(...Array.from(next.childNodes, (node) => document.adoptNode(node)));
+      const nodes = Array.from(next.childNodes); // a copy: adopting a node takes it out of `next`
+      root.replaceChildren(...nodes.map((node) => document.adoptNode(node)));
       status = next.dataset.liveStatus || status;
       root.dataset.liveStatus = status;
       if (fresh.title) document.title = fresh.title;

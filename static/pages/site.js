@@ -39,16 +39,20 @@ import { request } from "../common/api.js";
     el.className = "alert" + (kind ? " alert-" + kind : "");
   }
 
+  /* Confirming, pressing once and paying listen on the document, so content that live.js swaps
+     in later (the order and print-jobs pages update in place) works the same. */
+
   /* --- Ask before a step that cannot be undone (cancelling) --- */
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); event.stopImmediatePropagation(); }
-    });
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-confirm]");
+    if (form && !event.defaultPrevented && !window.confirm(form.dataset.confirm)) { event.preventDefault(); event.stopImmediatePropagation(); }
   });
 
   /* --- Buttons that must not be pressed twice (placing an order, sending a print) --- */
-  document.querySelectorAll("form[data-once]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-once]");
+    if (!form || event.defaultPrevented) return;  // refused by the form's own check: it may be sent again
+    (function () {
       if (form.dataset.submitting === "1") { event.preventDefault(); return; }
       form.dataset.submitting = "1";
       var button = event.submitter || form.querySelector("[type=submit]");
@@ -61,7 +65,7 @@ import { request } from "../common/api.js";
         }
         setTimeout(function () { button.disabled = true; button.setAttribute("aria-busy", "true"); }, 0);
       }
-    });
+    })();
   });
 
   /* --- OTP resend cool-down --- */
@@ -341,11 +345,13 @@ import { request } from "../common/api.js";
 
   /* Razorpay checkout.js (or the sandbox's stand-in with the same surface) opens the payment;
      its signed result goes to the button's data-verify-url (/payments/verify); then the page reloads to show the new status. */
-  document.querySelectorAll("button[data-pay-url]").forEach(function (button) {
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-pay-url]");
+    if (!button || button.disabled) return;
     var status = document.getElementById(button.dataset.status || "") || null;
     var returnUrl = button.dataset.returnUrl || window.location.href;
     var failed = function (message) { showStatus(status, message, "error"); button.disabled = false; };
-    button.addEventListener("click", function () {
+    (function () {
       button.disabled = true;
       showStatus(status, "Opening the payment page\u2026", "");
       postJson(button.dataset.payUrl, {}, { "Idempotency-Key": randomKey() }).then(function (checkout) {
@@ -370,7 +376,7 @@ import { request } from "../common/api.js";
           checkoutForm.open();
         });
       }).catch(function (err) { failed(err.message); });
-    });
+    })();
   });
 })();
 
