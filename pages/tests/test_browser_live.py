@@ -8,7 +8,6 @@ changed in place rather than reloading.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -187,7 +186,10 @@ def test_offline_a_page_shows_the_offline_page(open_page, viewport):
         expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
         expect(page.locator("body")).not_to_contain_text(student.name)  # cached for everyone: no names
         # Its styles and icon came from the worker's cache too.
-        assert page.evaluate("() => getComputedStyle(document.querySelector('.site-header')).backgroundColor") == "rgb(11, 110, 79)"
+        assert (
+            page.evaluate("() => getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+            == "rgb(11, 110, 79)"
+        )
         assert page.evaluate("() => document.querySelector('.offline__icon').naturalWidth") == 192
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"offline-{viewport['width']}.png"), full_page=True)
