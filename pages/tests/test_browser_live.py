@@ -116,7 +116,13 @@ def test_an_event_for_another_order_leaves_the_page_alone(open_page, slow_polls)
     other = paid_order(student=student, slot=campus.lunch, lines={campus.chai: 1})
     page = open_page(student, f"/orders/{mine.pk}")
     page.wait_for_selector(STREAM_OPEN, state="attached")
+    fetches = []
+    page.on("request", lambda r: fetches.append(r.url) if r.url.endswith(f"/orders/{mine.pk}") else None)
     ordering.order_accept(order_id=other.pk, vendor=campus.canteen.vendor)
+    page.wait_for_timeout(1500)
+    assert fetches == [], "an event of another order made the page fetch itself"
+    expect(page.get_by_test_id("live-note")).to_have_text("")
+    expect(page.get_by_test_id("order-status")).to_have_text("Paid")
     ordering.order_accept(order_id=mine.pk, vendor=campus.canteen.vendor)  # then one for this page
     expect(page.get_by_test_id("order-status")).to_have_text("Accepted")
     expect(page.get_by_test_id("live-note")).to_have_text("The shop accepted your order.")
@@ -229,8 +235,9 @@ def test_the_notify_button_subscribes_this_phone_and_turns_it_off(open_page, set
     button = box.get_by_role("button", name="Notify me on this phone")
     expect(box).to_contain_text("instead of an SMS")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    box.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "notify-off-360.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(SCREENSHOTS / "notify-off-1280.png"), full_page=True)
 
     browser = Browser()
     endpoint = "https://fcm.googleapis.com/fcm/send/tnt-browser-test"
@@ -241,8 +248,9 @@ def test_the_notify_button_subscribes_this_phone_and_turns_it_off(open_page, set
     row = PushSubscription.objects.get(user=student)
     assert (row.endpoint, row.p256dh, row.auth) == (endpoint, browser.p256dh, browser.auth)
     expect(box.get_by_role("button", name="Turn off notifications")).to_have_attribute("aria-pressed", "true")
-    page.set_viewport_size(DESKTOP)
     page.screenshot(path=str(SCREENSHOTS / "notify-on-1280.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(SCREENSHOTS / "notify-on-360.png"), full_page=True)
 
     # The page updating itself keeps the box as it is.
     ordering.order_accept(order_id=order.pk, vendor=campus.canteen.vendor)

@@ -18,7 +18,7 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, events, money, office, oncall, otp, ownership, printing, push, stock
+from mutants import capacity, events, money, office, oncall, otp, ownership, printing, push, pwa, stock
 
 MUTANTS: list[dict] = [
     *money.MUTANTS,
@@ -31,4 +31,5 @@ MUTANTS: list[dict] = [
     *events.MUTANTS,
     *stock.MUTANTS,
     *push.MUTANTS,
+    *pwa.MUTANTS,
 ]
