@@ -40,7 +40,7 @@ from bench import events  # noqa: E402
 from bench.measure import CpuMeter, start_profile  # noqa: E402
 from bench.processes import stop, wait_live  # noqa: E402
 from bench.report import failures, print_report, write_numbers  # noqa: E402
-from bench.scenarios import SCENARIOS, ensure_wrk, log, run_wrk  # noqa: E402
+from bench.scenarios import BARE, SCENARIOS, ensure_wrk, log, run_wrk  # noqa: E402
 
 PYTHON = sys.executable
 WEBHOOK_SECRET = "bench-webhook-secret-" + secrets.token_hex(8)
@@ -77,6 +77,32 @@ def production_env(work: Path) -> dict[str, str]:
     )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
+
+
+def run_bare(wrk: str, *, work: Path, env: dict[str, str], workers: str, seconds: int) -> dict:
+    """The outside anchor: bench/bare.py on its own gunicorn (same settings), the ceiling's requests."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with (work / "bare.log").open("wb") as out:
+        bare = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "bench.bare:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", workers, "--timeout", "30", "--backlog", "2048"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    meter = CpuMeter(bare.pid)
+    try:
+        wait_live(base, name="the bare Django view", process=bare)
+        run_wrk(wrk, base, work / "live.req", 2, env)
+        log(f"{BARE[1]}: {seconds}s")
+        before = meter.sample()
+        result = run_wrk(wrk, base, work / "live.req", seconds, env)
+        after = meter.sample()
+    finally:
+        stop(bare)
+    result["web_cpu_ms"] = (after["web"] - before["web"]) * 1000 / max(1, result["requests"])
+    result["db_cpu_ms"] = 0.0
+    result["machine_busy"] = (after["busy"] - before["busy"]) / max(1e-9, after["all"] - before["all"])
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     meter = CpuMeter(web.pid)
     try:
         wait_live(base, name="gunicorn")
+        if not only:
+            results[BARE[0]] = run_bare(wrk, work=work, env=env, workers=workers, seconds=seconds)
         for name, label, warm in [] if only else SCENARIOS:
             requests_file = work / f"{name}.req"
             if warm:

@@ -25,7 +25,17 @@ SCENARIOS = [
     ("orders_hot", "POST /orders (one hot slot)", False),
     ("webhooks", "webhooks, 30% duplicates", False),
 ]
-TARGETS = {"menu": 0.5, "orders_post": 0.2}
+# The outside anchor (bench/bare.py), run first on its own gunicorn; not one of the project's scenarios.
+BARE = ("bare", "bare Django JSON view (anchor)")
+# scenario: (what it is divided by, the least ratio that meets the target)
+TARGETS = {
+    "live": ("bare", 0.7),
+    "menu": ("live", 0.6),
+    "orders_vendor": ("live", 0.3),
+    "orders_post": ("live", 0.2),
+    "orders_hot": ("live", 0.2),
+    "webhooks": ("live", 0.3),
+}
 
 
 def log(message: str) -> None:

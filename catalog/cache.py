@@ -66,25 +66,39 @@ def _answer_key(vendor_id: int, part: str) -> str:
     return f"catalog:vendor:{vendor_id}:{part}"
 
 
+def _read(vendor_id: int, part: str) -> tuple[str, bytes | None]:
+    """The vendor's current token and the answer stored under it (None if none is), in one MGET."""
+    version_key, answer_key = _version_key(vendor_id), _answer_key(vendor_id, part)
+    found = cache.get_many([version_key, answer_key])
+    token = found.get(version_key) or INITIAL_TOKEN
+    stored = found.get(answer_key)
+    return token, stored[1] if stored is not None and stored[0] == token else None
+
+
+def vendor_public_stored(*, vendor_id: int, part: str) -> bytes | None:
+    """The stored answer if it is still fresh, else None (a miss, or the cache unavailable): never builds."""
+    try:
+        return _read(vendor_id, part)[1]
+    except CACHE_ERRORS:
+        return None
+
+
 def vendor_public_answer(*, vendor_id: int, part: str, build: Callable[[], bytes]) -> bytes:
     """The stored answer `part` of vendor `vendor_id`, or `build()`'s, stored for the next readers.
 
     Exceptions of `build` (NotFound for a vendor students may not see) pass through and
     nothing is stored, so unknown ids leave nothing behind in the cache.
     """
-    version_key, answer_key = _version_key(vendor_id), _answer_key(vendor_id, part)
     try:
-        found = cache.get_many([version_key, answer_key])
+        token, stored = _read(vendor_id, part)
     except CACHE_ERRORS:
         logger.warning("catalog cache unavailable; answering from the database", exc_info=True)
         return build()
-    token = found.get(version_key) or INITIAL_TOKEN
-    stored = found.get(answer_key)
-    if stored is not None and stored[0] == token:
-        return stored[1]
+    if stored is not None:
+        return stored
     body = build()
     try:
-        cache.set(answer_key, (token, body), answer_seconds())
+        cache.set(_answer_key(vendor_id, part), (token, body), answer_seconds())
     except CACHE_ERRORS:
         logger.warning("catalog cache unavailable; answer not stored", exc_info=True)
     return body

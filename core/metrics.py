@@ -99,11 +99,32 @@ def view_label(request: HttpRequest) -> str:
     return match.view_name or getattr(match, "_func_path", "") or "unnamed"
 
 
+# (view, method, status) -> the three series a request of that kind counts in. Looking a child up
+# by its labels takes the metric's lock and builds a key each time; the kinds are few and bounded
+# (view names from the URL conf), so they are looked up once per process.
+_series: dict[tuple[str, str, int], tuple] = {}
+# Any other method a client invents is counted as one "other", so it cannot grow the series.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def observe_request(*, request: HttpRequest, status: int, seconds: float, queries: int) -> None:
-    view = view_label(request)
-    HTTP_REQUESTS.labels(view=view, method=request.method or "", status=str(status)).inc()
-    HTTP_LATENCY.labels(view=view, status=str(status)).observe(seconds)
-    HTTP_DB_QUERIES.labels(view=view).observe(queries)
+    method = request.method if request.method in _METHODS else "other"
+    kind = (view_label(request), method, status)
+    series = _series.get(kind)
+    if series is None:
+        view, method, code = kind[0], kind[1], str(status)
+        series = _series.setdefault(
+            kind,
+            (
+                HTTP_REQUESTS.labels(view=view, method=method, status=code),
+                HTTP_LATENCY.labels(view=view, status=code),
+                HTTP_DB_QUERIES.labels(view=view),
+            ),
+        )
+    requests, latency, db_queries = series
+    requests.inc()
+    latency.observe(seconds)
+    db_queries.observe(queries)
 
 
 # --- the endpoint -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import re
 import time
 import uuid
 
+from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
@@ -163,3 +164,23 @@ class MetricsMiddleware:
             return response
         finally:
             observe_request(request=request, status=status, seconds=time.perf_counter() - started, queries=queries)
+
+
+# What a JSON answer may do if a browser ever renders it: nothing (OWASP's policy for APIs).
+JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+class CSPMiddleware(DjangoCSPMiddleware):
+    """django-csp's policy on documents; JSON answers get a fixed, stricter one.
+
+    django-csp builds the policy from CONTENT_SECURITY_POLICY on every response (about 0.1 ms,
+    a quarter of what `/health/live` costs); an API answer runs no script and loads nothing, so it
+    gets the fixed `JSON_CSP` instead. A response that set its own policy keeps it.
+    """
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith("application/json"):
+            if "Content-Security-Policy" not in response:
+                response["Content-Security-Policy"] = JSON_CSP
+            return response
+        return super().process_response(request, response)

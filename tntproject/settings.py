@@ -353,7 +353,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-src": RAZORPAY_CHECKOUT_ORIGINS,
     },
 }
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "core.middleware.CSPMiddleware")  # noqa: E501
 
 # --- Money states everyone sees alike (issue 16) ----------------------------
 CELERY_BEAT_SCHEDULE["reject-unaccepted-orders"] = {

@@ -114,6 +114,63 @@ def test_the_cached_answer_is_what_drf_renders(shop, api_client):
     ]
 
 
+def _full_path_ran(monkeypatch) -> list[str]:
+    """Names of the requests that went through DRF's dispatch (the fast path skips it)."""
+    from rest_framework.views import APIView
+
+    seen: list[str] = []
+    original = APIView.initial
+
+    def initial(self, request, *args, **kwargs):
+        seen.append(request.get_full_path())
+        return original(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(APIView, "initial", initial)
+    return seen
+
+
+def test_an_anonymous_cached_menu_is_answered_before_drf_with_the_same_answer(shop, api_client, monkeypatch):
+    url = menu_url(shop.vendor_id)
+    built = api_client.get(url)
+    veg_built = api_client.get(url + "?diet=veg")
+    full = _full_path_ran(monkeypatch)
+    served = api_client.get(url)
+    veg_served = api_client.get(url + "?diet=veg")
+    assert full == []  # both hits skipped DRF
+    assert (served.content, veg_served.content) == (built.content, veg_built.content)
+    for name in ("Content-Type", "Allow"):
+        assert served[name] == built[name]
+
+
+@pytest.mark.parametrize(
+    "query, status",
+    [("?diet=vegan", 400), ("?diet=veg&diet=veg", 200), ("?page=2", 200)],
+)
+def test_a_menu_request_the_fast_path_cannot_judge_takes_the_full_path(shop, api_client, monkeypatch, query, status):
+    url = menu_url(shop.vendor_id)
+    api_client.get(url)
+    api_client.get(url + "?diet=veg")
+    full = _full_path_ran(monkeypatch)
+    response = api_client.get(url + query)
+    assert response.status_code == status
+    assert full == [url + query]
+
+
+def test_credentials_on_a_cached_menu_are_still_checked(shop, api_client, make_client):
+    """A bad token is 401 and a blocked student's session `account_blocked`, cached menu or not."""
+    url = menu_url(shop.vendor_id)
+    assert api_client.get(url).status_code == 200
+    bad = APIClient()
+    bad.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert bad.get(url).status_code == 401
+    student = StudentFactory()
+    browser = APIClient()
+    browser.force_login(student)
+    account_services.user_block(user=student, by=StaffFactory(), reason="abuse")
+    answer = browser.get(url)
+    assert answer.status_code == 403 and answer.json()["error"]["code"] == "account_blocked"
+
+
 def test_the_cache_is_per_vendor(shop, api_client, commit, django_assert_num_queries):
     other = FoodShopFactory(name="Other canteen")
     MenuItemFactory(vendor=other.vendor, name="Vada")

@@ -29,8 +29,9 @@ def test_html_pages_send_the_policy(client, path):
 
 def test_the_print_file_keeps_its_own_stricter_policy():
     """django-csp leaves a policy a view set itself (the PDF download's `default-src 'none'; sandbox`)."""
-    from csp.middleware import CSPMiddleware
     from django.http import HttpResponse
+
+    from core.middleware import CSPMiddleware
 
     def view(request):
         response = HttpResponse(b"%PDF")
@@ -41,6 +42,28 @@ def test_the_print_file_keeps_its_own_stricter_policy():
 
     response = CSPMiddleware(view)(RequestFactory().get("/api/v1/print-jobs/1/file"))
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+@pytest.mark.parametrize("path", ["/health/live", "/api/v1/vendors", "/api/v1/orders"])
+def test_json_answers_get_the_fixed_policy_that_allows_nothing(client, path):
+    """An API answer runs no script: `default-src 'none'` instead of the pages' policy, built once."""
+    response = client.get(path)
+    assert response["Content-Type"].startswith("application/json")
+    assert _policy(response) == {"default-src": ["'none'"], "frame-ancestors": ["'none'"]}
+
+
+def test_a_json_answer_that_set_its_own_policy_keeps_it():
+    from django.http import JsonResponse
+    from django.test import RequestFactory
+
+    from core.middleware import CSPMiddleware
+
+    def view(request):
+        response = JsonResponse({})
+        response["Content-Security-Policy"] = "sandbox"
+        return response
+
+    assert CSPMiddleware(view)(RequestFactory().get("/x"))["Content-Security-Policy"] == "sandbox"
 
 
 def _templates() -> list[Path]:

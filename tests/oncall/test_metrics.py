@@ -279,6 +279,11 @@ def test_requests_are_counted_by_view_and_status_with_their_queries(scrape):
     assert samples.value("tnt_http_request_db_queries_sum", view=view) == queries + expected
     client.get("/no/such/page")
     assert scrape().value("tnt_http_requests_total", view="unmatched", method="GET", status="404") >= 1
+    # A method a client makes up is counted as "other": it cannot add series without bound.
+    client.generic("BREW", "/health/live")
+    samples = scrape()
+    assert samples.value("tnt_http_requests_total", view="health-live", method="other", status="405") >= 1
+    assert samples.value("tnt_http_requests_total", view="health-live", method="BREW", status="405") == 0.0
 
 
 def test_a_scrape_makes_a_bounded_number_of_queries(django_assert_max_num_queries):
