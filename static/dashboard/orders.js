@@ -162,10 +162,11 @@ export function foodQueue() {
       }
       const vanished = Object.keys(this.orders).map(Number).filter((id) => !liveIds.has(id) && !this.finished[id] && !newer(id));
       const { refunded, gone } = await sortVanished("orders", vanished);
-      for (const id of gone) delete this.orders[id];
-      for (const order of refunded) { this.finished[order.id] = now + REFUNDED_SHOWN_MS; this.orders[order.id] = order; }
+      // An action may have answered while the lookups ran: what it answered is newer, and stays.
+      for (const id of gone) if (!newer(id) && !this.finished[id]) delete this.orders[id];
+      for (const order of refunded.filter((o) => !newer(o.id))) { this.finished[order.id] = now + REFUNDED_SHOWN_MS; this.orders[order.id] = order; }
       const arrivals = [];
-      for (const order of live) {
+      for (const order of live.filter((o) => !newer(o.id))) {
         if (order.status === "paid" && !seenPaid.has(order.id)) {
           seenPaid.add(order.id);
           if (!firstLoad) { arrivals.push(order); this.fresh[order.id] = true; }

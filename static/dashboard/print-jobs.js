@@ -152,10 +152,11 @@ export function printQueue() {
       }
       const vanished = Object.keys(this.jobs).map(Number).filter((id) => !openIds.has(id) && !this.finished[id] && !newer(id));
       const { refunded, gone } = await sortVanished("print-jobs", vanished);
-      for (const id of gone) delete this.jobs[id];
-      for (const job of refunded) { this.finished[job.id] = now + REFUNDED_SHOWN_MS; this.jobs[job.id] = job; }
+      // An action may have answered while the lookups ran: what it answered is newer, and stays.
+      for (const id of gone) if (!newer(id) && !this.finished[id]) delete this.jobs[id];
+      for (const job of refunded.filter((j) => !newer(j.id))) { this.finished[job.id] = now + REFUNDED_SHOWN_MS; this.jobs[job.id] = job; }
       const arrivals = [];
-      for (const job of open) {
+      for (const job of open.filter((j) => !newer(j.id))) {
         if (!seen.has(job.id)) {
           seen.add(job.id);
           if (!firstLoad && job.status === "submitted") { arrivals.push(job); this.fresh[job.id] = true; }
