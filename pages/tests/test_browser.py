@@ -121,13 +121,16 @@ def test_student_signs_in_orders_pays_and_collects(phone_page, live_server, sand
     assert Order.objects.get().status == Order.Status.PENDING_PAYMENT
 
     _pay_in_sandbox(page, "Pay ₹75 now")
+    # The page changes twice here (the payment's event swaps it in place, then the verified payment
+    # reloads it): expect() waits through both, where a one-off read could land mid-reload.
     page.get_by_test_id("pickup-code").wait_for()
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
-    assert page.get_by_test_id("order-status").inner_text() == "Paid"
-    code = page.get_by_test_id("pickup-code").inner_text()
-    assert code == order.pickup_code and re.fullmatch(r"\d{6}", code)
-    assert page.locator(".qr svg").count() == 1
+    code = order.pickup_code
+    assert re.fullmatch(r"\d{6}", code)
+    expect(page.get_by_test_id("order-status")).to_have_text("Paid")
+    expect(page.get_by_test_id("pickup-code")).to_have_text(code)
+    expect(page.locator(".qr svg")).to_have_count(1)
 
     # The vendor serves it and completes it with the code the student shows; the page follows by itself.
     vendor = make_client(campus.canteen.vendor)
