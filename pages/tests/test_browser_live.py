@@ -8,6 +8,7 @@ changed in place rather than reloading.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from accounts.tests.factories import StudentFactory
 from ordering import services as ordering
 from ordering.models import Order
 from ordering.tests.factories import paid_order
-from push.models import PushSubscription
+from push import services as push
+from push.models import PushPreference, PushSubscription
 from push.tests.push_service import Browser
 from stationery import services as stationery
 from stationery.models import PrintJob
@@ -210,13 +212,14 @@ def test_offline_a_page_shows_the_offline_page(open_page, viewport):
 # Headless Chromium has PushManager but no push service behind it (subscribe is refused), so the
 # test stands in for the browser's push service: subscribe() answers a subscription with a real
 # P-256 key, which the page then POSTs to the server like any other.
-_STUB_PUSH = """([endpoint, p256dh, auth]) => {
+_STUB_PUSH = """([endpoint, p256dh, auth, subscribed]) => {
     let current = null;
     const made = {
         endpoint, options: {applicationServerKey: null},
         toJSON() { return {endpoint, expirationTime: null, keys: {p256dh, auth}}; },
         async unsubscribe() { current = null; return true; },
     };
+    if (subscribed) current = made;
     PushManager.prototype.getSubscription = async function () { return current; };
     PushManager.prototype.subscribe = async function (options) {
         window.__subscribedWith = options.applicationServerKey.byteLength;
@@ -260,6 +263,37 @@ def test_the_notify_button_subscribes_this_phone_and_turns_it_off(open_page, set
     box.get_by_role("button", name="Turn off notifications").click()
     expect(box).to_contain_text("Turned off")
     assert not PushSubscription.objects.filter(user=student).exists()
+
+
+def test_sms_can_be_turned_off_only_once_a_notification_reached_the_phone(open_page):
+    campus = factories.campus()
+    student = StudentFactory()
+    order = paid_order(student=student, slot=campus.lunch, lines={campus.dosa: 1})
+    page = open_page(student, f"/orders/{order.pk}", permissions=["notifications"])
+    box = page.get_by_test_id("notify")
+    browser = Browser()
+    page.evaluate(_STUB_PUSH, ["https://fcm.googleapis.com/fcm/send/tnt-sms-test", browser.p256dh, browser.auth])
+    box.get_by_role("button", name="Notify me on this phone").click()
+    expect(box).to_contain_text("Turned on")
+    sms = box.get_by_label("Send me SMS too")
+    page.wait_for_timeout(300)  # the preferences' answer: push has not worked yet, so no choice
+    expect(sms).to_be_hidden()
+
+    # A notification reached the phone; the next visit offers the choice.
+    push.push_subscription_delivered(subscription_id=PushSubscription.objects.get(user=student).pk)
+    stub = json.dumps(["https://fcm.googleapis.com/fcm/send/tnt-sms-test", browser.p256dh, browser.auth, True])
+    page.context.add_init_script(f"({_STUB_PUSH})({stub});")
+    page.reload()
+    expect(box).to_contain_text("On: this phone")
+    expect(sms).to_be_visible()
+    expect(sms).to_be_checked()
+    sms.uncheck()
+    expect(box).to_contain_text("SMS off")
+    assert PushPreference.objects.get(user=student).sms is False
+    page.screenshot(path=str(SCREENSHOTS / "notify-sms-off-360.png"), full_page=True)
+    sms.check()
+    expect(box).to_contain_text("SMS on")
+    assert PushPreference.objects.get(user=student).sms is True
 
 
 def test_with_push_off_on_the_server_the_notify_button_stays_hidden(open_page, settings):

@@ -6,6 +6,8 @@
  * goes through the service worker (/sw.js, registered by static/pages/app.js) with the server's
  * VAPID key, and the subscription is POSTed to push-subscriptions; turning it off DELETEs it.
  * The state line says where it stands: on, off, or blocked in the browser's settings.
+ * Once a notification has reached one of the user's phones (push/preferences says push_works),
+ * "Send me SMS too" can be unticked: the server then sends no SMS while push keeps working.
  */
 import { request } from "../common/api.js";
 
@@ -44,6 +46,8 @@ async function start(box) {
   const button = box.querySelector("[data-notify-button]");
   const state = box.querySelector("[data-notify-state]");
   const subscribeUrl = box.dataset.subscribeUrl;
+  const smsBox = box.querySelector("[data-notify-sms]");
+  const smsInput = smsBox.querySelector("input");
   let key;
   try {
     key = keyBytes((await request(box.dataset.keyUrl, { retries: 0 })).public_key);
@@ -63,6 +67,29 @@ async function start(box) {
     button.textContent = mode === "on" ? "Turn off notifications" : "Notify me on this phone";
     button.setAttribute("aria-pressed", mode === "on" ? "true" : "false");
   }
+
+  // The SMS choice, only offered once push has worked (before that, SMS is the way to be told).
+  async function offerSms() {
+    let prefs;
+    try { prefs = await request(box.dataset.preferencesUrl, { retries: 0 }); } catch { return; }
+    smsBox.hidden = !prefs.push_works;
+    smsInput.checked = prefs.sms;
+  }
+
+  smsInput.addEventListener("change", async () => {
+    const wanted = smsInput.checked;
+    smsInput.disabled = true;
+    try {
+      const prefs = await request(box.dataset.preferencesUrl, { method: "PUT", body: { sms: wanted } });
+      smsInput.checked = prefs.sms;
+      state.textContent = prefs.sms ? "SMS on: you also get an SMS." : "SMS off: notifications come to this phone only.";
+    } catch (error) {
+      smsInput.checked = !wanted;
+      state.textContent = (error && error.message) || "That did not work. Try again.";
+    } finally {
+      smsInput.disabled = false;
+    }
+  });
 
   async function save(subscription) {
     const json = subscription.toJSON();
@@ -94,6 +121,7 @@ async function start(box) {
       (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }));
     await save(subscription);
     show("on", "Turned on: this phone will tell you when your order changes.");
+    offerSms();
   }
 
   async function turnOff() {
@@ -108,6 +136,7 @@ async function start(box) {
     }
     if (subscription) await subscription.unsubscribe();
     try { window.localStorage.removeItem(ID_KEY); } catch { /* ignore */ }
+    smsBox.hidden = true;
     show("off", "Turned off. We will send an SMS instead.");
   }
 
@@ -131,6 +160,7 @@ async function start(box) {
     if (subscription) {
       await save(subscription); // the server may have dropped it (a 410): saved again, same id
       show("on", "On: this phone tells you when your order changes.");
+      offerSms();
       return;
     }
   } catch { /* shown as off */ }
