@@ -161,8 +161,11 @@ class Fanout:
         for subscriber in subscribers:
             subscriber.deliver(CLOSED)
 
-    def count(self) -> int:
+    def count(self, user_id: int | None = None) -> int:
+        """Open streams of this feed: all of them, or those of one user."""
         with self._lock:
+            if user_id is not None:
+                return len(self._by_user.get(user_id, ()))
             return sum(len(group) for group in self._by_user.values())
 
 
