@@ -11,6 +11,7 @@ from __future__ import annotations
 # Earlier entries are locked first. A transaction that holds a lock of one rank may take
 # a lock of a later rank, never of an earlier one.
 LOCK_ORDER: tuple[str, ...] = (
+    "webhook",  # payments: a stored Razorpay event, held while a worker applies it (so it applies once)
     "user",  # a student's or vendor's row (no_key): serialises their own limits and slots
     "shop",  # catalog: a vendor's shop, menu items, option groups, print services (their edits)
     "payable",  # an order or a print job

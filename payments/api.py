@@ -226,12 +226,9 @@ class RazorpayWebhookView(APIView):
             raise ValidationFailed(details={"body": ["Not JSON."]}) from None
         if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
             raise ValidationFailed(details={"event": ["Missing."]})
-        event, created = services.webhook_receive(
-            event_id=event_id, event_type=payload["event"], body=body.decode("utf-8"), payload=payload
-        )
-        if not created:
-            return Response({"status": "duplicate"})
-        return Response({"status": "processed", "result": event.result})
+        _, created = services.webhook_receive(event_id=event_id, event_type=payload["event"], body=body.decode("utf-8"))
+        # Stored: answered at once; a worker applies it (WebhookEvent.status says when it has).
+        return Response({"status": "accepted" if created else "duplicate"})
 
 
 @extend_schema_view(

@@ -1,7 +1,7 @@
 """Every row lock payments takes, named once, each with its rank in `core.locks.LOCK_ORDER`.
 
 The services of payments take `select_for_update` only through these helpers, so the
-order they lock in can be read (and checked) here: payable → payment → refund, the
+order they lock in can be read (and checked) here: webhook event → payable → payment → refund, the
 ledger accounts last (ledger's own services lock those). A transaction holding a lock
 of one rank may take a lock of a later rank, never of an earlier one.
 
@@ -20,8 +20,9 @@ from core.errors import NotFound
 from core.locks import rank
 
 from . import payables
-from .models import Payment, Refund
+from .models import Payment, Refund, WebhookEvent
 
+WEBHOOK = "webhook"
 PAYABLE = "payable"
 PAYMENT = "payment"
 REFUND = "refund"
@@ -57,6 +58,14 @@ def recording() -> Iterator[list[str]]:
         yield taken
     finally:
         _taken.reset(token)
+
+
+@_ranked(WEBHOOK)
+def webhook_event_lock_find(webhook_event_id: int) -> WebhookEvent | None:
+    """Rank: `webhook`. One stored Razorpay event, locked and read afresh, or None for an unknown id.
+    Taken first: applying the event then locks its payable, payment, refund and ledger rows."""
+    _taking(WEBHOOK)
+    return WebhookEvent.objects.select_for_update().filter(pk=webhook_event_id).first()
 
 
 @_ranked(PAYABLE)
@@ -106,6 +115,7 @@ def refund_lock(refund_id: int) -> Refund:
 
 
 HELPERS: tuple[Callable[..., Any], ...] = (
+    webhook_event_lock_find,
     payable_lock,
     payable_lock_for_payer,
     payment_lock,

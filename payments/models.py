@@ -207,18 +207,42 @@ class WebhookEvent(models.Model):
     `body_sha256` is the SHA-256 of the raw body: a signed body replayed under a new
     event id (the header is not signed) is a duplicate too. Null only on rows stored
     before it existed whose body repeats an earlier row's.
+
+    A stored event is `pending` until a worker has applied it (`applied`, with `processed_at`
+    and `result`). Each attempt that raised is counted with its error; after
+    WEBHOOK_APPLY_MAX_ATTEMPTS the event is `failed` and waits for an engineer to replay it.
     """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
 
     event_id = models.CharField(max_length=64, unique=True)
     event_type = models.CharField(max_length=60)
     body = models.TextField()
     body_sha256 = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=200, blank=True)
+    # Attempts to apply that raised, the last one's error and when the last attempt (of either kind) ended.
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "applied", "failed"]), name="webhook_event_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="applied") | Q(processed_at__isnull=False),
+                name="webhook_event_applied_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "received_at"], name="webhook_event_status_received")]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"

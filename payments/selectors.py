@@ -1,4 +1,5 @@
-"""The readers of payments, always scoped to the person asking."""
+"""The readers of payments, always scoped to the person asking (or, for webhook events, only ever
+read by operations: the admin and the replay command)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from core.errors import NotFound
 
-from .models import Payment, Refund
+from .models import Payment, Refund, WebhookEvent
 
 
 def _is_staff(user: User) -> bool:
@@ -33,3 +34,14 @@ def payment_get_for(*, user: User, payment_id: int) -> Payment:
 
 def refund_list_for_payment(*, payment: Payment) -> QuerySet[Refund]:
     return Refund.objects.filter(payment=payment).order_by("-created_at", "-id")
+
+
+def webhook_events_by_event_id(*, event_ids: list[str]) -> dict[str, WebhookEvent]:
+    """The stored events of these Razorpay event ids (`X-Razorpay-Event-Id`), by id; unknown ids are absent."""
+    return {event.event_id: event for event in WebhookEvent.objects.filter(event_id__in=event_ids)}
+
+
+def webhook_events_failed() -> QuerySet[WebhookEvent]:
+    """Events whose automatic attempts ran out: they wait for an engineer's replay, oldest first."""
+    return WebhookEvent.objects.filter(status=WebhookEvent.Status.FAILED).order_by("received_at", "pk")
+

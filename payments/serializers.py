@@ -76,8 +76,9 @@ class RefundCreateSerializer(serializers.Serializer):
 
 
 class WebhookAckSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["processed", "duplicate"])
-    result = serializers.CharField(required=False)
+    """`accepted`: stored, to be applied by a worker; `duplicate`: stored before, nothing new."""
+
+    status = serializers.ChoiceField(choices=["accepted", "duplicate"])
 
 
 # --- the refunds of an order or a print job (`refunded_paise`, `refunds` of API.md) ------------

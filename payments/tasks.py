@@ -36,6 +36,32 @@ def refund_submit_task(self, refund_id: int) -> None:
         raise self.retry(exc=exc, countdown=min(900, 30 * 2**self.request.retries)) from exc
 
 
+@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
+def webhook_apply_task(self, webhook_event_id: int) -> None:
+    """Apply one stored Razorpay event (`services.webhook_apply`; applying twice changes nothing).
+
+    An attempt that raises is recorded on the event, which stays pending, and retried with
+    back-off (5 s, 10 s, … at most 5 minutes apart) until WEBHOOK_APPLY_MAX_ATTEMPTS have
+    failed; then the event is `failed` and waits for an engineer's replay. Running eagerly
+    (development, tests) there is no worker to retry on: the event stays pending and
+    reconciliation's sweep queues it again.
+    """
+    from .models import WebhookEvent
+    from .services import webhook_apply, webhook_attempt_failed
+
+    try:
+        webhook_apply(webhook_event_id=webhook_event_id)
+    except Exception as exc:
+        event = webhook_attempt_failed(webhook_event_id=webhook_event_id, error=f"{type(exc).__name__}: {exc}")
+        if event is None or event.status != WebhookEvent.Status.PENDING:
+            logger.error("webhook event %s failed to apply and is no longer retried: %s", webhook_event_id, exc)
+            return
+        if self.request.is_eager:
+            logger.warning("webhook event %s stays pending: applying it raised %r", webhook_event_id, exc)
+            return
+        raise self.retry(exc=exc, countdown=min(300, 5 * 2**self.request.retries)) from exc
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def reconcile_payments(older_than_seconds: int | None = None) -> dict[str, int]:
     """The periodic reconciliation (CELERY_BEAT_SCHEDULE): see `services.payments_reconcile`."""

@@ -10,7 +10,9 @@ Money moves exactly once:
   `pending` account, completing the payable releases it to `payable`.
 * `refunds` and `refund_gateway`: a refund is reserved under the payment's row lock
   and sent to Razorpay after commit with `X-Refund-Idempotency`.
-* `webhooks` and `reconciliation`: Razorpay's reports, applied through the same services.
+* `webhooks` and `reconciliation`: Razorpay's reports, applied through the same services; a
+  webhook is stored and answered in the request and applied by a worker (`webhook_apply`),
+  reconciliation queues again the events left pending.
 * `core`: sources, status moves and their events, the platform fee.
 
 Every row lock is taken through `payments.locks`, in the order payable row → payment
@@ -39,7 +41,7 @@ from .reconciliation import payments_reconcile
 from .refund_gateway import refund_recheck, refund_settle, refund_submit
 from .refunds import _refund_reserve, payment_refund, payment_refund_payable_in_full, refund_retry
 from .release import payment_release_payable
-from .webhooks import webhook_receive
+from .webhooks import webhook_apply, webhook_attempt_failed, webhook_receive, webhooks_replay, webhooks_requeue
 
 __all__ = [
     "ABANDON_AFTER",
@@ -63,5 +65,9 @@ __all__ = [
     "refund_retry",
     "refund_settle",
     "refund_submit",
+    "webhook_apply",
+    "webhook_attempt_failed",
     "webhook_receive",
+    "webhooks_replay",
+    "webhooks_requeue",
 ]

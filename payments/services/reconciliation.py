@@ -17,6 +17,7 @@ from ..models import Payment, Refund
 from .capture import payment_capture, payment_fail
 from .core import ABANDON_AFTER, FAILED_RECHECK_WINDOW, RESERVATION_GRACE_SECONDS, Source, Status, _payable_of
 from .refund_gateway import refund_recheck
+from .webhooks import webhooks_requeue
 
 
 def _apply_captures(*, payment_id: int, attempts: list[dict]) -> bool:
@@ -86,11 +87,13 @@ def _reconcile_refund(*, refund_id: int, summary: Counter) -> None:
 def payments_reconcile(*, older_than_seconds: int | None = None, now: datetime | None = None) -> dict[str, int]:
     """Ask Razorpay about payments still open, payments failed within the last 24 hours (a retry may
     still pay their Razorpay order) and refunds still pending after the window, and apply what it says
-    through the same services (so a lost webhook or a closed browser tab loses no money)."""
+    through the same services (so a lost webhook or a closed browser tab loses no money). Stored
+    webhooks still pending after WEBHOOK_REQUEUE_AFTER_SECONDS are queued again first."""
     now = now or timezone.now()
     window = settings.RECONCILE_AFTER_SECONDS if older_than_seconds is None else older_than_seconds
     cutoff = now - timedelta(seconds=max(0, int(window)))
     summary: Counter = Counter()
+    summary["webhooks_requeued"] = webhooks_requeue(now=now)
 
     stale_reservations = now - timedelta(seconds=razorpay_config().timeout + RESERVATION_GRACE_SECONDS)
     summary["reservations_dropped"] = Payment.objects.filter(

@@ -1,17 +1,31 @@
-"""Razorpay's webhooks: each event stored once (by id and by body) and applied through the same
-services as every other report."""
+"""Razorpay's webhooks: each event verified by the view, stored once (by id and by body) and answered
+at once; a worker applies it afterwards through the same services as every other report.
+
+`webhook_receive` stores (the request), `webhook_apply` applies (the task, under the event's row
+lock, so a second or concurrent attempt changes nothing), `webhook_attempt_failed` keeps a failed
+attempt's error on the still-pending event, `webhooks_requeue` is reconciliation's sweep of the
+events left pending and `webhooks_replay` is the engineer's replay of failed ones.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ..locks import webhook_event_lock_find
 from ..models import Payment, Refund, WebhookEvent
+from ..tasks import webhook_apply_task
 from .capture import payment_capture, payment_fail
 from .core import Source
 from .refund_gateway import refund_settle
+
+PENDING = WebhookEvent.Status.PENDING
 
 
 def _entity(payload: dict, name: str) -> dict:
@@ -108,14 +122,19 @@ def _webhook_seen(*, event_id: str, body_sha256: str) -> WebhookEvent | None:
     )
 
 
-def webhook_receive(*, event_id: str, event_type: str, body: str, payload: dict) -> tuple[WebhookEvent, bool]:
-    """Store a (signature-checked) Razorpay event once and apply it, in one transaction.
+def _apply_on_commit(webhook_event_id: int) -> None:
+    # Robust: a broker that cannot take the task must not fail the answer; the event is stored and
+    # pending, and reconciliation's sweep queues it again.
+    transaction.on_commit(lambda: webhook_apply_task.delay(webhook_event_id), robust=True)
 
-    Returns the event and whether it was new. A duplicate changes nothing: the same
-    event id, or the same raw body (by its SHA-256) under a new event id, since the
-    `X-Razorpay-Event-Id` header is not covered by the signature and a captured body
-    could otherwise be replayed. If applying fails unexpectedly nothing is stored, so
-    Razorpay's retry applies it.
+
+def webhook_receive(*, event_id: str, event_type: str, body: str) -> tuple[WebhookEvent, bool]:
+    """Store a signature-checked Razorpay event once, `pending`, and queue its application after commit.
+
+    Returns the event and whether it was new. A duplicate changes nothing and queues nothing: the
+    same event id, or the same raw body (by its SHA-256) under a new event id, since the
+    `X-Razorpay-Event-Id` header is not covered by the signature and a captured body could
+    otherwise be replayed. Nothing is applied here: `webhook_apply` does that in a worker.
     """
     body_sha256 = hashlib.sha256(body.encode("utf-8")).hexdigest()
     with transaction.atomic():
@@ -131,7 +150,85 @@ def webhook_receive(*, event_id: str, event_type: str, body: str, payload: dict)
             if seen is None:
                 raise
             return seen, False
-        event.result = _webhook_apply(event_type, payload)[:200]
-        event.processed_at = timezone.now()
-        event.save(update_fields=["result", "processed_at"])
+        _apply_on_commit(event.pk)
         return event, True
+
+
+def webhook_apply(*, webhook_event_id: int) -> tuple[WebhookEvent | None, bool]:
+    """Apply one stored event, once: under its row lock, a pending event's effects and its `applied`
+    mark commit together. Returns the event (None for an unknown id) and whether this call applied
+    it; an event already applied (or failed) is returned unchanged.
+
+    Whatever applying raises rolls everything back and propagates, so the event stays pending
+    (the caller records the attempt with `webhook_attempt_failed`). Lock order: webhook event →
+    payable → payment → refund → ledger.
+    """
+    with transaction.atomic():
+        event = webhook_event_lock_find(webhook_event_id)
+        if event is None or event.status != PENDING:
+            return event, False
+        # The view stored only bodies that are JSON objects.
+        result = _webhook_apply(event.event_type, json.loads(event.body))
+        now = timezone.now()
+        event.status = WebhookEvent.Status.APPLIED
+        event.result = result[:200]
+        event.processed_at = now
+        event.last_attempt_at = now
+        event.save(update_fields=["status", "result", "processed_at", "last_attempt_at"])
+        return event, True
+
+
+def webhook_attempt_failed(*, webhook_event_id: int, error: str) -> WebhookEvent | None:
+    """Count an attempt that raised on the still-pending event and keep its error; after
+    WEBHOOK_APPLY_MAX_ATTEMPTS it is `failed` (no more automatic retries: an engineer replays it).
+    An event applied meanwhile is returned unchanged; None for an unknown id."""
+    with transaction.atomic():
+        event = webhook_event_lock_find(webhook_event_id)
+        if event is None or event.status != PENDING:
+            return event
+        event.attempts += 1
+        event.last_error = error[:300]
+        event.last_attempt_at = timezone.now()
+        if event.attempts >= settings.WEBHOOK_APPLY_MAX_ATTEMPTS:
+            event.status = WebhookEvent.Status.FAILED
+        event.save(update_fields=["attempts", "last_error", "last_attempt_at", "status"])
+        return event
+
+
+def webhooks_requeue(*, older_than_seconds: int | None = None, now: datetime | None = None) -> int:
+    """Queue again every pending event untouched (not received, not tried) for WEBHOOK_REQUEUE_AFTER_SECONDS:
+    its task was lost (a broker down at delivery, a worker gone) or is still backing off. Applying
+    twice changes nothing, so a task still queued does no harm. The events were committed long ago,
+    so they are queued at once, not on commit. Returns how many were queued."""
+    now = now or timezone.now()
+    window = settings.WEBHOOK_REQUEUE_AFTER_SECONDS if older_than_seconds is None else older_than_seconds
+    cutoff = now - timedelta(seconds=max(0, int(window)))
+    stale = list(
+        WebhookEvent.objects.filter(status=PENDING)
+        .alias(touched=Coalesce("last_attempt_at", "received_at"))
+        .filter(touched__lte=cutoff)
+        .order_by("received_at", "pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    for webhook_event_id in stale:
+        webhook_apply_task.delay(webhook_event_id)
+    return len(stale)
+
+
+def webhooks_replay(*, webhook_event_ids: list[int]) -> list[WebhookEvent]:
+    """The engineer's replay: failed (or pending) events back to pending with their attempts reset,
+    and queued to apply again after commit. Applied events are left alone (applying twice would
+    change nothing anyway). Returns the events queued."""
+    queued: list[WebhookEvent] = []
+    with transaction.atomic():
+        for webhook_event_id in sorted(set(webhook_event_ids)):
+            event = webhook_event_lock_find(webhook_event_id)
+            if event is None or event.status == WebhookEvent.Status.APPLIED:
+                continue
+            event.status = PENDING
+            event.attempts = 0
+            event.save(update_fields=["status", "attempts"])
+            _apply_on_commit(event.pk)
+            queued.append(event)
+    return queued
+

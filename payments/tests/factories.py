@@ -12,6 +12,7 @@ import hmac
 import json
 
 import factory
+from django.test import TestCase
 
 from payments import services as payment_services
 from payments.models import Payment
@@ -78,13 +79,31 @@ def event_body(event: str, **entities) -> bytes:
     return webhook_body(event, {name: {"entity": entity} for name, entity in entities.items()})
 
 
-def post_webhook(client, body: bytes, *, event_id: str | None = None, secret: str | None = WEBHOOK_SECRET, **headers):
-    """POST a raw event to our webhook as Razorpay does: signed over exactly these bytes."""
+def post_webhook(
+    client,
+    body: bytes,
+    *,
+    event_id: str | None = None,
+    secret: str | None = WEBHOOK_SECRET,
+    apply: bool = True,
+    **headers,
+):
+    """POST a raw event to our webhook as Razorpay does: signed over exactly these bytes.
+
+    The endpoint stores the event and queues its application after commit. Inside a test's
+    transaction nothing commits, so with `apply` (the default) the request's on-commit callbacks
+    run as its commit would run them: the eager task applies the event, as under `make run`.
+    With `apply=False` the event is left stored and pending, as if no worker had taken it yet.
+    (In a transactional test the request commits for real: the event is applied either way.)
+    """
     extra = {"HTTP_X_RAZORPAY_EVENT_ID": event_id or new_id("evt")}
     if secret is not None:
         extra["HTTP_X_RAZORPAY_SIGNATURE"] = sign(secret, body)
     extra.update(headers)
-    return client.generic("POST", "/api/v1/payments/webhooks/razorpay", body, content_type="application/json", **extra)
+    with TestCase.captureOnCommitCallbacks(execute=apply):
+        return client.generic(
+            "POST", "/api/v1/payments/webhooks/razorpay", body, content_type="application/json", **extra
+        )
 
 
 def as_json(body: bytes) -> dict:

@@ -12,7 +12,7 @@ from ordering.tests.factories import place_order
 from ordering.tests.test_concurrency import run_together
 from payments.errors import RefundExceedsCaptured
 from payments.models import Payment, PaymentEvent, Refund, WebhookEvent
-from payments.services import payment_capture, payment_refund
+from payments.services import payment_capture, payment_refund, webhook_apply
 from razorpay_sandbox.state import new_id
 from tests.concurrency import run_concurrently
 
@@ -71,6 +71,72 @@ def test_the_same_event_delivered_concurrently_is_stored_once(make_client):
     assert statuses == [200] * 8
     assert WebhookEvent.objects.count() == 1
     assert Transaction.objects.count() == 1
+
+
+def test_eight_workers_applying_one_stored_event_at_once_apply_it_once():
+    """The same pending event taken at once by the worker's task, its retries, the sweep and a replay
+    (each in its own connection): the event's row lock lets one apply it, the rest find it applied."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is shown on PostgreSQL")
+    import hashlib
+
+    from .factories import payment_entity
+
+    payment = PaymentFactory()
+    body = event_body("payment.captured", payment=payment_entity(payment)).decode()
+    # Stored as the endpoint stores it; no task has taken it yet.
+    event = WebhookEvent.objects.create(
+        event_id="evt_WORKERS0000001",
+        event_type="payment.captured",
+        body=body,
+        body_sha256=hashlib.sha256(body.encode()).hexdigest(),
+    )
+
+    outcomes = run_concurrently(8, lambda _: webhook_apply(webhook_event_id=event.pk))
+
+    assert sorted(applied for _, applied in outcomes) == [False] * 7 + [True]
+    event.refresh_from_db()
+    assert (event.status, event.attempts) == ("applied", 0)
+    payment.refresh_from_db()
+    assert payment.status == "captured"
+    assert Transaction.objects.filter(kind="capture").count() == 1
+    assert PaymentEvent.objects.filter(to_status="captured").count() == 1
+    assert OrderEvent.objects.filter(order_id=payment.order_id, to_status=Order.Status.PAID).count() == 1
+
+
+def test_deliveries_the_sweep_and_a_replay_racing_for_one_event_capture_once():
+    """Four deliveries of one event, two sweeps and two replays at the same moment: stored once,
+    applied once, one ledger posting."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is shown on PostgreSQL")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.services import webhooks_replay, webhooks_requeue
+
+    from .factories import payment_entity
+
+    payment = PaymentFactory()
+    body = event_body("payment.captured", payment=payment_entity(payment))
+    later = timezone.now() + timedelta(hours=1)
+
+    def act(index: int):
+        if index < 4:
+            return post_webhook(APIClient(), body, event_id="evt_EVERYONE00001").status_code
+        if index < 6:
+            return webhooks_requeue(now=later)
+        stored = WebhookEvent.objects.filter(event_id="evt_EVERYONE00001").values_list("pk", flat=True)
+        return webhooks_replay(webhook_event_ids=list(stored))
+
+    outcomes = run_concurrently(8, act)
+
+    assert outcomes[:4] == [200] * 4, outcomes
+    assert not any(isinstance(outcome, Exception) for outcome in outcomes), outcomes
+    event = WebhookEvent.objects.get()
+    assert event.status == "applied"
+    assert Transaction.objects.filter(kind="capture").count() == 1
+    assert PaymentEvent.objects.filter(to_status="captured").count() == 1
 
 
 def test_four_staff_refunds_at_once_never_refund_more_than_captured():

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from ledger.models import Transaction
 from ordering.models import Order
 from payments.models import Payment, PaymentEvent, WebhookEvent
-from payments.services import payment_capture
+from payments.services import payment_capture, webhook_apply
 
 from .factories import KEY_SECRET, WEBHOOK_SECRET, PaymentFactory, event_body, payment_entity, post_webhook, sign
 
@@ -38,7 +38,7 @@ def test_captured_event_captures_once_and_duplicates_answer_200(razorpay):
 
     first = post_webhook(razorpay, body, event_id="evt_same")
     assert first.status_code == 200, first.content
-    assert first.json()["status"] == "processed"
+    assert first.json() == {"status": "accepted"}
     again = post_webhook(razorpay, body, event_id="evt_same")
     assert again.status_code == 200
     assert again.json()["status"] == "duplicate"
@@ -49,6 +49,8 @@ def test_captured_event_captures_once_and_duplicates_answer_200(razorpay):
     assert WebhookEvent.objects.count() == 1
     event = WebhookEvent.objects.get()
     assert event.event_type == "payment.captured" and event.processed_at and event.body == body.decode()
+    assert (event.status, event.attempts, event.last_error) == ("applied", 0, "")
+    assert event.result == f"payment #{payment.pk} captured"
     assert Transaction.objects.filter(kind="capture").count() == 1
 
 
@@ -149,8 +151,9 @@ def test_failed_after_captured_never_moves_backwards(razorpay):
 def test_a_capture_with_a_different_amount_is_flagged_and_refunded(razorpay, django_capture_on_commit_callbacks):
     payment = PaymentFactory()
     entity = payment_entity(payment, amount=payment.amount_paise - 100)
+    assert post_webhook(razorpay, event_body("payment.captured", payment=entity), apply=False).status_code == 200
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert post_webhook(razorpay, event_body("payment.captured", payment=entity)).status_code == 200
+        webhook_apply(webhook_event_id=WebhookEvent.objects.get().pk)
     payment.refresh_from_db()
     assert payment.is_flagged and "expected" in payment.flag_reason
     assert payment.status == "refunded" and payment.refunded_paise == payment.captured_paise
@@ -162,11 +165,10 @@ def test_a_capture_with_a_different_amount_is_flagged_and_refunded(razorpay, dja
     assert len(callbacks) == 1  # the refund goes to Razorpay only after commit
 
 
-def test_an_overpaid_capture_is_flagged_and_refunded_in_full(razorpay, django_capture_on_commit_callbacks):
+def test_an_overpaid_capture_is_flagged_and_refunded_in_full(razorpay):
     payment = PaymentFactory()
     entity = payment_entity(payment, amount=payment.amount_paise + 100)
-    with django_capture_on_commit_callbacks(execute=False):
-        assert post_webhook(razorpay, event_body("payment.captured", payment=entity)).status_code == 200
+    assert post_webhook(razorpay, event_body("payment.captured", payment=entity)).status_code == 200
     payment.refresh_from_db()
     assert payment.is_flagged and "expected" in payment.flag_reason
     assert payment.captured_paise == payment.amount_paise + 100
@@ -211,7 +213,7 @@ def test_a_signed_body_replayed_under_a_new_event_id_is_a_duplicate(razorpay):
     payment = PaymentFactory()
     body = event_body("payment.captured", payment=payment_entity(payment, razorpay_payment_id="pay_REPLAY00000001"))
     first = post_webhook(razorpay, body, event_id="evt_original")
-    assert first.json()["status"] == "processed"
+    assert first.json()["status"] == "accepted"
     before = _state()
     replayed = post_webhook(razorpay, body, event_id="evt_forged_new_id")
     assert replayed.status_code == 200 and replayed.json() == {"status": "duplicate"}
