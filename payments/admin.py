@@ -301,14 +301,47 @@ class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             self.message_user(request, f"Refund #{failed.pk} retried as refund #{refund.pk}.")
 
 
+class WebhookEventTodoFilter(admin.SimpleListFilter):
+    """Events stored and not applied yet: pending (a worker has them, or the sweep will) or failed (replay)."""
+
+    title = "to do"
+    parameter_name = "todo"
+
+    def lookups(self, request, model_admin):
+        return [("unapplied", "Not applied (pending or failed)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unapplied":
+            return queryset.exclude(status=WebhookEvent.Status.APPLIED)
+        return queryset
+
+
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["event_id", "event_type", "received", "processed", "result"]
-    list_filter = ["event_type", "received_at"]
+    """Every stored Razorpay event: whether a worker has applied it, its attempts and last error.
+    Replaying moves money like a refund does, so it needs the refund permission."""
+
+    list_display = ["event_id", "event_type", "status", "received", "processed", "attempts", "last_error", "result"]
+    list_filter = [WebhookEventTodoFilter, "status", "event_type", "received_at"]
     search_fields = ["event_id", "body"]
     readonly_fields = [
-        {"received_at": "received", "processed_at": "processed"}.get(field.name, field.name)
+        {"received_at": "received", "processed_at": "processed", "last_attempt_at": "last_attempt"}.get(
+            field.name, field.name
+        )
         for field in WebhookEvent._meta.fields
     ]
+    actions = ["replay"]
     received = time_column("received_at", "received")
     processed = time_column("processed_at", "processed")
+    last_attempt = time_column("last_attempt_at", "last attempt")
+
+    def has_refund_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(REFUND_PAYMENT)
+
+    @admin.action(description="Apply the selected events again (failed or pending)", permissions=["refund"])
+    def replay(self, request: HttpRequest, queryset: QuerySet[WebhookEvent]) -> None:
+        queued = services.webhooks_replay(webhook_event_ids=list(queryset.values_list("pk", flat=True)))
+        skipped = queryset.count() - len(queued)
+        self.message_user(request, f"{len(queued)} events queued to apply again; a worker applies them.")
+        if skipped:
+            self.message_user(request, f"{skipped} already applied, left alone.", messages.WARNING)

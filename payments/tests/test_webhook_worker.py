@@ -127,6 +127,8 @@ def test_reconciliation_requeues_a_pending_event_once_it_is_old_enough(database_
     database_down_while_capturing["left"] = 0  # the database is back
     event = WebhookEvent.objects.get()
     tried_at = event.last_attempt_at
+    # It had waited an hour for a worker before this attempt: the last attempt, not the arrival, counts.
+    WebhookEvent.objects.filter(pk=event.pk).update(received_at=tried_at - timedelta(hours=1))
 
     # Tried a moment ago: it may still be backing off in a worker, so the sweep waits.
     assert payments_reconcile(now=tried_at + timedelta(seconds=299))["webhooks_requeued"] == 0
@@ -223,3 +225,52 @@ def test_replay_webhooks_failed_replays_every_failed_event(
     assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"applied"}
     assert [_money(payment)[0] for payment in payments] == ["captured", "captured"]
     assert "2 events queued" in capsys.readouterr().out
+
+
+def test_the_admin_shows_unapplied_events_and_replays_them(
+    admin_client, settings, database_down_while_capturing, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_APPLY_MAX_ATTEMPTS = 1
+    failed_payment, applied_payment = PaymentFactory(), PaymentFactory()
+    post_webhook(APIClient(), _captured_body(failed_payment), event_id="evt_ADMINFAILED01")
+    database_down_while_capturing["left"] = 0
+    post_webhook(APIClient(), _captured_body(applied_payment), event_id="evt_ADMINAPPLIED1")
+    failed = WebhookEvent.objects.get(event_id="evt_ADMINFAILED01")
+
+    page = admin_client.get("/admin/payments/webhookevent/?todo=unapplied").content.decode()
+    assert "evt_ADMINFAILED01" in page and "evt_ADMINAPPLIED1" not in page
+    assert 'value="replay"' in page  # the action is offered to staff who may refund
+    assert "OperationalError: server closed the connection unexpectedly" in page
+    assert admin_client.get(f"/admin/payments/webhookevent/{failed.pk}/change/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/payments/webhookevent/", {"action": "replay", "_selected_action": [failed.pk]}, follow=True
+        )
+
+    assert response.status_code == 200 and "1 events queued" in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == "applied"
+    assert _money(failed_payment) == ("captured", Order.Status.PAID, 1, 1)
+
+
+def test_replaying_in_the_admin_needs_the_refund_permission(
+    client, settings, database_down_while_capturing, django_capture_on_commit_callbacks
+):
+    from accounts.tests.factories import StaffFactory, admin_sign_in
+
+    settings.WEBHOOK_APPLY_MAX_ATTEMPTS = 1
+    payment = PaymentFactory()
+    post_webhook(APIClient(), _captured_body(payment))
+    database_down_while_capturing["left"] = 0
+    event = WebhookEvent.objects.get()
+    admin_sign_in(client, StaffFactory(perms=["payments.view_webhookevent"]))
+
+    page = client.get("/admin/payments/webhookevent/")
+    assert page.status_code == 200 and 'value="replay"' not in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/payments/webhookevent/", {"action": "replay", "_selected_action": [event.pk]})
+
+    event.refresh_from_db()
+    assert event.status == "failed"
+    assert _money(payment) == ("created", Order.Status.PENDING_PAYMENT, 0, 0)
