@@ -177,6 +177,9 @@ def run(
             thread.start()
         for thread in threads:
             thread.join()
+        missing = [node for node in NODES if f"twonode_{node}" not in results]
+        if missing:  # run_wrk exits the bench when wrk gives no result; in a thread that ends only the thread
+            raise SystemExit(f"bench: two nodes: wrk gave no result for node {', '.join(missing)}")
         after = {node: meter.sample() for node, meter in meters.items()}
     finally:
         for process in nodes.values():
