@@ -180,7 +180,9 @@ def run(*, wrk_run, env: dict[str, str], work: Path, workers: str, ports: list[i
     cpu_dir = work / "rush-cpu"
     cpu_dir.mkdir(exist_ok=True)
     web_port, events_port = ports
-    web_env = {**env, "BENCH_RUSH_CPU_DIR": str(cpu_dir)}
+    # No worker replacement (gunicorn.conf.py's max_requests) during the rush: a replaced worker's CPU
+    # leaves /proc with it, and the workers' total, against which the kinds' shares are read, would miss it.
+    web_env = {**env, "BENCH_RUSH_CPU_DIR": str(cpu_dir), "GUNICORN_MAX_REQUESTS": "0"}
     web_log = work / "rush_web.log"
     web = start_web(
         web_env,
