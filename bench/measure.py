@@ -32,6 +32,11 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / CLOCK_TICKS
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its children (e.g. the events process, a Celery worker and its pool)."""
+    return _cpu_seconds([pid, *_children(pid)])
+
+
 def _postgres_pids() -> list[int]:
     """The postmaster of with-services.sh's cluster and its backends (their CPU is the database's)."""
     data = os.environ.get("TNT_PG_DATA")

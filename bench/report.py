@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from bench.scenarios import BARE, SCENARIOS, TARGETS
+from bench.scenarios import BARE, RUSH_ROWS, SCENARIOS, TARGETS, TWO_NODE_ROWS
 
 PROFILE_BUCKETS = [
     ("SQL: psycopg execute/fetch (waiting on PostgreSQL included)", "(psycopg/"),
@@ -52,8 +52,8 @@ def profile_summary(path: Path) -> str:
 
 
 def _rows(results: dict[str, dict]) -> list[tuple[str, str]]:
-    """(name, label) of every scenario that ran, the bare anchor first."""
-    listed = [BARE, *((name, label) for name, label, _ in SCENARIOS)]
+    """(name, label) of every scenario that ran, the bare anchor first, the two nodes and the rush last."""
+    listed = [BARE, *((name, label) for name, label, _ in SCENARIOS), *TWO_NODE_ROWS, *RUSH_ROWS]
     return [(name, label) for name, label in listed if name in results]
 
 
@@ -79,10 +79,11 @@ def table(results: dict[str, dict]) -> str:
     ]
     for name, label in _rows(results):
         r = results[name]
+        db = "    -  " if r.get("db_cpu_ms") is None else f"{r['db_cpu_ms']:5.1f}ms"  # the rush's kinds: not known
         rows.append(
             f"{label:34} {r['rps']:8.1f} {r['rps'] / ceiling:6.2f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
             f"{r['p99_ms']:8.1f} {r['s2xx']:7d} {r['s4xx']:6d} {r['s5xx']:4d} "
-            f"{r.get('web_cpu_ms', 0):6.1f}ms {r.get('db_cpu_ms', 0):5.1f}ms {r.get('machine_busy', 0):5.0%}"
+            f"{r.get('web_cpu_ms', 0):6.1f}ms {db} {r.get('machine_busy', 0):5.0%}"
         )
     return "\n".join(rows)
 
@@ -101,9 +102,10 @@ def chart(results: dict[str, dict], path: Path, title: str) -> None:
         "orders_hot": "POST orders\n(hot slot)",
         "webhooks": "webhooks\n(30% dup.)",
     }
-    labels = [short[name] for name, _, _ in SCENARIOS]
+    ran = [name for name, _, _ in SCENARIOS if name in results]
+    labels = [short[name] for name in ran]
     ceiling = results["live"]["rps"] or 1.0
-    rps = [results[name]["rps"] for name, _, _ in SCENARIOS]
+    rps = [results[name]["rps"] for name in ran]
     figure, (left, right) = plt.subplots(1, 2, figsize=(14, 5.5))
     bars = left.bar(range(len(rps)), rps, color="#3b7dd8")
     for bar, value in zip(bars, rps, strict=True):
@@ -115,8 +117,8 @@ def chart(results: dict[str, dict], path: Path, title: str) -> None:
             fontsize=8,
         )
     for name, (of, target) in TARGETS.items():
-        if of == "live":
-            index = [n for n, _, _ in SCENARIOS].index(name)
+        if of == "live" and name in ran:
+            index = ran.index(name)
             left.hlines(ceiling * target, index - 0.4, index + 0.4, colors="#d83b3b", linestyles="dashed")
     left.set_xticks(range(len(rps)), labels, fontsize=7)
     left.set_ylabel("requests per second")
@@ -126,7 +128,7 @@ def chart(results: dict[str, dict], path: Path, title: str) -> None:
     for offset, key, colour in ((-width, "p50_ms", "#7fb77e"), (0, "p95_ms", "#f2b134"), (width, "p99_ms", "#d83b3b")):
         right.bar(
             [i + offset for i in range(len(rps))],
-            [results[name][key] for name, _, _ in SCENARIOS],
+            [results[name][key] for name in ran],
             width,
             label=key.replace("_ms", ""),
             color=colour,
@@ -149,13 +151,15 @@ def print_report(results: dict[str, dict], *, title: str, invariants: dict, serv
     print(table(results))
     print()
     print("\n".join(verdicts(results)))
-    hooks = results["webhooks"]
-    print(
-        f"webhooks: {hooks['processed']} processed, {hooks['duplicates']} answered duplicate "
-        f"({hooks['duplicates'] / max(1, hooks['s2xx']):.0%} of 2xx)"
-    )
-    hot = results["orders_hot"]
-    print(f"hot slot: {hot['s2xx']} placed, {hot['s4xx']} refused (slot_full once its 1000 places are gone)")
+    if "webhooks" in results:
+        hooks = results["webhooks"]
+        print(
+            f"webhooks: {hooks['processed']} processed, {hooks['duplicates']} answered duplicate "
+            f"({hooks['duplicates'] / max(1, hooks['s2xx']):.0%} of 2xx)"
+        )
+    if "orders_hot" in results:
+        hot = results["orders_hot"]
+        print(f"hot slot: {hot['s2xx']} placed, {hot['s4xx']} refused (slot_full once its 1000 places are gone)")
     print(f"invariants: {json.dumps(invariants)}")
     print(f"5xx in the access log: {server_errors}")
     print(
@@ -167,13 +171,18 @@ def print_report(results: dict[str, dict], *, title: str, invariants: dict, serv
         if profile.exists() and name in os.environ.get("BENCH_PROFILE", ""):
             print(f"\nprofile of {name} (py-spy, inclusive share of busy samples in the web workers):")
             print(profile_summary(profile))
-    chart(results, out / "bench.png", title)
+    (out / "bench.png").unlink(missing_ok=True)
+    try:
+        chart(results, out / "bench.png", title)
+    except ModuleNotFoundError as missing:  # `make bench` installs bench/requirements.txt; a bare run may not have it
+        print(f"chart: not drawn ({missing.name} is missing: pip install -r bench/requirements.txt)")
 
 
-def write_numbers(path: Path, *, title: str, seeded: dict, results: dict[str, dict], invariants: dict) -> None:
-    path.write_text(
-        json.dumps({"title": title, "seeded": seeded, "results": results, "invariants": invariants}, indent=2)
-    )
+def write_numbers(
+    path: Path, *, title: str, seeded: dict, results: dict[str, dict], invariants: dict, extra: dict | None = None
+) -> None:
+    numbers = {"title": title, "seeded": seeded, "results": results, "invariants": invariants, **(extra or {})}
+    path.write_text(json.dumps(numbers, indent=2))
 
 
 def failures(results: dict[str, dict], *, invariants: dict, server_errors: int) -> list[str]:

@@ -11,7 +11,10 @@ Environment knobs: WEB_CONCURRENCY (default 4), BENCH_SECONDS (12), BENCH_CONNEC
 BENCH_THREADS (2), BENCH_OUT (var/bench), BENCH_PROFILE (scenarios to sample with py-spy),
 BENCH_SETTINGS_MODULE (default tntproject.settings; on PYTHONPATH, to measure a settings change),
 BENCH_STREAMS (1000: the open event streams of the `events` scenario, bench/events.py, which runs
-after the wrk scenarios; `--only events` runs it alone).
+after the wrk scenarios), then the two-node scenario (bench/twonode.py, BENCH_SECONDS) and the lunch
+rush (bench/rush.py: BENCH_RUSH_SECONDS, default 60; BENCH_RUSH_STREAMS, default 300).
+`--only twonode,rush` (any of the names, comma-separated) runs only those; the ceiling (`live`)
+comes along whenever a ratio needs it, and `--only events` runs the streams alone.
 
 This file is the runner (processes, the order of the steps); the scenarios and wrk are bench/scenarios.py,
 the CPU meter and profiler bench/measure.py, the table, chart and verdict bench/report.py.
@@ -36,11 +39,11 @@ REPO = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):  # run as a file (`python bench/run.py`, as `make bench` does): the repo is the root
     sys.path.insert(0, str(REPO))
 
-from bench import events  # noqa: E402
+from bench import events, rush, twonode  # noqa: E402
 from bench.measure import CpuMeter, start_profile  # noqa: E402
 from bench.processes import stop, wait_live  # noqa: E402
 from bench.report import failures, print_report, write_numbers  # noqa: E402
-from bench.scenarios import BARE, SCENARIOS, ensure_wrk, log, run_wrk  # noqa: E402
+from bench.scenarios import BARE, RUSH_ROWS, SCENARIOS, SELECTABLE, ensure_wrk, log, run_wrk  # noqa: E402
 
 PYTHON = sys.executable
 WEBHOOK_SECRET = "bench-webhook-secret-" + secrets.token_hex(8)
@@ -105,12 +108,24 @@ def run_bare(wrk: str, *, work: Path, env: dict[str, str], workers: str, seconds
     return result
 
 
+def selection(text: str) -> set[str]:
+    """`--only`'s names; with `live` added when a chosen scenario is read as a share of the ceiling."""
+    names = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = names - set(SELECTABLE)
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(SELECTABLE)} (not {', '.join(sorted(unknown))})")
+    return names | {"live"} if names - {"events"} else names
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="bench/run.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--only", choices=["events"], help="run only this scenario (bench/events.py)")
-    only = parser.parse_args(argv).only
+    parser.add_argument(
+        "--only", type=selection, metavar="NAMES", help=f"run only these scenarios, of: {','.join(SELECTABLE)}"
+    )
+    chosen = parser.parse_args(argv).only
+    selected = set(SELECTABLE) if chosen is None else chosen
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
         raise SystemExit("bench: needs PostgreSQL and Redis; run it as `make bench` (scripts/with-services.sh)")
     started = time.monotonic()
@@ -151,12 +166,14 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
     results: dict[str, dict] = {}
     streams: dict | None = None
+    two: dict | None = None
+    rushed: dict | None = None
     meter = CpuMeter(web.pid)
     try:
         wait_live(base, name="gunicorn")
-        if not only:
+        if BARE[0] in selected:
             results[BARE[0]] = run_bare(wrk, work=work, env=env, workers=workers, seconds=seconds)
-        for name, label, warm in [] if only else SCENARIOS:
+        for name, label, warm in (s for s in SCENARIOS if s[0] in selected):
             requests_file = work / f"{name}.req"
             if warm:
                 run_wrk(wrk, base, requests_file, 2, env)
@@ -172,14 +189,31 @@ def main(argv: list[str] | None = None) -> int:
             results[name]["web_cpu_ms"] = (after["web"] - before["web"]) * 1000 / served
             results[name]["db_cpu_ms"] = max(0.0, after["db"] - before["db"]) * 1000 / served
             results[name]["machine_busy"] = (after["busy"] - before["busy"]) / max(1e-9, after["all"] - before["all"])
-        if only in (None, "events"):
 
-            def wrk_run(at: str, requests_file: Path, duration: int, with_env: dict) -> dict:
-                return run_wrk(wrk, at, requests_file, duration, with_env)
+        def wrk_run(at: str, requests_file: Path, duration: int, with_env: dict) -> dict:
+            return run_wrk(wrk, at, requests_file, duration, with_env)
 
+        if "events" in selected:
             streams = events.run(
                 wrk_run=wrk_run, base=base, env=env, work=work, seconds=seconds, port=free_port(), log=log
             )
+        if "twonode" in selected:
+            two = twonode.run(
+                wrk_run=wrk_run, env=env, work=work, seconds=seconds, workers=workers,
+                ports=[free_port(), free_port()], hot_slot=summary["hot_slot"], log=log,
+            )  # fmt: skip
+            results.update({name: two[name] for name in ("twonode_a", "twonode_b", "twonode")})
+        if "rush" in selected:
+            rushed = rush.run(
+                wrk_run=wrk_run,
+                env=env,
+                work=work,
+                workers=workers,
+                ports=[free_port(), free_port()],
+                worker_pid=worker.pid,
+                log=log,
+            )
+            results.update({name: rushed[name] for name, _ in RUSH_ROWS})
     finally:
         stop(web)
         stop(worker)
@@ -192,9 +226,23 @@ def main(argv: list[str] | None = None) -> int:
     title = f"Tap N Take on {os.cpu_count()} cores: gunicorn {workers} sync workers, {seconds}s per scenario"
     if results:
         print_report(results, title=title, invariants=invariants, server_errors=server_errors, out=out)
-        write_numbers(out / "bench.json", title=title, seeded=summary, results=results, invariants=invariants)
-        print(f"chart: {out / 'bench.png'}; numbers: {out / 'bench.json'}")
+        extra = {}
+        if two is not None:
+            extra["twonode_state"] = two["state"]
+        if rushed is not None:
+            extra.update(rush_cpu=rushed["rush_cpu"], rush_streams=rushed["rush_streams"])
+        write_numbers(
+            out / "bench.json", title=title, seeded=summary, results=results, invariants=invariants, extra=extra
+        )
+        drawn = f"chart: {out / 'bench.png'}; " if (out / "bench.png").exists() else ""
+        print(f"{drawn}numbers: {out / 'bench.json'}")
     broken = failures(results, invariants=invariants, server_errors=server_errors)
+    if two is not None:
+        print("\n".join(twonode.report(two, results["live"]["rps"])))
+        broken += twonode.failures(two)
+    if rushed is not None:
+        print("\n".join(rush.report(rushed)))
+        broken += rush.failures(rushed)
     if streams is not None:
         print("\n".join(events.report(streams)))
         (out / "events.json").write_text(json.dumps({"title": title, "events": streams}, indent=2))

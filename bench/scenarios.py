@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.rush_kinds import MIX
+
 REPO = Path(__file__).resolve().parents[1]
 
 # name, what it is, the file of requests, warm up first (reads only: writes would use up data)
@@ -27,6 +29,15 @@ SCENARIOS = [
 ]
 # The outside anchor (bench/bare.py), run first on its own gunicorn; not one of the project's scenarios.
 BARE = ("bare", "bare Django JSON view (anchor)")
+# The rows of the two-node scenario (bench/twonode.py) and of the lunch rush (bench/rush.py).
+TWO_NODE_ROWS = [
+    ("twonode_a", "two nodes: node A (hot slot+dish)"),
+    ("twonode_b", "two nodes: node B (hot slot+dish)"),
+    ("twonode", "two nodes: A + B together"),
+]
+RUSH_ROWS = [(f"rush_{kind}", label) for kind, _, label in MIX] + [("rush", "rush: all requests")]
+# What `bench/run.py --only` may name, in the order a full run takes them.
+SELECTABLE = [BARE[0], *(name for name, _, _ in SCENARIOS), "events", "twonode", "rush"]
 # scenario: (what it is divided by, the least ratio that meets the target)
 TARGETS = {
     "live": ("bare", 0.7),
