@@ -286,7 +286,11 @@ def test_queries_do_not_grow_with_the_data(hot: Hot, settings):
     if hot.setup:
         hot.setup(w)
     hot.grow(w, SMALL)
-    _client(getattr(w, hot.caller) if hot.caller else None)  # the token row exists before measuring
+    caller = _client(getattr(w, hot.caller) if hot.caller else None)  # the token row exists before measuring
+    if hot.caller:
+        # Both measurements with the token already in the cache (accounts/token_cache.py), as it
+        # is for every request of a client after its first.
+        assert caller.get("/api/v1/me").status_code == 200
     few, small_answer = count_queries(w, hot)
     hot.grow(w, LARGE)
     many, large_answer = count_queries(w, hot)

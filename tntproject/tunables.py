@@ -17,6 +17,9 @@ RATE_LIMIT_OTP_PHONE = env.str("RATE_LIMIT_OTP_PHONE", default="5/15m")
 RATE_LIMIT_OTP_IP = env.str("RATE_LIMIT_OTP_IP", default="30/h")
 # Wrong sign-in codes per phone, all codes together, before the phone is refused for the hour.
 OTP_MAX_FAILURES_PER_HOUR = env.int("OTP_MAX_FAILURES_PER_HOUR", default=10)
+# API token → user is kept in the cache this long; every ORM change of the user or its token
+# forgets it at once (accounts/token_cache.py), a QuerySet.update() of a user shows after this.
+TOKEN_CACHE_SECONDS = env.int("TOKEN_CACHE_SECONDS", default=60)
 # Wrong admin passwords, per phone and per IP (django-ratelimit syntax).
 RATE_LIMIT_ADMIN_LOGIN = env.str("RATE_LIMIT_ADMIN_LOGIN", default="10/h")
 

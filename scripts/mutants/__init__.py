@@ -18,7 +18,7 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, events, money, office, oncall, otp, ownership, printing, push, pwa, stock, webhooks
+from mutants import capacity, events, money, office, oncall, otp, ownership, printing, push, pwa, stock, tokens, webhooks
 
 MUTANTS: list[dict] = [
     *money.MUTANTS,
@@ -32,5 +32,6 @@ MUTANTS: list[dict] = [
     *stock.MUTANTS,
     *push.MUTANTS,
     *pwa.MUTANTS,
+    *tokens.MUTANTS,
     *webhooks.MUTANTS,
 ]
