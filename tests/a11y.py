@@ -58,3 +58,30 @@ def assert_accessible(page, where: str) -> None:
     """Fail, listing them, on any serious or critical axe-core violation of the page."""
     problems = describe(serious_violations(page), where)
     assert problems == [], "axe-core found serious or critical violations:\n" + "\n".join(problems)
+
+
+# --- the keyboard alone -------------------------------------------------------------------------
+
+_FOCUS_RING = """(el) => {
+  if (document.activeElement !== el) return null;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  const shadow = style.boxShadow && style.boxShadow !== "none";
+  return {visible: el.matches(":focus-visible") && Boolean(outline || shadow),
+          outline: style.outlineStyle + " " + style.outlineWidth + " " + style.outlineColor, shadow: style.boxShadow};
+}"""
+
+
+def tab_to(page, target, *, backwards: bool = False, limit: int = 80) -> None:
+    """Press Tab (or Shift+Tab) until `target`, a locator, has the focus, then check the focus shows
+    (`:focus-visible` draws an outline of 2 px or more, or a box shadow). Fails if it is never reached."""
+    target.wait_for(state="attached")  # a skip link is off-screen until it has the focus
+    handle = target.element_handle()
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        ring = page.evaluate(_FOCUS_RING, handle)
+        if ring is not None:
+            assert ring["visible"], f"the keyboard focus on {target} does not show: {ring}"
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{limit} presses of {key} never reached {target}")
