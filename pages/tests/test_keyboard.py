@@ -69,10 +69,10 @@ def test_a_student_signs_in_orders_with_options_and_pays_with_the_keyboard_alone
     page.keyboard.type("98765 03333")
     page.keyboard.press("Enter")
     page.wait_for_url("**/login/code")
-    tab_to(page, page.get_by_label("6-digit code"))
-    page.keyboard.type(_latest_code("+919876503333"))
-    tab_to(page, page.get_by_label(re.compile("Your name")))
+    tab_to(page, page.get_by_label(re.compile("Your name")))  # past the code field, then back to it
     page.keyboard.type("Ravi")
+    tab_to(page, page.get_by_label("6-digit code"), backwards=True)
+    page.keyboard.type(_latest_code("+919876503333"))
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     student = User.objects.get(phone="+919876503333")
@@ -98,7 +98,7 @@ def test_a_student_signs_in_orders_with_options_and_pays_with_the_keyboard_alone
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("cart-line")).to_have_count(1)
 
-    # A plain dish by its + button, Shift+Tab back to the slot, then place the order.
+    # A plain dish by its + button, the pickup slot by Space, then place the order.
     tab_to(page, page.get_by_role("button", name="One more Chai"))
     page.keyboard.press("Enter")
     slot_choice = page.locator(f"#slot-{campus.lunch.pk}")
