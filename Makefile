@@ -46,9 +46,10 @@ bench: install-dev
 	$(PIP) install -q -r bench/requirements.txt
 	scripts/with-services.sh $(PY) bench/run.py
 
-## make vendor: refresh the vendored browser files (static/vendor/) from the npm registry. Not part of make run/test.
+## make vendor: refresh the vendored browser files (static/vendor/, and the tests' axe-core in tests/vendor/) from the npm registry. Not part of make run/test.
 ALPINE_CSP_VERSION ?= 3.17.4
 JSQR_VERSION ?= 1.4.0
+AXE_CORE_VERSION ?= 4.14.1
 vendor:
 	@command -v npm >/dev/null || { echo "make vendor needs npm"; exit 1; }
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
@@ -70,6 +71,16 @@ vendor:
 	    "source: https://registry.npmjs.org/jsqr (refresh with \`make vendor\`)" \
 	    "licence: Apache-2.0 (see LICENSE)" > static/vendor/jsqr/VERSION && \
 	  echo "static/vendor/jsqr: jsqr $$version"
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && npm pack --silent axe-core@$(AXE_CORE_VERSION) >/dev/null && tar xzf axe-core-*.tgz) && \
+	  version=$$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$$tmp/package/package.json" | head -n 1) && \
+	  cp "$$tmp/package/axe.min.js" tests/vendor/axe-core/axe.min.js && \
+	  cp "$$tmp/package/LICENSE" tests/vendor/axe-core/LICENSE && \
+	  printf '%s\n' "axe-core $$version" \
+	    "file: axe.min.js of the npm package; only the browser tests load it (tests/a11y.py), it is never served" \
+	    "source: https://registry.npmjs.org/axe-core (refresh with \`make vendor\`)" \
+	    "licence: MPL-2.0 (see LICENSE)" > tests/vendor/axe-core/VERSION && \
+	  echo "tests/vendor/axe-core: axe-core $$version"
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3

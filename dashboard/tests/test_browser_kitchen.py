@@ -71,7 +71,7 @@ def test_a_schedule_made_in_the_editor_makes_its_slots_and_busy_pauses(open_dash
     expect(page.locator("#slots-table tbody tr").first.locator(".units")).to_have_text("0 / 18")
 
     # Busy for 15 minutes, then resume.
-    page.get_by_role("button", name="Busy: pause new orders for 15 minutes").click()
+    page.get_by_role("group", name="Busy: pause new orders").get_by_role("button", name="15 min").click()
     expect(page.locator("#busy-state")).to_contain_text(re.compile(r"Busy · paused until \d"))
     until = Shop.objects.get(pk=vendor.pk).paused_until
     assert until is not None and timedelta(minutes=14) < until - timezone.now() <= timedelta(minutes=15)

@@ -1,0 +1,117 @@
+"""Issue 25, accessible: every student page passes axe-core (no serious or critical violation) at
+360 and 1280 px, shows where the focus is, and gives a finger at least 44 × 44 px to press."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts import sms
+from accounts.tests.factories import StudentFactory
+from catalog.tests.factories import OptionFactory, OptionGroupFactory
+from ordering import services as ordering_services
+from payments.models import Payment
+from stationery import services as stationery_services
+from tests.a11y import describe, serious_violations
+
+from . import factories
+from .csp import watch_csp
+from .test_browser import DESKTOP_WIDTH, PHONE_WIDTH, WAIT_MS, _session_cookie
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MIN_TARGET_PX = 44
+
+
+@pytest.fixture(autouse=True)
+def _fresh_outbox():
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+def _campus_with_one_of_everything():
+    """The page-test campus, a dish with options, a paid and an unpaid order and a print job ready to pay."""
+    campus = factories.campus()
+    size = OptionGroupFactory(menu_item=campus.dosa, name="Size", min_choices=1, max_choices=1)
+    OptionFactory(group=size, name="Plain", sort_order=0)
+    OptionFactory(group=size, name="Masala", price_delta_paise=1500, sort_order=1)
+    extras = OptionGroupFactory(menu_item=campus.dosa, name="Extras", max_choices=2, sort_order=1)
+    OptionFactory(group=extras, name="Ghee", price_delta_paise=1000, sort_order=0)
+    student = StudentFactory(name="Kiran")
+    paid = factories.order(student=student, slot=campus.lunch, items=[(campus.chai, 2)])
+    payment = Payment.objects.create(
+        payer=student, order=paid, amount_paise=paid.total_paise, razorpay_order_id="order_A11Y00001"
+    )
+    ordering_services.order_mark_paid(order_id=paid.pk, payment=payment)
+    unpaid = factories.order(student=student, slot=campus.lunch, items=[(campus.chai, 1)])
+    job = stationery_services.print_job_submit(
+        student=student, service_id=campus.bw.pk, upload=SimpleUploadedFile("notes.pdf", factories.pdf_bytes(2))
+    )
+    stationery_services.print_job_accept(vendor=campus.xerox.vendor, job_id=job.pk)
+    stationery_services.print_job_mark_ready(vendor=campus.xerox.vendor, job_id=job.pk, amount_paise=400)
+    return campus, student, paid, unpaid
+
+
+def _student_pages(campus, paid, unpaid) -> tuple[dict[str, str], dict[str, str]]:
+    menu = f"/vendors/{campus.canteen.vendor_id}"
+    signed_out = {"home": "/", "menu": menu, "print shops": "/print", "sign in": "/login", "offline": "/offline"}
+    signed_in = {
+        "home (signed in)": "/",
+        "menu (signed in)": menu,
+        "item form": f"{menu}/items/{campus.dosa.pk}",
+        "order to pay": f"/orders/{unpaid.pk}",
+        "paid order": f"/orders/{paid.pk}",
+        "my orders": "/orders",
+        "print shops (signed in)": "/print",
+        "print form": f"/print/{campus.xerox.vendor_id}",
+        "print jobs": "/print-jobs",
+    }
+    return signed_out, signed_in
+
+
+def _visit(page, path: str) -> None:
+    response = page.goto(path)
+    assert response.ok, f"{path} answered {response.status}"
+    page.wait_for_load_state("networkidle")
+
+
+def test_every_student_page_passes_axe_core_at_360_and_1280_px(chromium, live_server):
+    campus, student, paid, unpaid = _campus_with_one_of_everything()
+    signed_out, signed_in = _student_pages(campus, paid, unpaid)
+    problems, csp = [], []
+    for width in (PHONE_WIDTH, DESKTOP_WIDTH):
+        context = chromium.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url)
+        context.set_default_timeout(WAIT_MS)
+        csp += watch_csp(context)
+        page = context.new_page()
+
+        def check(name: str) -> None:
+            problems.extend(describe(serious_violations(page), f"{name} at {width} px"))
+
+        for name, path in signed_out.items():
+            _visit(page, path)
+            check(name)
+        page.goto("/login")
+        page.get_by_label("Mobile number").fill("9876507777")
+        page.get_by_role("button", name="Send me a code").click()
+        page.wait_for_url("**/login/code")
+        check("code entry")
+        page.get_by_label("6-digit code").fill("000000")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("alert").wait_for()
+        check("code entry with an error")
+
+        context.clear_cookies()
+        _session_cookie(page, student, live_server)
+        for name, path in signed_in.items():
+            _visit(page, path)
+            check(name)
+        # The cart, filled: the running total and the checkout's slot choice.
+        _visit(page, signed_in["menu (signed in)"])
+        page.get_by_role("button", name="One more Chai").click()
+        page.locator("[data-cart-total]").filter(has_text="₹15").wait_for()
+        check("cart")
+        context.close()
+    assert problems == [], "axe-core found serious or critical violations:\n" + "\n".join(problems)
+    assert csp == [], f"Content-Security-Policy violations: {csp}"
