@@ -18,7 +18,21 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, events, money, office, oncall, otp, ownership, printing, push, pwa, stock, tokens, webhooks
+from mutants import (
+    capacity,
+    events,
+    money,
+    office,
+    oncall,
+    otp,
+    ownership,
+    printing,
+    push,
+    pwa,
+    stock,
+    tokens,
+    webhooks,
+)
 
 MUTANTS: list[dict] = [
     *money.MUTANTS,
