@@ -64,6 +64,32 @@ def shop_get_for_vendor(*, vendor: User) -> Shop:
     return shop
 
 
+SEARCH_MAX_LENGTH = 100
+SEARCH_LIMIT = 20
+
+
+def catalog_search_public(*, query: str) -> tuple[list[Shop], list[MenuItem]]:
+    """Shops whose name, and available dishes whose name, contain `query` (case-insensitive),
+    of shops students may see; at most SEARCH_LIMIT of each, by name. Two queries; each dish
+    carries its shop (`item.vendor.shop`). An empty query finds nothing."""
+    query = query.strip()[:SEARCH_MAX_LENGTH]
+    if not query:
+        return [], []
+    shops = list(shop_list_public().filter(name__icontains=query)[:SEARCH_LIMIT])
+    items = (
+        MenuItem.objects.filter(
+            _public_vendor("vendor__"),
+            vendor__shop__vendor_type=User.VendorType.FOOD,
+            is_deleted=False,
+            is_available=True,
+            name__icontains=query,
+        )
+        .select_related("vendor__shop")
+        .order_by("name", "vendor__shop__name", "id")
+    )
+    return shops, list(items[:SEARCH_LIMIT])
+
+
 # --- menu items --------------------------------------------------------------
 
 

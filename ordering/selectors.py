@@ -7,18 +7,21 @@ while active and their vendor can be seen; the owner also sees its inactive ones
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from catalog import selectors as catalog_selectors
+from catalog.models import Shop
 from core.errors import NotFound
 from payments.serializers import payable_refunds_prefetch
 
 from .models import Closure, Order, OrderItem, Slot, SlotSchedule
 from .pricing import prep_counts
-from .services import order_cutoff
+from .services import MAX_QUANTITY, order_cutoff
 
 # Statuses the kitchen prepares for. Unpaid orders are left out: most are paid within
 # minutes, but an unpaid one may still expire, and food cooked for it would be wasted.
@@ -162,3 +165,152 @@ def closure_list_for_vendor(*, vendor: User, upcoming: bool = True) -> QuerySet[
     if upcoming:
         closures = closures.filter(date__gte=timezone.localdate())
     return closures.order_by("date", "id")
+
+
+# --- the student's home and "order again" (issue 22) -------------------------------------
+
+
+# An order the student still has to collect: paid, in the kitchen, or waiting at the counter.
+ACTIVE_PICKUP_STATUSES = Order.CODE_LIVE_STATUSES
+# How many of them the home page pins at most (a student rarely has more than one).
+ACTIVE_PICKUP_LIMIT = 3
+
+
+def order_list_to_collect_for(*, student: User) -> list[Order]:
+    """The student's own orders still to be collected (ACTIVE_PICKUP_STATUSES), earliest pickup
+    first, at most ACTIVE_PICKUP_LIMIT; one query. Anyone but a student has none."""
+    if not student.is_student:
+        return []
+    orders = Order.objects.filter(student_id=student.pk, status__in=ACTIVE_PICKUP_STATUSES).select_related("slot")
+    return list(orders.order_by("slot__starts_at", "id")[:ACTIVE_PICKUP_LIMIT])
+
+
+def order_list_live_and_past_for(*, student: User) -> tuple[QuerySet[Order], QuerySet[Order]]:
+    """The student's orders split in two: live ones (unpaid, or still to be collected) and past
+    ones (collected, cancelled, rejected, expired), each newest first and prefetched like
+    `order_list_for`."""
+    orders = order_list_for(user=student)
+    return orders.filter(status__in=Order.LIVE_STATUSES), orders.exclude(status__in=Order.LIVE_STATUSES)
+
+
+@dataclass(frozen=True)
+class ShopCard:
+    """What the home page says of one food shop today.
+
+    `state`: "closed" (switched off), "paused" (until `paused_until`), "not_taking_orders" (open,
+    but no pickup time can be ordered yet) or "open". `today_from`/`today_to`: the first start and
+    last end of today's pickup slots (None: none today). `prep_minutes`: how long before a pickup
+    the shop stops taking orders for it (its kitchen's lead time).
+    """
+
+    shop: Shop
+    state: str
+    paused_until: datetime | None
+    today_from: datetime | None
+    today_to: datetime | None
+    next_pickup: datetime | None
+    prep_minutes: int
+
+
+def shop_cards_for(*, shops: list[Shop], now: datetime | None = None) -> list[ShopCard]:
+    """A card per food shop (same order as `shops`), in one query whatever their number: today's
+    hours and the next pickup that can still be ordered come from the shops' slots."""
+    now = now or timezone.now()
+    if not shops:
+        return []
+    today = timezone.localdate(now)
+    day_start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    day_end = day_start + timedelta(days=1)
+    today_q = Q(starts_at__gte=day_start, starts_at__lt=day_end)
+    # One column per distinct cut-off among the shops, so each shop reads its own in the same query.
+    cutoffs = sorted({shop.cutoff_minutes for shop in shops})
+    aggregates = {
+        "today_from": Min("starts_at", filter=today_q),
+        "today_to": Max("ends_at", filter=today_q),
+        **{f"next_{m}": Min("starts_at", filter=Q(starts_at__gt=order_cutoff(now=now, minutes=m))) for m in cutoffs},
+    }
+    rows = (
+        Slot.objects.filter(vendor_id__in=[shop.vendor_id for shop in shops], is_active=True, is_deleted=False)
+        .filter(Q(ends_at__gt=now) | today_q)
+        .values("vendor_id")
+        .order_by()
+        .annotate(**aggregates)
+    )
+    by_vendor = {row["vendor_id"]: row for row in rows}
+    cards = []
+    for shop in shops:
+        row = by_vendor.get(shop.vendor_id, {})
+        next_pickup = row.get(f"next_{shop.cutoff_minutes}")
+        paused_until = shop.paused_until_now(now)
+        if not shop.is_open:
+            state = "closed"
+        elif paused_until:
+            state = "paused"
+        elif next_pickup is None:
+            state = "not_taking_orders"
+        else:
+            state = "open"
+        cards.append(
+            ShopCard(
+                shop=shop,
+                state=state,
+                paused_until=paused_until,
+                today_from=row.get("today_from"),
+                today_to=row.get("today_to"),
+                next_pickup=next_pickup,
+                prep_minutes=shop.cutoff_minutes,
+            )
+        )
+    return cards
+
+
+@dataclass(frozen=True)
+class ReorderLine:
+    menu_item_id: int
+    options: tuple[int, ...]
+    quantity: int
+
+
+@dataclass
+class ReorderPlan:
+    """What of an earlier order can go back into the cart: `lines` (quantities capped at
+    MAX_QUANTITY), and in `gone` the student's words for what cannot (a dish off the menu or sold
+    out, an option no longer offered). `shop_listed` is False when the shop itself is gone."""
+
+    vendor_id: int
+    lines: list[ReorderLine] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+    shop_listed: bool = True
+
+
+def order_reorder_plan(*, student: User, order_id: int) -> ReorderPlan:
+    """The lines of the student's own order `order_id` that its shop still sells as they were
+    ordered. An option no longer available is left out (and named) unless that leaves its group
+    short of its minimum, when the whole line is left out. NotFound for anyone else's order."""
+    if not student.is_student:
+        raise NotFound("No such order.")
+    order = order_get_for(user=student, order_id=order_id)
+    plan = ReorderPlan(vendor_id=order.vendor_id)
+    try:
+        menu = {item.pk: item for item in catalog_selectors.vendor_menu_public(vendor_id=order.vendor_id)}
+    except NotFound:
+        plan.shop_listed = False
+        plan.gone = [line.name for line in order.items.all()]
+        return plan
+    for line in order.items.all():
+        item = menu.get(line.menu_item_id)
+        if item is None or item.is_sold_out:
+            plan.gone.append(line.name)
+            continue
+        groups = list(item.option_groups.all())
+        offered = {option.pk: group.pk for group in groups for option in group.options.all() if option.is_available}
+        wanted = [snap for snap in line.options or [] if isinstance(snap, dict)]
+        kept = tuple(sorted(int(snap["option"]) for snap in wanted if snap.get("option") in offered))
+        dropped = [str(snap.get("name", "")) for snap in wanted if snap.get("option") not in offered]
+        chosen_per_group = {group.pk: sum(1 for pk in kept if offered[pk] == group.pk) for group in groups}
+        if any(chosen_per_group[group.pk] < group.min_choices for group in groups):
+            plan.gone.append(f"{line.name} ({', '.join(dropped)})" if dropped else line.name)
+            continue
+        plan.gone.extend(f"{name} on {line.name}" for name in dropped)
+        plan.lines.append(ReorderLine(menu_item_id=item.pk, options=kept, quantity=min(line.quantity, MAX_QUANTITY)))
+    return plan

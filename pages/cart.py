@@ -88,6 +88,17 @@ def cart_replace(request: HttpRequest, *, vendor_id: int, lines: Iterable[Line])
     request.session[_key(vendor_id)] = {"v": version, "lines": dict(list(kept.items())[:MAX_LINES])}
 
 
+def cart_add(request: HttpRequest, *, vendor_id: int, lines: Iterable[Line], max_quantity: int) -> None:
+    """Add `lines` to this shop's cart: a line already there grows (up to `max_quantity`), the
+    others join it; what was in the cart stays."""
+    stored = dict(request.session.get(_key(vendor_id), {}).get("lines", {}))
+    for line in lines:
+        if line.quantity > 0:
+            stored[line.field] = min(int(stored.get(line.field, 0)) + line.quantity, max_quantity)
+    version = cart_version(request, vendor_id=vendor_id) + 1
+    request.session[_key(vendor_id)] = {"v": version, "lines": dict(list(stored.items())[:MAX_LINES])}
+
+
 def cart_clear(request: HttpRequest, *, vendor_id: int) -> None:
     """Empty this shop's cart (its version still grows: a copy kept by the page is stale)."""
     cart_replace(request, vendor_id=vendor_id, lines=())

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from .views import checkout, food, installable, menu_item, orders, printing, sign_in
+from .views import checkout, food, home, installable, menu_item, orders, printing, reorder, sign_in
 
 app_name = "pages"
 
 urlpatterns = [
-    path("", food.home, name="home"),
+    path("", home.home, name="home"),
     path("login", sign_in.login_phone, name="login"),
     path("login/code", sign_in.login_code, name="login-code"),
     path("register-shop", sign_in.register_shop, name="register-shop"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("orders", orders.orders, name="orders"),
     path("orders/<int:order_id>", orders.order_detail, name="order"),
     path("orders/<int:order_id>/cancel", orders.order_cancel, name="order-cancel"),
+    path("orders/<int:order_id>/reorder", reorder.order_reorder, name="order-reorder"),
     path("print", printing.print_shops, name="print-shops"),
     path("print/<int:vendor_id>", printing.print_form, name="print-form"),
     path("print-jobs", printing.print_jobs, name="print-jobs"),

@@ -100,8 +100,9 @@ def test_student_signs_in_orders_pays_and_collects(phone_page, live_server, sand
     assert "You are signed in, Meera." in page.inner_text("main")
 
     page.get_by_role("link", name=re.compile("Main Canteen")).click()
-    page.get_by_role("button", name="One more Masala Dosa").click()
-    page.get_by_role("button", name="One more Chai").click()
+    expect(page.locator(".cart-bar")).to_be_hidden()  # nothing in the cart yet
+    page.get_by_role("button", name="Add Masala Dosa").click()
+    page.get_by_role("button", name="Add Chai").click()
     assert page.get_by_label("Quantity of Masala Dosa").input_value() == "1"
     assert page.locator("[data-cart-total]").inner_text() == "₹75"
     page.get_by_label(re.compile("5 places left")).check()
@@ -156,10 +157,10 @@ def test_full_slot_is_not_offered_and_a_slot_filling_meanwhile_keeps_the_cart(ph
     page.goto(f"/vendors/{campus.canteen.vendor_id}")
     assert page.locator(f"input[name=slot][value='{full.pk}']").count() == 0
     assert page.get_by_test_id("full-slot").count() == 1
+    page.get_by_role("button", name="Add Masala Dosa").click()
     page.get_by_role("button", name="One more Masala Dosa").click()
-    page.get_by_role("button", name="One more Masala Dosa").click()
-    # Keyboard only: the quantity buttons and the slot choice work without a pointer.
-    page.get_by_role("button", name="One more Chai").focus()
+    # Keyboard only: ADD, the quantity buttons and the slot choice work without a pointer.
+    page.get_by_role("button", name="Add Chai").focus()
     page.keyboard.press("Enter")
     page.locator(f"#slot-{tight.pk}").focus()
     page.keyboard.press("Space")

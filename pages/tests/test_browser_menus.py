@@ -93,8 +93,9 @@ def test_options_sheet_two_lines_of_a_dish_veg_filter_sold_out_and_the_order(chr
     thumb = page.locator("img.thumb").first
     assert thumb.get_attribute("loading") == "lazy" and thumb.get_attribute("width") and thumb.get_attribute("height")
 
-    # Chai is counted on the menu; the dosa's options are chosen in its sheet.
-    page.get_by_role("button", name="One more Chai").click()
+    # Chai is counted on the menu (ADD, then its stepper); the dosa's options are chosen in its sheet.
+    page.get_by_role("button", name="Add Chai").click()
+    expect(page.get_by_role("button", name="One more Chai")).to_be_focused()
     page.get_by_role("button", name="Add Masala Dosa: choose options").click()
     sheet = page.locator(f"#sheet-{campus.dosa.pk}")
     expect(sheet).to_be_visible()

@@ -1,4 +1,4 @@
-"""The home page, a food shop's menu, its cart and placing the order.
+"""A food shop's menu, its cart and placing the order.
 
 The cart is lines of (item, options, quantity) (pages/cart.py). Items without options are
 counted on the menu itself; a dish with options is chosen in its sheet (with JavaScript) or on
@@ -28,7 +28,7 @@ from .. import cart
 from ..access import page, student_required
 from ..errors import plain_error
 from ..forms import OrderForm
-from .common import open_first, shop_or_404
+from .common import shop_or_404
 
 VEG_COOKIE = "tnt_veg"
 VEG_COOKIE_SECONDS = 365 * 24 * 3600
@@ -53,20 +53,6 @@ def remember_veg(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     elif asked == "0":
         response.delete_cookie(VEG_COOKIE, samesite="Lax")
     return response
-
-
-@page
-def home(request: HttpRequest) -> HttpResponse:
-    veg = veg_only(request)
-    context = {
-        "nav": "home",
-        "food_shops": open_first(
-            catalog_selectors.shop_list_public(vendor_type=User.VendorType.FOOD, diet="veg" if veg else None)
-        ),
-        "veg_only": veg,
-        "stationery_shops": open_first(catalog_selectors.shop_list_public(vendor_type=User.VendorType.STATIONERY)),
-    }
-    return remember_veg(request, render(request, "pages/home.html", context))
 
 
 @dataclass(frozen=True)

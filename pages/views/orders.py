@@ -40,13 +40,22 @@ _PICKUP_STATUSES = (Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY
 _WAITING_STATUSES = (Order.Status.PAID, Order.Status.ACCEPTED)
 
 
+def _item_summary(order: Order) -> str:
+    """The order's lines as they were ordered: "2 × Masala dosa, 1 × Chai"."""
+    return ", ".join(f"{line.quantity} × {line.name}" for line in order.items.all())
+
+
 @student_required
 def orders(request: HttpRequest) -> HttpResponse:
-    page_obj = page_of(request, ordering_selectors.order_list_for(user=request.user))
-    names = shop_names(order.vendor_id for order in page_obj)
-    for order in page_obj:
+    live, past = ordering_selectors.order_list_live_and_past_for(student=request.user)
+    active = list(live)
+    page_obj = page_of(request, past)
+    names = shop_names([order.vendor_id for order in active] + [order.vendor_id for order in page_obj])
+    for order in [*active, *page_obj]:
         order.vendor_shop_name = names.get(order.vendor_id, "Campus vendor")
-    return render(request, "pages/orders.html", {"nav": "orders", "orders": page_obj, "page_obj": page_obj})
+        order.item_summary = _item_summary(order)
+    context = {"nav": "orders", "active": active, "past": page_obj, "page_obj": page_obj}
+    return render(request, "pages/orders.html", context)
 
 
 def _order_for(request: HttpRequest, order_id: int) -> Order:

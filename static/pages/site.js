@@ -142,6 +142,7 @@ import { request } from "../common/api.js";
     var totalEl = orderForm.querySelector("[data-cart-total]");
     var countEl = orderForm.querySelector("[data-cart-count]");
     var submit = orderForm.querySelector("[data-cart-submit]");
+    var cartBar = orderForm.querySelector("[data-cart-bar]");
 
     var clamp = function (input) {
       var max = parseInt(input.max, 10) || 20;
@@ -166,10 +167,15 @@ import { request } from "../common/api.js";
         count += q;
         var row = input.closest(".cart-line") || input.closest(".menu-item");
         if (row) row.classList.toggle("in-cart", q > 0);
+        // A dish without options shows ADD until it is in the cart, then its − count + stepper.
+        var add = orderForm.querySelector('[data-add-one="' + input.id + '"]');
+        var stepper = orderForm.querySelector('[data-stepper="' + input.id + '"]');
+        if (add && stepper) { add.hidden = q > 0; stepper.hidden = q === 0; }
       });
       if (totalEl) totalEl.textContent = rupees(total);
       if (countEl) countEl.textContent = count === 1 ? "1 item" : count + " items";
       if (submit) submit.disabled = count === 0;
+      if (cartBar) cartBar.hidden = count === 0;
     };
 
     if (orderForm.dataset.restore === "true") {
@@ -192,6 +198,20 @@ import { request } from "../common/api.js";
         input.value = clamp(input) + parseInt(button.dataset.step, 10);
         clamp(input);
         render(); save();
+        var add = orderForm.querySelector('[data-add-one="' + input.id + '"]');
+        if (add && !add.hidden) add.focus();  // back to ADD: the stepper just went away
+      });
+    });
+    orderForm.querySelectorAll("button[data-add-one]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        var input = document.getElementById(button.dataset.addOne);
+        if (!input) return;  // the plain form: the dish's page adds one
+        event.preventDefault();
+        input.value = 1;
+        render(); save();
+        // The focus follows to the stepper that took ADD's place.
+        var more = orderForm.querySelector('[data-stepper="' + input.id + '"] [data-step="1"]');
+        if (more) more.focus();
       });
     });
     orderForm.addEventListener("input", function () { render(); save(); });
