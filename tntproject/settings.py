@@ -22,6 +22,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-change-me-" + "x" *
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Where students reach the pages: the links in text messages are made from it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = (
@@ -166,6 +168,8 @@ STORAGES = {
 PRINT_MAX_UPLOAD_MB = env.int("PRINT_MAX_UPLOAD_MB", default=20)
 PRINT_MAX_PAGES = env.int("PRINT_MAX_PAGES", default=500)
 PRINT_FILE_RETENTION_HOURS = env.int("PRINT_FILE_RETENTION_HOURS", default=48)
+# A file chosen on the print form is uploaded once and kept this long for re-pricing and sending.
+PRINT_UPLOAD_TTL_MINUTES = env.int("PRINT_UPLOAD_TTL_MINUTES", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
