@@ -168,8 +168,6 @@ STORAGES = {
 PRINT_MAX_UPLOAD_MB = env.int("PRINT_MAX_UPLOAD_MB", default=20)
 PRINT_MAX_PAGES = env.int("PRINT_MAX_PAGES", default=500)
 PRINT_FILE_RETENTION_HOURS = env.int("PRINT_FILE_RETENTION_HOURS", default=48)
-# A file chosen on the print form is uploaded once and kept this long for re-pricing and sending.
-PRINT_UPLOAD_TTL_MINUTES = env.int("PRINT_UPLOAD_TTL_MINUTES", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
