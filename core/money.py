@@ -11,9 +11,6 @@ from __future__ import annotations
 
 PAISE_PER_RUPEE = 100
 RUPEE = "₹"
-# Texts use "Rs": "₹" is outside the GSM-7 alphabet and turns a whole SMS into UCS-2,
-# which halves the characters a message may carry.
-SMS_RUPEE = "Rs "
 
 
 def is_paise(value: object, *, minimum: int | None = 1, maximum: int | None = None) -> bool:
@@ -44,7 +41,9 @@ def rupees(paise: int, *, symbol: str = RUPEE, short: bool = False) -> str:
     """`12345678` → `₹1,23,456.78`, `-45` → `-₹0.45`, `0` → `₹0.00`.
 
     `short` leaves out the paise of a whole-rupee amount (`12000` → `₹120`), as the
-    student pages show prices. `symbol` is what stands before the number.
+    student pages and the text messages show amounts (one style everywhere students look;
+    a "₹" makes a text UCS-2, 70 characters a part instead of 160, which the campus accepts).
+    `symbol` is what stands before the number.
     """
     sign = "-" if paise < 0 else ""
     whole, part = divmod(abs(int(paise)), PAISE_PER_RUPEE)
@@ -52,11 +51,6 @@ def rupees(paise: int, *, symbol: str = RUPEE, short: bool = False) -> str:
     if short and not part:
         return text
     return f"{text}.{part:02d}"
-
-
-def rupees_for_sms(paise: int) -> str:
-    """`1250` → `Rs 12.50`: an amount in a text message (see SMS_RUPEE)."""
-    return rupees(paise, symbol=SMS_RUPEE)
 
 
 def pro_rata(amount: int, *, part: int, whole: int) -> int:

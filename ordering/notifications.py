@@ -2,8 +2,11 @@
 
 A text never carries free text a vendor typed (a reject reason, a note, an item name,
 a shop name the vendor can rename): an SMS from the campus's own sender id would make
-such text a phishing channel. The order page shows the reason; the text points there.
-Only numbers the system made (order number, amount, pickup time) go into a text.
+such text a phishing channel. The order page shows the reason; the text links there.
+Only numbers the system made (order number, amount, pickup time, pickup code) and the
+link to the order's page (from SITE_URL) go into a text. The pickup code goes only into
+the "ready" text, when the student is about to collect. Every text is whole sentences,
+and amounts are written as on the pages (`core.money.rupees`, short: `₹1,234`).
 
 Each goes through `push.notify.notify_user`: by Web Push where the person has a working
 subscription (opening the order page, or the vendor's dashboard), by SMS otherwise.
@@ -15,53 +18,74 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.money import rupees_for_sms
+from core.links import site_link
+from core.money import rupees
 from push.notify import notify_user
 
 from .models import Order, Slot
 
 
+def _amount(paise: int) -> str:
+    return rupees(paise, short=True)
+
+
+def _order_path(order: Order) -> str:
+    return reverse("pages:order", kwargs={"order_id": order.pk})
+
+
 def _send(order: Order, body: str) -> None:
-    """To the student; a push opens the order's page."""
-    url = reverse("pages:order", kwargs={"order_id": order.pk})
-    notify_user(user_id=order.student_id, body=body, url=url, tag=f"order-{order.pk}")
+    """To the student, with the link to the order's page; a push opens that page."""
+    body += " " + _("Open %(link)s to see your order.") % {"link": site_link(_order_path(order))}
+    notify_user(user_id=order.student_id, body=body, url=_order_path(order), tag=f"order-{order.pk}")
 
 
 def _pickup_time(order: Order) -> str:
     slot = Slot.objects.only("starts_at", "ends_at").get(pk=order.slot_id)
     start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
-    return f"{start:%d %b %H:%M}–{end:%H:%M}"
+    return _("on %(day)s between %(start)s and %(end)s") % {
+        "day": f"{start:%d %b}",
+        "start": f"{start:%H:%M}",
+        "end": f"{end:%H:%M}",
+    }
+
+
+def _refunded_in_full(order: Order) -> str:
+    return _("The %(amount)s you paid will be refunded in full.") % {"amount": _amount(order.total_paise)}
+
+
+def order_payment_received(*, order: Order) -> None:
+    """Sent once, when the order's payment is captured (the move to `paid` happens once)."""
+    _send(
+        order,
+        _("Tap N Take: we received your payment of %(amount)s for order #%(id)s. We will text you when it is ready.")
+        % {"amount": _amount(order.total_paise), "id": order.pk},
+    )
 
 
 def order_cancelled_refunded(*, order: Order) -> None:
-    _send(
-        order,
-        _("Tap N Take: your order #%(id)s is cancelled. The %(amount)s you paid will be refunded in full.")
-        % {"id": order.pk, "amount": rupees_for_sms(order.total_paise)},
-    )
+    _send(order, _("Tap N Take: your order #%(id)s is cancelled.") % {"id": order.pk} + " " + _refunded_in_full(order))
 
 
 def order_accepted(*, order: Order) -> None:
     _send(
         order,
-        _("Tap N Take: your order #%(id)s was accepted. Pickup %(time)s.")
+        _("Tap N Take: your order #%(id)s was accepted. Pick it up %(time)s.")
         % {"id": order.pk, "time": _pickup_time(order)},
     )
 
 
 def order_rejected(*, order: Order, refunded: bool) -> None:
-    body = _("Tap N Take: your order #%(id)s could not be taken. See why in the app.") % {"id": order.pk}
+    body = _("Tap N Take: your order #%(id)s could not be taken by the shop.") % {"id": order.pk}
     if refunded:
-        body += " " + _("The %(amount)s you paid will be refunded in full.") % {
-            "amount": rupees_for_sms(order.total_paise)
-        }
+        body += " " + _refunded_in_full(order)
     _send(order, body)
 
 
 def order_ready(*, order: Order) -> None:
     _send(
         order,
-        _("Tap N Take: your order #%(id)s is ready. Show your pickup code at the counter.") % {"id": order.pk},
+        _("Tap N Take: your order #%(id)s is ready. Show pickup code %(code)s at the counter.")
+        % {"id": order.pk, "code": order.pickup_code},
     )
 
 
@@ -71,9 +95,7 @@ def notify_order_not_accepted_in_time(*, order: Order, refunded: bool) -> None:
         "id": order.pk
     }
     if refunded:
-        body += " " + _("The %(amount)s you paid will be refunded in full.") % {
-            "amount": rupees_for_sms(order.total_paise)
-        }
+        body += " " + _refunded_in_full(order)
     _send(order, body)
 
 
@@ -85,7 +107,7 @@ def _send_vendor(order: Order, body: str) -> None:
 def order_refunded_by_staff(*, order: Order, amount_paise: int, cancelled: bool) -> None:
     """Campus staff refunded (part of) a paid order, from its case file in the admin; to the student."""
     body = _("Tap N Take: campus staff refunded %(amount)s for your order #%(id)s.") % {
-        "amount": rupees_for_sms(amount_paise),
+        "amount": _amount(amount_paise),
         "id": order.pk,
     }
     if cancelled:
@@ -96,11 +118,11 @@ def order_refunded_by_staff(*, order: Order, amount_paise: int, cancelled: bool)
 def vendor_order_refunded_by_staff(*, order: Order, amount_paise: int, cancelled: bool) -> None:
     """The same refund, told to the shop (a cancelled order must not be handed over)."""
     body = _("Tap N Take: campus staff refunded %(amount)s of order #%(id)s.") % {
-        "amount": rupees_for_sms(amount_paise),
+        "amount": _amount(amount_paise),
         "id": order.pk,
     }
     if cancelled:
-        body += " " + _("It is cancelled: do not hand it over.")
+        body += " " + _("It is cancelled, so do not hand it over.")
     _send_vendor(order, body)
 
 
@@ -112,7 +134,7 @@ def order_delayed(*, order: Order, minutes: int) -> None:
     """The vendor marked the accepted order late: the new estimate (numbers only, no vendor text)."""
     _send(
         order,
-        _("Tap N Take: your order #%(id)s is running %(minutes)s min late. Ready about %(time)s.")
+        _("Tap N Take: your order #%(id)s is running %(minutes)s minutes late. It should be ready at about %(time)s.")
         % {"id": order.pk, "minutes": minutes, "time": _clock(order.estimated_ready_at)},
     )
 

@@ -88,8 +88,12 @@ class OrderForm(forms.Form):
 
 
 class PrintJobForm(forms.Form):
+    """The print form: the file itself, or (with the page script) the id of its upload (issue 22)."""
+
     service = forms.IntegerField(min_value=1, error_messages={"required": "Choose a print service."})
-    file = forms.FileField(error_messages={"required": "Choose a PDF file to print."})
+    file = forms.FileField(required=False)
+    # The file chosen on this form, already uploaded once by the page script (POST /print-uploads).
+    upload = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput)
     copies = forms.IntegerField(
         min_value=1, initial=1, error_messages={"required": "Say how many copies.", "invalid": "Enter a whole number."}
     )
@@ -121,3 +125,12 @@ class PrintJobForm(forms.Form):
         if service_id not in self.service_ids:
             raise forms.ValidationError("Choose one of this shop's print services.")
         return service_id
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # A file chosen again replaces the upload; with neither, there is nothing to print.
+        if cleaned.get("file"):
+            cleaned["upload"] = None
+        elif not cleaned.get("upload") and "file" not in self.errors:
+            self.add_error("file", "Choose a PDF file to print.")
+        return cleaned

@@ -35,6 +35,8 @@ from .serializers import (
     PrintJobRejectSerializer,
     PrintJobSerializer,
     PrintJobSubmitSerializer,
+    PrintUploadCreateSerializer,
+    PrintUploadSerializer,
 )
 from .uploads import UploadLimitHandler, max_upload_bytes, refuse_oversized_request, upload_was_refused
 
@@ -139,17 +141,19 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         super().initial(request, *args, **kwargs)
 
     @extend_schema(
-        summary="Send a PDF to a stationery shop (multipart)",
-        request={"multipart/form-data": PrintJobSubmitSerializer},
+        summary="Send a PDF to a stationery shop (multipart; or JSON naming an earlier upload)",
+        request={"multipart/form-data": PrintJobSubmitSerializer, "application/json": PrintJobSubmitSerializer},
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             201: PrintJobSerializer,
             **_errors(401, 403),
             400: OpenApiResponse(ErrorEnvelopeSerializer, description="validation_error, invalid_file"),
+            404: OpenApiResponse(ErrorEnvelopeSerializer, description="not_found (another student's upload)"),
             409: OpenApiResponse(
                 ErrorEnvelopeSerializer,
                 description="shop_closed, item_unavailable, too_many_open_jobs, idempotency_conflict",
             ),
+            410: OpenApiResponse(ErrorEnvelopeSerializer, description="upload_expired"),
             413: OpenApiResponse(ErrorEnvelopeSerializer, description="file_too_large"),
             429: OpenApiResponse(ErrorEnvelopeSerializer, description="rate_limited (RATE_LIMIT_PRINT)"),
         },
@@ -165,23 +169,34 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         form = PrintJobSubmitSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        job = services.print_job_submit(
-            student=request.user,
-            service_id=data["service"],
-            upload=data["file"],
-            note=data["note"],
-            choices=print_choices(data),
-        )
+        if "upload" in data:
+            job = services.print_job_submit_upload(
+                student=request.user,
+                upload_id=data["upload"],
+                service_id=data["service"],
+                note=data["note"],
+                choices=print_choices(data),
+            )
+        else:
+            job = services.print_job_submit(
+                student=request.user,
+                service_id=data["service"],
+                upload=data["file"],
+                note=data["note"],
+                choices=print_choices(data),
+            )
         return Response(self._job_data(job), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Price a PDF before sending it (multipart, the fields of POST /print-jobs); nothing is stored",
-        request={"multipart/form-data": PrintJobSubmitSerializer},
+        summary="Price a PDF before sending it (the fields of POST /print-jobs); nothing is stored",
+        request={"multipart/form-data": PrintJobSubmitSerializer, "application/json": PrintJobSubmitSerializer},
         responses={
             200: PrintJobEstimateSerializer,
             **_errors(401, 403),
             400: OpenApiResponse(ErrorEnvelopeSerializer, description="validation_error, invalid_file"),
+            404: OpenApiResponse(ErrorEnvelopeSerializer, description="not_found (another student's upload)"),
             409: OpenApiResponse(ErrorEnvelopeSerializer, description="shop_closed, item_unavailable"),
+            410: OpenApiResponse(ErrorEnvelopeSerializer, description="upload_expired"),
             413: OpenApiResponse(ErrorEnvelopeSerializer, description="file_too_large"),
             429: OpenApiResponse(
                 ErrorEnvelopeSerializer, description="rate_limited (RATE_LIMIT_PRINT, shared with uploads)"
@@ -198,9 +213,14 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = form.validated_data
         # Counted once the form is sound, as the print page always did; uploads share the counter.
         enforce_print_limit(request, student_id=request.user.pk)
-        quote = services.print_job_quote(
-            student=request.user, service_id=data["service"], upload=data["file"], choices=print_choices(data)
-        )
+        if "upload" in data:
+            quote = services.print_job_quote_upload(
+                student=request.user, upload_id=data["upload"], service_id=data["service"], choices=print_choices(data)
+            )
+        else:
+            quote = services.print_job_quote(
+                student=request.user, service_id=data["service"], upload=data["file"], choices=print_choices(data)
+            )
         return Response(PrintJobEstimateSerializer(estimate_body(quote, double_sided=data["double_sided"])).data)
 
     # --- the file ---------------------------------------------------------------
@@ -330,3 +350,41 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: int) -> Response:
         return self._job_response(services.print_job_cancel(student=request.user, job_id=pk))
+
+
+class PrintUploadViewSet(viewsets.GenericViewSet):
+    """`POST /print-uploads`: the print form uploads the chosen file once; prices and the job name it by id."""
+
+    permission_classes = [IsStudent]
+    serializer_class = PrintUploadSerializer
+    queryset = PrintJob.objects.none()  # nothing is listed
+
+    def initialize_request(self, request, *args, **kwargs) -> Request:
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        request.upload_handlers.insert(0, UploadLimitHandler(request, max_bytes=max_upload_bytes()))
+        return drf_request
+
+    def initial(self, request, *args, **kwargs) -> None:
+        refuse_oversized_request(request._request)
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Upload the file chosen on the print form once (multipart); price and send it by its id",
+        request={"multipart/form-data": PrintUploadCreateSerializer},
+        responses={
+            201: PrintUploadSerializer,
+            **_errors(401, 403),
+            400: OpenApiResponse(ErrorEnvelopeSerializer, description="validation_error, invalid_file"),
+            413: OpenApiResponse(ErrorEnvelopeSerializer, description="file_too_large"),
+            429: OpenApiResponse(ErrorEnvelopeSerializer, description="rate_limited (RATE_LIMIT_PRINT)"),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        request.data  # noqa: B018 - parse now, so an upload stopped for its size is known before anything else
+        if upload_was_refused(request._request):
+            raise FileTooLarge(max_mb=settings.PRINT_MAX_UPLOAD_MB)
+        form = PrintUploadCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        enforce_print_limit(request, student_id=request.user.pk)
+        pending = services.print_upload_create(student=request.user, upload=form.validated_data["file"])
+        return Response(PrintUploadSerializer(pending).data, status=status.HTTP_201_CREATED)

@@ -59,7 +59,8 @@ class DocumentQuote:
         return PrintJob.Analysis.PENDING if self.colour_pages is None else PrintJob.Analysis.DONE
 
 
-def _as_pdf(upload: UploadedFile) -> UploadedFile:
+def document_as_pdf(upload: UploadedFile) -> UploadedFile:
+    """The upload itself when it is a PDF, a one-page PDF of it when it is a JPEG or PNG photo."""
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
@@ -104,7 +105,7 @@ def document_read(*, service: PrintService, upload: UploadedFile, choices: Print
     """Read, check and price the document (see the module docstring). Raises InvalidFile, ValidationFailed."""
     _check_choices(service=service, choices=choices)
     finishing = finishing_for(service=service, ids=choices.finishing)
-    pdf = _as_pdf(upload)
+    pdf = document_as_pdf(upload)
     info = pdf_inspect(pdf)
     selected = page_range_parse(choices.page_range, pages=info.pages)
     inline = len(selected) <= settings.PRINT_ANALYSIS_INLINE_PAGES

@@ -45,3 +45,11 @@ class InvalidPickupCode(ApplicationError):
     status_code = 400
     code = "invalid_pickup_code"
     message = "This pickup code is not right."
+
+
+class UploadExpired(ApplicationError):
+    """A pending upload (PrintUpload) past its `expires_at`: the student chooses the file again."""
+
+    status_code = 410
+    code = "upload_expired"
+    message = "This file was uploaded too long ago and has been deleted. Choose it again."

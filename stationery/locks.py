@@ -13,7 +13,7 @@ from typing import Any
 from accounts.models import User
 from core.errors import NotFound
 
-from .models import PrintJob
+from .models import PrintJob, PrintUpload
 
 
 def student_lock(*, user_id: int) -> None:
@@ -48,3 +48,14 @@ def job_lock_if_due(*, job_id: int, due: Mapping[str, Any]) -> PrintJob | None:
 def job_lock_if_analysis_pending(*, job_id: int) -> PrintJob | None:
     """The job if its file is still being read, locked (waiting for a writer); else None. Rank: `payable`."""
     return PrintJob.objects.select_for_update().filter(pk=job_id, analysis=PrintJob.Analysis.PENDING).first()
+
+
+def upload_lock(*, upload_id: int, student_id: int) -> PrintUpload:
+    """The student's own pending upload, locked FOR UPDATE; NotFound for anyone else's. Rank: `payable`.
+
+    (It becomes a print job: sending it twice at once queues on this row, and the second finds it gone.)
+    """
+    upload = PrintUpload.objects.select_for_update().filter(pk=upload_id, student_id=student_id).first()
+    if upload is None:
+        raise NotFound("No such uploaded file. Choose the file again.")
+    return upload

@@ -6,11 +6,18 @@ from django.db.models import Q
 
 # Where uploaded print files live in the (private) default storage.
 PRINT_FILE_FOLDER = "print-jobs"
+# Files chosen on the print form, uploaded once and not yet sent as a job (PrintUpload).
+PRINT_UPLOAD_FOLDER = "print-uploads"
 
 
 def print_file_path(instance, filename: str) -> str:
     """A random name: nothing about the student or the original file leaks into storage."""
     return f"{PRINT_FILE_FOLDER}/{secrets.token_hex(16)}.pdf"
+
+
+def print_upload_path(instance, filename: str) -> str:
+    """A random name, like a job's file, in the pending uploads' folder."""
+    return f"{PRINT_UPLOAD_FOLDER}/{secrets.token_hex(16)}.pdf"
 
 
 # The longest page range a student may type ("1-3,7,12-40" …).
@@ -181,3 +188,34 @@ class PrintJobEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["job", "created_at"], name="print_job_event_job_created")]
+
+
+class PrintUpload(models.Model):
+    """A file a student chose on the print form, uploaded once: re-priced and sent by its id.
+
+    Only its student can use it (another student's id is not found). It lives until
+    `expires_at` (PRINT_UPLOAD_TTL_MINUTES after the upload); sending it as a job moves
+    its file to the job and deletes the row; `print_upload_purge_expired` deletes the rest.
+    The stored file is always a PDF (a photo is made into one when it is uploaded).
+    """
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="print_uploads")
+    file = models.FileField(upload_to=print_upload_path, max_length=200)
+    original_name = models.CharField(max_length=200, blank=True)
+    pages = models.PositiveIntegerField()
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pages__gte=1), name="print_upload_pages_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["student", "created_at"], name="print_upload_student_created"),
+            models.Index(fields=["expires_at"], name="print_upload_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Print upload #{self.pk}"

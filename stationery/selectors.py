@@ -7,14 +7,18 @@ sent to its shop, and nobody else sees any: another user's job is simply not fou
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import PrintService
 from core.errors import NotFound
 from payments.serializers import payable_refunds_prefetch
 
-from .models import PrintJob
+from .errors import UploadExpired
+from .models import PrintJob, PrintUpload
 
 
 def print_job_queryset_for(*, user: User) -> QuerySet[PrintJob]:
@@ -69,3 +73,13 @@ def print_service_orderable(*, service_id: int) -> PrintService | None:
         )
         .first()
     )
+
+
+def print_upload_get_for(*, user: User, upload_id: int, now: datetime | None = None) -> PrintUpload:
+    """One of the student's own pending uploads; NotFound for anyone else's, UploadExpired once past its time."""
+    upload = PrintUpload.objects.filter(pk=upload_id, student_id=user.pk).first()
+    if upload is None:
+        raise NotFound("No such uploaded file. Choose the file again.")
+    if upload.expires_at <= (now or timezone.now()):
+        raise UploadExpired()
+    return upload

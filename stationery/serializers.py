@@ -83,9 +83,19 @@ class PrintJobSerializer(PayableRefundsMixin, serializers.ModelSerializer):
 
 
 class PrintJobSubmitSerializer(serializers.Serializer):
-    """`POST /print-jobs` (multipart). The file is checked by the service, not here."""
+    """`POST /print-jobs` (multipart; JSON with `upload`). The file is checked by the service, not here.
 
-    file = serializers.FileField(allow_empty_file=True, help_text="The PDF to print.")
+    Either `file` (the PDF itself) or `upload` (the id of a file the student uploaded before,
+    `POST /print-uploads`), not both.
+    """
+
+    file = serializers.FileField(allow_empty_file=True, required=False, help_text="The PDF to print.")
+    upload = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        help_text="Instead of `file`: a file uploaded before by this student (POST /print-uploads).",
+    )
     service = serializers.IntegerField(min_value=1, help_text="A print service of an open stationery shop.")
     copies = serializers.IntegerField(min_value=1, max_value=100, default=1)
     double_sided = serializers.BooleanField(default=False)
@@ -102,6 +112,37 @@ class PrintJobSubmitSerializer(serializers.Serializer):
         max_length=10,
         help_text="Ids of the shop's `job` services (binding, lamination), each once per copy.",
     )
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            # A missing file is said alongside the other fields' errors, not only once they pass.
+            details = dict(exc.detail) if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+            if hasattr(data, "get") and not data.get("file") and data.get("upload") in (None, ""):
+                details.setdefault("file", ["No file was submitted."])
+            raise serializers.ValidationError(details) from None
+
+    def validate(self, attrs: dict) -> dict:
+        if "file" not in attrs and "upload" not in attrs:
+            raise serializers.ValidationError({"file": ["No file was submitted."]})
+        if "file" in attrs and "upload" in attrs:
+            raise serializers.ValidationError({"upload": ["Send the file or the id of its upload, not both."]})
+        return attrs
+
+
+class PrintUploadCreateSerializer(serializers.Serializer):
+    """`POST /print-uploads` (multipart): the file chosen on the print form, uploaded once."""
+
+    file = serializers.FileField(allow_empty_file=True, help_text="The PDF (or a JPEG or PNG photo) to print.")
+
+
+class PrintUploadSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    original_name = serializers.CharField()
+    pages = serializers.IntegerField()
+    size = serializers.IntegerField(help_text="Bytes stored (a photo is stored as a PDF).")
+    expires_at = serializers.DateTimeField(help_text="Send or re-price it before then; afterwards 410 upload_expired.")
 
 
 class PrintJobEstimateSerializer(serializers.Serializer):

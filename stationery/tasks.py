@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError
 
-from .services import print_job_files_purge, print_job_orphan_files_purge
+from .services import print_job_files_purge, print_job_orphan_files_purge, print_upload_purge_expired
 
 logger = logging.getLogger(__name__)
 
@@ -20,8 +20,13 @@ logger = logging.getLogger(__name__)
 )
 def purge_print_files() -> dict[str, int]:
     """Delete the stored files of print jobs that ended more than PRINT_FILE_RETENTION_HOURS ago,
-    and files left behind by submissions that never committed."""
-    return {"purged": print_job_files_purge(), "orphans": print_job_orphan_files_purge()}
+    files left behind by submissions that never committed, and files uploaded on the print form
+    that were never sent (past PRINT_UPLOAD_TTL_MINUTES)."""
+    return {
+        "purged": print_job_files_purge(),
+        "orphans": print_job_orphan_files_purge(),
+        "uploads": print_upload_purge_expired(),
+    }
 
 
 @shared_task(

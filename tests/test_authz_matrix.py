@@ -175,6 +175,18 @@ def _print_job_body(campus: Campus, prepared: dict) -> dict:
     return {"file": pdf_upload(1), "service": campus.service.pk, "copies": 1, "double_sided": False}
 
 
+def _print_upload_of_student_a(campus: Campus) -> dict:
+    """A file student A uploaded on the print form (issue 22): priced and sent by its id."""
+    from stationery import services as stationery_services
+
+    pending = stationery_services.print_upload_create(student=campus.users[STUDENT_A], upload=pdf_upload(1))
+    return {"upload": pending.pk}
+
+
+def _print_upload_body(campus: Campus, prepared: dict) -> dict:
+    return {"upload": prepared["upload"], "service": campus.service.pk, "copies": 1, "double_sided": False}
+
+
 def _failed_refund(campus: Campus) -> dict:
     """Issue 16: a refund of the captured payment that Razorpay reported failed (retry's target)."""
     from django.db import transaction
@@ -406,6 +418,29 @@ MATRIX: tuple[Row, ...] = (
         "/api/v1/print-jobs/estimate",
         (401, 200, 200, 403, 403, 403, 403, 403, 403),
         body=_print_job_body,
+        multipart=True,
+    ),
+    Row(
+        "POST",
+        "/api/v1/print-jobs/estimate",
+        (401, 200, 404, 403, 403, 403, 403, 403, 403),
+        prepare=_print_upload_of_student_a,
+        body=_print_upload_body,
+        note="(by student A's upload)",
+    ),
+    Row(
+        "POST",
+        "/api/v1/print-jobs",
+        (401, 201, 404, 403, 403, 403, 403, 403, 403),
+        prepare=_print_upload_of_student_a,
+        body=_print_upload_body,
+        note="(by student A's upload)",
+    ),
+    Row(
+        "POST",
+        "/api/v1/print-uploads",
+        (401, 201, 201, 403, 403, 403, 403, 403, 403),
+        body=lambda campus, prepared: {"file": pdf_upload(1)},
         multipart=True,
     ),
     Row("GET", "/api/v1/print-jobs/{job_submitted}", STUDENT_A_JOB),

@@ -22,6 +22,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-change-me-" + "x" *
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Where students reach the pages: the links in text messages are made from it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = (

@@ -72,6 +72,8 @@ STOCK_RESET_HOUR = env.int("STOCK_RESET_HOUR", default=4)  # `stock` back to `da
 RATE_LIMIT_PRINT = env.str("RATE_LIMIT_PRINT", default="20/h")
 PRINT_MAX_OPEN_JOBS = env.int("PRINT_MAX_OPEN_JOBS", default=5)
 PRINT_UNACCEPTED_EXPIRY_HOURS = env.int("PRINT_UNACCEPTED_EXPIRY_HOURS", default=24)
+# A file chosen on the print form is uploaded once and kept this long for re-pricing and sending.
+PRINT_UPLOAD_TTL_MINUTES = env.int("PRINT_UPLOAD_TTL_MINUTES", default=60)
 # A print job's final amount more than this many percent above its estimate needs a reason,
 # and lets the student still cancel the ready job.
 PRINT_PRICE_TOLERANCE_PCT = env.int("PRINT_PRICE_TOLERANCE_PCT", default=10)

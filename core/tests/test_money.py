@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.money import is_paise, pro_rata, rupees, rupees_for_sms
+from core.money import is_paise, pro_rata, rupees
 
 # --- is_paise ---------------------------------------------------------------------------
 
@@ -70,12 +70,6 @@ def test_short_form_leaves_out_the_paise_of_whole_rupees_only():
     assert rupees(12050, short=True) == "₹120.50"
     assert rupees(0, short=True) == "₹0"
     assert rupees(1_00_00_000_00, short=True) == "₹1,00,00,000"
-
-
-def test_texts_say_rs_with_the_same_grouping():
-    assert rupees_for_sms(1250) == "Rs 12.50"
-    assert rupees_for_sms(10_00_000) == "Rs 10,000.00"
-    assert "₹" not in rupees_for_sms(1_23_45_600)
 
 
 def test_the_template_filter_and_the_admin_write_amounts_through_core_money():

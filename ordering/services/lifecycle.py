@@ -113,8 +113,8 @@ def order_mark_paid(*, order_id: int, payment: Any) -> Order:
     move is retried in its savepoint with another code. Payments calls this inside its capture
     transaction, with the order row already locked; locking again in the same transaction is
     a no-op. Whether the capture may still be accepted (`is_payable`) is the caller's
-    decision; here only the transition map applies (InvalidTransition otherwise). Returns the
-    locked row.
+    decision; here only the transition map applies (InvalidTransition otherwise). The student
+    is told "payment received" (with the pickup code) once this commits. Returns the locked row.
     """
     locked = order_lock(order_id=order_id)
     from_status = locked.status
@@ -122,7 +122,7 @@ def order_mark_paid(*, order_id: int, payment: Any) -> Order:
         code = _pickup_code_unused(vendor_id=locked.vendor_id)
         try:
             with transaction.atomic():
-                return _order_transition(
+                paid = _order_transition(
                     order=locked,
                     to_status=Status.PAID,
                     actor=None,
@@ -133,6 +133,10 @@ def order_mark_paid(*, order_id: int, payment: Any) -> Order:
             if PICKUP_CODE_UNIQUE_CONSTRAINT not in str(error) or attempt == _PICKUP_CODE_TRIES:
                 raise
             locked.status, locked.pickup_code, locked.paid_at = from_status, "", None
+            continue
+        # Once per payment: only the move to `paid` sends it, and that move happens once.
+        notifications.order_payment_received(order=paid)
+        return paid
     raise AssertionError("unreachable")
 
 

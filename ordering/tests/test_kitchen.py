@@ -285,7 +285,7 @@ class TestDelay:
         assert Order.objects.get(pk=order.pk).delay_minutes == 10
         (body,) = [m["body"] for m in sms_outbox if f"#{order.pk} is running" in m["body"]]
         assert "extra spicy" not in body
-        assert "10 min late" in body and f"{timezone.localtime(before + timedelta(minutes=10)):%H:%M}" in body
+        assert "10 minutes late" in body and f"{timezone.localtime(before + timedelta(minutes=10)):%H:%M}" in body
 
     @pytest.mark.parametrize("minutes", [4, 121, 0, -5, "10", True])
     def test_minutes_out_of_range(self, minutes):

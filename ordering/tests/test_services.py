@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -491,14 +492,17 @@ class TestSms:
         rejected = paid_order()
         with django_capture_on_commit_callbacks(execute=True):
             services.order_reject(order_id=rejected.pk, vendor=rejected.vendor, reason="Out of paneer")
-        bodies = self._bodies()
+        # Paying sent "payment received" to each student first.
+        bodies = [(to, body) for to, body in self._bodies() if "we received your payment" not in body]
         assert len(bodies) == 3
         assert bodies[0][0] == phone and "accepted" in bodies[0][1] and f"#{order.pk}" in bodies[0][1]
         assert bodies[1][0] == phone and "ready" in bodies[1][1]
         assert bodies[2][0] == rejected.student.phone and f"#{rejected.pk}" in bodies[2][1]
         assert "Out of paneer" not in bodies[2][1]  # a vendor's text never goes into an SMS
         assert "refunded" in bodies[2][1]
-        assert all(order.pickup_code not in body for _, body in bodies)
+        # The pickup code is in the "ready" text only, when the student is about to collect.
+        order.refresh_from_db()
+        assert [order.pickup_code in body for _, body in bodies] == [False, True, False]
 
     def test_nothing_is_sent_when_the_transaction_rolls_back(self, django_capture_on_commit_callbacks):
         order = paid_order()
@@ -520,7 +524,8 @@ class TestSms:
         paid = paid_order()
         with django_capture_on_commit_callbacks(execute=True):
             services.order_cancel(order_id=paid.pk, student=paid.student)
-        assert len(sms.outbox) == 1 and "refunded" in sms.outbox[0]["body"]
+        (cancelled,) = [m["body"] for m in sms.outbox if "we received your payment" not in m["body"]]
+        assert "refunded" in cancelled
 
 
 # --- slots ---------------------------------------------------------------------------------
@@ -634,5 +639,7 @@ class TestNoVendorTextInSms:
         bodies = [m["body"] for m in sms.outbox]
         assert len(bodies) == 3
         for body in bodies:
-            assert "evil" not in body and "http" not in body
+            # The one link in a text is the campus's own page (SITE_URL), never one a vendor typed.
+            assert "evil" not in body
+            assert [link.startswith(settings.SITE_URL) for link in re.findall(r"https?://\S+", body)] == [True]
             assert not any(name in body for name in item_names)

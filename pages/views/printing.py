@@ -1,7 +1,9 @@
 """Printing: the print shops, sending a PDF (with its estimate), a student's print jobs.
 
-The price shown while the student picks a file comes from `POST /api/v1/print-jobs/estimate`
-(the page script); without the script, the form's "estimate" button posts here.
+With the page script, the chosen file is uploaded once (`POST /api/v1/print-uploads`), priced
+by its id (`POST /api/v1/print-jobs/estimate`) and sent here by its id (`upload`), so the PDF
+crosses the network once; without the script the form posts the file itself (and its
+"estimate" button posts here). Signed out, the form asks to sign in first and comes back.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from stationery import selectors as stationery_selectors
 from stationery import services as stationery_services
 from stationery.errors import FileTooLarge
 from stationery.limits import enforce_print_limit
-from stationery.models import PrintJob
+from stationery.models import PrintJob, PrintUpload
 from stationery.requests import estimate_body, print_choices
 from stationery.uploads import UploadLimitHandler, max_upload_bytes, refuse_oversized_request, upload_was_refused
 
@@ -32,7 +34,7 @@ from ..access import not_for_role_response, page, student_required
 from ..errors import plain_error
 from ..forms import PrintJobForm
 from .checkout import gateway_context
-from .common import RefundRow, open_first, page_of, refund_rows, shop_names, shop_or_404
+from .common import RefundRow, open_first, page_of, refund_rows, shop_names, shop_or_404, with_next
 
 # How often the print jobs page asks the API whether a status moved (seconds).
 PRINT_JOB_POLL_SECONDS = 10
@@ -64,6 +66,9 @@ def _print_form_context(*, shop: Shop, services, form: PrintJobForm | None, **ex
         "max_upload_mb": settings.PRINT_MAX_UPLOAD_MB,
         "estimate": None,
         "error": "",
+        "pending_upload": None,
+        # Signed out, choosing a file asks to sign in first and comes back to this shop's form.
+        "sign_in_url": with_next(reverse("pages:login"), reverse("pages:print-form", args=[shop.vendor_id])),
         **extra,
     }
 
@@ -81,14 +86,48 @@ def _split_services(services) -> tuple[list, list]:
 
 
 def _estimate(request: HttpRequest, form: PrintJobForm) -> dict:
-    """Price the chosen file with the stationery service's own checks and estimate (nothing is stored)."""
-    quote = stationery_services.print_job_quote(
+    """Price the chosen file (or its upload) with the stationery service's own checks (nothing is stored)."""
+    data = form.cleaned_data
+    if data.get("upload"):
+        quote = stationery_services.print_job_quote_upload(
+            student=request.user, upload_id=data["upload"], service_id=data["service"], choices=print_choices(data)
+        )
+    else:
+        quote = stationery_services.print_job_quote(
+            student=request.user, service_id=data["service"], upload=data["file"], choices=print_choices(data)
+        )
+    return estimate_body(quote, double_sided=data["double_sided"])
+
+
+def _send(request: HttpRequest, form: PrintJobForm) -> PrintJob:
+    """Make the job from the uploaded file when the page script uploaded it, else from the file sent now."""
+    data = form.cleaned_data
+    if data.get("upload"):
+        return stationery_services.print_job_submit_upload(
+            student=request.user,
+            upload_id=data["upload"],
+            service_id=data["service"],
+            note=data["note"],
+            choices=print_choices(data),
+        )
+    return stationery_services.print_job_submit(
         student=request.user,
-        service_id=form.cleaned_data["service"],
-        upload=form.cleaned_data["file"],
-        choices=print_choices(form.cleaned_data),
+        service_id=data["service"],
+        upload=data["file"],
+        note=data["note"],
+        choices=print_choices(data),
     )
-    return estimate_body(quote, double_sided=form.cleaned_data["double_sided"])
+
+
+def _pending_upload(request: HttpRequest, form: PrintJobForm | None) -> PrintUpload | None:
+    """The student's upload the refused form named, while it can still be sent (so it is not chosen again)."""
+    upload_id = form.cleaned_data.get("upload") if form is not None and hasattr(form, "cleaned_data") else None
+    if not upload_id:
+        return None
+    try:
+        return stationery_selectors.print_upload_get_for(user=request.user, upload_id=upload_id)
+    except ApplicationError:
+        return None
 
 
 def _check_upload_completed(request: HttpRequest) -> None:
@@ -139,13 +178,7 @@ def _print_submit(request: HttpRequest, *, shop: Shop, services) -> HttpResponse
             if request.POST.get("action") == "estimate":
                 estimate, status = _estimate(request, form), 200
             else:
-                job = stationery_services.print_job_submit(
-                    student=request.user,
-                    service_id=form.cleaned_data["service"],
-                    upload=form.cleaned_data["file"],
-                    note=form.cleaned_data["note"],
-                    choices=print_choices(form.cleaned_data),
-                )
+                job = _send(request, form)
                 messages.success(
                     request, f"Print #{job.pk} sent to {shop.name}. We will text you when it is ready to pay."
                 )
@@ -154,7 +187,14 @@ def _print_submit(request: HttpRequest, *, shop: Shop, services) -> HttpResponse
             error, status = plain_error(exc), exc.status_code
     elif form.errors and not error:
         error = "Please check the form."
-    context = _print_form_context(shop=shop, services=services, form=form, estimate=estimate, error=error)
+    context = _print_form_context(
+        shop=shop,
+        services=services,
+        form=form,
+        estimate=estimate,
+        error=error,
+        pending_upload=_pending_upload(request, form),
+    )
     return render(request, "pages/print_form.html", context, status=status)
 
 

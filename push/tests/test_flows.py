@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.money import rupees_for_sms
+from core.links import site_link
+from core.money import rupees
 from ordering import notifications as order_texts
 from ordering import services as ordering
 from ordering.tests.factories import paid_order
@@ -30,7 +31,8 @@ def test_a_vendor_accepting_an_order_pushes_the_order_page_to_the_student(
     [payload] = push_service.payloads("phone")
     assert payload == {
         "title": "Tap N Take",
-        "body": f"Tap N Take: your order #{order.pk} was accepted. Pickup {order_texts._pickup_time(order)}.",
+        "body": f"Tap N Take: your order #{order.pk} was accepted. Pick it up {order_texts._pickup_time(order)}. "
+        f"Open {site_link(f'/orders/{order.pk}')} to see your order.",
         "url": f"/orders/{order.pk}",
         "tag": f"order-{order.pk}",
     }
@@ -48,7 +50,8 @@ def test_the_same_flow_without_a_subscription_texts_the_same_sentence(
     assert [(m["to"], m["body"]) for m in sms_outbox] == [
         (
             order.student.phone,
-            f"Tap N Take: your order #{order.pk} was accepted. Pickup {order_texts._pickup_time(order)}.",
+            f"Tap N Take: your order #{order.pk} was accepted. Pick it up {order_texts._pickup_time(order)}. "
+        f"Open {site_link(f'/orders/{order.pk}')} to see your order.",
         )
     ]
 
@@ -65,9 +68,10 @@ def test_a_ready_print_job_pushes_the_print_jobs_page_at_that_job(
     [payload] = push_service.payloads("phone")
     assert payload["url"] == f"/print-jobs#job-{job.pk}"
     assert payload["tag"] == f"print-job-{job.pk}"
-    amount = rupees_for_sms(job.estimated_paise)
-    assert (
-        payload["body"] == f"Tap N Take: your print job #{job.pk} is ready. Pay {amount} in the app, then collect it."
+    amount = rupees(job.estimated_paise, short=True)
+    assert payload["body"] == (
+        f"Tap N Take: your print job #{job.pk} is ready. Pay {amount} in the app, then collect it. "
+        f"Open {site_link(f'/print-jobs#job-{job.pk}')} to see your print job."
     )
     assert sms_outbox == []
 

@@ -281,65 +281,7 @@ import { request } from "../common/api.js";
     setTimeout(poll, every);
   });
 
-  /* --- Print estimate before sending --- */
-  var printForm = document.querySelector("form[data-estimate-url]");
-  if (printForm) {
-    var out = printForm.querySelector("[data-estimate]");
-    var send = printForm.querySelector("[data-send]");
-    var seq = 0;
-    var estimate = function () {
-      var file = printForm.querySelector("input[type=file]");
-      if (!file || !file.files || !file.files.length) { showStatus(out, "Choose a PDF to see the price.", ""); return; }
-      var mine = ++seq;
-      if (send) send.disabled = true;
-      showStatus(out, "Reading the pages\u2026", "");
-      var data = new FormData(printForm);
-      data.delete("action");
-      request(printForm.dataset.estimateUrl, { method: "POST", form: data, messages: MESSAGES }).then(function (result) {
-        if (mine !== seq) return;
-        out.hidden = false;
-        out.className = "alert alert-success estimate";
-        out.innerHTML = "";
-        var strong = document.createElement("strong");
-        strong.textContent = rupees(result.estimated_paise);
-        out.appendChild(document.createTextNode("Estimate: "));
-        out.appendChild(strong);
-        if (result.analysis === "pending") {
-          out.appendChild(document.createTextNode(" to " + rupees(result.estimated_max_paise)));
-        }
-        var colour = result.colour_pages === null ? "colour pages are counted once it is sent" :
-          (result.colour_pages.length ? result.colour_pages.length + " in colour: " + result.colour_pages.join(", ") : "none in colour");
-        out.appendChild(document.createTextNode(" for " + result.pages_selected + " of " + result.pages +
-          (result.pages === 1 ? " page" : " pages") + " (" + colour + ")" +
-          " \u00D7 " + result.copies + (result.copies === 1 ? " copy" : " copies") + ": " +
-          result.sheets + (result.sheets === 1 ? " sheet" : " sheets") + " of " + result.paper_size +
-          (result.double_sided ? ", double-sided" : ", single-sided") + ". The shop confirms the final amount."));
-        var shelf = printForm.querySelector("[data-previews]");
-        if (shelf) {
-          shelf.innerHTML = "";
-          (result.previews || []).forEach(function (preview) {
-            var figure = document.createElement("figure");
-            var img = document.createElement("img");
-            img.src = preview.src; img.alt = "Page " + preview.page; img.width = 90;
-            var caption = document.createElement("figcaption");
-            caption.textContent = "p. " + preview.page + ((result.colour_pages || []).indexOf(preview.page) >= 0 ? " \u00B7 colour" : "");
-            figure.appendChild(img); figure.appendChild(caption); shelf.appendChild(figure);
-          });
-        }
-        if (send) send.disabled = false;
-      }, function (err) {
-        if (mine !== seq) return;
-        showStatus(out, err.message, "error");
-      });
-    };
-    if (send) send.disabled = true;
-    showStatus(out, "Choose a PDF to see the price before you send it.", "");
-    printForm.addEventListener("change", estimate);
-    var copies = printForm.querySelector("input[name=copies]");
-    if (copies) copies.addEventListener("input", function () { clearTimeout(copies._t); copies._t = setTimeout(estimate, 400); });
-    var range = printForm.querySelector("input[name=page_range]");
-    if (range) range.addEventListener("input", function () { clearTimeout(range._t); range._t = setTimeout(estimate, 500); });
-  }
+  /* The print form's upload and price checks: static/pages/print.js. */
 
   /* --- Paying: open a checkout, then hand the signed result to /payments/verify --- */
   function loadScript(src) {

@@ -132,18 +132,22 @@ def print_job_mark_paid(*, job_id: int, payment: Payment) -> PrintJob:
 
     Called by payments inside its capture transaction with the job already locked (locking
     again in the same transaction is a no-op); raises InvalidTransition if the job is not
-    `ready`, ValueError for a payment of another job.
+    `ready`, ValueError for a payment of another job. The student is told "payment received"
+    (with the pickup code) once this commits.
     """
     if payment.print_job_id != job_id:
         raise ValueError(f"payment {payment.pk} is not for print job {job_id}")
     job = job_lock(job_id=job_id)
-    return _transition(
+    _transition(
         job=job,
         to_status=PrintJob.Status.PAID,
         actor=payment.payer,
         reason=f"payment {payment.pk}",
         fields={"paid_at": timezone.now(), "pickup_code": pickup_code_new()},
     )
+    # Once per payment: only the move to `paid` sends it, and that move happens once.
+    notifications.print_job_payment_received(job=job)
+    return job
 
 
 @transaction.atomic

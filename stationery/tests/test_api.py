@@ -224,7 +224,7 @@ def test_vendor_workflow_and_student_view(make_client, sms_outbox, django_captur
         response = vendor.post(_url(job, "ready"), {"amount_paise": 1250}, format="json")
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["amount_paise"]) == ("ready", 1250)
-    assert "Rs 12.50" in sms_outbox[-1]["body"] and sms_outbox[-1]["to"] == job.student.phone
+    assert "₹12.50" in sms_outbox[-1]["body"] and sms_outbox[-1]["to"] == job.student.phone
 
     response = vendor.post(_url(job, "complete"))
     assert response.status_code == 409 and _code(response) == "invalid_transition"

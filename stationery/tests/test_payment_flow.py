@@ -58,7 +58,7 @@ def test_upload_estimate_ready_pay_complete_and_the_ledger_credits_the_vendor(
     assert vendor_client.post(_job_url(job_id, "accept")).status_code == 200
     ready = vendor_client.post(_job_url(job_id, "ready"), {"amount_paise": 1200}, format="json")
     assert ready.status_code == 200 and ready.json()["amount_paise"] == 1200
-    assert any("Rs 12.00" in message["body"] for message in sms_outbox)
+    assert any("₹12 " in message["body"] for message in sms_outbox)
 
     # Completing before it is paid is refused.
     refused = vendor_client.post(_job_url(job_id, "complete"))

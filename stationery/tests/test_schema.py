@@ -32,6 +32,7 @@ def test_openapi_schema_for_print_jobs_generates_without_warnings(tmp_path):
         "/api/v1/print-jobs/{id}/complete",
         "/api/v1/print-jobs/{id}/reject",
         "/api/v1/print-jobs/{id}/cancel",
+        "/api/v1/print-uploads",
     }
     create = paths["/api/v1/print-jobs"]["post"]
     assert "multipart/form-data" in create["requestBody"]["content"]
@@ -41,3 +42,6 @@ def test_openapi_schema_for_print_jobs_generates_without_warnings(tmp_path):
     estimate = paths["/api/v1/print-jobs/estimate"]["post"]
     assert "multipart/form-data" in estimate["requestBody"]["content"]
     assert {"200", "400", "401", "403", "409", "413", "429"} <= set(estimate["responses"])
+    assert "application/json" in estimate["requestBody"]["content"]  # a re-quote names the upload
+    uploads = paths["/api/v1/print-uploads"]["post"]
+    assert "multipart/form-data" in uploads["requestBody"]["content"] and "201" in uploads["responses"]

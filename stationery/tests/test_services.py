@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -210,7 +213,7 @@ def test_happy_path_records_every_change(sms_outbox, django_capture_on_commit_ca
     assert job.events.get(to_status=S.COMPLETED).actor == vendor
     # The student heard about the ready job, with the amount in rupees.
     assert [m["to"] for m in sms_outbox] == [job.student.phone]
-    assert "Rs 11.50" in sms_outbox[0]["body"] and f"#{job.pk}" in sms_outbox[0]["body"]
+    assert "₹11.50" in sms_outbox[0]["body"] and f"#{job.pk}" in sms_outbox[0]["body"]
 
 
 def test_status_changes_save_only_their_fields():
@@ -377,6 +380,9 @@ def test_no_vendor_text_reaches_the_students_sms(sms_outbox, django_capture_on_c
         services.print_job_mark_ready(vendor=ready.vendor, job_id=ready.pk, amount_paise=500)
         services.print_job_reject(vendor=rejected.vendor, job_id=rejected.pk, reason=phish)
     assert len(sms_outbox) == 2
-    assert all("evil" not in m["body"] and "http" not in m["body"] for m in sms_outbox)
+    assert all("evil" not in m["body"] for m in sms_outbox)
+    # The one link in a text is the campus's own page (SITE_URL), never one a vendor typed.
+    links = [link for m in sms_outbox for link in re.findall(r"https?://\S+", m["body"])]
+    assert len(links) == 2 and all(link.startswith(settings.SITE_URL) for link in links)
     rejected.refresh_from_db()
     assert rejected.reason == phish

@@ -46,7 +46,7 @@ def test_files_of_jobs_ended_long_ago_are_deleted_and_live_ones_kept(settings, m
 
     result = tasks.purge_print_files.delay().get()
 
-    assert result == {"purged": 3, "orphans": 0}
+    assert result == {"purged": 3, "orphans": 0, "uploads": 0}
     for job, path in zip(old, old_paths, strict=True):
         job.refresh_from_db()
         assert not path.exists()

@@ -81,7 +81,7 @@ def test_a_partial_refund_with_a_reason_goes_through_the_service_and_texts_both(
     noon_order.refresh_from_db()
     assert noon_order.status == Order.Status.PAID  # a partial refund cancels nothing
     texts = {message["to"]: message["body"] for message in sms_outbox}
-    assert "Rs 10.50" in texts[noon_order.student.phone] and "Rs 10.50" in texts[noon_order.vendor.phone]
+    assert "₹10.50" in texts[noon_order.student.phone] and "₹10.50" in texts[noon_order.vendor.phone]
     assert "cancelled" not in texts[noon_order.student.phone]
     page = _page(as_staff(finance), noon_order)
     assert any("Cold dosa" in m.text and "₹10.50" in m.text for m in page.context["case"]["timeline"])
