@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from celery._state import _set_task_join_will_block, task_join_will_block
 from django.db import connection
 
 
@@ -26,6 +27,10 @@ def run_concurrently(
     before they are waited for (to release something they wait on)."""
     barrier = threading.Barrier(n)
     results: list[Any] = [None] * n
+    # Celery's "a task must not wait for another" flag is one global of the process, which each eager
+    # task sets and restores: threads running eager tasks at once (a webhook's apply after its commit)
+    # can leave it set, and every later `.delay().get()` of the run would then refuse. Put it back.
+    join_will_block = task_join_will_block()
 
     def worker(index: int) -> None:
         try:
@@ -43,4 +48,5 @@ def run_concurrently(
         while_running()
     for thread in threads:
         thread.join(timeout=timeout)
+    _set_task_join_will_block(join_will_block)
     return results
