@@ -18,7 +18,21 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, events, money, office, oncall, otp, ownership, printing, push, pwa, stock, tokens
+from mutants import (
+    capacity,
+    events,
+    listing,
+    money,
+    office,
+    oncall,
+    otp,
+    ownership,
+    printing,
+    push,
+    pwa,
+    stock,
+    tokens,
+)
 
 MUTANTS: list[dict] = [
     *money.MUTANTS,
@@ -33,4 +47,5 @@ MUTANTS: list[dict] = [
     *push.MUTANTS,
     *pwa.MUTANTS,
     *tokens.MUTANTS,
+    *listing.MUTANTS,
 ]
