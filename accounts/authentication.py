@@ -13,11 +13,15 @@ that bypasses the ORM (`QuerySet.update()`) shows within TOKEN_CACHE_SECONDS.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from rest_framework import authentication, exceptions
 
 from . import selectors, token_cache
+
+logger = logging.getLogger(__name__)
 
 
 class AccountBlocked(exceptions.PermissionDenied):
@@ -30,7 +34,13 @@ class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication, answered from the cache when it can (accounts/token_cache.py)."""
 
     def authenticate_credentials(self, key):
-        cached = token_cache.token_user_cached(token_key=key)
+        try:
+            cached = token_cache.token_user_cached(token_key=key)
+        except token_cache.CACHE_ERRORS:
+            logger.warning("token cache unavailable; reading the token from the database", exc_info=True)
+            cached, cache_works = None, False
+        else:
+            cache_works = True
         if cached is not None:
             return cached
         model = self.get_model()
@@ -42,7 +52,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         if not token.user.is_active:
             raise AccountBlocked()
-        token_cache.token_user_store(token=token)
+        if cache_works:
+            token_cache.token_user_store(token=token)
         return (token.user, token)
 
 

@@ -61,12 +61,12 @@ def _key(token_key: str) -> str:
 
 
 def token_user_cached(*, token_key: str) -> tuple[User, Token] | None:
-    """The user and token of `token_key` from the cache; None on a miss, a tombstone or a cache error."""
-    try:
-        entry = cache.get(_key(token_key))
-    except CACHE_ERRORS:
-        logger.warning("token cache unavailable", exc_info=True)
-        return None
+    """The user and token of `token_key` from the cache; None on a miss or a tombstone.
+
+    Raises one of CACHE_ERRORS when the cache fails (the caller then neither waits for it a
+    second time to store, nor needs it: the database answers).
+    """
+    entry = cache.get(_key(token_key))
     if not isinstance(entry, tuple) or len(entry) != 3:
         return None
     columns, values, created = entry

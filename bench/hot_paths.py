@@ -1,6 +1,6 @@
 """Time two hot paths of issue 27 in one process, through Django's test client (no gunicorn, no wrk).
 
-    scripts/with-services.sh .venv/bin/python bench/hot_paths.py [requests]
+    scripts/with-services.sh .venv/bin/python bench/hot_paths.py [requests] [--tokens]
 
 On the throwaway PostgreSQL and Redis of `scripts/with-services.sh` it migrates, seeds one food
 vendor with 200 orders (200 students; every line with its size option, one in three with an
@@ -12,6 +12,9 @@ statements:
 - `GET /api/v1/me` with a student's token: the cost of token authentication on a tiny answer;
 - `GET /api/v1/orders?page_size=100` with the vendor's token (the dashboard's page size), and the
   first page of 20 (what `make bench` asks).
+
+`--tokens` also times the token lookup alone: the database's (the token joined with its user,
+as TokenAuthentication did) against the cache's (accounts/token_cache.py), in alternating rounds.
 
 CPU time is the figure to compare on a shared machine: other processes move wall time more.
 Each path is warmed up first, then timed over `requests` requests (default 300); the median
@@ -112,8 +115,36 @@ def measure(client: Client, path: str, token: str, requests: int) -> dict:
     }
 
 
+def token_lookups(token: str, lookups: int = 2000) -> None:
+    """The token lookup alone, the database's (what TokenAuthentication did) against the cache's,
+    in alternating rounds so both see the same machine."""
+    from rest_framework.authtoken.models import Token
+
+    from accounts import token_cache
+
+    def database() -> None:
+        Token.objects.select_related("user").get(key=token)
+
+    def cached() -> None:
+        assert token_cache.token_user_cached(token_key=token) is not None
+
+    token_cache.token_user_store(token=Token.objects.select_related("user").get(key=token))
+    times: dict[str, list[float]] = {"database": [], "cache": []}
+    for _ in range(5):
+        for name, lookup in (("database", database), ("cache", cached)):
+            cpu, wall = time.process_time(), time.perf_counter()
+            for _ in range(lookups):
+                lookup()
+            times[name].append((time.process_time() - cpu) / lookups * 1e6)
+            times[name].append((time.perf_counter() - wall) / lookups * 1e6)
+    for name, values in times.items():
+        cpu, wall = statistics.median(values[0::2]), statistics.median(values[1::2])
+        print(f"token lookup from the {name:8}            {cpu:7.0f} µs CPU  {wall:7.0f} µs wall")
+
+
 def main() -> int:
-    requests = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    requests = int(numbers[0]) if numbers else 300
     call_command("migrate", verbosity=0)
     from django.core.cache import cache
 
@@ -130,6 +161,8 @@ def main() -> int:
             f"{label:38} {result['cpu_ms']:7.2f} ms CPU  {result['wall_ms']:7.2f} ms wall  "
             f"{result['queries']:2d} SQL  {result['bytes']:7d} B"
         )
+    if "--tokens" in sys.argv:
+        token_lookups(tokens["student"])
     return 0
 
 

@@ -14,7 +14,7 @@ from core.idempotency import run_idempotent
 from core.pagination import PageNumberPagination
 from core.schema import IDEMPOTENCY_KEY_PARAMETER
 
-from . import selectors, services
+from . import listing, selectors, services
 from .limits import enforce_order_place_limit
 from .models import Order, Slot
 from .serializers import (
@@ -155,6 +155,12 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 slot_date=query.validated_data.get("date"),
             )
         return selectors.order_list_for(user=self.request.user)
+
+    def list(self, request: Request) -> Response:
+        # The lean path (ordering/listing.py): the same objects as OrderSerializer, without a
+        # model instance and a nested serializer per order, line and refund.
+        page = self.paginate_queryset(listing.order_rows(self.get_queryset()))
+        return self.get_paginated_response(listing.order_rows_render(rows=page, viewer=request.user))
 
     def _answer(self, order: Order, code: int = status.HTTP_200_OK) -> Response:
         # Read back through the scoped selector so the answer has the same shape as GET.

@@ -232,10 +232,13 @@ def test_a_stale_reader_cannot_overwrite_the_tombstone():
         }
     }
 )
-def test_without_the_cache_tokens_are_read_from_the_database_and_still_revoked():
+def test_without_the_cache_tokens_are_read_from_the_database_and_still_revoked(monkeypatch):
+    stores = []
+    monkeypatch.setattr(token_cache, "token_user_store", lambda **kwargs: stores.append(kwargs))
     student = StudentFactory()
     client, _key = _token_client(student)
     assert client.get("/api/v1/me").status_code == 200
+    assert stores == []  # the read failed: no second wait on the cache to store
 
     services.user_block(user=student, by=StaffFactory(), reason="abuse")
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from mutants import (
     capacity,
     events,
+    listing,
     money,
     office,
     oncall,
@@ -48,4 +49,5 @@ MUTANTS: list[dict] = [
     *pwa.MUTANTS,
     *tokens.MUTANTS,
     *webhooks.MUTANTS,
+    *listing.MUTANTS,
 ]
