@@ -30,6 +30,7 @@ from mutants import (
     printing,
     push,
     pwa,
+    shell,
     stock,
     tokens,
     webhooks,
@@ -50,4 +51,5 @@ MUTANTS: list[dict] = [
     *tokens.MUTANTS,
     *webhooks.MUTANTS,
     *listing.MUTANTS,
+    *shell.MUTANTS,
 ]

@@ -1,0 +1,133 @@
+"""Mutants: the student's shell (issue 22): the order pinned on the home page is the student's own
+and still to collect, shop cards read each shop's own cut-off and today's slots only, search finds
+only what can be ordered, and Reorder puts back only what is still sold, into the student's cart."""
+
+from __future__ import annotations
+
+ORDERING_SELECTORS = "ordering/selectors.py"
+SHELL_TESTS = ["pages/tests/test_shell.py"]
+
+MUTANTS: list[dict] = [
+    {
+        "id": "own-pinned-order-of-anyone",
+        "file": ORDERING_SELECTORS,
+        "function": "order_list_to_collect_for",
+        "find": "Order.objects.filter(student_id=student.pk, status__in=ACTIVE_PICKUP_STATUSES)",
+        "replace": "Order.objects.filter(status__in=ACTIVE_PICKUP_STATUSES)",
+        "tests": SHELL_TESTS,
+        "k": "pinned",
+        "why": "the home page pins another student's paid order, pickup code included",
+    },
+    {
+        "id": "shell-pinned-unpaid-order",
+        "file": ORDERING_SELECTORS,
+        "function": "<module: ACTIVE_PICKUP_STATUSES>",
+        "find": "ACTIVE_PICKUP_STATUSES = Order.CODE_LIVE_STATUSES",
+        "replace": "ACTIVE_PICKUP_STATUSES = Order.LIVE_STATUSES",
+        "tests": SHELL_TESTS,
+        "k": "pinned",
+        "why": "an order not paid yet is pinned as if it were waiting at the counter",
+    },
+    {
+        "id": "own-reorder-any-order",
+        "file": ORDERING_SELECTORS,
+        "function": "order_reorder_plan",
+        "find": "order = order_get_for(user=student, order_id=order_id)",
+        "replace": (
+            "order = Order.objects.filter(pk=order_id).first() or order_get_for(user=student, order_id=order_id)"
+        ),
+        "tests": SHELL_TESTS,
+        "k": "reorder",
+        "why": "Reorder copies another student's order into one's cart",
+    },
+    {
+        "id": "shell-reorder-sold-out-kept",
+        "file": ORDERING_SELECTORS,
+        "function": "order_reorder_plan",
+        "find": "if item is None or item.is_sold_out:",
+        "replace": "if item is None:",
+        "tests": SHELL_TESTS,
+        "k": "gone",
+        "why": "a dish sold out for today goes back into the cart without a word",
+    },
+    {
+        "id": "shell-reorder-unavailable-option-kept",
+        "file": ORDERING_SELECTORS,
+        "function": "order_reorder_plan",
+        "find": 'kept = tuple(sorted(int(snap["option"]) for snap in wanted if snap.get("option") in offered))',
+        "replace": 'kept = tuple(sorted(int(snap["option"]) for snap in wanted if snap.get("option")))',
+        "tests": SHELL_TESTS,
+        "k": "gone",
+        "why": "an option no longer offered goes back into the cart (and placing refuses it later)",
+    },
+    {
+        "id": "shell-reorder-required-choice-ignored",
+        "file": ORDERING_SELECTORS,
+        "function": "order_reorder_plan",
+        "find": "if any(chosen_per_group[group.pk] < group.min_choices for group in groups):",
+        "replace": "if any(chosen_per_group[group.pk] < 0 for group in groups):",
+        "tests": SHELL_TESTS,
+        "k": "gone",
+        "why": "a line whose required choice is gone goes back into the cart without that choice",
+    },
+    {
+        "id": "shell-reorder-replaces-cart",
+        "file": "pages/cart.py",
+        "function": "cart_add",
+        "find": 'stored = dict(request.session.get(_key(vendor_id), {}).get("lines", {}))',
+        "replace": "stored = {}",
+        "tests": SHELL_TESTS,
+        "k": "reorder_puts",
+        "why": "Reorder throws away what the student already had in the cart",
+    },
+    {
+        "id": "shell-cards-ignore-shop-cut-off",
+        "file": ORDERING_SELECTORS,
+        "function": "shop_cards_for",
+        "find": 'next_pickup = row.get(f"next_{shop.cutoff_minutes}")',
+        "replace": 'next_pickup = row.get(f"next_{cutoffs[0]}")',
+        "tests": SHELL_TESTS,
+        "k": "cut_off or hours",
+        "why": "a shop with a longer cut-off than another's shows 'open' for a slot it no longer takes orders for",
+    },
+    {
+        "id": "shell-cards-any-upcoming-slot",
+        "file": ORDERING_SELECTORS,
+        "function": "shop_cards_for",
+        "find": 'Min("starts_at", filter=Q(starts_at__gt=order_cutoff(now=now, minutes=m)))',
+        "replace": 'Min("starts_at", filter=Q(starts_at__gt=now))',
+        "tests": SHELL_TESTS,
+        "k": "cut_off or hours",
+        "why": "a shop whose only slots are past its cut-off is shown taking orders",
+    },
+    {
+        "id": "shell-hours-beyond-today",
+        "file": ORDERING_SELECTORS,
+        "function": "shop_cards_for",
+        "find": "today_q = Q(starts_at__gte=day_start, starts_at__lt=day_end)",
+        "replace": "today_q = Q(starts_at__gte=day_start)",
+        "tests": SHELL_TESTS,
+        "k": "hours",
+        "why": "tomorrow's slots stretch today's opening hours",
+    },
+    {
+        "id": "shell-search-finds-unavailable-dishes",
+        "file": "catalog/selectors.py",
+        "function": "catalog_search_public",
+        "find": "is_available=True,\n            name__icontains=query,",
+        "replace": "name__icontains=query,",
+        "tests": SHELL_TESTS,
+        "k": "search",
+        "why": "search offers a dish that is off the menu today",
+    },
+    {
+        "id": "shell-search-case-sensitive",
+        "file": "catalog/selectors.py",
+        "function": "catalog_search_public",
+        "find": "shop_list_public().filter(name__icontains=query)",
+        "replace": "shop_list_public().filter(name__contains=query)",
+        "tests": SHELL_TESTS,
+        "k": "search",
+        "why": "searching 'DOSA' does not find 'Dosa Point'",
+    },
+]
