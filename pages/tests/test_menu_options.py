@@ -175,7 +175,7 @@ def test_the_veg_filter_is_remembered_on_the_menu_and_the_shop_list(client, camp
     client.get(menu + "?veg=1")
     remembered = client.get(menu).content.decode()  # a later visit, no parameter
     assert campus.dosa.name in remembered and campus.chai.name not in remembered
-    assert 'aria-pressed="true"' in remembered
+    assert 'aria-current="true"' in remembered
     home = client.get("/").content.decode()
     assert "Green Leaf" in home and "Main Canteen" not in home and "Pure veg" in home
     client.get("/?veg=0")
