@@ -128,6 +128,10 @@ def test_a_student_sends_a_print_with_the_keyboard_alone(keyboard_page, live_ser
     student = StudentFactory()
     page = keyboard_page
     _session_cookie(page, student, live_server)
+    # Listening from the start turns Playwright's file-chooser interception on before the key is
+    # pressed (expect_file_chooser turns it on asynchronously, which can lose the first picker).
+    choosers = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     page.goto("/print")
 
     tab_to(page, page.get_by_role("link", name=re.compile("Library Xerox")))
@@ -137,11 +141,13 @@ def test_a_student_sends_a_print_with_the_keyboard_alone(keyboard_page, live_ser
     page.keyboard.press("Space")
     file_input = page.get_by_label("PDF file")
     tab_to(page, file_input)
-    with page.expect_file_chooser() as chooser_info:
-        page.keyboard.press("Space")  # the file input opens the phone's file picker
-    chooser_info.value.set_files(
-        {"name": "notes.pdf", "mimeType": "application/pdf", "buffer": factories.pdf_bytes(2)}
-    )
+    page.keyboard.press("Space")  # the file input opens the phone's file picker
+    for _ in range(50):
+        if choosers:
+            break
+        page.wait_for_timeout(100)
+    assert choosers, "Space on the file input opened no file picker"
+    choosers[0].set_files({"name": "notes.pdf", "mimeType": "application/pdf", "buffer": factories.pdf_bytes(2)})
     tab_to(page, page.get_by_label("Copies"))
     page.keyboard.press("Control+A")
     page.keyboard.type("3")
