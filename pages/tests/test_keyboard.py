@@ -1,6 +1,6 @@
 """Issue 25, the keyboard alone: a student signs in, orders a dish with options, pays in the sandbox
 and sends a print with Tab, Shift+Tab, Enter, Space and the arrows only (no clicks), seeing where
-the focus is at every stop; every button and link of the student pages is at least 44 × 44 px."""
+the focus is at every stop (pages/tests/test_a11y.py checks each page's first stop and target sizes)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,9 @@ from tests.a11y import tab_to
 
 from . import factories
 from .csp import watch_csp
-from .test_a11y import _campus_with_one_of_everything, _student_pages, _visit
-from .test_browser import DESKTOP_WIDTH, PHONE_WIDTH, WAIT_MS, _latest_code, _session_cookie
+from .test_browser import PHONE_WIDTH, WAIT_MS, _latest_code, _session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-MIN_TARGET_PX = 44
-
 
 @pytest.fixture(autouse=True)
 def _fresh_outbox():
@@ -132,6 +128,10 @@ def test_a_student_sends_a_print_with_the_keyboard_alone(keyboard_page, live_ser
     student = StudentFactory()
     page = keyboard_page
     _session_cookie(page, student, live_server)
+    # Listening from the start turns Playwright's file-chooser interception on before the key is
+    # pressed (expect_file_chooser turns it on asynchronously, which can lose the first picker).
+    choosers = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     page.goto("/print")
 
     tab_to(page, page.get_by_role("link", name=re.compile("Library Xerox")))
@@ -141,11 +141,13 @@ def test_a_student_sends_a_print_with_the_keyboard_alone(keyboard_page, live_ser
     page.keyboard.press("Space")
     file_input = page.get_by_label("PDF file")
     tab_to(page, file_input)
-    with page.expect_file_chooser() as chooser_info:
-        page.keyboard.press("Space")  # the file input opens the phone's file picker
-    chooser_info.value.set_files(
-        {"name": "notes.pdf", "mimeType": "application/pdf", "buffer": factories.pdf_bytes(2)}
-    )
+    page.keyboard.press("Space")  # the file input opens the phone's file picker
+    for _ in range(50):
+        if choosers:
+            break
+        page.wait_for_timeout(100)
+    assert choosers, "Space on the file input opened no file picker"
+    choosers[0].set_files({"name": "notes.pdf", "mimeType": "application/pdf", "buffer": factories.pdf_bytes(2)})
     tab_to(page, page.get_by_label("Copies"))
     page.keyboard.press("Control+A")
     page.keyboard.type("3")
@@ -157,51 +159,3 @@ def test_a_student_sends_a_print_with_the_keyboard_alone(keyboard_page, live_ser
     page.wait_for_url(f"{live_server.url}/print-jobs")
     job = PrintJob.objects.get(student=student)
     assert (job.pages, job.copies, job.service_id) == (2, 3, campus.bw.pk)
-
-
-def test_student_pages_show_the_focus_and_their_buttons_and_links_are_at_least_44_px(chromium, live_server):
-    """Every visible button, link and choice of the student pages measures 44 × 44 px or more (WCAG
-    2.2's 2.5.8 asks 24; the issue asks 44; a link inside a sentence is exempt, as WCAG's inline
-    exception has it), and Tab's first stop on each page shows a focus ring."""
-    campus, student, paid, unpaid = _campus_with_one_of_everything()
-    signed_out, signed_in = _student_pages(campus, paid, unpaid)
-    small: list[str] = []
-    for width in (PHONE_WIDTH, DESKTOP_WIDTH):
-        context = chromium.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url)
-        context.set_default_timeout(WAIT_MS)
-        page = context.new_page()
-        for signed, pages in ((False, signed_out), (True, signed_in)):
-            if signed:
-                _session_cookie(page, student, live_server)
-            for name, path in pages.items():
-                _visit(page, path)
-                tab_to(page, page.locator("a").first)  # the first stop (skip to the content) shows
-                small.extend(f"{name} at {width} px: {target}" for target in _small_targets(page))
-        context.close()
-    assert small == [], f"targets under {MIN_TARGET_PX} × {MIN_TARGET_PX} px:\n" + "\n".join(small)
-
-
-_SMALL_TARGETS = """(min) => {
-  const targets = document.querySelectorAll(
-    "a[href], button, input[type=submit], input[type=radio], input[type=checkbox], label.choice, summary");
-  const small = [];
-  for (const el of targets) {
-    if (el.closest("[hidden], dialog:not([open])") || el.classList.contains("skip")) continue;
-    const box = el.getBoundingClientRect();
-    if (!box.width && !box.height) continue;  // not shown
-    // A link inside a sentence is exempt (WCAG's inline exception): its line sets its height.
-    const parent = el.parentElement;
-    if (el.tagName === "A" && parent && parent.innerText.trim() !== el.innerText.trim()) continue;
-    // A radio or checkbox is pressed through its label: the label is the target.
-    const label = (el.type === "radio" || el.type === "checkbox") && el.closest("label");
-    const area = label ? label.getBoundingClientRect() : box;
-    if (Math.round(area.width) < min || Math.round(area.height) < min) {
-      small.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 40)}" ${Math.round(area.width)}×${Math.round(area.height)}`);
-    }
-  }
-  return small;
-}"""
-
-
-def _small_targets(page) -> list[str]:
-    return page.evaluate(_SMALL_TARGETS, MIN_TARGET_PX)

@@ -6,7 +6,10 @@ JavaScript (forms post and redirect)."""
 from __future__ import annotations
 
 import gzip
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,11 +90,23 @@ def test_each_student_page_is_under_60_kb_compressed_and_15_requests(chromium, l
     assert set(sizes) == set(signed_out) | set(signed_in)
 
 
+def _production_static_storage() -> str:
+    """The static storage the project's settings choose with STATIC_MANIFEST=1 (as production has it:
+    DEBUG off makes it the default), read from a fresh process since settings are read once at start."""
+    env = {**os.environ, "STATIC_MANIFEST": "1", "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "tntproject.settings"}
+    env.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
+    code = "import django; django.setup(); from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"
+    answer = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+    return answer.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture
 def collected_static(tmp_path):
-    """collectstatic with whitenoise's manifest storage (STATIC_MANIFEST=1, as in production) into a
-    temporary STATIC_ROOT, and those settings in force."""
-    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    """collectstatic with the production static storage (whitenoise's manifest one, STATIC_MANIFEST=1)
+    into a temporary STATIC_ROOT, and those settings in force."""
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": _production_static_storage()}}
     with override_settings(STATIC_ROOT=tmp_path / "static", STORAGES=storages, WHITENOISE_USE_FINDERS=False):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield Path(tmp_path / "static")

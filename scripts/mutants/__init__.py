@@ -19,6 +19,7 @@ file; see docs/testing.md).
 from __future__ import annotations
 
 from mutants import (
+    a11y,
     capacity,
     events,
     listing,
@@ -51,5 +52,6 @@ MUTANTS: list[dict] = [
     *tokens.MUTANTS,
     *webhooks.MUTANTS,
     *listing.MUTANTS,
+    *a11y.MUTANTS,
     *shell.MUTANTS,
 ]
