@@ -183,6 +183,23 @@ def test_the_first_tap_on_send_after_typing_the_note_sends_the_job(page, live_se
     _shoot(page, "sent", width)
 
 
+def test_the_first_tap_on_send_right_after_changing_copies_sends_the_job(page, live_server, width):
+    campus = factories.campus()
+    _sign_in(page, StudentFactory(), live_server)
+    page.goto(f"/print/{campus.xerox.vendor_id}")
+    page.get_by_label(re.compile("Black and white A4")).check()
+    _choose(page)
+    expect(page.get_by_test_id("estimate")).to_contain_text("Estimate: ₹6")
+
+    # The focus is in Copies: the tap on Send leaves it, which prices the job again mid-tap.
+    page.get_by_label(re.compile("Note for the shop")).fill("Two sets")
+    page.get_by_label("Copies").fill("2")
+    page.get_by_role("button", name="Send to the shop").click()
+    page.wait_for_url(f"{live_server.url}/print-jobs")
+    job = PrintJob.objects.get()
+    assert (job.copies, job.note, job.estimated_paise) == (2, "Two sets", 1200)  # priced again by the server
+
+
 def test_send_tapped_while_the_file_uploads_waits_for_it_and_sends_once(page, live_server, width):
     campus = factories.campus()
     _sign_in(page, StudentFactory(), live_server)

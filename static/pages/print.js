@@ -149,8 +149,8 @@ import { request } from "../common/api.js";
     var name = event.target.name;
     if (event.target === fileInput) { upload(); return; }
     if (PRICED.indexOf(name) < 0) return;  // the note (and anything else) leaves the price alone
-    if (name === "copies" || name === "page_range") later(name, 0);
-    else quote();
+    clearTimeout(timers[name]);  // typed, then left: price it now, once
+    quote();
   });
   form.addEventListener("input", function (event) {
     var name = event.target.name;
