@@ -260,7 +260,7 @@ def test_the_menu_page_says_until_when_and_marks_the_slots_paused(client):
     assert f"Paused until {timezone.localtime(until):%H:%M}" in page
     assert page.count('data-testid="paused-slot"') == 1
     home = client.get(reverse("pages:home")).content.decode()
-    assert f'data-testid="paused-shop">Paused until {timezone.localtime(until):%H:%M}<' in home
+    assert f'data-testid="shop-state">Paused until {timezone.localtime(until):%H:%M}<' in home
 
 
 @pytest.mark.django_db(transaction=True)
