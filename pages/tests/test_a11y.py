@@ -114,7 +114,7 @@ def test_every_student_page_passes_axe_core_shows_its_focus_and_has_44_px_target
             check(name)
         # The cart, filled: the running total and the checkout's slot choice.
         _visit(page, signed_in["menu (signed in)"])
-        page.get_by_role("button", name="One more Chai").click()
+        page.get_by_role("button", name="Add Chai", exact=True).click()
         page.locator("[data-cart-total]").filter(has_text="₹15").wait_for()
         check("cart", tab=False)
         context.close()

@@ -94,9 +94,10 @@ def test_a_student_signs_in_orders_with_options_and_pays_with_the_keyboard_alone
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("cart-line")).to_have_count(1)
 
-    # A plain dish by its + button, the pickup slot by Space, then place the order.
-    tab_to(page, page.get_by_role("button", name="One more Chai"))
+    # A plain dish by its ADD button, the pickup slot by Space, then place the order.
+    tab_to(page, page.get_by_role("button", name="Add Chai", exact=True))
     page.keyboard.press("Enter")
+    expect(page.get_by_label("Quantity of Chai")).to_have_value("1")
     slot_choice = page.locator(f"#slot-{campus.lunch.pk}")
     tab_to(page, slot_choice)
     page.keyboard.press("Space")
