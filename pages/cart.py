@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from ordering.services import MAX_QUANTITY
+
 _FIELD = re.compile(r"^qty_(\d{1,18})(?:_(\d{1,18}(?:-\d{1,18}){0,39}))?$")
 MAX_LINES = 30  # ordering's own limit; more lines than that are refused when placing anyway
 
@@ -86,6 +88,17 @@ def cart_replace(request: HttpRequest, *, vendor_id: int, lines: Iterable[Line])
     kept = {line.field: line.quantity for line in lines if line.quantity > 0}
     version = cart_version(request, vendor_id=vendor_id) + 1
     request.session[_key(vendor_id)] = {"v": version, "lines": dict(list(kept.items())[:MAX_LINES])}
+
+
+def cart_add(request: HttpRequest, *, vendor_id: int, item_ids: Iterable[int], lines: Iterable[Line]) -> None:
+    """Add `lines` to this shop's cart (of items still on its menu, `item_ids`): a line already
+    there adds up, to at most MAX_QUANTITY of it."""
+    kept = {line.field: line for line in cart_lines(request, vendor_id=vendor_id, item_ids=item_ids)}
+    for line in lines:
+        before = kept.get(line.field)
+        quantity = min(MAX_QUANTITY, line.quantity + (before.quantity if before else 0))
+        kept[line.field] = Line(item_id=line.item_id, options=line.options, quantity=quantity)
+    cart_replace(request, vendor_id=vendor_id, lines=kept.values())
 
 
 def cart_clear(request: HttpRequest, *, vendor_id: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from accounts.models import User
 from core.errors import NotFound
@@ -33,3 +33,26 @@ def payment_get_for(*, user: User, payment_id: int) -> Payment:
 
 def refund_list_for_payment(*, payment: Payment) -> QuerySet[Refund]:
     return Refund.objects.filter(payment=payment).order_by("-created_at", "-id")
+
+
+def payment_receipt_for_order(*, user: User, order_id: int) -> Payment:
+    """The capture that paid order `order_id`, for its receipt.
+
+    Only the payer finds it: NotFound for another user's order, or an order no capture paid (a
+    capture that came after the order was no longer payable was refunded, and paid nothing).
+    The paying capture is the one applied when the order was marked paid: captured by `paid_at`.
+    """
+    payment = (
+        Payment.objects.filter(
+            payer=user,
+            order_id=order_id,
+            status__in=Payment.CAPTURED_STATUSES,
+            order__paid_at__isnull=False,
+            captured_at__lte=F("order__paid_at"),
+        )
+        .order_by("captured_at", "pk")
+        .first()
+    )
+    if payment is None:
+        raise NotFound("No receipt for this order.")
+    return payment
