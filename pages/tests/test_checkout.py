@@ -312,3 +312,14 @@ def test_the_database_refuses_a_malformed_gstin(campus):
         Shop.objects.filter(pk=campus.canteen.pk).update(gstin="29ABCDE1234F1Z")
     Shop.objects.filter(pk=campus.canteen.pk).update(gstin=GSTIN)
     assert Shop.objects.get(pk=campus.canteen.pk).gstin == GSTIN
+
+
+def test_only_the_payer_finds_the_receipts_payment(campus, student):
+    from core.errors import NotFound
+    from payments import selectors as payment_selectors
+
+    order = factories.order(student=student, slot=campus.lunch, items=[(campus.dosa, 1)])
+    payment = _captured(order)
+    assert payment_selectors.payment_receipt_for_order(user=student, order_id=order.pk) == payment
+    with pytest.raises(NotFound):
+        payment_selectors.payment_receipt_for_order(user=StudentFactory(), order_id=order.pk)

@@ -18,7 +18,7 @@ file; see docs/testing.md).
 
 from __future__ import annotations
 
-from mutants import capacity, events, money, office, oncall, otp, ownership, printing, push, pwa, stock
+from mutants import capacity, checkout, events, money, office, oncall, otp, ownership, printing, push, pwa, stock
 
 MUTANTS: list[dict] = [
     *money.MUTANTS,
@@ -32,4 +32,5 @@ MUTANTS: list[dict] = [
     *stock.MUTANTS,
     *push.MUTANTS,
     *pwa.MUTANTS,
+    *checkout.MUTANTS,
 ]

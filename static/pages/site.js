@@ -263,9 +263,9 @@ import { request } from "../common/api.js";
             dismissed: function () { window.location.assign(order.url + "?payment=stopped"); }
           });
         }, function (err) {
-          done();
           showStatus(payStatus, "", "");
           showErrors(err);
+          done();
         });
       });
     }
