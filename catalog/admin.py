@@ -45,7 +45,7 @@ class ShopAdmin(admin.ModelAdmin):
     search_fields = ("name", "vendor__phone", "vendor__name")
     list_select_related = ("vendor",)
     readonly_fields = ("vendor", "vendor_type", "opened", "changed")
-    fields = ("vendor", "vendor_type", "name", "description", "is_open", "opening_note", "opened", "changed")
+    fields = ("vendor", "vendor_type", "name", "description", "is_open", "opening_note", "gstin", "opened", "changed")
     ordering = ("name",)
     opened = time_column("created_at", "created")
     changed = time_column("updated_at", "last changed")

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower
@@ -9,6 +10,8 @@ models.CharField.register_lookup(Length)
 MAX_PRICE_PAISE = 10_00_000  # ₹10,000
 MAX_CUTOFF_MINUTES = 240
 MAX_PREP_UNITS = 100
+# India's GSTIN: state code, the PAN (5 letters, 4 digits, 1 letter), entity number, "Z", checksum.
+GSTIN_PATTERN = r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$"
 
 
 class Shop(models.Model):
@@ -28,12 +31,21 @@ class Shop(models.Model):
     # the order cut-off of this shop in minutes before a slot starts (null: ORDER_CUTOFF_MINUTES).
     paused_until = models.DateTimeField(null=True, blank=True)
     order_cutoff_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The shop's GST registration, printed on its receipts; blank: not registered.
+    gstin = models.CharField(
+        "GSTIN",
+        max_length=15,
+        blank=True,
+        validators=[RegexValidator(GSTIN_PATTERN, "Enter the 15-character GSTIN, e.g. 29ABCDE1234F1Z5.")],
+        help_text="e.g. 29ABCDE1234F1Z5; blank if the shop is not registered",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(name__length__gte=1), name="shop_name_not_empty"),
+            models.CheckConstraint(condition=Q(gstin="") | Q(gstin__regex=GSTIN_PATTERN), name="shop_gstin_format"),
             models.CheckConstraint(condition=Q(vendor_type__in=["food", "stationery"]), name="shop_vendor_type_valid"),
             models.CheckConstraint(
                 condition=Q(order_cutoff_minutes__isnull=True) | Q(order_cutoff_minutes__lte=MAX_CUTOFF_MINUTES),

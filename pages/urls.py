@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/<int:order_id>", orders.order_detail, name="order"),
     path("orders/<int:order_id>/cancel", orders.order_cancel, name="order-cancel"),
     path("orders/<int:order_id>/reorder", reorder.order_reorder, name="order-reorder"),
+    path("orders/<int:order_id>/receipt", checkout.receipt, name="order-receipt"),
     path("print", printing.print_shops, name="print-shops"),
     path("print/<int:vendor_id>", printing.print_form, name="print-form"),
     path("print-jobs", printing.print_jobs, name="print-jobs"),

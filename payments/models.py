@@ -9,6 +9,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+# The payment methods Razorpay reports (the payment entity's `method`), in the words a receipt uses.
+PAYMENT_METHODS: dict[str, str] = {
+    "upi": "UPI",
+    "card": "Card",
+    "netbanking": "Net banking",
+    "wallet": "Wallet",
+    "emi": "EMI",
+    "cardless_emi": "Cardless EMI",
+    "paylater": "Pay later",
+}
+
 
 class Payment(models.Model):
     """One attempt to collect money for one payable (an order or a print job) via Razorpay."""
@@ -57,6 +68,8 @@ class Payment(models.Model):
     gateway_fee_paise = models.PositiveIntegerField(default=0)
     gateway_tax_paise = models.PositiveIntegerField(default=0)
     captured_at = models.DateTimeField(null=True, blank=True)
+    # How the student paid, as Razorpay names it (the payment entity's `method`: upi, card, …); for receipts.
+    method = models.CharField(max_length=20, blank=True)
     # When the order or print job was completed and the vendor's share moved from pending to available.
     released_at = models.DateTimeField(null=True, blank=True)
     is_flagged = models.BooleanField(default=False)
@@ -114,6 +127,10 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"Payment #{self.pk} ({self.razorpay_order_id or 'reserving'})"
+
+    @property
+    def method_display(self) -> str:
+        return PAYMENT_METHODS.get(self.method, "Online payment")
 
     @property
     def refundable_paise(self) -> int:

@@ -3,7 +3,7 @@ read by operations: the admin and the replay command)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from accounts.models import User
 from core.errors import NotFound
@@ -45,3 +45,25 @@ def webhook_events_failed() -> QuerySet[WebhookEvent]:
     """Events whose automatic attempts ran out: they wait for an engineer's replay, oldest first."""
     return WebhookEvent.objects.filter(status=WebhookEvent.Status.FAILED).order_by("received_at", "pk")
 
+
+def payment_receipt_for_order(*, user: User, order_id: int) -> Payment:
+    """The capture that paid order `order_id`, for its receipt.
+
+    Only the payer finds it: NotFound for another user's order, or an order no capture paid (a
+    capture that came after the order was no longer payable was refunded, and paid nothing).
+    The paying capture is the one applied when the order was marked paid: captured by `paid_at`.
+    """
+    payment = (
+        Payment.objects.filter(
+            payer=user,
+            order_id=order_id,
+            status__in=Payment.CAPTURED_STATUSES,
+            order__paid_at__isnull=False,
+            captured_at__lte=F("order__paid_at"),
+        )
+        .order_by("captured_at", "pk")
+        .first()
+    )
+    if payment is None:
+        raise NotFound("No receipt for this order.")
+    return payment

@@ -105,15 +105,22 @@ def test_student_signs_in_orders_pays_and_collects(phone_page, live_server, sand
     page.get_by_role("button", name="Add Chai").click()
     assert page.get_by_label("Quantity of Masala Dosa").input_value() == "1"
     assert page.locator("[data-cart-total]").inner_text() == "₹75"
+    expect(page.get_by_label(re.compile("5 places left"))).to_be_checked()  # the next open time is chosen
     page.get_by_label(re.compile("5 places left")).check()
-    page.get_by_role("button", name="Place order").click()
 
-    page.wait_for_url(re.compile(r"/orders/\d+$"))
+    # Placing and paying are one step: "Pay ₹75" places the order and opens the checkout at once.
+    # A failed payment leaves the order placed and unpaid, on its page with a clear way to pay again.
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name="Pay ₹75").click()
+    popup_info.value.get_by_test_id("fail").click()
+    page.wait_for_url(re.compile(r"/orders/\d+\?payment=failed$"))
     order = Order.objects.get()
     assert order.total_paise == 7500 and order.items.count() == 2
     assert page.get_by_test_id("order-status").inner_text() == "Waiting for payment"
+    expect(page.get_by_test_id("payment-note")).to_contain_text("The payment did not go through")
+    expect(page.get_by_test_id("hold")).to_contain_text("Pay within")
 
-    # A failed attempt leaves a clear way to pay again.
+    # Failing again from the order page says so there, and the button can be pressed again.
     with page.expect_popup() as popup_info:
         page.get_by_role("button", name="Pay ₹75 now").click()
     popup_info.value.get_by_test_id("fail").click()
@@ -130,6 +137,7 @@ def test_student_signs_in_orders_pays_and_collects(phone_page, live_server, sand
     code = order.pickup_code
     assert re.fullmatch(r"\d{6}", code)
     expect(page.get_by_test_id("order-status")).to_have_text("Paid")
+    expect(page.get_by_test_id("payment-received")).to_have_text("Payment received ₹75")
     expect(page.get_by_test_id("pickup-code")).to_have_text(code)
     expect(page.locator(".qr svg")).to_have_count(1)
 
@@ -145,7 +153,7 @@ def test_student_signs_in_orders_pays_and_collects(phone_page, live_server, sand
 # --- 2. full slots -------------------------------------------------------------------------------
 
 
-def test_full_slot_is_not_offered_and_a_slot_filling_meanwhile_keeps_the_cart(phone_page, live_server):
+def test_full_slot_is_not_offered_and_a_slot_filling_meanwhile_keeps_the_cart(phone_page, live_server, sandbox):
     campus = factories.campus()
     full = factories.slot(campus.canteen, capacity=1, starts_in=timedelta(hours=3))
     factories.fill(full)
@@ -167,22 +175,32 @@ def test_full_slot_is_not_offered_and_a_slot_filling_meanwhile_keeps_the_cart(ph
     expect(page.locator(f"#slot-{tight.pk}")).to_be_checked()
 
     factories.fill(tight)  # someone else takes the last place while the student decides
-    page.get_by_role("button", name="Place order").click()
+    page.get_by_role("button", name="Pay ₹135").click()
 
+    # The refusal stands beside the pickup times; that time can no longer be chosen, and with no
+    # time chosen "Pay" cannot be pressed.
     alert = page.get_by_role("alert")
     alert.wait_for()
     assert "That pickup time has just filled up" in alert.inner_text()
+    assert alert.get_attribute("data-error-for") == "slot"
     assert page.get_by_label("Quantity of Masala Dosa").input_value() == "2"
     assert page.get_by_label("Quantity of Chai").input_value() == "1"
     assert page.locator("[data-cart-total]").inner_text() == "₹135"
-    assert page.locator(f"input[name=slot][value='{tight.pk}']").count() == 0
+    expect(page.locator(f"#slot-{tight.pk}")).to_be_disabled()
+    expect(page.locator(f"#slot-{tight.pk}")).not_to_be_checked()
+    expect(page.get_by_role("button", name="Pay ₹135")).to_be_disabled()
     assert not Order.objects.filter(student=student).exists()
 
     # The cart survives a reload too (sessionStorage), and another time still works.
     page.goto(f"/vendors/{campus.canteen.vendor_id}")
     assert page.get_by_label("Quantity of Masala Dosa").input_value() == "2"
+    assert page.locator(f"input[name=slot][value='{tight.pk}']").count() == 0  # full now: not offered
     page.locator(f"#slot-{campus.lunch.pk}").check()
-    page.get_by_role("button", name="Place order").click()
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name="Pay ₹135").click()
+    # The student closes the payment window: the order is placed and held, its page a tap away.
+    popup_info.value.close()
+    page.get_by_role("link", name=re.compile(r"Order #\d+")).click()
     page.wait_for_url(re.compile(r"/orders/\d+$"))
     assert Order.objects.get(student=student).total_paise == 2 * 6000 + 1500
 

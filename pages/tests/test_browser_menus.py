@@ -19,7 +19,7 @@ from ordering.models import Order
 
 from . import factories
 from .csp import watch_csp
-from .test_browser import DESKTOP_WIDTH, PHONE_WIDTH, SCREENSHOTS, WAIT_MS, _session_cookie
+from .test_browser import DESKTOP_WIDTH, PHONE_WIDTH, SCREENSHOTS, WAIT_MS, _pay_in_sandbox, _session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +71,7 @@ def _no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
-def test_options_sheet_two_lines_of_a_dish_veg_filter_sold_out_and_the_order(chromium, live_server):
+def test_options_sheet_two_lines_of_a_dish_veg_filter_sold_out_and_the_order(chromium, live_server, sandbox):
     browser = chromium
     campus = _menu()
     student = StudentFactory(name="Asha")
@@ -142,7 +142,7 @@ def test_options_sheet_two_lines_of_a_dish_veg_filter_sold_out_and_the_order(chr
     page.goto(menu_url + "?veg=0")
 
     page.get_by_label(re.compile("5 places left")).check()
-    page.get_by_role("button", name="Place order").click()
+    _pay_in_sandbox(page, "Pay ₹265")  # the cart's total, options included
     page.wait_for_url(re.compile(r"/orders/\d+$"))
     order = Order.objects.get()
     lines = sorted(

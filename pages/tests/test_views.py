@@ -234,7 +234,7 @@ def test_vendor_sees_menus_but_cannot_order(client, campus):
     client.force_login(campus.canteen.vendor)
     page = client.get(f"/vendors/{campus.canteen.vendor_id}").content.decode()
     assert 'href="/dashboard/"' in page
-    assert "Place order" not in page
+    assert "data-cart-submit" not in page and "data-pay-now" not in page
     response = client.post(
         f"/vendors/{campus.canteen.vendor_id}", {f"qty_{campus.dosa.pk}": 1, "slot": campus.lunch.pk}
     )
@@ -464,7 +464,7 @@ def test_full_slot_is_not_offered(client, campus, student):
 
 def test_menu_of_closed_shop_or_stationery_or_unknown(client, campus):
     html = client.get(f"/vendors/{campus.closed_cafe.vendor_id}").content.decode()
-    assert "closed right now" in html and "Place order" not in html
+    assert "closed right now" in html and "data-cart-submit" not in html
     assert client.get(f"/vendors/{campus.xerox.vendor_id}").status_code == 404
     assert client.get("/vendors/999999").status_code == 404
 

@@ -8,7 +8,6 @@ its own page (pages/views/menu_item.py), and each choice is one more line of the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -22,19 +21,15 @@ from core.errors import ApplicationError
 from ordering import selectors as ordering_selectors
 from ordering import services as ordering_services
 from ordering.limits import enforce_order_place_limit
-from ordering.models import Slot
 
 from .. import cart
 from ..access import page, student_required
-from ..errors import plain_error
 from ..forms import OrderForm
+from . import checkout
 from .common import shop_or_404
 
 VEG_COOKIE = "tnt_veg"
 VEG_COOKIE_SECONDS = 365 * 24 * 3600
-# A slot with this many places or fewer left is shown as "few left" (a display hint only:
-# placing an order checks the real count under the slot's lock).
-FEW_LEFT = 3
 
 
 def veg_only(request: HttpRequest) -> bool:
@@ -77,16 +72,7 @@ class MenuRow:
     has_options: bool
     quantity: int = 0  # an item without options: its quantity on the menu
     lines: list[CartRow] = field(default_factory=list)  # a dish with options: its lines
-
-
-@dataclass(frozen=True)
-class SlotRow:
-    slot: Slot
-    state: str  # "open", "few" or "full"
-
-    @property
-    def ready_at(self) -> datetime:
-        return self.slot.starts_at  # the slot's start until the kitchen's estimate is shown
+    error: str = ""  # a refusal of the order that is about this dish
 
 
 def cart_rows(items: list[MenuItem], lines: list[cart.Line]) -> list[CartRow]:
@@ -101,51 +87,62 @@ def cart_rows(items: list[MenuItem], lines: list[cart.Line]) -> list[CartRow]:
     return rows
 
 
-def slot_rows(slots: list[Slot]) -> list[SlotRow]:
-    def state(slot: Slot) -> str:
-        units = slot.remaining_units  # None: the slot counts orders only
-        if slot.remaining <= 0 or units == 0:
-            return "full"
-        return "few" if slot.remaining <= FEW_LEFT else "open"
-
-    return [SlotRow(slot=slot, state=state(slot)) for slot in slots]
-
-
-def menu_context(request: HttpRequest, *, shop: Shop, items: list[MenuItem], lines: list[cart.Line], **extra) -> dict:
+def menu_context(
+    request: HttpRequest,
+    *,
+    shop: Shop,
+    items: list[MenuItem],
+    lines: list[cart.Line],
+    wanted_slot: int | None = None,
+    errors: dict[str, str] | None = None,
+    note: str = "",
+) -> dict:
+    """The menu with its cart; `errors` {where: message} are shown beside what caused them
+    (checkout.refusal_places), `wanted_slot` is chosen again while it can still be."""
     veg = veg_only(request)
+    errors = errors or {}
     priced = cart_rows(items, lines)
     rows = []
     for item in items:
         if veg and item.diet != MenuItem.Diet.VEG:
             continue
         has_options = bool(item.option_groups.all())
-        row = MenuRow(item=item, has_options=has_options)
+        row = MenuRow(item=item, has_options=has_options, error=errors.get(f"item-{item.pk}", ""))
         if has_options:
             row.lines = [line for line in priced if line.item.pk == item.pk]
         else:
             row.quantity = next((line.quantity for line in priced if line.field == cart.line_field(item.pk)), 0)
         rows.append(row)
     shown = {row.item.pk for row in rows}
+    shown_errors = {f"item-{pk}" for pk in shown} | {checkout.SLOT, checkout.NOTE, checkout.CART}
+    # A refusal about a dish the veg filter hides is said beside the cart.
+    cart_error = " ".join(
+        [errors.get(checkout.CART, ""), *(message for where, message in errors.items() if where not in shown_errors)]
+    ).strip()
     user = request.user
+    days = checkout.slot_days(list(ordering_selectors.slot_list_open_for_vendor(vendor_id=shop.vendor_id)), shop=shop)
+    total = sum(line.quantity * line.unit_price_paise for line in priced)
     return {
         "nav": "home",
         "shop": shop,
         "rows": rows,
         # Lines of items the veg filter hides stay in the cart (hidden fields of the form).
         "hidden_lines": [line for line in priced if line.item.pk not in shown],
-        "slots": slot_rows(list(ordering_selectors.slot_list_open_for_vendor(vendor_id=shop.vendor_id))),
+        "slot_days": days,
         "can_order": shop.is_open and (not user.is_authenticated or user.role == User.Role.STUDENT),
         "max_quantity": ordering_services.MAX_QUANTITY,
         "cart_count": sum(line.quantity for line in priced),
-        "cart_total": sum(line.quantity * line.unit_price_paise for line in priced),
+        "cart_total": total,
         "cart_version": cart.cart_version(request, vendor_id=shop.vendor_id),
         "veg_only": veg,
         "restore_cart": request.method == "GET",
-        "selected_slot": None,
-        "note": "",
-        "error": "",
-        "field_errors": {},
-        **extra,
+        "selected_slot": checkout.slot_to_choose(days, wanted=wanted_slot),
+        "note": note,
+        "slot_error": errors.get(checkout.SLOT, ""),
+        "note_error": errors.get(checkout.NOTE, ""),
+        "cart_error": cart_error,
+        "has_errors": bool(errors),
+        "gateway": checkout.gateway_context(),
     }
 
 
@@ -163,13 +160,17 @@ def menu(request: HttpRequest, vendor_id: int) -> HttpResponse:
 
 @student_required
 def _order_place(request: HttpRequest, *, shop: Shop) -> HttpResponse:
-    """The cart form was sent: place the order, or show the page again with the cart kept."""
+    """The cart form was sent: place the order, or show the page again with the cart kept.
+
+    From the page script (checkout.wants_json) the answer is JSON: the placed order, which the
+    script pays for at once, or the refusal with where each message belongs."""
     items = catalog_selectors.vendor_menu_public(vendor_id=shop.vendor_id)
     names = {item.pk: item.name for item in items}
     form = OrderForm(request.POST, item_ids=list(names))
-    kept = {"selected_slot": None, "note": request.POST.get("note", "")[:300]}
+    note = request.POST.get("note", "")[:300]
+    wanted_slot = None
     if form.is_valid():
-        kept["selected_slot"] = form.cleaned_data["slot"]
+        wanted_slot = form.cleaned_data["slot"]
         try:
             enforce_order_place_limit(request, student_id=request.user.pk)
             order = ordering_services.order_place(
@@ -183,26 +184,23 @@ def _order_place(request: HttpRequest, *, shop: Shop) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ApplicationError as exc:
-            error, status = plain_error(exc, item_names=names), exc.status_code
+            errors, status, code = checkout.refusal_places(exc, item_names=names), exc.status_code, exc.code
             if exc.code in ("slot_full", "slot_closed"):
-                kept["selected_slot"] = None  # that time is no longer on offer
+                wanted_slot = None  # that time is no longer on offer
         else:
             cart.cart_clear(request, vendor_id=shop.vendor_id)
+            if checkout.wants_json(request):
+                return checkout.placed_json(order, shop_name=shop.name)
             messages.success(request, f"Order #{order.pk} placed. Pay now to confirm it.")
             return redirect("pages:order", order_id=order.pk)
     else:
         if form.cleaned_data.get("slot"):
-            kept["selected_slot"] = form.cleaned_data["slot"]
-        error = " ".join(form.non_field_errors()) or "Please check your order."
-        status = 400
+            wanted_slot = form.cleaned_data["slot"]
+        errors, status, code = checkout.form_places(form.errors), 400, "validation_error"
     cart.cart_replace(request, vendor_id=shop.vendor_id, lines=form.lines)  # the cart is what was just sent
+    if checkout.wants_json(request):
+        return checkout.refusal_json(code=code, places=errors, status=status)
     context = menu_context(
-        request,
-        shop=shop,
-        items=items,
-        lines=form.lines,
-        error=error,
-        field_errors={name: errors for name, errors in form.errors.items() if name != "__all__"},
-        **kept,
+        request, shop=shop, items=items, lines=form.lines, wanted_slot=wanted_slot, errors=errors, note=note
     )
     return render(request, "pages/menu.html", context, status=status)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
@@ -17,7 +18,7 @@ from ordering.models import Order
 
 from ..access import student_required
 from ..errors import plain_error
-from .checkout import gateway_context
+from .checkout import gateway_context, pay_description, receipt_for
 from .common import page_of, refund_rows, shop_names
 
 # How often the order page asks the API whether the status moved (seconds).
@@ -38,6 +39,39 @@ _ORDER_EVENT_LABELS = {
 _PICKUP_STATUSES = (Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY, Order.Status.UNCLAIMED)
 # Statuses in which the student waits for the kitchen: the page shows when to come.
 _WAITING_STATUSES = (Order.Status.PAID, Order.Status.ACCEPTED)
+# The tracker after paying: each step and the statuses in which it is done.
+_TRACKER_STEPS = (
+    ("paid", "Paid", (Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY, Order.Status.UNCLAIMED)),
+    ("accepted", "Accepted by the shop", (Order.Status.ACCEPTED, Order.Status.READY, Order.Status.UNCLAIMED)),
+    ("ready", "Ready for pickup", (Order.Status.READY, Order.Status.UNCLAIMED)),
+    ("collected", "Collected", ()),
+)
+# The order page's words after the page script's payment did not finish (`?payment=`).
+_PAYMENT_NOTES = {
+    "failed": "The payment did not go through. Nothing was charged; you can pay again below.",
+    "stopped": "The payment was not finished. Nothing was charged; you can pay below.",
+}
+
+
+@dataclass(frozen=True)
+class TrackerStep:
+    key: str
+    label: str
+    state: str  # "done", "current" (the next one to happen) or "todo"
+
+
+def tracker_steps(order: Order) -> list[TrackerStep]:
+    """paid → accepted → ready → collected for a paid order, each done or still to come."""
+    if order.status == Order.Status.COMPLETED:
+        return [TrackerStep(key, label, "done") for key, label, _ in _TRACKER_STEPS]
+    steps, current_given = [], False
+    for key, label, done_in in _TRACKER_STEPS:
+        if order.status in done_in:
+            steps.append(TrackerStep(key, label, "done"))
+        else:
+            steps.append(TrackerStep(key, label, "todo" if current_given else "current"))
+            current_given = True
+    return steps
 
 
 def _item_summary(order: Order) -> str:
@@ -90,6 +124,14 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     if was_paid and not refunds and order.status in (Order.Status.CANCELLED, Order.Status.REJECTED):
         refund_note = "You paid for this order, so the full amount is being refunded to how you paid."
     shop_name = shop_names([order.vendor_id]).get(order.vendor_id, "Campus vendor")
+    now = timezone.now()
+    # Past its hold an unpaid order can no longer be paid, even before the expiry task has run.
+    is_expired = order.status == Order.Status.EXPIRED or (
+        order.status == Order.Status.PENDING_PAYMENT and order.payment_due_by <= now
+    )
+    is_payable = order.status == Order.Status.PENDING_PAYMENT and not is_expired
+    hold_seconds = max(0, int((order.payment_due_by - now).total_seconds())) if is_payable else 0
+    is_tracked = was_paid and order.status in (*_PICKUP_STATUSES, Order.Status.COMPLETED)
     context = {
         "nav": "orders",
         "order": order,
@@ -100,11 +142,18 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         "show_pickup": order.status in _PICKUP_STATUSES,
         # Set when the shop accepts (ordering.services.estimates), moved when it says it runs late.
         "ready_at": (order.estimated_ready_at or order.slot.starts_at) if order.status in _WAITING_STATUSES else None,
+        "is_payable": is_payable,
+        "is_expired": is_expired,
+        "hold_left": f"{hold_seconds // 60}:{hold_seconds % 60:02d}",
+        "hold_left_seconds": hold_seconds,
+        "payment_note": _PAYMENT_NOTES.get(request.GET.get("payment", "")) if is_payable else "",
+        "tracker": tracker_steps(order) if is_tracked else [],
+        "receipt": receipt_for(request, order) if was_paid else None,
         "can_cancel": Order.Status.CANCELLED in Order.TRANSITIONS[order.status],
         "refund_note": refund_note,
         "refunds": refunds,
         "pay_url": reverse("order-pay", args=[order.pk]),
-        "pay_description": f"Order #{order.pk} at {shop_name}",
+        "pay_description": pay_description(order, shop_name=shop_name),
         "gateway": gateway_context(),
     }
     return render(request, "pages/order.html", context)

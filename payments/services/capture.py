@@ -24,7 +24,7 @@ from .. import gateway, payables
 from ..errors import SignatureInvalid
 from ..locks import payable_lock as _payable_lock
 from ..locks import payment_lock as _payment_lock
-from ..models import Payment
+from ..models import PAYMENT_METHODS, Payment
 from .core import Source, Status, _payable_of, _payment_lookup, _payment_note, _payment_transition, platform_fee
 from .postings import _ledger_capture
 from .refunds import _automatic_refund_key, _refund_reserve, _refund_submit_on_commit
@@ -74,11 +74,13 @@ def payment_capture(
     actor: User | None = None,
     fee_paise: Any = None,
     tax_paise: Any = None,
+    method: Any = None,
 ) -> Payment:
     """Apply a capture Razorpay reported, exactly once; returns the payment row it locked.
 
     `fee_paise` and `tax_paise` are the payment entity's `fee` (GST included) and
-    `tax`: stored on the payment and booked to `expense:gateway_fees`.
+    `tax`: stored on the payment and booked to `expense:gateway_fees`. `method` is the
+    entity's `method` (upi, card, …), kept for the receipt when it is one Razorpay names.
 
     Locks the payable, then the payment, and re-reads both. The first arrival marks
     the payment captured, posts the ledger `capture` and marks the payable paid, all
@@ -106,6 +108,7 @@ def payment_capture(
             payment_pk=payment.pk, amount_paise=amount_paise, fee=fee_paise, tax=tax_paise
         )
         payment.captured_at = timezone.now()
+        payment.method = method if method in PAYMENT_METHODS else ""
         _payment_transition(
             payment=payment,
             to_status=Status.CAPTURED,
@@ -119,6 +122,7 @@ def payment_capture(
                 "gateway_fee_paise",
                 "gateway_tax_paise",
                 "captured_at",
+                "method",
             ),
         )
         vendor_id = payable_type.vendor_id(obj)
@@ -217,6 +221,7 @@ def payment_verify(*, user: User, razorpay_order_id: str, razorpay_payment_id: s
             actor=user,
             fee_paise=remote.get("fee"),
             tax_paise=remote.get("tax"),
+            method=remote.get("method"),
         )
     if remote.get("status") == "failed":
         return payment_fail(

@@ -32,6 +32,7 @@ def _apply_captures(*, payment_id: int, attempts: list[dict]) -> bool:
             source=Source.RECONCILE,
             fee_paise=item.get("fee"),
             tax_paise=item.get("tax"),
+            method=item.get("method"),
         )
     return bool(captured)
 

@@ -56,6 +56,7 @@ def _apply_captured(entity: dict, *, source: str) -> str:
         source=source,
         fee_paise=entity.get("fee"),
         tax_paise=entity.get("tax"),
+        method=entity.get("method"),
     )
     return f"payment #{payment.pk} {payment.status}" + (" (flagged)" if payment.is_flagged else "")
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from mutants import (
     a11y,
     capacity,
+    checkout,
     events,
     listing,
     money,
@@ -53,5 +54,6 @@ MUTANTS: list[dict] = [
     *webhooks.MUTANTS,
     *listing.MUTANTS,
     *a11y.MUTANTS,
+    *checkout.MUTANTS,
     *shell.MUTANTS,
 ]

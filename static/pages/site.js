@@ -140,6 +140,7 @@ import { request } from "../common/api.js";
     var version = orderForm.dataset.cartVersion || "0";
     var qtyInputs = Array.prototype.slice.call(orderForm.querySelectorAll("input[data-price]"));
     var totalEl = orderForm.querySelector("[data-cart-total]");
+    var payTotalEl = orderForm.querySelector("[data-pay-total]");
     var countEl = orderForm.querySelector("[data-cart-count]");
     var submit = orderForm.querySelector("[data-cart-submit]");
     var cartBar = orderForm.querySelector("[data-cart-bar]");
@@ -173,9 +174,14 @@ import { request } from "../common/api.js";
         if (add && stepper) { add.hidden = q > 0; stepper.hidden = q === 0; }
       });
       if (totalEl) totalEl.textContent = rupees(total);
+      if (payTotalEl) payTotalEl.textContent = rupees(total);
       if (countEl) countEl.textContent = count === 1 ? "1 item" : count + " items";
-      if (submit) submit.disabled = count === 0;
-      if (cartBar) cartBar.hidden = count === 0;
+      // Nothing to pay for, or no pickup time chosen: Pay waits (the server refuses both anyway).
+      if (submit && orderForm.dataset.placing !== "1") {
+        submit.disabled = count === 0 || !orderForm.querySelector("input[name=slot]:checked");
+      }
+      // The bar only while the cart has something (or says why it cannot be paid for).
+      if (cartBar) cartBar.hidden = count === 0 && !cartBar.querySelector("[data-error-for=cart]:not([hidden])");
     };
 
     if (orderForm.dataset.restore === "true") {
@@ -188,7 +194,7 @@ import { request } from "../common/api.js";
         });
         if (saved.slot) {
           var radio = orderForm.querySelector('input[name=slot][value="' + saved.slot + '"]');
-          if (radio) radio.checked = true;
+          if (radio && !radio.disabled) radio.checked = true;
         }
       }
     }
@@ -217,6 +223,73 @@ import { request } from "../common/api.js";
     orderForm.addEventListener("input", function () { render(); save(); });
     orderForm.addEventListener("change", function () { render(); save(); });
     render(); save();
+
+    /* --- Place and pay in one step: the form goes to the menu as JSON, then the checkout opens ---
+       A refusal is shown beside what caused it (details name the place: slot, note, cart, item-<id>). */
+    if (orderForm.dataset.payNow !== undefined && submit) {
+      var payStatus = document.getElementById("pay-status");
+      var errorPlaces = function () { return Array.prototype.slice.call(orderForm.querySelectorAll("[data-error-for]")); };
+      var clearErrors = function () { errorPlaces().forEach(function (el) { el.hidden = true; el.textContent = ""; }); };
+      var showErrors = function (err) {
+        var details = err.details || {}, first = null;
+        Object.keys(details).forEach(function (where) {
+          var el = orderForm.querySelector('[data-error-for="' + where + '"]') || orderForm.querySelector('[data-error-for="cart"]');
+          var text = [].concat(details[where]).join(" ");
+          el.textContent = el.hidden || !el.textContent ? text : el.textContent + " " + text;
+          el.hidden = false;
+          first = first || el;
+        });
+        if (!first) { first = orderForm.querySelector('[data-error-for="cart"]'); first.textContent = err.message; first.hidden = false; }
+        // That time is gone: it can no longer be chosen.
+        if (err.code === "slot_full" || err.code === "slot_closed") {
+          var gone = orderForm.querySelector("input[name=slot]:checked");
+          if (gone) {
+            gone.checked = false; gone.disabled = true;
+            var chip = gone.closest("[data-state]");
+            if (chip) { chip.dataset.state = "full"; chip.classList.add("is-full"); }
+          }
+        }
+        first.setAttribute("tabindex", "-1");
+        first.focus();
+      };
+      orderForm.addEventListener("submit", function (event) {
+        if (event.defaultPrevented) return;
+        event.preventDefault();
+        if (orderForm.dataset.placing === "1") return;
+        clearErrors();
+        if (!orderForm.querySelector("input[name=slot]:checked")) {
+          showErrors({ details: { slot: ["Choose a pickup time."] } });
+          return;
+        }
+        orderForm.dataset.placing = "1";
+        submit.disabled = true; submit.setAttribute("aria-busy", "true");
+        showStatus(payStatus, "Placing your order\u2026", "");
+        var done = function () { orderForm.dataset.placing = "0"; submit.removeAttribute("aria-busy"); render(); };
+        request(orderForm.action, { method: "POST", form: new FormData(orderForm), messages: MESSAGES }).then(function (placed) {
+          var order = placed.order;
+          try { sessionStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
+          var link = document.createElement("a");
+          link.href = order.url; link.textContent = "Order #" + order.id;
+          pay({
+            payUrl: order.pay_url, verifyUrl: orderForm.dataset.verifyUrl, checkoutJs: orderForm.dataset.checkoutJs,
+            callbackUrl: orderForm.dataset.callbackUrl ? orderForm.dataset.callbackUrl + "?next=" + encodeURIComponent(order.url) : "",
+            description: order.description, status: payStatus, returnUrl: order.url,
+            opened: function () {
+              showStatus(payStatus, "Finish paying in the payment window. ", "");
+              payStatus.appendChild(link);
+              payStatus.appendChild(document.createTextNode(" is placed and held for you."));
+            },
+            // Placed but not paid: its page holds the countdown and the way to pay again.
+            failed: function () { window.location.assign(order.url + "?payment=failed"); },
+            dismissed: function () { window.location.assign(order.url + "?payment=stopped"); }
+          });
+        }, function (err) {
+          showStatus(payStatus, "", "");
+          showErrors(err);
+          done();
+        });
+      });
+    }
 
     /* --- A dish's options in a sheet: "Add" opens it instead of the dish's own page --- */
     orderForm.querySelectorAll("button[data-sheet]").forEach(function (button) {
@@ -305,40 +378,68 @@ import { request } from "../common/api.js";
 
   window.TNT = { postJson: postJson, verify: verify, showStatus: showStatus, rupees: rupees, randomKey: randomKey };
 
-  /* Razorpay checkout.js (or the sandbox's stand-in with the same surface) opens the payment;
-     its signed result goes to the button's data-verify-url (/payments/verify); then the page reloads to show the new status. */
+  /* Razorpay checkout.js (or the sandbox's stand-in with the same surface) opens the payment for a
+     payable: its `pay` endpoint gives the Razorpay order, the signed result goes to /payments/verify,
+     then `returnUrl` opens to show the new status. `failed(message)` and `dismissed(message)` say
+     how an attempt ended without paying; `opened()` that the payment window is up. */
+  function pay(o) {
+    showStatus(o.status, "Opening the payment page\u2026", "");
+    postJson(o.payUrl, {}, { "Idempotency-Key": randomKey() }).then(function (checkout) {
+      return loadScript(o.checkoutJs).then(function () {
+        var options = {
+          key: checkout.razorpay_key_id, amount: checkout.amount_paise, currency: checkout.currency,
+          order_id: checkout.razorpay_order_id, name: "Tap N Take", description: o.description || "",
+          handler: function (response) {
+            verify(o.verifyUrl, response, o.status, o.returnUrl).catch(function (err) { o.failed(err.message); });
+          },
+          modal: { ondismiss: function () {
+            o.dismissed("Payment not finished. Nothing was charged; you can pay now or later from this page.");
+          } }
+        };
+        if (o.callbackUrl) options.callback_url = new URL(o.callbackUrl, window.location.href).toString();
+        var checkoutForm = new window.Razorpay(options);
+        checkoutForm.on("payment.failed", function (response) {
+          var reason = response && response.error && response.error.description;
+          o.failed("The payment did not go through" + (reason ? " (" + reason + ")" : "") + ". You can try again.");
+        });
+        showStatus(o.status, "Finish paying in the payment window.", "");
+        checkoutForm.open();
+        if (o.opened) o.opened();
+      });
+    }).catch(function (err) { o.failed(err.message); });
+  }
+
+  window.TNT = { postJson: postJson, verify: verify, showStatus: showStatus, rupees: rupees, randomKey: randomKey };
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-pay-url]");
     if (!button || button.disabled) return;
     var status = document.getElementById(button.dataset.status || "") || null;
-    var returnUrl = button.dataset.returnUrl || window.location.href;
     var failed = function (message) { showStatus(status, message, "error"); button.disabled = false; };
-    (function () {
-      button.disabled = true;
-      showStatus(status, "Opening the payment page\u2026", "");
-      postJson(button.dataset.payUrl, {}, { "Idempotency-Key": randomKey() }).then(function (checkout) {
-        return loadScript(button.dataset.checkoutJs).then(function () {
-          var options = {
-            key: checkout.razorpay_key_id, amount: checkout.amount_paise, currency: checkout.currency,
-            order_id: checkout.razorpay_order_id, name: "Tap N Take", description: button.dataset.description || "",
-            handler: function (response) {
-              verify(button.dataset.verifyUrl, response, status, returnUrl).catch(function (err) { failed(err.message); });
-            },
-            modal: { ondismiss: function () {
-              failed("Payment not finished. Nothing was charged; you can pay now or later from this page.");
-            } }
-          };
-          if (button.dataset.callbackUrl) options.callback_url = new URL(button.dataset.callbackUrl, window.location.href).toString();
-          var checkoutForm = new window.Razorpay(options);
-          checkoutForm.on("payment.failed", function (response) {
-            var reason = response && response.error && response.error.description;
-            failed("The payment did not go through" + (reason ? " (" + reason + ")" : "") + ". You can try again.");
-          });
-          showStatus(status, "Finish paying in the payment window.", "");
-          checkoutForm.open();
-        });
-      }).catch(function (err) { failed(err.message); });
+    button.disabled = true;
+    pay({
+      payUrl: button.dataset.payUrl, verifyUrl: button.dataset.verifyUrl, checkoutJs: button.dataset.checkoutJs,
+      callbackUrl: button.dataset.callbackUrl || "", description: button.dataset.description,
+      status: status, returnUrl: button.dataset.returnUrl || window.location.href, failed: failed, dismissed: failed
+    });
+  });
+
+  /* --- The unpaid order's hold: "Pay within 9:41", counting down; at 0 the page shows it expired --- */
+  document.querySelectorAll("[data-hold-seconds]").forEach(function (el) {
+    var ends = Date.now() + (parseInt(el.dataset.holdSeconds, 10) || 0) * 1000;
+    var out = el.querySelector("[data-hold-left]") || el;
+    (function tick() {
+      var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      out.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (left > 0) { setTimeout(tick, 1000); return; }
+      if (!window.TNT_RELOADING) { window.TNT_RELOADING = true; window.location.reload(); }
     })();
+  });
+
+  /* --- "Save receipt": the browser's print dialog, where "Save as PDF" is one of the printers --- */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) { event.preventDefault(); window.print(); }
   });
 })();
 
