@@ -76,8 +76,8 @@ def test_a_returning_student_pays_for_one_item_in_at_most_four_taps(open_page, l
         taps.append(what)
 
     page.goto("/")
-    tap(page.get_by_role("link", name=re.compile("Main Canteen")), "the shop")
-    tap(page.get_by_role("button", name="One more Masala Dosa"), "one dosa")
+    tap(page.locator("a.tile-link", has_text="Main Canteen"), "the shop")  # its card, not the pinned order
+    tap(page.get_by_role("button", name="Add Masala Dosa", exact=True), "one dosa")
     expect(page.get_by_label(re.compile("places left")).first).to_be_checked()  # the next open time, chosen
     with page.expect_popup() as popup_info:
         tap(page.get_by_role("button", name="Pay ₹60"), "pay")
@@ -105,9 +105,9 @@ def test_food_order_from_the_menu_to_pickup_with_its_receipt(open_page, live_ser
 
     page.goto(f"/vendors/{campus.canteen.vendor_id}")
     pay = page.get_by_role("button", name=re.compile(r"^Pay"))
-    expect(pay).to_be_disabled()  # an empty cart cannot be paid for
-    page.get_by_role("button", name="One more Masala Dosa").click()
-    page.get_by_role("button", name="One more Chai").click()
+    expect(pay).to_be_hidden()  # an empty cart has no cart bar, so nothing to pay
+    page.get_by_role("button", name="Add Masala Dosa", exact=True).click()
+    page.get_by_role("button", name="Add Chai", exact=True).click()
     expect(pay).to_have_text("Pay ₹75")
     # Chips by day: the lunch slot (the next open one) is chosen, the later one is on another day.
     days = page.get_by_test_id("slot-day")
@@ -203,7 +203,7 @@ def test_an_expired_hold_is_ordered_again_and_paid(open_page, live_server, sandb
     _shot(page, "expired", width)
 
     page.get_by_role("button", name="Order again").click()
-    page.wait_for_url(f"**/vendors/{campus.canteen.vendor_id}")
+    page.wait_for_url(re.compile(rf"/vendors/{campus.canteen.vendor_id}\?cart=open#cart$"))
     expect(page.get_by_text(f"Order #{order.pk} is back in your cart")).to_be_visible()
     expect(page.get_by_label("Quantity of Masala Dosa")).to_have_value("2")
     expect(page.get_by_label("Quantity of Chai")).to_have_value("1")
