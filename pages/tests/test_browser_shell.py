@@ -186,7 +186,7 @@ def test_add_becomes_the_stepper_and_the_cart_bar_comes_and_goes(open_page, widt
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_reorder_from_my_orders_fills_the_cart_and_orders_again(open_page, width, live_server):
+def test_reorder_from_my_orders_fills_the_cart_and_orders_again(open_page, width, live_server, sandbox):
     campus = factories.campus()
     student = StudentFactory()
     first = _paid(factories.order(student=student, slot=campus.lunch, items=[(campus.dosa, 2), (campus.chai, 1)]))
@@ -210,7 +210,9 @@ def test_reorder_from_my_orders_fills_the_cart_and_orders_again(open_page, width
     _shot(page, "reorder-cart", width)
 
     page.locator(f"#slot-{campus.lunch.pk}").check()
-    page.get_by_role("button", name="Place order").click()
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name="Pay ₹135").click()  # places it and opens the checkout
+    popup_info.value.get_by_test_id("pay").click()
     page.wait_for_url(re.compile(r"/orders/\d+$"))
     again = Order.objects.exclude(pk=first.pk).get(student=student)
     assert sorted((line.name, line.quantity) for line in again.items.all()) == [("Chai", 1), ("Masala Dosa", 2)]

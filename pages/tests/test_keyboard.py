@@ -102,22 +102,18 @@ def test_a_student_signs_in_orders_with_options_and_pays_with_the_keyboard_alone
     tab_to(page, slot_choice)
     page.keyboard.press("Space")
     expect(slot_choice).to_be_checked()
-    tab_to(page, page.get_by_role("button", name="Place order"))
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/orders/\d+$"))
-    order = Order.objects.get(student=student)
-    assert order.total_paise == 6000 + 1500 + 1000 + 1500
-    assert sorted(order.items.values_list("quantity", flat=True)) == [1, 1]
-
-    # Pay in the sandbox's checkout window, by keyboard there too.
-    pay = page.get_by_role("button", name="Pay ₹100 now")
-    tab_to(page, pay)
+    # "Pay ₹100" places the order and opens the sandbox's checkout window: pay there by keyboard too.
+    tab_to(page, page.get_by_role("button", name="Pay ₹100"))
     with page.expect_popup() as popup_info:
         page.keyboard.press("Enter")
     checkout = popup_info.value
     checkout.wait_for_load_state()
+    order = Order.objects.get(student=student)
+    assert order.total_paise == 6000 + 1500 + 1000 + 1500
+    assert sorted(order.items.values_list("quantity", flat=True)) == [1, 1]
     tab_to(checkout, checkout.get_by_test_id("pay"))
     checkout.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/orders/{order.pk}$"))
     expect(page.get_by_test_id("pickup-code")).to_be_visible()
     expect(page.get_by_test_id("order-status")).to_have_text("Paid")
     order.refresh_from_db()
