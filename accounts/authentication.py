@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from . import selectors
@@ -30,7 +31,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         except model.DoesNotExist:
             if selectors.credential_is_revoked_for_blocked_user(kind="token", secret=key):
                 raise AccountBlocked() from None
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:
             raise AccountBlocked()
         return (token.user, token)

@@ -8,6 +8,7 @@ sent to its shop, and nobody else sees any: another user's job is simply not fou
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.models import PrintService
@@ -39,7 +40,7 @@ def print_job_get_for(*, user: User, job_id: int) -> PrintJob:
     """One of the user's print jobs; `NotFound` for anyone else's."""
     job = print_job_queryset_for(user=user).filter(pk=job_id).first()
     if job is None:
-        raise NotFound("No such print job.")
+        raise NotFound(_("No such print job."))
     return job
 
 
@@ -47,7 +48,7 @@ def print_job_file_for(*, user: User, job_id: int) -> PrintJob:
     """A job whose PDF `user` may download (its student or its vendor) and which is still stored."""
     job = print_job_get_for(user=user, job_id=job_id)
     if not job.is_file_available:
-        raise NotFound("The file of this print job has been deleted after the retention period.")
+        raise NotFound(_("The file of this print job has been deleted after the retention period."))
     return job
 
 

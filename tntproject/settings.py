@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: the signed-in user's stored language, then the cookie, then Accept-Language.
+    "core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -91,6 +93,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -143,7 +146,16 @@ CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Internationalisation --------------------------------------------------
-LANGUAGE_CODE = "en-in"
+# Issue 25: English and Hindi. Pages, dashboard and API errors follow the signed-in user's stored
+# choice (accounts.User.language), then the language cookie the switcher sets, then Accept-Language.
+# The catalogues are compiled from locale/*/LC_MESSAGES/*.po (`make run` and `make test` do it).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "tnt_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True
