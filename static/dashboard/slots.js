@@ -1,7 +1,7 @@
 /* Pickup slots (food): make a day's slots in one go, then change capacity, pause or delete them. */
 import { ApiError, config, listAll, patch, post, remove } from "./api.js";
-import { dayOf, localIso, slotLabel, today } from "./format.js";
-import { fmt, gettext } from "./i18n.js";
+import { dayOf, localIso, plural, slotLabel, today } from "./format.js";
+import { fmt, gettext, ngettext } from "./i18n.js";
 
 const minutes = (hhmm) => { const [h, m] = hhmm.split(":"); return parseInt(h, 10) * 60 + parseInt(m, 10); };
 const hhmm = (total) => String(Math.floor(total / 60)).padStart(2, "0") + ":" + String(total % 60).padStart(2, "0");
@@ -49,7 +49,8 @@ export function slotsEditor() {
     },
     preview() {
       const p = this.plan();
-      return p.error || p.slots.length + " slot" + (p.slots.length === 1 ? "" : "s") + ": " + p.slots.map((s) => s.label).join(", ");
+      if (p.error) return p.error;
+      return plural(p.slots.length, ngettext("%(n)s slot", "%(n)s slots", p.slots.length)) + ": " + p.slots.map((s) => s.label).join(", ");
     },
 
     async create() {
