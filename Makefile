@@ -24,14 +24,17 @@ install-dev: $(VENV)/.dev-installed
 
 ## make run: embedded mode — SQLite, local-memory cache, eager Celery, console SMS, sandbox Razorpay, demo data.
 run: install
+	scripts/ensure-gettext.sh
+	$(PY) scripts/messages.py compile
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	if DEBUG=1 $(PY) manage.py help seed_demo >/dev/null 2>&1; then DEBUG=1 $(PY) manage.py seed_demo; fi
 	DEBUG=1 $(PY) manage.py vapid_dev_keys
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-## make test: throwaway PostgreSQL + Redis on loopback, Chromium if missing, lint, checks, every test.
+## make test: throwaway PostgreSQL + Redis on loopback, Chromium and gettext if missing, lint, checks, every test.
 test: install-dev
 	scripts/ensure-chromium.sh
+	scripts/ensure-gettext.sh
 	scripts/with-services.sh scripts/test-steps.sh $(PYTEST_ARGS)
 
 ## make mutate: the mutation gate (scripts/mutants.py) on PostgreSQL + Redis; fails if a mutant survives. Not part of make test.

@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 pytest_plugins = [
+    "core.tests.fixtures",  # the compiled message catalogues (English and Hindi)
     "accounts.tests.fixtures",  # the SMS outbox, the cast of users, the admin client
     "razorpay_sandbox.tests.fixtures",  # the Razorpay sandbox
     "push.tests.fixtures",  # the loopback push service

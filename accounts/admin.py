@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from core.admin_display import campus_time, shop_of, time_column
 from core.errors import ApplicationError
@@ -53,7 +54,7 @@ class UserAddForm(forms.ModelForm):
         except InvalidPhone as exc:
             raise ValidationError(str(exc)) from None
         if User.objects.filter(phone=phone).exists():
-            raise ValidationError("An account with this phone already exists.")
+            raise ValidationError(_("An account with this phone already exists."))
         return phone
 
     def clean(self):
@@ -94,7 +95,7 @@ class UserEditForm(UserChangeForm):
         except InvalidPhone as exc:
             raise ValidationError(str(exc)) from None
         if User.objects.filter(phone=phone).exclude(pk=self.instance.pk).exists():
-            raise ValidationError("An account with this phone already exists.")
+            raise ValidationError(_("An account with this phone already exists."))
         return phone
 
     def clean(self):

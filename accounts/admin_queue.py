@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campus.office import vendors_awaiting_approval
 from core.admin_display import campus_time
@@ -35,7 +36,7 @@ class ReasonForm(forms.Form):
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Say why.")
+            raise forms.ValidationError(_("Say why."))
         return reason
 
 
@@ -51,7 +52,7 @@ class BlockForm(ReasonForm):
     def clean_until(self):
         until = self.cleaned_data.get("until")
         if until is not None and until <= timezone.now():
-            raise forms.ValidationError("The end of a block must be in the future.")
+            raise forms.ValidationError(_("The end of a block must be in the future."))
         return until
 
 
@@ -77,7 +78,7 @@ def approvals_view(model_admin, request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         vendor_id = request.POST.get("vendor", "")
         if not vendor_id.isdigit():
-            raise BadRequest("Choose a vendor from the queue.")
+            raise BadRequest(_("Choose a vendor from the queue."))
         vendor = get_object_or_404(vendors_awaiting_approval(), pk=int(vendor_id))
         decision = request.POST.get("decision")
         if not ((decision == "approve" and may_approve) or (decision == "reject" and may_reject)):

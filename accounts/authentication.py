@@ -17,6 +17,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from . import selectors, token_cache
@@ -49,7 +50,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         except model.DoesNotExist:
             if selectors.credential_is_revoked_for_blocked_user(kind="token", secret=key):
                 raise AccountBlocked() from None
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:
             raise AccountBlocked()
         if cache_works:

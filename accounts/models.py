@@ -1,5 +1,6 @@
 import contextlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -53,6 +54,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     phone = models.CharField(max_length=13, unique=True, help_text="E.164, e.g. +919876543210")
     name = models.CharField(max_length=120, blank=True)
+    # Issue 25: the language the person chose with the switcher ("" = none yet: cookie, then Accept-Language).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True, default="")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.STUDENT, db_index=True)
     vendor_type = models.CharField(max_length=10, choices=VendorType.choices, null=True, blank=True)
     is_active = models.BooleanField(default=True, help_text="Unset to block the account everywhere at once.")
@@ -84,6 +87,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=(Q(role="staff") & Q(is_staff=True)) | (~Q(role="staff") & Q(is_staff=False)),
                 name="user_staff_role_is_staff",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=["", *(code for code, _ in settings.LANGUAGES)]),
+                name="user_language_known",
             ),
         ]
         indexes = [models.Index(fields=["role", "is_approved", "is_active"], name="user_role_approved_active")]

@@ -7,6 +7,8 @@ patterns name `[0-9]` and whitespace is matched in ASCII only.
 
 import re
 
+from django.utils.translation import gettext as _
+
 PHONE_RE = re.compile(r"^\+91[6-9][0-9]{9}$", re.ASCII)
 PHONE_REGEX = r"^\+91[6-9][0-9]{9}$"
 
@@ -22,7 +24,7 @@ def normalize_phone(raw: str) -> str:
     with spaces or dashes between digits.
     """
     if not isinstance(raw, str):
-        raise InvalidPhone("Enter a phone number.")
+        raise InvalidPhone(_("Enter a phone number."))
     digits = re.sub(r"[ \t\r\n-]", "", raw.strip(" \t\r\n"))
     if digits.startswith("+"):
         candidate = digits
@@ -35,5 +37,5 @@ def normalize_phone(raw: str) -> str:
     else:
         candidate = digits
     if not PHONE_RE.match(candidate):
-        raise InvalidPhone("Enter an Indian mobile number: 10 digits starting with 6, 7, 8 or 9.")
+        raise InvalidPhone(_("Enter an Indian mobile number: 10 digits starting with 6, 7, 8 or 9."))
     return candidate

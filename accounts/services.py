@@ -11,10 +11,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from core.errors import RateLimited, ValidationFailed
@@ -55,7 +57,7 @@ def otp_request(*, phone: str) -> OtpSent:
     wait = otp.resend_wait(phone=phone)
     if wait:
         raise RateLimited(
-            "A code was sent moments ago. Wait before asking for another.",
+            _("A code was sent moments ago. Wait before asking for another."),
             details={"resend_after": wait},
             headers={"Retry-After": str(wait)},
         )
@@ -127,7 +129,7 @@ def otp_verify(
                 raise
     if not user.is_active:
         raise AccountBlockedError()
-    token, _ = Token.objects.get_or_create(user=user)
+    token, _created = Token.objects.get_or_create(user=user)
     return SignIn(user=user, token=token.key, created=created)
 
 
@@ -202,6 +204,16 @@ def user_update_profile(*, user: User, name: str) -> User:
     return user
 
 
+def user_language_set(*, user: User, language: str) -> User:
+    """Store the language `user` chose with the switcher: one of settings.LANGUAGES, else 400."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationFailed(details={"language": [_("Choose English or Hindi.")]})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language", "updated_at"])
+    return user
+
+
 # --- Staff: vendor approval ------------------------------------------------------
 
 
@@ -211,7 +223,7 @@ def _locked(user: User) -> User:
 
 def _ensure_vendor(user: User) -> None:
     if user.role != User.Role.VENDOR:
-        raise ValidationFailed("Only vendors are approved or rejected.", details={"user": ["Not a vendor."]})
+        raise ValidationFailed(_("Only vendors are approved or rejected."), details={"user": ["Not a vendor."]})
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ scoped to the vendor, so another vendor's object is simply not found.
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import NotFound
@@ -52,7 +53,7 @@ def shop_get_public(*, vendor_id: int) -> Shop:
     """The shop of vendor `vendor_id` if students may see it; NotFound otherwise."""
     shop = shop_list_public().filter(vendor_id=vendor_id).first()
     if shop is None:
-        raise NotFound("No such vendor.")
+        raise NotFound(_("No such vendor."))
     return shop
 
 
@@ -60,7 +61,7 @@ def shop_get_for_vendor(*, vendor: User) -> Shop:
     """The vendor's own shop, whatever its approval state; NotFound if it has none."""
     shop = _with_pure_veg(Shop.objects.filter(vendor_id=vendor.pk)).first()
     if shop is None:
-        raise NotFound("Your shop has not been set up yet.")
+        raise NotFound(_("Your shop has not been set up yet."))
     return shop
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import Forbidden
@@ -17,7 +18,7 @@ def catalog_entry_set_deleted(*, actor: User, obj: MenuItem | PrintService, dele
     """Staff hide or restore a menu item or print service. Returns False when a restore
     would clash with a live entry of the same name (the entry stays hidden)."""
     if not actor.is_campus_staff:
-        raise Forbidden("Only campus staff can do this.")
+        raise Forbidden(_("Only campus staff can do this."))
     model = type(obj)
     locked = entry_lock(model, obj_id=obj.pk)
     if locked.is_deleted == deleted:

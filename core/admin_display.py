@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from .money import PAISE_PER_RUPEE, rupees
 
@@ -105,7 +106,7 @@ class RupeesField(forms.Field):
         if not text:
             return None
         if len(text) > self.MAX_LENGTH:
-            raise forms.ValidationError("That is not an amount.", code="invalid")
+            raise forms.ValidationError(_("That is not an amount."), code="invalid")
         try:
             return paise_from_rupees(text)
         except ValueError as exc:

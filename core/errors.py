@@ -18,6 +18,9 @@ from django.db import InterfaceError as DbInterfaceError
 from django.db import OperationalError as DbOperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.exceptions import Ratelimited
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -33,7 +36,7 @@ class ApplicationError(Exception):
 
     status_code: int = status.HTTP_400_BAD_REQUEST
     code: str = "bad_request"
-    message: str = "The request could not be processed."
+    message: str = _("The request could not be processed.")  # lazy: said in the language of the request
 
     def __init__(
         self,
@@ -52,59 +55,59 @@ class ApplicationError(Exception):
 class ValidationFailed(ApplicationError):
     status_code = 400
     code = "validation_error"
-    message = "The request is not valid."
+    message = _("The request is not valid.")
 
 
 class NotFound(ApplicationError):
     status_code = 404
     code = "not_found"
-    message = "Not found."
+    message = _("Not found.")
 
 
 class Forbidden(ApplicationError):
     status_code = 403
     code = "permission_denied"
-    message = "You do not have permission to do this."
+    message = _("You do not have permission to do this.")
 
 
 class Conflict(ApplicationError):
     status_code = 409
     code = "conflict"
-    message = "The request conflicts with the current state."
+    message = _("The request conflicts with the current state.")
 
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
-    message = "This action is not allowed in the current state."
+    message = _("This action is not allowed in the current state.")
 
 
 class IdempotencyConflict(Conflict):
     code = "idempotency_conflict"
-    message = "This Idempotency-Key was already used for a different request, or that request is still running."
+    message = _("This Idempotency-Key was already used for a different request, or that request is still running.")
 
 
 class RequestTooLarge(ApplicationError):
     status_code = 413
     code = "request_too_large"
-    message = "The request body is too large."
+    message = _("The request body is too large.")
 
 
 class RateLimited(ApplicationError):
     status_code = 429
     code = "rate_limited"
-    message = "Too many requests. Try again later."
+    message = _("Too many requests. Try again later.")
 
 
 class GatewayError(ApplicationError):
     status_code = 502
     code = "gateway_error"
-    message = "The payment gateway is unreachable or failing. Nothing was charged; try again shortly."
+    message = _("The payment gateway is unreachable or failing. Nothing was charged; try again shortly.")
 
 
 class ServiceUnavailable(ApplicationError):
     status_code = 503
     code = "service_unavailable"
-    message = "The service is temporarily unavailable. Try again shortly."
+    message = _("The service is temporarily unavailable. Try again shortly.")
 
 
 _DRF_CODES: dict[type, str] = {
@@ -121,8 +124,8 @@ _DRF_CODES: dict[type, str] = {
 }
 
 _DRF_MESSAGES: dict[str, str] = {
-    "validation_error": "The request is not valid.",
-    "not_found": "Not found.",
+    "validation_error": _("The request is not valid."),
+    "not_found": _("Not found."),
 }
 
 
@@ -131,10 +134,22 @@ def request_id_of(request: HttpRequest | None) -> str:
 
 
 def envelope(code: str, message: str, details: dict[str, Any] | None, request: HttpRequest | None) -> dict:
+    """The error body; a lazy `message` (and lazy texts in `details`) are said in the active language."""
     return {
-        "error": {"code": code, "message": message, "details": details or {}},
+        "error": {"code": code, "message": str(message), "details": _said(details or {})},
         "request_id": request_id_of(request),
     }
+
+
+def _said(value: Any) -> Any:
+    """`value` with every lazy text in it turned into words of the active language."""
+    if isinstance(value, dict):
+        return {key: _said(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_said(item) for item in value]
+    if isinstance(value, Promise):
+        return str(value)
+    return value
 
 
 def _drf_details(exc: drf_exceptions.APIException) -> dict[str, Any]:
@@ -147,8 +162,21 @@ def _drf_details(exc: drf_exceptions.APIException) -> dict[str, Any]:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response:
-    """DRF's EXCEPTION_HANDLER: every API error in the envelope, never a traceback."""
+    """DRF's EXCEPTION_HANDLER: every API error in the envelope, never a traceback.
+
+    The message is in the caller's language: a token caller's stored choice is known only now
+    (DRF authenticates in the view), so it is looked up again; `_user` is read, not `user`, so a
+    failed authentication is not tried a second time.
+    """
+    from .i18n import user_language
+
     request = context.get("request")
+    language = user_language(getattr(request, "_user", None)) or translation.get_language()
+    with translation.override(language):
+        return _api_error_response(exc, request)
+
+
+def _api_error_response(exc: Exception, request: Any) -> Response:
     django_request = getattr(request, "_request", request)
     headers: dict[str, str] = {}
 
@@ -162,9 +190,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         # A parser outside core.parsers (a view's own parser_classes) choked on a body
         # nested too deep: the client's fault, and nothing was done with it.
         logger.warning("request body nested too deeply", exc_info=False)
-        exc = ValidationFailed("The request body is nested too deeply.")
+        exc = ValidationFailed(_("The request body is nested too deeply."))
     elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
-        exc = ValidationFailed("The request has too many fields or files.")
+        exc = ValidationFailed(_("The request has too many fields or files."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = drf_exceptions.PermissionDenied()
     elif isinstance(exc, DbOperationalError | DbInterfaceError | RedisConnectionError | RedisTimeoutError):
@@ -199,7 +227,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         return Response(envelope(code, message, _drf_details(exc), django_request), status=status_code, headers=headers)
 
     logger.error("unhandled exception in API view", exc_info=exc)
-    body = envelope("server_error", "Something went wrong on our side. It has been logged.", None, django_request)
+    body = envelope("server_error", _("Something went wrong on our side. It has been logged."), None, django_request)
     return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
@@ -217,21 +245,21 @@ def _error_response(request: HttpRequest, status_code: int, code: str, message: 
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None):
-    return _error_response(request, 400, "validation_error", "The request is not valid.", "errors/400.html")
+    return _error_response(request, 400, "validation_error", _("The request is not valid."), "errors/400.html")
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None):
-    message = "You do not have permission to do this."
+    message = _("You do not have permission to do this.")
     return _error_response(request, 403, "permission_denied", message, "errors/403.html")
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None):
-    return _error_response(request, 404, "not_found", "Not found.", "errors/404.html")
+    return _error_response(request, 404, "not_found", _("Not found."), "errors/404.html")
 
 
 def handler500(request: HttpRequest):
     return _error_response(
-        request, 500, "server_error", "Something went wrong on our side. It has been logged.", "errors/500.html"
+        request, 500, "server_error", _("Something went wrong on our side. It has been logged."), "errors/500.html"
     )
 
 
@@ -240,6 +268,6 @@ def csrf_failure(request: HttpRequest, reason: str = ""):
         request,
         403,
         "permission_denied",
-        "The form expired or the CSRF token is missing. Reload and try again.",
+        _("The form expired or the CSRF token is missing. Reload and try again."),
         "errors/403.html",
     )

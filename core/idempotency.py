@@ -44,6 +44,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -121,9 +122,9 @@ def _claim(request: Request, key: str, fingerprint: str) -> IdempotencyKey | Res
     existing = IdempotencyKey.objects.filter(user=request.user, key=key).first()
     if existing is None:
         # The first request failed and freed the key between our insert and this read.
-        raise IdempotencyConflict("The first request with this Idempotency-Key just failed; retry it.")
+        raise IdempotencyConflict(_("The first request with this Idempotency-Key just failed; retry it."))
     if existing.fingerprint != fingerprint:
-        raise IdempotencyConflict("This Idempotency-Key was already used for a different request.")
+        raise IdempotencyConflict(_("This Idempotency-Key was already used for a different request."))
     if existing.state == IdempotencyKey.State.DONE:
         return _replay(existing)
     # In flight. If it has been for too long its process died: take it over, once.
@@ -132,7 +133,7 @@ def _claim(request: Request, key: str, fingerprint: str) -> IdempotencyKey | Res
         pk=existing.pk, state=IdempotencyKey.State.IN_FLIGHT, created_at__lt=stale_before
     ).update(created_at=timezone.now())
     if taken != 1:
-        raise IdempotencyConflict("A request with this Idempotency-Key is still being processed.")
+        raise IdempotencyConflict(_("A request with this Idempotency-Key is still being processed."))
     existing.refresh_from_db()
     return existing
 
@@ -195,5 +196,5 @@ def idempotency_keys_purge(*, older_than: timedelta | None = None) -> int:
     A client retries a request within minutes; a day later the same key is a new request.
     """
     age = older_than or timedelta(hours=settings.IDEMPOTENCY_KEY_RETENTION_HOURS)
-    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - age).delete()
+    deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - age).delete()
     return deleted

@@ -8,6 +8,8 @@ import uuid
 from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from .logging import request_id_var
 
@@ -59,6 +61,31 @@ class AccessLogMiddleware:
                 "request_id": getattr(request, "request_id", "-"),
             },
         )
+        return response
+
+
+class LanguageMiddleware:
+    """Answers each request in its language (core.i18n.request_language); after AuthenticationMiddleware.
+
+    Django's LocaleMiddleware knows only the cookie and Accept-Language; this one puts the signed-in
+    user's stored choice first. Responses vary on both, and say their language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .i18n import request_language
+
+        translation.activate(request_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        try:
+            response = self.get_response(request)
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            response.headers.setdefault("Content-Language", translation.get_language())
+        finally:
+            # The next request on this thread starts from LANGUAGE_CODE, not from this one's choice.
+            translation.deactivate()
         return response
 
 

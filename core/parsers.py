@@ -10,6 +10,7 @@ Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE never reach a parser: see
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.utils import json
@@ -22,6 +23,6 @@ class JSONParser(parsers.JSONParser):
             text = stream.read().decode(encoding) if stream is not None else ""
             return json.loads(text, parse_constant=json.strict_constant if self.strict else None)
         except RecursionError:
-            raise ParseError("JSON parse error - nested too deeply.") from None
+            raise ParseError(_("JSON parse error - nested too deeply.")) from None
         except ValueError:  # JSONDecodeError and UnicodeDecodeError
-            raise ParseError("JSON parse error.") from None
+            raise ParseError(_("JSON parse error.")) from None

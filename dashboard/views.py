@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
@@ -35,17 +37,36 @@ POLL_FALLBACK_MS = 60000
 CHART_DAYS = 14
 
 
+# The words for catalog.models' fixed lists, in the page's language (issue 25); a value missing
+# here (added to the model later) shows its own name.
+DIET_LABELS = {"veg": gettext_lazy("Veg"), "egg": gettext_lazy("Egg"), "non_veg": gettext_lazy("Non-veg")}
+ALLERGEN_LABELS = {
+    "gluten": gettext_lazy("Gluten"), "dairy": gettext_lazy("Dairy"), "nuts": gettext_lazy("Nuts"),
+    "peanuts": gettext_lazy("Peanuts"), "soy": gettext_lazy("Soy"), "egg": gettext_lazy("Egg"),
+    "fish": gettext_lazy("Fish"), "shellfish": gettext_lazy("Shellfish"), "sesame": gettext_lazy("Sesame"),
+    "mustard": gettext_lazy("Mustard"),
+}  # fmt: skip
+TAG_LABELS = {
+    "jain": gettext_lazy("Jain"), "vegan": gettext_lazy("Vegan"), "spicy": gettext_lazy("Spicy"),
+    "bestseller": gettext_lazy("Bestseller"),
+}  # fmt: skip
+
+
 def _shop_name(user) -> str:
     shop = getattr(user, "shop", None)  # catalog.Shop, one-to-one with the vendor
-    return shop.name if shop is not None else (user.name or "Your shop")
+    return shop.name if shop is not None else (user.name or _("Your shop"))
+
+
+def _label(labels: dict, value: str, fallback: str) -> str:
+    return str(labels.get(value, fallback))
 
 
 def _menu_choices() -> dict:
     """The fixed lists the menu form offers (catalog.models holds them): diets, allergens, tags."""
     return {
-        "diets": [(value, label) for value, label in MenuItem.Diet.choices],
-        "allergens": [(name, name.capitalize()) for name in ALLERGENS],
-        "tags": [(name, name.capitalize()) for name in TAGS],
+        "diets": [(value, _label(DIET_LABELS, value, label)) for value, label in MenuItem.Diet.choices],
+        "allergens": [(name, _label(ALLERGEN_LABELS, name, name.capitalize())) for name in ALLERGENS],
+        "tags": [(name, _label(TAG_LABELS, name, name.capitalize())) for name in TAGS],
     }
 
 
@@ -85,7 +106,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "utc_offset": now.strftime("%z")[:3] + ":" + now.strftime("%z")[3:],
         "today": now.date().isoformat(),
         "menu_image_max_mb": settings.MENU_IMAGE_MAX_MB,
-        "diet_labels": dict(MenuItem.Diet.choices),
+        "diet_labels": {value: _label(DIET_LABELS, value, label) for value, label in MenuItem.Diet.choices},
+        "allergen_labels": {name: _label(ALLERGEN_LABELS, name, name.capitalize()) for name in ALLERGENS},
         # The first-order checklist as it stands now, so the page is drawn with it (or without it)
         # at once, not pushed down under the vendor's finger when the first API answer arrives.
         "setup": selectors.shop_setup_for_vendor(vendor=user),

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import VIEW_LEDGER_ENTRY
@@ -70,7 +71,7 @@ class StatementForm(forms.Form):
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end:
             if start > end:
-                raise forms.ValidationError("The period starts after it ends.")
+                raise forms.ValidationError(_("The period starts after it ends."))
             if (end - start).days >= statement.MAX_DAYS:
                 raise forms.ValidationError(f"At most {statement.MAX_DAYS} days at a time.")
         return cleaned

@@ -9,6 +9,7 @@ from typing import TypedDict
 from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import NotFound
@@ -153,7 +154,7 @@ def entries_for(*, user: User, account_code: str | None = None) -> QuerySet[Entr
         return entries.none()
     own = chart.vendor_accounts(user.pk)
     if account_code and account_code not in own:
-        raise NotFound("No such ledger account.")
+        raise NotFound(_("No such ledger account."))
     return entries.filter(account__code=account_code) if account_code else entries.filter(account__code__in=own)
 
 

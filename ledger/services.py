@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import Forbidden
@@ -107,7 +108,7 @@ def _accounts_for(codes: Iterable[str]) -> dict[str, Account]:
         if unknown := sorted(vendor_ids - known):
             raise LedgerInvalid(details={"entries": [f"vendor {vendor_id} does not exist" for vendor_id in unknown]})
     for spec in specs:
-        account, _ = Account.objects.get_or_create(
+        account, _created = Account.objects.get_or_create(
             code=spec.code, defaults={"type": spec.type, "vendor_id": spec.vendor_id, "name": spec.name}
         )
         found[spec.code] = account
@@ -247,7 +248,7 @@ def ledger_payout(*, vendor: User, amount_paise: int, actor: User, reference: st
     if getattr(vendor, "role", None) != User.Role.VENDOR or not vendor.pk:
         raise LedgerInvalid(details={"vendor": ["payouts are made to vendors only"]})
     if actor is None or not actor.is_campus_staff:
-        raise Forbidden("Only campus staff can record payouts.")
+        raise Forbidden(_("Only campus staff can record payouts."))
     code = chart.vendor_payable(vendor.pk)
     with transaction.atomic():
         account = account_lock_by_code(code=code)

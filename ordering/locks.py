@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import NotFound
@@ -39,7 +40,7 @@ def slot_lock(*, slot_id: int, vendor_id: int) -> Slot:
     """
     locked = Slot.objects.select_for_update().filter(pk=slot_id, vendor_id=vendor_id, is_deleted=False).first()
     if locked is None:
-        raise NotFound("No such slot.")
+        raise NotFound(_("No such slot."))
     return locked
 
 
@@ -55,7 +56,7 @@ def order_lock(*, order_id: int, student_id: int | None = None, vendor_id: int |
         scope["vendor_id"] = vendor_id
     locked = Order.objects.select_for_update().filter(pk=order_id, **scope).first()
     if locked is None:
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     return locked
 
 
@@ -113,7 +114,7 @@ def schedule_lock(*, schedule_id: int, vendor_id: int) -> SlotSchedule:
     """
     locked = SlotSchedule.objects.select_for_update().filter(pk=schedule_id, vendor_id=vendor_id).first()
     if locked is None:
-        raise NotFound("No such schedule.")
+        raise NotFound(_("No such schedule."))
     return locked
 
 
@@ -121,7 +122,7 @@ def closure_lock(*, closure_id: int, vendor_id: int) -> Closure:
     """The vendor's own closure day, locked FOR UPDATE. Rank: `shop`. NotFound for another vendor's."""
     locked = Closure.objects.select_for_update().filter(pk=closure_id, vendor_id=vendor_id).first()
     if locked is None:
-        raise NotFound("No such closure.")
+        raise NotFound(_("No such closure."))
     return locked
 
 

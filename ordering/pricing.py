@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from catalog.models import MenuItem, Option, OptionGroup
 from core.errors import ValidationFailed
@@ -91,7 +92,7 @@ def _price_line(line, item: MenuItem) -> PricedLine:
     unavailable = [pk for pk in line.options if not by_id[pk][1].is_available]
     if unavailable:
         raise ItemUnavailable(
-            "Some of these options are not available right now.",
+            _("Some of these options are not available right now."),
             details={"menu_item": item.pk, "options": unavailable},
         )
     chosen = Counter(by_id[pk][0].pk for pk in line.options)

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog import selectors as catalog_selectors
@@ -79,7 +80,7 @@ def slot_list_open_for_vendor(*, vendor_id: int) -> QuerySet[Slot]:
     found = User.objects.filter(_visible_food_vendor(), pk=vendor_id).values_list("pk", "shop__order_cutoff_minutes")
     row = found.first()
     if row is None:
-        raise NotFound("No such vendor.")
+        raise NotFound(_("No such vendor."))
     return Slot.objects.filter(
         vendor_id=vendor_id, is_active=True, is_deleted=False, starts_at__gt=order_cutoff(minutes=row[1])
     ).order_by("starts_at", "id")
@@ -95,9 +96,9 @@ def slot_prep_sheet(*, vendor: User, slot_id: int) -> list[dict]:
     every slot while the vendor is not approved.
     """
     if not _is_serving_food_vendor(vendor):
-        raise NotFound("No such slot.")
+        raise NotFound(_("No such slot."))
     if not Slot.objects.filter(pk=slot_id, vendor_id=vendor.pk, is_deleted=False).exists():
-        raise NotFound("No such slot.")
+        raise NotFound(_("No such slot."))
     rows = OrderItem.objects.filter(
         order__slot_id=slot_id, order__vendor_id=vendor.pk, order__status__in=PREP_STATUSES
     ).values("menu_item_id", "menu_item__name", "options_key", "options", "quantity")
@@ -143,7 +144,7 @@ def order_get_for(*, user: User, order_id: int) -> Order:
     """One order `user` may see; NotFound for anyone else's."""
     order = order_list_for(user=user).filter(pk=order_id).first()
     if order is None:
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     return order
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -113,7 +114,7 @@ class OrderCreateSerializer(serializers.Serializer):
         keys = [(line["menu_item"], options_key(line.get("options") or [])) for line in value]
         if len(set(keys)) != len(keys):
             raise serializers.ValidationError(
-                "The same item with the same options may appear only once; use its quantity."
+                _("The same item with the same options may appear only once; use its quantity.")
             )
         return value
 

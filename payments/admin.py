@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from accounts.permissions import REFUND_PAYMENT
 from campus import office
@@ -217,7 +218,7 @@ class RefundForm(forms.Form):
     def clean_reason(self) -> str:
         reason = (self.cleaned_data.get("reason") or "").strip()
         if not reason:
-            raise forms.ValidationError("Say why the money goes back.")
+            raise forms.ValidationError(_("Say why the money goes back."))
         return reason
 
     def clean(self):

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from accounts.permissions import REFUND_PAYMENT
 from core.admin_display import RupeesField, campus_time, money, person, shop_of
@@ -138,19 +139,19 @@ class CaseRefundForm(forms.Form):
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Say why the money goes back.")
+            raise forms.ValidationError(_("Say why the money goes back."))
         return reason
 
     def clean(self):
         cleaned = super().clean()
         if not self.payments:
-            raise forms.ValidationError("Nothing is left to refund.")
+            raise forms.ValidationError(_("Nothing is left to refund."))
         if cleaned.get("mode") == "cancel":
             cleaned["payment_ids"], cleaned["amount_paise"] = sorted(self.payments), None
             return cleaned
         payment_id = cleaned.get("payment")
         if payment_id not in self.payments:
-            raise forms.ValidationError("Choose the payment to refund.")
+            raise forms.ValidationError(_("Choose the payment to refund."))
         amount = cleaned.get("amount")
         left = self.payments[payment_id].refundable_paise
         if amount is not None and amount > left:

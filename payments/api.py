@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
@@ -184,7 +185,7 @@ class StatementView(APIView):
             if "vendor" not in params:
                 raise ValidationFailed(details={"vendor": ["Staff name the vendor."]})
             if not User.objects.filter(pk=params["vendor"], role=User.Role.VENDOR).exists():
-                raise NotFound("No such vendor.")
+                raise NotFound(_("No such vendor."))
             vendor_id = params["vendor"]
         else:
             vendor_id = user.pk  # a vendor's own statement, whatever `vendor` says
@@ -216,7 +217,7 @@ class RazorpayWebhookView(APIView):
     def post(self, request: Request) -> Response:
         body: bytes = request._request.body  # the raw bytes, before anything parses them
         if not gateway.webhook_signature_valid(body=body, signature=request.headers.get("X-Razorpay-Signature")):
-            raise SignatureInvalid("The webhook signature is not valid.")
+            raise SignatureInvalid(_("The webhook signature is not valid."))
         event_id = (request.headers.get("X-Razorpay-Event-Id") or "").strip()
         if not event_id or len(event_id) > 64:
             raise ValidationFailed(details={"X-Razorpay-Event-Id": ["This header is required (1–64 characters)."]})
@@ -226,7 +227,7 @@ class RazorpayWebhookView(APIView):
             raise ValidationFailed(details={"body": ["Not JSON."]}) from None
         if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
             raise ValidationFailed(details={"event": ["Missing."]})
-        _, created = services.webhook_receive(event_id=event_id, event_type=payload["event"], body=body.decode("utf-8"))
+        created = services.webhook_receive(event_id=event_id, event_type=payload["event"], body=body.decode("utf-8"))[1]
         # Stored: answered at once; a worker applies it (WebhookEvent.status says when it has).
         return Response({"status": "accepted" if created else "duplicate"})
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import razorpay
 import requests
+from django.utils.translation import gettext as _
 from razorpay import errors as razorpay_errors
 
 from core.errors import GatewayError
@@ -37,7 +38,7 @@ def hmac_sha256_hex(secret: str, message: bytes | str) -> str:
 
 def _client(config: RazorpayConfig) -> razorpay.Client:
     if not config.configured:
-        raise GatewayError("Online payments are not configured on this server.")
+        raise GatewayError(_("Online payments are not configured on this server."))
     return razorpay.Client(auth=(config.key_id, config.key_secret), base_url=config.base_url)
 
 

@@ -4,6 +4,7 @@ read by operations: the admin and the replay command)."""
 from __future__ import annotations
 
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import NotFound
@@ -28,7 +29,7 @@ def payment_get_for(*, user: User, payment_id: int) -> Payment:
     """One payment `user` may see; NotFound for anyone else's or an unknown one."""
     payment = payment_list_for(user=user).filter(pk=payment_id).first()
     if payment is None:
-        raise NotFound("No such payment.")
+        raise NotFound(_("No such payment."))
     return payment
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .vapid import b64url_decode
@@ -22,16 +23,16 @@ class PushKeysSerializer(serializers.Serializer):
     def validate_p256dh(self, value: str) -> str:
         raw = _decoded(value, what="p256dh key")
         if len(raw) != 65 or raw[0] != 4:
-            raise serializers.ValidationError("The p256dh key must be an uncompressed P-256 point (65 bytes).")
+            raise serializers.ValidationError(_("The p256dh key must be an uncompressed P-256 point (65 bytes)."))
         try:
             ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
         except ValueError:
-            raise serializers.ValidationError("The p256dh key is not a point on P-256.") from None
+            raise serializers.ValidationError(_("The p256dh key is not a point on P-256.")) from None
         return value.rstrip("=")
 
     def validate_auth(self, value: str) -> str:
         if len(_decoded(value, what="auth secret")) != 16:
-            raise serializers.ValidationError("The auth secret must be 16 bytes.")
+            raise serializers.ValidationError(_("The auth secret must be 16 bytes."))
         return value.rstrip("=")
 
 

@@ -6,6 +6,10 @@ PY=.venv/bin/python
 echo "== ruff"
 .venv/bin/ruff check .
 
+echo "== Hindi catalogue complete (no missing or fuzzy translation), then compiled"
+$PY scripts/messages.py check
+$PY scripts/messages.py compile
+
 echo "== migrations are committed"
 SECRET_KEY=check-only $PY manage.py makemigrations --check --dry-run
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .errors import InvalidFile
 
@@ -95,7 +96,7 @@ def _run_worker(pdf_path: str, out_dir: str | None, pages: list[int], *, timeout
     results = []
     try:
         for child in children:
-            stdout, _ = child.communicate(timeout=max(0.01, deadline - time.monotonic()))
+            stdout, _stderr = child.communicate(timeout=max(0.01, deadline - time.monotonic()))
             try:
                 result = json.loads(stdout.decode() or "{}")
             except ValueError:
@@ -105,11 +106,11 @@ def _run_worker(pdf_path: str, out_dir: str | None, pages: list[int], *, timeout
                     "print file refused by the renderer",
                     extra={"returncode": child.returncode, "error": result.get("error", "")},
                 )
-                raise InvalidFile("The document cannot be rendered for printing (it may be damaged or too complex).")
+                raise InvalidFile(_("The document cannot be rendered for printing (it may be damaged or too complex)."))
             results.append(result)
     except subprocess.TimeoutExpired:
         logger.warning("print file render timed out", extra={"pages": len(pages), "timeout": timeout})
-        raise InvalidFile("The file takes too long to read. Save it again as a simpler PDF and retry.") from None
+        raise InvalidFile(_("The file takes too long to read. Save it again as a simpler PDF and retry.")) from None
     finally:
         for child in children:
             if child.poll() is None:

@@ -7,6 +7,7 @@ import unicodedata
 
 from django.conf import settings
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -238,7 +239,7 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         try:
             handle = job.file.storage.open(job.file.name, "rb")
         except FileNotFoundError:
-            raise NotFound("The file of this print job is no longer stored.") from None
+            raise NotFound(_("The file of this print job is no longer stored.")) from None
         response = FileResponse(
             handle, as_attachment=True, filename=download_filename(job), content_type="application/pdf"
         )
@@ -324,7 +325,7 @@ class PrintJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         try:
             handle = preview_open(folder=job.preview_folder if job.is_file_available else "", number=number)
         except FileNotFoundError:
-            raise NotFound("There is no preview of this page.") from None
+            raise NotFound(_("There is no preview of this page.")) from None
         response = FileResponse(handle, content_type="image/png")
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=300"

@@ -13,6 +13,7 @@ import warnings
 from typing import IO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext as _
 
 from .errors import InvalidFile
 
@@ -43,15 +44,15 @@ def image_to_pdf(stream: IO[bytes], *, name: str = "photo") -> SimpleUploadedFil
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(stream) as opened:
                 if opened.format not in ("JPEG", "PNG"):
-                    raise InvalidFile("Only PDF, JPEG and PNG files can be printed.")
+                    raise InvalidFile(_("Only PDF, JPEG and PNG files can be printed."))
                 if opened.width * opened.height > MAX_PIXELS:
-                    raise InvalidFile("The photo is too large; send one of at most 50 megapixels.")
+                    raise InvalidFile(_("The photo is too large; send one of at most 50 megapixels."))
                 upright = ImageOps.exif_transpose(opened)
                 upright.load()
     except InvalidFile:
         raise
     except Exception:
-        raise InvalidFile("The photo is damaged and cannot be read.") from None
+        raise InvalidFile(_("The photo is damaged and cannot be read.")) from None
     finally:
         stream.seek(0)
     if upright.mode in ("RGBA", "LA", "P", "PA"):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from core.errors import NotFound
 
@@ -33,7 +35,7 @@ def job_lock(*, job_id: int, student_id: int | None = None, vendor_id: int | Non
         scope["vendor_id"] = vendor_id
     job = PrintJob.objects.select_for_update(of=("self",)).filter(pk=job_id, **scope).first()
     if job is None:
-        raise NotFound("No such print job.")
+        raise NotFound(_("No such print job."))
     return job
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from .errors import InvalidFile
@@ -47,27 +48,27 @@ def pdf_inspect(stream: IO[bytes], *, max_pages: int | None = None) -> PdfInfo:
     max_pages = settings.PRINT_MAX_PAGES if max_pages is None else max_pages
     head, tail, size = _read_edges(stream)
     if size == 0:
-        raise InvalidFile("The file is empty.")
+        raise InvalidFile(_("The file is empty."))
     if b"%PDF-" not in head:
-        raise InvalidFile("This is not a PDF document.")
+        raise InvalidFile(_("This is not a PDF document."))
     if b"%%EOF" not in tail:
-        raise InvalidFile("The PDF is incomplete (it may have been cut off while uploading).")
+        raise InvalidFile(_("The PDF is incomplete (it may have been cut off while uploading)."))
 
     try:
         reader = PdfReader(stream, strict=False)
         if reader.is_encrypted:
-            raise InvalidFile("The PDF is password-protected or encrypted. Upload an unprotected copy.")
+            raise InvalidFile(_("The PDF is password-protected or encrypted. Upload an unprotected copy."))
         pages = len(reader.pages)
     except InvalidFile:
         raise
     except Exception as exc:
         logger.info("pdf upload refused by the parser", extra={"error": type(exc).__name__})
-        raise InvalidFile("The PDF is damaged and cannot be read.") from None
+        raise InvalidFile(_("The PDF is damaged and cannot be read.")) from None
     finally:
         stream.seek(0)
 
     if pages < 1:
-        raise InvalidFile("The PDF has no pages.")
+        raise InvalidFile(_("The PDF has no pages."))
     if pages > max_pages:
         raise InvalidFile(f"The PDF has {pages} pages; at most {max_pages} can be printed in one job.")
     return PdfInfo(pages=pages)

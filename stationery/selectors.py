@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.models import PrintService
@@ -43,7 +44,7 @@ def print_job_get_for(*, user: User, job_id: int) -> PrintJob:
     """One of the user's print jobs; `NotFound` for anyone else's."""
     job = print_job_queryset_for(user=user).filter(pk=job_id).first()
     if job is None:
-        raise NotFound("No such print job.")
+        raise NotFound(_("No such print job."))
     return job
 
 
@@ -51,7 +52,7 @@ def print_job_file_for(*, user: User, job_id: int) -> PrintJob:
     """A job whose PDF `user` may download (its student or its vendor) and which is still stored."""
     job = print_job_get_for(user=user, job_id=job_id)
     if not job.is_file_available:
-        raise NotFound("The file of this print job has been deleted after the retention period.")
+        raise NotFound(_("The file of this print job has been deleted after the retention period."))
     return job
 
 

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.LanguageMiddleware",  # after the user is known: their stored language first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -93,6 +94,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -145,7 +147,9 @@ CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Internationalisation --------------------------------------------------
-LANGUAGE_CODE = "en-in"
+LANGUAGE_CODE, LANGUAGES, LOCALE_PATHS = "en", [("en", "English"), ("hi", "हिन्दी")], [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME, LANGUAGE_COOKIE_AGE, LANGUAGE_COOKIE_SAMESITE = "tnt_language", 365 * 24 * 60 * 60, "Lax"
+LANGUAGE_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)  # issue 25, see core/i18n.py
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True

@@ -1,8 +1,10 @@
 from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.views import language_set
 from campus import status
 from catalog.media import menu_photo
 from core import health, metrics
@@ -33,6 +35,9 @@ urlpatterns = [
     path("health/ready", health.ready, name="health-ready"),
     path("api/v1/", include(api_v1)),
     path("dashboard/", include("dashboard.urls")),
+    # Issue 25: the switcher every page includes, and the dashboard scripts' catalogue (a script URL, CSP-safe).
+    path("language", language_set, name="language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("pages.urls")),
 ]
 

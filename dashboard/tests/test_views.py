@@ -52,7 +52,8 @@ def test_an_unapproved_vendor_sees_only_its_pending_state(client):
     client.force_login(vendor)
     response = client.get(URL)
     assert response.status_code == 200
-    assert [t.name for t in response.templates] == ["dashboard/pending.html"]
+    # the page and its language switcher (issue 25), nothing of the dashboard
+    assert [t.name for t in response.templates] == ["dashboard/pending.html", "i18n/_language.html"]
     html = response.content.decode()
     assert "waiting for approval" in html
     assert "Chai Corner" in html

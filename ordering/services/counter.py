@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import InvalidTransition, ValidationFailed
@@ -87,7 +88,7 @@ def order_delay(*, order_id: int, vendor: User, minutes: int) -> Order:
     locked = order_lock(order_id=order_id, vendor_id=vendor.pk)
     if locked.status != Status.ACCEPTED:
         raise InvalidTransition(
-            "Only an accepted order can be marked late.", details={"status": locked.status}
+            _("Only an accepted order can be marked late."), details={"status": locked.status}
         )
     if locked.delay_minutes + minutes > DELAY_TOTAL_MAX_MINUTES:
         raise ValidationFailed(

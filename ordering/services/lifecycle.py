@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import InvalidTransition, RateLimited, ValidationFailed
@@ -218,7 +219,7 @@ def _pickup_attempts_check(order: Order) -> None:
     misses = cache.get(_pickup_attempts_key(order), 0)
     if misses >= int(settings.PICKUP_CODE_MAX_ATTEMPTS):
         raise RateLimited(
-            "Too many wrong pickup codes for this order. Try again later.",
+            _("Too many wrong pickup codes for this order. Try again later."),
             headers={"Retry-After": str(int(settings.PICKUP_CODE_LOCKOUT_SECONDS))},
         )
 

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ValidationFailed
@@ -131,7 +132,7 @@ def slot_update(*, slot_id: int, vendor: User, data: dict[str, Any]) -> Slot:
             details={"capacity_units": [f"{locked.reserved_units} units are already taken; the cap cannot be lower."]}
         )
     if {"starts_at", "ends_at"} & set(changed) and _slot_has_live_orders(locked):
-        raise SlotHasOrders("Students have orders for this slot; it cannot be moved.")
+        raise SlotHasOrders(_("Students have orders for this slot; it cannot be moved."))
     if {"starts_at", "ends_at"} & set(changed):
         _slot_overlap_check(
             vendor_id=vendor.pk, starts_at=after["starts_at"], ends_at=after["ends_at"], exclude_pk=locked.pk
@@ -186,7 +187,7 @@ def _slot_reserve(*, slot_id: int, vendor_id: int, units: int = 0, cutoff_minute
         raise SlotClosed()
     if slot.reserved < slot.capacity and slot.capacity_units is not None:
         raise SlotFull(
-            "This pickup slot's kitchen is full for this order.",
+            _("This pickup slot's kitchen is full for this order."),
             details={"remaining_units": slot.remaining_units, "units": units},
         )
     raise SlotFull()

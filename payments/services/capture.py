@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import InvalidTransition, NotFound, ValidationFailed
@@ -197,7 +198,7 @@ def payment_verify(*, user: User, razorpay_order_id: str, razorpay_payment_id: s
     """
     payment = Payment.objects.filter(payer=user, razorpay_order_id=razorpay_order_id).first()
     if payment is None:
-        raise NotFound("No such payment.")
+        raise NotFound(_("No such payment."))
     if not gateway.payment_signature_valid(
         razorpay_order_id=payment.razorpay_order_id,
         razorpay_payment_id=razorpay_payment_id,

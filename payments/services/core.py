@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import NotFound
@@ -56,7 +57,7 @@ def _payable_of(payment: Payment) -> tuple[payables.PayableType, int]:
 
 
 def _vendor_id(payment: Payment) -> int:
-    payable_type, _ = _payable_of(payment)
+    payable_type, _payable = _payable_of(payment)
     return payable_type.vendor_id(getattr(payment, payable_type.name))
 
 
@@ -73,7 +74,7 @@ def _payment_lookup(*, payment_id: int | None, razorpay_order_id: str | None) ->
     """Like `_payment_find`, but NotFound when there is none."""
     payment = _payment_find(payment_id=payment_id, razorpay_order_id=razorpay_order_id)
     if payment is None:
-        raise NotFound("No such payment.")
+        raise NotFound(_("No such payment."))
     return payment
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.money import is_paise
@@ -44,7 +45,7 @@ def _payment_reserve(*, payable_type: payables.PayableType, object_id: int, user
             raise AlreadyPaid() if accepted else NotPayable()
         amount = payable_type.amount_paise(obj)
         if not is_paise(amount):
-            raise NotPayable("This has no amount to pay yet.")
+            raise NotPayable(_("This has no amount to pay yet."))
 
         open_payment = open_payment_lock_find(payable_type=payable_type, obj=obj)
         if open_payment is not None:

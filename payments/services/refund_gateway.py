@@ -7,6 +7,7 @@ import logging
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from ledger.models import Transaction
@@ -67,7 +68,7 @@ def refund_settle(
     with transaction.atomic():
         refund = Refund.objects.filter(pk=refund_id).only("payment_id").first()
         if refund is None:
-            raise NotFound("No such refund.")
+            raise NotFound(_("No such refund."))
         payment = _payment_lock(refund.payment_id)
         refund = _refund_lock(refund_id)
         fields = ["updated_at"]

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import Forbidden, GatewayError, InvalidTransition, NotFound, ValidationFailed
@@ -117,13 +118,13 @@ def payment_refund(
     given back, and GatewayRejected (502) is raised.
     """
     if not _is_staff(actor):
-        raise Forbidden("Only campus staff can refund payments.")
+        raise Forbidden(_("Only campus staff can refund payments."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(details={"reason": ["Say why the money goes back."]})
     found = Payment.objects.filter(pk=payment_id).first()
     if found is None:
-        raise NotFound("No such payment.")
+        raise NotFound(_("No such payment."))
     payable_type, object_id = _payable_of(found)
     with transaction.atomic():
         # Lock order: payable → payment → ledger, like capture and completion.
@@ -225,10 +226,10 @@ def refund_retry(*, refund_id: int, actor: User) -> Refund:
     payment no longer has that much left to refund. Lock order: payable → payment → refund → ledger.
     """
     if not _is_staff(actor):
-        raise Forbidden("Only campus staff can retry refunds.")
+        raise Forbidden(_("Only campus staff can retry refunds."))
     found = Refund.objects.filter(pk=refund_id).select_related("payment").first()
     if found is None:
-        raise NotFound("No such refund.")
+        raise NotFound(_("No such refund."))
     payable_type, object_id = _payable_of(found.payment)
     with transaction.atomic():
         obj = _payable_lock(payable_type, object_id)
@@ -236,7 +237,7 @@ def refund_retry(*, refund_id: int, actor: User) -> Refund:
         failed = _refund_lock(found.pk)
         if failed.status != Refund.Status.FAILED or Refund.objects.filter(retry_of=failed).exists():
             raise InvalidTransition(
-                "Only a failed refund that has not been retried yet can be retried.",
+                _("Only a failed refund that has not been retried yet can be retried."),
                 details={"status": failed.status},
             )
         refund = _refund_reserve(

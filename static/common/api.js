@@ -8,6 +8,9 @@
  * - reads (GET) are retried a few times when the network or a gateway hiccups; writes never are.
  */
 
+// The page's words when it loaded Django's JavaScript catalogue (the dashboard does), else English.
+const gettext = globalThis.gettext || ((text) => text);
+
 export class ApiError extends Error {
   constructor(status, code, message, details) {
     super(message);
@@ -27,9 +30,9 @@ export function csrfToken() {
 }
 
 const FIELD_LABELS = {
-  price_paise: "Price", amount_paise: "Amount", capacity: "Capacity", starts_at: "Start", ends_at: "End",
-  name: "Name", pickup_code: "Pickup code", reason: "Reason", is_open: "Open", unit: "Unit",
-  category: "Category", description: "Description",
+  price_paise: gettext("Price"), amount_paise: gettext("Amount"), capacity: gettext("Capacity"), starts_at: gettext("Start"),
+  ends_at: gettext("End"), name: gettext("Name"), pickup_code: gettext("Pickup code"), reason: gettext("Reason"),
+  is_open: gettext("Open"), unit: gettext("Unit"), category: gettext("Category"), description: gettext("Description"),
 };
 
 function detailLines(details, prefix) {
@@ -51,9 +54,9 @@ function detailLines(details, prefix) {
 
 // An error's message with the envelope's field details, e.g. "Invalid input. Price: must be positive."
 export function inWords(error) {
-  if (!error) return "Something went wrong. Try again.";
+  if (!error) return gettext("Something went wrong. Try again.");
   const lines = detailLines(error.details);
-  return lines.length ? error.message + " " + lines.join(" ") : error.message || "Something went wrong. Try again.";
+  return lines.length ? error.message + " " + lines.join(" ") : error.message || gettext("Something went wrong. Try again.");
 }
 
 export function query(params) {
@@ -102,7 +105,7 @@ async function once(url, init, messages) {
   try {
     response = await fetch(url, init);
   } catch {
-    throw new ApiError(0, "network", messages.network || "Could not reach the server. Check the connection and try again.");
+    throw new ApiError(0, "network", messages.network || gettext("Could not reach the server. Check the connection and try again."));
   }
   if (response.status === 204) return null;
   let data = null;
@@ -122,6 +125,6 @@ async function once(url, init, messages) {
 
 function fallback(messages, status) {
   if (messages.http) return messages.http(status);
-  if (status >= 500) return "Something went wrong on our side. Try again in a moment.";
-  return "The request failed (HTTP " + status + ").";
+  if (status >= 500) return gettext("Something went wrong on our side. Try again in a moment.");
+  return gettext("The request failed (HTTP %(status)s).").replace("%(status)s", status);
 }

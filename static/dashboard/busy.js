@@ -1,8 +1,9 @@
 /* The "busy" switch (food): pause new orders for 15, 30 or 60 minutes, or resume. The server keeps
    `paused_until` on the shop; students see "Paused until …" and the API refuses new orders. */
 import { get, patch } from "./api.js";
+import { clock } from "./format.js";
+import { fmt, gettext } from "./i18n.js";
 
-const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 export function busySwitch() {
   return {
@@ -16,7 +17,7 @@ export function busySwitch() {
       setInterval(() => { this.now = Date.now(); }, 15000);
     },
     paused() { return !!this.until && new Date(this.until).getTime() > this.now; },
-    label() { return this.paused() ? "Busy · paused until " + clock(this.until) : "Taking new orders"; },
+    label() { return this.paused() ? fmt(gettext("Busy · paused until %(time)s"), { time: clock(this.until) }) : gettext("Taking new orders"); },
     disabled() { return !this.known || this.busy; },
 
     async send(body, done) {
@@ -34,10 +35,10 @@ export function busySwitch() {
         this.busy = false;
       }
     },
-    pause(minutes) { this.send({ pause_minutes: minutes }, () => "Paused new orders until " + clock(this.until) + "."); },
+    pause(minutes) { this.send({ pause_minutes: minutes }, () => fmt(gettext("Paused new orders until %(time)s."), { time: clock(this.until) })); },
     pause15() { this.pause(15); },
     pause30() { this.pause(30); },
     pause60() { this.pause(60); },
-    resume() { this.send({ paused_until: null }, () => "Taking new orders again."); },
+    resume() { this.send({ paused_until: null }, () => gettext("Taking new orders again.")); },
   };
 }

@@ -4,7 +4,7 @@
  * (its lines, its buttons, its form, its path) is in that model and in the queue's queueAct().
  *
  * A card model: {key, kind, id, domId, status, statusLabel, refunded, total, isNew, items, lines,
- * note, reason, sent, download, actions: [{verb, label, cls}], reject: {noun, placeholder} | null,
+ * note, reason, sent, download, actions: [{verb, label, cls}], reject: {button, label, placeholder} | null,
  * form: "pickup" | "amount" | null, actionNote: {text, cls} | null, paymentKey, dismissable,
  * amountInitial, estimatedPaise}.
  *
@@ -16,6 +16,7 @@
 import { config, get, inWords } from "./api.js";
 import { rupees, toPaise } from "./format.js";
 import { scanner } from "./scanner.js";
+import { fmt, gettext } from "./i18n.js";
 
 let scanningCard = null; // the card whose camera is open
 document.addEventListener("visibilitychange", () => {
@@ -23,10 +24,13 @@ document.addEventListener("visibilitychange", () => {
 });
 
 export const STATUS_LABELS = {
-  pending_payment: "Waiting for payment", paid: "Paid", accepted: "Accepted", ready: "Ready", unclaimed: "Not collected",
-  completed: "Completed", cancelled: "Cancelled", rejected: "Rejected", expired: "Expired", submitted: "New",
+  pending_payment: gettext("Waiting for payment"), paid: gettext("Paid"), accepted: gettext("Accepted"), ready: gettext("Ready"),
+  unclaimed: gettext("Not collected"), completed: gettext("Completed"), cancelled: gettext("Cancelled"), rejected: gettext("Rejected"),
+  expired: gettext("Expired"), submitted: gettext("New"),
 };
 export const ENDED = ["completed", "rejected", "cancelled"];
+// How a banner says an order or job ended: "Order #12 rejected."
+export const ENDED_WORDS = { completed: gettext("completed"), rejected: gettext("rejected"), cancelled: gettext("cancelled") };
 
 /*
  * Staff refunded the whole capture of a live order or paid job, which cancelled it (cancel_reason
@@ -46,7 +50,7 @@ export function cardBase(kind, row) {
   const refunded = isRefundCancelled(row);
   return {
     key: kind + ":" + row.id, kind, id: row.id, domId: kind + "-" + row.id, status: row.status, refunded,
-    statusLabel: refunded ? "Refunded" : STATUS_LABELS[row.status] || row.status,
+    statusLabel: refunded ? gettext("Refunded") : STATUS_LABELS[row.status] || row.status,
     note: row.note || "", reason: row.reason || "",
     actions: [], reject: null, form: null, actionNote: null, paymentKey: "", dismissable: false,
   };
@@ -106,23 +110,40 @@ export function queueCard() {
     keep() { this.rejecting = false; },
     submitReject() {
       const reason = this.reason.trim();
-      if (!reason) { this.error = "Tell the student why: type a reason."; this.$refs.reason.focus(); return; }
+      if (!reason) { this.error = gettext("Tell the student why: type a reason."); this.$refs.reason.focus(); return; }
       this.run("reject", { reason });
     },
 
     submitCode() {
       const value = this.code.trim();
       if (!/^\d{6}$/.test(value)) {
-        this.error = "The pickup code has 6 digits; ask the student for it.";
+        this.error = gettext("The pickup code has 6 digits; ask the student for it.");
         this.$refs.code.focus();
         return;
       }
       this.run("complete", { pickup_code: value });
     },
 
-    codeLabel() { return this.card.kind === "job" ? "Student's release code" : "Student's pickup code"; },
-    codeNoun() { return this.card.kind === "job" ? "release code of print job " + this.card.id : "pickup code of order " + this.card.id; },
-    scanLabel() { return "Scan the " + this.codeNoun() + " with the camera"; },
+    codeLabel() { return this.card.kind === "job" ? gettext("Student's release code") : gettext("Student's pickup code"); },
+    // Labels for screen readers: which card's field or button this is.
+    codeInputLabel() {
+      return fmt(this.card.kind === "job" ? gettext("Pickup code for print job %(id)s") : gettext("Pickup code for order %(id)s"), { id: this.card.id });
+    },
+    scanLabel() {
+      return fmt(this.card.kind === "job" ? gettext("Scan the release code of print job %(id)s with the camera")
+        : gettext("Scan the pickup code of order %(id)s with the camera"), { id: this.card.id });
+    },
+    cameraLabel() {
+      return fmt(this.card.kind === "job" ? gettext("Camera picture for scanning the release code of print job %(id)s")
+        : gettext("Camera picture for scanning the pickup code of order %(id)s"), { id: this.card.id });
+    },
+    stopCameraLabel() {
+      return fmt(this.card.kind === "job" ? gettext("Stop the camera for print job %(id)s") : gettext("Stop the camera for order %(id)s"), { id: this.card.id });
+    },
+    amountLabel() { return fmt(gettext("Amount for job %(id)s in rupees"), { id: this.card.id }); },
+    amountReasonLabel() { return fmt(gettext("Why the amount for job %(id)s is above the estimate"), { id: this.card.id }); },
+    rejectReasonLabel() { return fmt(this.card.reject.label, { id: this.card.id }); },
+    reasonText() { return fmt(gettext("Reason: %(reason)s"), { reason: this.card.reason }); },
     toggleScan() {
       if (this.scanning) this.stopScan();
       else this.startScan();
@@ -133,7 +154,7 @@ export function queueCard() {
       if (!this._scanner) this._scanner = scanner({ paused: () => this.busy, onCode: (code) => this.scanned(code) });
       this.error = "";
       this.scanning = true;
-      this.scanText = "Opening the camera…";
+      this.scanText = gettext("Opening the camera…");
       try {
         await this._scanner.start(this.$refs.video);
       } catch (error) {
@@ -142,7 +163,7 @@ export function queueCard() {
         return;
       }
       if (!this.scanning) return;
-      this.scanText = "Hold the student's QR code in front of the camera.";
+      this.scanText = gettext("Hold the student's QR code in front of the camera.");
       this.$nextTick(() => this.$refs.stopScan && this.$refs.stopScan.focus());
     },
     stopScan() {
@@ -155,7 +176,7 @@ export function queueCard() {
     scanned(code) {
       this.stopScan();
       this.code = code;
-      this.scanText = "Read " + code + ".";
+      this.scanText = fmt(gettext("Read %(code)s."), { code });
       if (this.$refs.scanToggle) this.$refs.scanToggle.focus();
       this.submitCode();
     },
@@ -167,11 +188,12 @@ export function queueCard() {
     },
     submitAmount() {
       const paise = toPaise(this.amount);
-      if (paise === null || paise < 1) { this.error = "Enter the amount in rupees, like 24 or 24.50."; this.$refs.amount.focus(); return; }
+      if (paise === null || paise < 1) { this.error = gettext("Enter the amount in rupees, like 24 or 24.50."); this.$refs.amount.focus(); return; }
       const body = { amount_paise: paise };
       if (this.needsReason()) {
         if (!this.amountReason.trim()) {
-          this.error = "This is more than " + config.print_price_tolerance_pct + "% above the estimate of " + rupees(this.card.estimatedPaise) + ": tell the student why.";
+          const pct = (config.print_price_tolerance_pct || 0) + "%";
+          this.error = fmt(gettext("This is more than %(pct)s above the estimate of %(estimate)s: tell the student why."), { pct, estimate: rupees(this.card.estimatedPaise) });
           this.$refs.amountReason.focus();
           return;
         }
@@ -195,10 +217,11 @@ export function paymentsStore() {
       const state = this.states[key];
       if (!state) return "";
       if (state.refunded_paise > 0) {
-        return "Refunded " + rupees(state.refunded_paise) + (state.refund_status === "pending" ? " · on its way to the student" : "");
+        const refunded = fmt(gettext("Refunded %(amount)s"), { amount: rupees(state.refunded_paise) });
+        return refunded + (state.refund_status === "pending" ? " · " + gettext("on its way to the student") : "");
       }
-      if (state.refund_status === "failed") return "Refund failed · campus staff will retry it";
-      return "Paid " + rupees(state.captured_paise) + " · refund not started yet";
+      if (state.refund_status === "failed") return gettext("Refund failed · campus staff will retry it");
+      return fmt(gettext("Paid %(amount)s · refund not started yet"), { amount: rupees(state.captured_paise) });
     },
     refunded(key) {
       const state = this.states[key];

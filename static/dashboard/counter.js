@@ -8,13 +8,14 @@
 import Alpine from "../vendor/alpinejs/alpine-csp.esm.js";
 import { config, inWords, listAll, onSignedOut, post } from "./api.js";
 import { PICKUP_CODE as CODE, scanner } from "./scanner.js";
+import { fmt, gettext } from "./i18n.js";
 
 function counter() {
   return {
     orders: [],
     loaded: false,
     stale: false,
-    liveText: "Connecting…",
+    liveText: gettext("Connecting…"),
     code: "",
     busy: false,
     result: "",
@@ -29,7 +30,7 @@ function counter() {
       onSignedOut(() => {
         clearInterval(this._poll);
         this.stopScan();
-        this.show("error", "You are signed out. Sign in again to use the counter.");
+        this.show("error", gettext("You are signed out. Sign in again to use the counter."));
       });
       document.addEventListener("visibilitychange", () => {
         if (document.hidden) this.stopScan();
@@ -46,19 +47,20 @@ function counter() {
         this.orders = ready.concat(unclaimed).sort((a, b) => a.id - b.id);
         this.loaded = true;
         this.stale = false;
-        this.liveText = "Up to date";
+        this.liveText = gettext("Up to date");
       } catch (error) {
         this.stale = true;
-        this.liveText = "Not updating: " + inWords(error);
+        this.liveText = fmt(gettext("Not updating: %(reason)s"), { reason: inWords(error) });
       }
     },
 
     numberOf(order) { return "#" + order.id; },
-    stateOf(order) { return order.status === "unclaimed" ? "Not collected in time" : "Ready"; },
+    stateOf(order) { return order.status === "unclaimed" ? gettext("Not collected in time") : gettext("Ready"); },
+    whoOf(order) { return order.student_name || gettext("Student"); },
     orderClass(order) { return order.status === "unclaimed" ? "counter__order counter__order--late" : "counter__order"; },
     itemsOf(order) { return (order.items || []).map((line) => line.quantity + " × " + line.name).join(", "); },
     emptyShown() { return this.loaded && this.orders.length === 0; },
-    scanLabel() { return this.scanning ? "Stop camera" : "Scan QR code"; },
+    scanLabel() { return this.scanning ? gettext("Stop camera") : gettext("Scan QR code"); },
 
     show(kind, text) {
       this.result = text;
@@ -79,15 +81,16 @@ function counter() {
       this.busy = true;
       try {
         const order = await post("orders/complete-by-code", { pickup_code: code });
-        const who = order.student_name ? " to " + order.student_name : "";
-        this.show("ok", "Order #" + order.id + " handed over" + who + ".");
+        this.show("ok", order.student_name
+          ? fmt(gettext("Order #%(id)s handed over to %(name)s."), { id: order.id, name: order.student_name })
+          : fmt(gettext("Order #%(id)s handed over."), { id: order.id }));
         this.orders = this.orders.filter((row) => row.id !== order.id);
         this.code = "";
       } catch (error) {
         if (error.code === "invalid_pickup_code") {
-          this.show("error", "No order waiting here has the code " + code + ". Check the digits.");
+          this.show("error", fmt(gettext("No order waiting here has the code %(code)s. Check the digits."), { code }));
         } else if (error.code === "rate_limited") {
-          this.show("error", "Too many wrong codes: the counter takes no codes for a while. " + inWords(error));
+          this.show("error", gettext("Too many wrong codes: the counter takes no codes for a while.") + " " + inWords(error));
         } else {
           this.show("error", inWords(error));
         }
@@ -109,7 +112,7 @@ function counter() {
           onCode: (code) => { this.code = code; return this.handOver(code); },
         });
       }
-      this.scanText = "Opening the camera…";
+      this.scanText = gettext("Opening the camera…");
       this.scanning = true;
       try {
         this.decoder = await this._scanner.start(document.getElementById("counter-video"));
@@ -118,7 +121,7 @@ function counter() {
         this.scanText = error.message;
         return;
       }
-      if (this.scanning) this.scanText = "Hold the student's QR code in front of the camera.";
+      if (this.scanning) this.scanText = gettext("Hold the student's QR code in front of the camera.");
     },
 
     stopScan() {

@@ -1,4 +1,9 @@
-/* Money and time as the counter reads them: rupees with Indian grouping, campus time (Asia/Kolkata). */
+/*
+ * Money and time as the counter reads them: rupees with Indian grouping, campus time (Asia/Kolkata).
+ * Rupees are written alike in both languages (en-IN: ₹1,23,456.00, Latin digits); days and months
+ * are named in the page's language (hi-IN in Hindi, still with Latin digits).
+ */
+import { fmt, language } from "./i18n.js";
 
 export const CAMPUS_TZ = "Asia/Kolkata";
 const rupeeFormat = new Intl.NumberFormat("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -32,10 +37,11 @@ export function paiseToInput(paise) {
   return part ? whole + "." + String(part).padStart(2, "0") : String(whole);
 }
 
-const timeFormat = new Intl.DateTimeFormat("en-IN", { timeZone: CAMPUS_TZ, hour: "2-digit", minute: "2-digit", hour12: false });
+const DATE_LOCALE = language() === "hi" ? "hi-IN" : "en-IN";
+const timeFormat = new Intl.DateTimeFormat(DATE_LOCALE, { timeZone: CAMPUS_TZ, hour: "2-digit", minute: "2-digit", hour12: false });
 const dayPartsFormat = new Intl.DateTimeFormat("en-GB", { timeZone: CAMPUS_TZ, year: "numeric", month: "2-digit", day: "2-digit" });
-const shortDayFormat = new Intl.DateTimeFormat("en-IN", { timeZone: CAMPUS_TZ, day: "numeric", month: "short" });
-const stampFormat = new Intl.DateTimeFormat("en-IN", { timeZone: CAMPUS_TZ, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hour12: false });
+const shortDayFormat = new Intl.DateTimeFormat(DATE_LOCALE, { timeZone: CAMPUS_TZ, day: "numeric", month: "short" });
+const stampFormat = new Intl.DateTimeFormat(DATE_LOCALE, { timeZone: CAMPUS_TZ, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hour12: false });
 
 export const clock = (iso) => timeFormat.format(new Date(iso));
 export const stamp = (iso) => stampFormat.format(new Date(iso));
@@ -60,6 +66,7 @@ export function localIso(day, hhmm, offset) {
   return day + "T" + hhmm + ":00" + offset;
 }
 
-export const plural = (n, one, many) => n + " " + (n === 1 ? one : many);
+// A count in words: plural(n, ngettext("%(n)s order", "%(n)s orders", n)) → "3 orders".
+export const plural = (n, text) => fmt(text, { n });
 
 export const byCreated = (a, b) => new Date(a.created_at) - new Date(b.created_at) || a.id - b.id;

@@ -2,23 +2,24 @@
 import { config, get, listAll } from "./api.js";
 import { STATUS_LABELS } from "./cards.js";
 import { clock, rupees, shortDay, slotLabel, stamp } from "./format.js";
+import { fmt, gettext } from "./i18n.js";
 
 function orderRow(order) {
   return {
     id: order.id, orderId: String(order.id), jobId: null, status: order.status, statusLabel: STATUS_LABELS[order.status] || order.status,
     cells: ["#" + order.id, stamp(order.created_at), order.slot ? slotLabel(order.slot) : "–",
       (order.items || []).map((l) => l.quantity + " × " + l.name).join(", "), rupees(order.total_paise)],
-    paymentKey: "order:" + order.id, extra: order.reason ? "Reason: " + order.reason : "",
+    paymentKey: "order:" + order.id, extra: order.reason ? fmt(gettext("Reason: %(reason)s"), { reason: order.reason }) : "",
   };
 }
 
 function jobRow(job) {
   return {
     id: job.id, orderId: null, jobId: String(job.id), status: job.status, statusLabel: STATUS_LABELS[job.status] || job.status,
-    cells: ["#" + job.id, stamp(job.created_at), job.service_name || "Service #" + job.service,
-      job.pages + " × " + job.copies + (job.double_sided ? " (2-sided)" : ""),
+    cells: ["#" + job.id, stamp(job.created_at), job.service_name || fmt(gettext("Service #%(id)s"), { id: job.service }),
+      job.pages + " × " + job.copies + (job.double_sided ? " " + gettext("(2-sided)") : ""),
       job.amount_paise ? rupees(job.amount_paise) : "≈ " + rupees(job.estimated_paise)],
-    paymentKey: "print_job:" + job.id, extra: job.reason ? "Reason: " + job.reason : "",
+    paymentKey: "print_job:" + job.id, extra: job.reason ? fmt(gettext("Reason: %(reason)s"), { reason: job.reason }) : "",
   };
 }
 
@@ -65,7 +66,7 @@ export function historyTab() {
         this.$store.payments.annotate(isFood ? "order" : "print_job", rows);
         this.hasPrev = !!data.previous;
         this.hasNext = !!data.next;
-        this.pageText = data.count ? "Page " + this.page + " · " + data.count + " in all" : "";
+        this.pageText = data.count ? fmt(gettext("Page %(page)s · %(count)s in all"), { page: this.page, count: data.count }) : "";
       } catch (error) {
         this.$store.dash.showError(error);
       }

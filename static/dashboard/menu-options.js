@@ -6,6 +6,7 @@
  */
 import { inWords, patch, post, remove } from "./api.js";
 import { paiseToInput, toPaise } from "./format.js";
+import { fmt, gettext } from "./i18n.js";
 
 const MAX_CHOICES = 20;
 let keys = 0;
@@ -28,21 +29,21 @@ const count = (text) => (/^\d{1,2}$/.test(String(text).trim()) ? parseInt(text, 
 // The API's body for a draft, or a sentence saying what to fix.
 function groupBody(group) {
   const name = group.name.trim();
-  if (!name) return "Give the group a name, like Size or Extras.";
+  if (!name) return gettext("Give the group a name, like Size or Extras.");
   const min = count(group.min);
   const max = count(group.max);
-  if (Number.isNaN(min) || min > MAX_CHOICES) return "At least: enter a whole number from 0 to " + MAX_CHOICES + ".";
-  if (Number.isNaN(max) || max < 1 || max > MAX_CHOICES) return "At most: enter a whole number from 1 to " + MAX_CHOICES + ".";
-  if (min > max) return "At least cannot be more than at most.";
+  if (Number.isNaN(min) || min > MAX_CHOICES) return fmt(gettext("At least: enter a whole number from 0 to %(max)s."), { max: MAX_CHOICES });
+  if (Number.isNaN(max) || max < 1 || max > MAX_CHOICES) return fmt(gettext("At most: enter a whole number from 1 to %(max)s."), { max: MAX_CHOICES });
+  if (min > max) return gettext("At least cannot be more than at most.");
   const options = [];
   for (const [index, option] of group.options.entries()) {
     const optionName = option.name.trim();
-    if (!optionName) return "Option " + (index + 1) + ": give it a name.";
+    if (!optionName) return fmt(gettext("Option %(n)s: give it a name."), { n: index + 1 });
     const delta = String(option.price).trim() ? toPaise(option.price) : 0;
-    if (delta === null) return optionName + ": enter the extra in rupees, like 15 or 0.";
+    if (delta === null) return fmt(gettext("%(name)s: enter the extra in rupees, like 15 or 0."), { name: optionName });
     options.push({ ...(option.id ? { id: option.id } : {}), name: optionName, price_delta_paise: delta, is_available: !!option.is_available });
   }
-  if (min > options.length) return "At least " + min + " needs that many options.";
+  if (min > options.length) return fmt(gettext("At least %(n)s needs that many options."), { n: min });
   return { name, min_choices: min, max_choices: max, options };
 }
 
@@ -55,8 +56,13 @@ export function menuOptions() {
       reset() { this.groups = []; },
     },
 
-    groupTitle(group) { return group.id ? group.name || "Option group" : "New option group"; },
-    optionLabel(group, index, what) { return (group.name.trim() || "Group") + " option " + (index + 1) + " " + what; },
+    groupTitle(group) { return group.id ? group.name || gettext("Option group") : gettext("New option group"); },
+    // `what`: name, extra in rupees, available or remove (the template passes these words as keys).
+    optionLabel(group, index, what) {
+      const words = { name: gettext("name"), "extra in rupees": gettext("extra in rupees"), available: gettext("available"), remove: gettext("remove") };
+      return fmt(gettext("%(group)s option %(n)s %(what)s"), { group: group.name.trim() || gettext("Group"), n: index + 1, what: words[what] || what });
+    },
+    deleteGroupLabel(group) { return group.confirming ? gettext("Really delete?") : gettext("Delete group"); },
 
     groupAdd() { this.groups.push(groupDraft()); },
     optionAdd(group) { group.options.push(optionDraft()); },
@@ -82,7 +88,7 @@ export function menuOptions() {
         Object.assign(group, groupDraft(saved), { key: group.key });
         const others = (item.option_groups || []).filter((g) => g.id !== saved.id);
         this.groupsChanged([...others, saved].sort((a, b) => a.sort_order - b.sort_order || a.id - b.id));
-        this.$store.dash.showBanner("Saved the options " + saved.name + ".");
+        this.$store.dash.showBanner(fmt(gettext("Saved the options %(name)s."), { name: saved.name }));
       } catch (error) {
         group.error = inWords(error);
       } finally {
@@ -98,7 +104,7 @@ export function menuOptions() {
         await remove("option-groups/" + group.id);
         this.groups = this.groups.filter((g) => g.key !== group.key);
         this.groupsChanged((this.current.option_groups || []).filter((g) => g.id !== group.id));
-        this.$store.dash.showBanner("Deleted the options " + group.name + ".");
+        this.$store.dash.showBanner(fmt(gettext("Deleted the options %(name)s."), { name: group.name }));
       } catch (error) {
         group.busy = false;
         group.confirming = false;

@@ -5,18 +5,19 @@
  * The preview is a data: URL (the page's Content-Security-Policy allows data: images, not blob:).
  */
 import { api, config } from "./api.js";
+import { fmt, gettext } from "./i18n.js";
 
 const TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);
 const blankPhoto = () => ({ file: null, preview: "", error: "", busy: false });
 
 const maxMb = () => config.menu_image_max_mb || 5;
-const tooLarge = () => "This photo is too large: choose one of at most " + maxMb() + " MB.";
+const tooLarge = () => fmt(gettext("This photo is too large: choose one of at most %(mb)s MB."), { mb: maxMb() });
 
 // The API's refusal in the words shown by the field.
 function photoMessage(error) {
   if (error.code === "file_too_large" || error.code === "request_too_large") return tooLarge();
-  if (error.code === "invalid_image") return error.message + " This file is not one the server can read as a photo.";
-  return error.message || "The photo could not be uploaded. Try again.";
+  if (error.code === "invalid_image") return error.message + " " + gettext("This file is not one the server can read as a photo.");
+  return error.message || gettext("The photo could not be uploaded. Try again.");
 }
 
 function dataUrl(file) {
@@ -48,9 +49,11 @@ export function menuPhoto() {
     },
 
     photoMaxMb() { return maxMb(); },
+    photoChooseLabel() { return fmt(gettext("Choose a photo (JPEG, PNG or WebP, up to %(mb)s MB)"), { mb: maxMb() }); },
+    photoAlt() { return fmt(gettext("Photo of %(name)s"), { name: this.current ? this.current.name : "" }); },
     photoCaption() {
-      if (this.photo.preview) return "Preview: not uploaded yet.";
-      return this.current && this.current.thumbnail_url ? "The photo students see." : "Students see the dish without a photo.";
+      if (this.photo.preview) return gettext("Preview: not uploaded yet.");
+      return this.current && this.current.thumbnail_url ? gettext("The photo students see.") : gettext("Students see the dish without a photo.");
     },
 
     photoClear() {
@@ -62,14 +65,14 @@ export function menuPhoto() {
       const file = input.files && input.files[0];
       this.photo = { ...blankPhoto() };
       if (!file) return;
-      if (file.type && !TYPES.has(file.type)) { this.photo.error = "Choose a JPEG, PNG or WebP photo."; return; }
+      if (file.type && !TYPES.has(file.type)) { this.photo.error = gettext("Choose a JPEG, PNG or WebP photo."); return; }
       if (file.size > maxMb() * 1024 * 1024) { this.photo.error = tooLarge(); return; }
       let preview;
       try {
         preview = await dataUrl(file);
         await decodes(preview);
       } catch {
-        this.photo.error = "This file is not a photo. Choose a JPEG, PNG or WebP photo.";
+        this.photo.error = gettext("This file is not a photo. Choose a JPEG, PNG or WebP photo.");
         return;
       }
       this.photo = { ...blankPhoto(), file, preview };
@@ -85,7 +88,7 @@ export function menuPhoto() {
         this.replaceItem(result);
         this.photoClear();
         this.$store.dash.clearError();
-        this.$store.dash.showBanner(method === "POST" ? "Photo of " + result.name + " uploaded." : "Photo of " + result.name + " removed.");
+        this.$store.dash.showBanner(fmt(method === "POST" ? gettext("Photo of %(name)s uploaded.") : gettext("Photo of %(name)s removed."), { name: result.name }));
       } catch (error) {
         this.photo.busy = false;
         this.photo.error = photoMessage(error);

@@ -4,6 +4,8 @@
  * (POST /menu-items/{id}/stock) and the up/down buttons that swap sort orders (PATCH).
  */
 import { config, get, patch, post } from "./api.js";
+import { plural } from "./format.js";
+import { fmt, gettext, ngettext } from "./i18n.js";
 
 const STEP = 10; // sort orders are spaced, so a new dish fits at the end of its category
 
@@ -21,7 +23,7 @@ function sectionsOf(items, categoryOrder) {
   }
   return [...groups.entries()]
     .sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || a.toLowerCase().localeCompare(b.toLowerCase()))
-    .map(([name, members]) => ({ name, label: name || "No category", items: members.sort(inMenuOrder) }));
+    .map(([name, members]) => ({ name, label: name || gettext("No category"), items: members.sort(inMenuOrder) }));
 }
 
 // The sort order that puts a new dish after the others of its category.
@@ -30,7 +32,8 @@ export function nextSortOrder(items, category) {
   return orders.length ? Math.max(...orders) + STEP : 0;
 }
 
-const TAG_WORDS = { jain: "Jain", vegan: "Vegan", spicy: "Spicy", bestseller: "Bestseller" };
+const TAG_WORDS = { jain: gettext("Jain"), vegan: gettext("Vegan"), spicy: gettext("Spicy"), bestseller: gettext("Bestseller") };
+const ALLERGEN_WORDS = () => config.allergen_labels || {};
 
 export function menuRows() {
   return {
@@ -93,17 +96,26 @@ export function menuRows() {
 
     dishNotes(item) {
       const notes = (item.tags || []).map((tag) => TAG_WORDS[tag] || tag);
-      if (item.allergens && item.allergens.length) notes.push("Allergens: " + item.allergens.join(", "));
+      if (item.allergens && item.allergens.length) {
+        const names = item.allergens.map((a) => (ALLERGEN_WORDS()[a] || a).toLowerCase()).join(", ");
+        notes.push(fmt(gettext("Allergens: %(names)s"), { names }));
+      }
       const groups = (item.option_groups || []).length;
-      if (groups) notes.push(groups === 1 ? "1 option group" : groups + " option groups");
-      if (item.daily_stock !== null && item.daily_stock !== undefined) notes.push(item.daily_stock + " each morning");
-      if (item.max_per_order) notes.push("at most " + item.max_per_order + " per order");
+      if (groups) notes.push(plural(groups, ngettext("%(n)s option group", "%(n)s option groups", groups)));
+      if (item.daily_stock !== null && item.daily_stock !== undefined) notes.push(fmt(gettext("%(n)s each morning"), { n: item.daily_stock }));
+      if (item.max_per_order) notes.push(fmt(gettext("at most %(n)s per order"), { n: item.max_per_order }));
       return notes.join(" · ");
     },
 
     stockText(item) {
-      if (item.stock === null || item.stock === undefined) return "No limit";
-      return item.stock === 0 ? "Sold out" : item.stock + " left";
+      if (item.stock === null || item.stock === undefined) return gettext("No limit");
+      return item.stock === 0 ? gettext("Sold out") : fmt(gettext("%(n)s left"), { n: item.stock });
+    },
+    soldOutLabel(item) { return fmt(gettext("Mark %(name)s sold out"), { name: item.name }); },
+    addStockLabel(item, count) { return fmt(gettext("Add %(count)s to the stock of %(name)s"), { count, name: item.name }); },
+    moveLabel(item, step) { return fmt(step < 0 ? gettext("Move %(name)s up") : gettext("Move %(name)s down"), { name: item.name }); },
+    moveCategoryLabel(section, step) {
+      return fmt(step < 0 ? gettext("Move category %(name)s up") : gettext("Move category %(name)s down"), { name: section.label });
     },
     stockClass(item) {
       if (item.stock === null || item.stock === undefined) return "stock--none";
@@ -125,7 +137,7 @@ export function menuRows() {
       }
     },
     soldOut(item) {
-      return this.stockAction(item, { sold_out: true }, (r) => r.name + " is sold out for today.");
+      return this.stockAction(item, { sold_out: true }, (r) => fmt(gettext("%(name)s is sold out for today."), { name: r.name }));
     },
     addStock(item, count) {
       return this.stockAction(item, { add: count }, (r) => r.name + ": " + this.stockText(r) + ".");

@@ -9,6 +9,7 @@ import { paiseToInput, rupees, toPaise } from "./format.js";
 import { menuOptions } from "./menu-options.js";
 import { menuPhoto } from "./menu-photo.js";
 import { menuRows, nextSortOrder } from "./menu-rows.js";
+import { fmt, gettext } from "./i18n.js";
 
 const MAX_STOCK = 10000;
 const MAX_PER_ORDER = 20;
@@ -23,14 +24,14 @@ function whole(text, low, high) {
 }
 
 const MENU_NUMBERS = {
-  stock: [0, MAX_STOCK, "Enter how many are left (0 to " + MAX_STOCK + "), or leave it empty for no limit."],
-  daily_stock: [0, MAX_STOCK, "Enter a whole number from 0 to " + MAX_STOCK + ", or leave it empty for no reset."],
-  max_per_order: [1, MAX_PER_ORDER, "Enter a whole number from 1 to " + MAX_PER_ORDER + ", or leave it empty."],
+  stock: [0, MAX_STOCK, fmt(gettext("Enter how many are left (0 to %(max)s), or leave it empty for no limit."), { max: MAX_STOCK })],
+  daily_stock: [0, MAX_STOCK, fmt(gettext("Enter a whole number from 0 to %(max)s, or leave it empty for no reset."), { max: MAX_STOCK })],
+  max_per_order: [1, MAX_PER_ORDER, fmt(gettext("Enter a whole number from 1 to %(max)s, or leave it empty."), { max: MAX_PER_ORDER })],
 };
 
 const KINDS = {
   menu: {
-    path: "menu-items", addTitle: "Add a dish", addButton: "Add dish",
+    path: "menu-items", addTitle: gettext("Add a dish"), addButton: gettext("Add dish"),
     blank: { category: "", description: "", diet: "", allergens: [], tags: [], stock: "", stock_was: "", daily_stock: "", max_per_order: "" },
     fill: (item) => ({
       category: item.category || "", description: item.description || "", diet: item.diet || "",
@@ -61,7 +62,7 @@ const KINDS = {
     mixins: [menuRows, menuPhoto, menuOptions],
   },
   services: {
-    path: "print-services", addTitle: "Add a print service", addButton: "Add service",
+    path: "print-services", addTitle: gettext("Add a print service"), addButton: gettext("Add service"),
     blank: { unit: "page", is_colour: false },
     fill: (item) => ({ unit: item.unit, is_colour: !!item.is_colour }),
     body: (f) => ({ unit: f.unit, is_colour: !!f.is_colour }),
@@ -98,13 +99,15 @@ export function catalogEditor(kind) {
       this.$store.dash.onTab(kind, () => this.load());
     },
 
-    title() { return this.form.id ? "Edit " + this.editingName : spec.addTitle; },
-    submitLabel() { return this.form.id ? "Save changes" : spec.addButton; },
+    title() { return this.form.id ? fmt(gettext("Edit %(what)s"), { what: this.editingName }) : spec.addTitle; },
+    submitLabel() { return this.form.id ? gettext("Save changes") : spec.addButton; },
     price(item) { return rupees(item.price_paise); },
-    unitLabel(item) { return item.unit === "job" ? "job" : "page"; },
+    unitLabel(item) { return item.unit === "job" ? gettext("job") : gettext("page"); },
+    colourLabel(item) { return item.is_colour ? gettext("Colour") : gettext("B/W"); },
+    availableLabel(item) { return fmt(gettext("%(name)s available"), { name: item.name }); },
     isBusy(item) { return !!this.rowBusy[item.id]; },
     busyFor(item) { return this.rowBusy[item.id] ? "true" : null; },
-    removeLabel(item) { return this.confirming[item.id] ? "Really remove?" : "Remove"; },
+    removeLabel(item) { return this.confirming[item.id] ? gettext("Really remove?") : gettext("Remove"); },
     invalid(field) { return this.errors[field] ? "true" : null; },
 
     run(name, ...args) { hooks(name).forEach((hook) => hook.call(this, ...args)); },
@@ -152,8 +155,8 @@ export function catalogEditor(kind) {
       const f = this.form;
       const price = toPaise(f.price);
       const dash = this.$store.dash;
-      if (price === null || price < 1) { dash.showError({ message: "Enter the price in rupees, like 45 or 45.50." }); this.$refs.price.focus(); return; }
-      if (!f.name.trim()) { dash.showError({ message: "Give it a name." }); this.$refs.name.focus(); return; }
+      if (price === null || price < 1) { dash.showError({ message: gettext("Enter the price in rupees, like 45 or 45.50.") }); this.$refs.price.focus(); return; }
+      if (!f.name.trim()) { dash.showError({ message: gettext("Give it a name.") }); this.$refs.name.focus(); return; }
       this.errors = spec.check ? spec.check(f) : {};
       if (Object.keys(this.errors).length) { dash.showError({ message: Object.values(this.errors)[0] }); return; }
       if (this.saving) return;
@@ -163,7 +166,7 @@ export function catalogEditor(kind) {
       try {
         const result = f.id ? await patch(spec.path + "/" + f.id, body) : await post(spec.path, body);
         dash.clearError();
-        dash.showBanner((f.id ? "Saved " : "Added ") + result.name + " at " + rupees(result.price_paise) + ".");
+        dash.showBanner(fmt(f.id ? gettext("Saved %(name)s at %(price)s.") : gettext("Added %(name)s at %(price)s."), { name: result.name, price: rupees(result.price_paise) }));
         this.reset();
         await this.load();
       } catch (error) {
@@ -196,7 +199,7 @@ export function catalogEditor(kind) {
         this.items = this.items.filter((i) => i.id !== item.id);
         if (this.current && this.current.id === item.id) this.reset();
         this.run("load");
-        this.$store.dash.showBanner("Removed " + item.name + ".");
+        this.$store.dash.showBanner(fmt(gettext("Removed %(name)s."), { name: item.name }));
       } catch (error) {
         this.$store.dash.showError(error);
       } finally {

@@ -4,20 +4,21 @@
  */
 import { config, get, query } from "./api.js";
 import { dayOf, rupees, rupeesShort, shortDay, stamp, today } from "./format.js";
+import { fmt, gettext } from "./i18n.js";
 
 const STATEMENT_DAYS = 30;
 const STATEMENT_WORDS = {
-  capture: "Payment", fee: "Platform fee", refund: "Refund", refund_reversal: "Failed refund given back",
-  release: "Handed over: now available", payout: "Payout", adjustment: "Adjustment",
+  capture: gettext("Payment"), fee: gettext("Platform fee"), refund: gettext("Refund"), refund_reversal: gettext("Failed refund given back"),
+  release: gettext("Handed over: now available"), payout: gettext("Payout"), adjustment: gettext("Adjustment"),
 };
-const REFUND_WORDS = { processed: "processed", pending: "on its way", failed: "failed" };
+const REFUND_WORDS = { processed: gettext("processed"), pending: gettext("on its way"), failed: gettext("failed") };
 
 function statementRow(row, i) {
   let what = STATEMENT_WORDS[row.type] || row.type;
   if (row.refund_status && (row.type === "refund" || row.type === "fee")) what += " (" + (REFUND_WORDS[row.refund_status] || row.refund_status) + ")";
   return {
     key: i, type: row.type, paise: String(row.amount_paise), at: stamp(row.at), what,
-    target: row.order ? "Order #" + row.order : row.print_job ? "Print #" + row.print_job : "",
+    target: row.order ? fmt(gettext("Order #%(id)s"), { id: row.order }) : row.print_job ? fmt(gettext("Print #%(id)s"), { id: row.print_job }) : "",
     amount: rupees(row.amount_paise), balance: rupees(row.balance_paise),
   };
 }
@@ -62,7 +63,7 @@ export function moneyTab() {
       return {
         date: d.date, paise: String(d.sales_paise), x: x.toFixed(1), y: (TOP + PLOT_H - height).toFixed(1),
         width: width.toFixed(1), height: height.toFixed(1), cls: "bar" + (d.date === today() ? " bar--today" : ""),
-        title: d.date + ": " + rupees(d.sales_paise) + " (taken " + rupees(d.captured_paise) + ", refunded " + rupees(d.refunded_paise) + ")",
+        title: fmt(gettext("%(date)s: %(sales)s (taken %(captured)s, refunded %(refunded)s)"), { date: d.date, sales: rupees(d.sales_paise), captured: rupees(d.captured_paise), refunded: rupees(d.refunded_paise) }),
         value: d.sales_paise > 0 ? rupeesShort(d.sales_paise) : "", mid: (x + width / 2).toFixed(1), valueY: (TOP + PLOT_H - height - 5).toFixed(1),
         day: shortDay(d.date + "T12:00:00" + config.utc_offset),
       };
@@ -76,8 +77,8 @@ export function moneyTab() {
       try {
         const [statement, sales] = await Promise.all([get(config.statement_url, { from, to }), get(config.sales_url, { days: DAYS })]);
         this.totals = statement.totals;
-        this.period = "· " + from + " to " + to;
-        this.balances = "· opening " + rupees(statement.opening.balance_paise) + ", closing " + rupees(statement.closing.balance_paise);
+        this.period = "· " + fmt(gettext("%(from)s to %(to)s"), { from, to });
+        this.balances = "· " + fmt(gettext("opening %(opening)s, closing %(closing)s"), { opening: rupees(statement.opening.balance_paise), closing: rupees(statement.closing.balance_paise) });
         this.rows = statement.rows.slice().reverse().map(statementRow);
         this.loaded = true;
         this.days = sales.slice(-DAYS).map((r) => ({

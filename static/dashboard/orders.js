@@ -1,7 +1,8 @@
 /* The food counter's queue: today's slots and every live order, by pickup slot, on shared cards. */
 import { config, get, listAll, post } from "./api.js";
-import { ENDED, REFUNDED_SHOWN_MS, cardBase, isRefundCancelled, sortVanished } from "./cards.js";
+import { ENDED, ENDED_WORDS, REFUNDED_SHOWN_MS, cardBase, isRefundCancelled, sortVanished } from "./cards.js";
 import { byCreated, clock, dayOf, plural, rupees, slotLabel, stamp, today } from "./format.js";
+import { fmt, gettext, ngettext } from "./i18n.js";
 
 // Unclaimed: ready but not collected in time (issue 20); it stays here, completable with the code.
 const LIVE = ["paid", "accepted", "ready", "unclaimed"];
@@ -10,26 +11,27 @@ const KEEP_ENDED_MS = 120000; // an order ended here stays on screen a moment, w
 function orderCard(order, isNew) {
   const card = {
     ...cardBase("order", order), total: rupees(order.total_paise), isNew: isNew && order.status === "paid",
-    items: order.items || [], lines: [], sent: "Placed " + stamp(order.created_at), download: "",
+    items: order.items || [], lines: [], sent: fmt(gettext("Placed %(time)s"), { time: stamp(order.created_at) }), download: "",
   };
-  const reject = { noun: "order", placeholder: "Reason, e.g. out of paneer" };
+  const reject = { button: gettext("Reject order"), label: gettext("Reason for rejecting order %(id)s"), placeholder: gettext("Reason, e.g. out of paneer") };
   if (order.status === "paid") {
-    card.actions = [{ verb: "accept", label: "Accept", cls: "btn btn--primary" }];
+    card.actions = [{ verb: "accept", label: gettext("Accept"), cls: "btn btn--primary" }];
     card.reject = reject;
   } else if (order.status === "accepted") {
     card.actions = [
-      { verb: "ready", label: "Mark ready", cls: "btn btn--ok" },
+      { verb: "ready", label: gettext("Mark ready"), cls: "btn btn--ok" },
       // The student gets an SMS with the new time (issue 20); the contract allows 5..120 minutes.
-      { verb: "delay", label: "Late +10 min", cls: "btn btn--small", body: { minutes: 10 } },
+      { verb: "delay", label: fmt(gettext("Late +%(minutes)s min"), { minutes: 10 }), cls: "btn btn--small", body: { minutes: 10 } },
     ];
     card.reject = reject;
     if (order.estimated_ready_at) {
-      card.lines.push("Ready about " + clock(order.estimated_ready_at) + (order.delay_minutes ? " · " + order.delay_minutes + " min late" : ""));
+      const late = order.delay_minutes ? " · " + fmt(gettext("%(minutes)s min late"), { minutes: order.delay_minutes }) : "";
+      card.lines.push(fmt(gettext("Ready about %(time)s"), { time: clock(order.estimated_ready_at) }) + late);
     }
   } else if (order.status === "ready") {
     card.form = "pickup";
   } else if (order.status === "unclaimed") {
-    card.lines.push("Not collected in time · still hand it over with the student's code (no refund)");
+    card.lines.push(gettext("Not collected in time · still hand it over with the student's code (no refund)"));
     card.form = "pickup";
   } else {
     card.dismissable = true;
@@ -41,7 +43,7 @@ function orderCard(order, isNew) {
 function prepLines(data) {
   const lines = Array.isArray(data) ? data : data.items || data.lines || data.results || [];
   return lines.map((line) => ({
-    name: line.label || line.name || line.menu_item_name || "Item " + (line.menu_item || line.menu_item_id || ""),
+    name: line.label || line.name || line.menu_item_name || fmt(gettext("Item %(id)s"), { id: line.menu_item || line.menu_item_id || "" }),
     quantity: line.quantity ?? line.total_quantity ?? line.total,
   }));
 }
@@ -83,7 +85,7 @@ export function foodQueue() {
         id: slot.id, domId: "slot-" + slot.id, label: slotLabel(slot), past: new Date(slot.ends_at) < new Date(),
         known, reserved: known ? String(slot.reserved) : null, capacity: known ? String(slot.capacity) : null,
         barStyle: { width: pct + "%" },
-        fill: known ? " " + slot.reserved + " / " + slot.capacity + " reserved" + (slot.is_active === false ? " · not taking orders" : "") : "",
+        fill: known ? " " + fmt(gettext("%(reserved)s / %(capacity)s reserved"), { reserved: slot.reserved, capacity: slot.capacity }) + (slot.is_active === false ? " · " + gettext("not taking orders") : "") : "",
         cards: orders.map((o) => orderCard(o, !!this.fresh[o.id])),
       };
     },
@@ -100,7 +102,7 @@ export function foodQueue() {
       const data = (await get("slots/" + id + "/prep-sheet")) || [];
       const slot = this.slots[id] || Object.values(this.orders).find((o) => o.slot.id === id)?.slot;
       const count = data.orders ?? data.order_count ?? null;
-      const title = "Prep sheet · " + (slot ? slotLabel(slot) : "") + (count !== null ? " · " + plural(count, "order", "orders") : "");
+      const title = gettext("Prep sheet") + " · " + (slot ? slotLabel(slot) : "") + (count !== null ? " · " + plural(count, ngettext("%(n)s order", "%(n)s orders", count)) : "");
       this.prep[id] = { ...this.prepOf(id), title, lines: prepLines(data), loaded: true };
     },
 
@@ -124,7 +126,8 @@ export function foodQueue() {
       acted[result.id] = Date.now();
       if (ENDED.includes(result.status)) {
         this.finished[result.id] = Date.now() + KEEP_ENDED_MS;
-        this.$store.dash.showBanner("Order #" + result.id + " " + result.status + (result.reason ? ": " + result.reason : "") + ".");
+        const ended = fmt(gettext("Order #%(id)s %(status)s"), { id: result.id, status: ENDED_WORDS[result.status] || result.status });
+        this.$store.dash.showBanner(ended + (result.reason ? ": " + result.reason : "") + ".");
       }
       this.upsert(result);
       this.count();
@@ -177,8 +180,8 @@ export function foodQueue() {
       this.count();
       if (arrivals.length) {
         this.$store.dash.cue(arrivals.length === 1
-          ? "New order #" + arrivals[0].id + " for " + slotLabel(arrivals[0].slot) + " · " + rupees(arrivals[0].total_paise)
-          : arrivals.length + " new orders: " + arrivals.map((o) => "#" + o.id).join(", "));
+          ? fmt(gettext("New order #%(id)s for %(slot)s · %(total)s"), { id: arrivals[0].id, slot: slotLabel(arrivals[0].slot), total: rupees(arrivals[0].total_paise) })
+          : fmt(gettext("%(count)s new orders: %(ids)s"), { count: arrivals.length, ids: arrivals.map((o) => "#" + o.id).join(", ") }));
       }
       const unsettled = Object.keys(this.finished).map(Number)
         .filter((id) => this.orders[id] && this.orders[id].status !== "completed" && !this.$store.payments.settled("order:" + id));

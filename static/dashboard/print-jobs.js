@@ -1,7 +1,8 @@
 /* The print shop's queue: every job not finished yet, on the same cards as food orders. */
 import { config, get, listAll, post } from "./api.js";
-import { ENDED, REFUNDED_SHOWN_MS, cardBase, isRefundCancelled, sortVanished } from "./cards.js";
+import { ENDED, ENDED_WORDS, REFUNDED_SHOWN_MS, cardBase, isRefundCancelled, sortVanished } from "./cards.js";
 import { byCreated, paiseToInput, plural, rupees, stamp } from "./format.js";
+import { fmt, gettext, ngettext } from "./i18n.js";
 
 const OPEN = ["submitted", "accepted", "ready", "paid"];
 const KEEP_ENDED_MS = 120000;
@@ -9,15 +10,16 @@ const PREVIEWS_SHOWN = 6;
 
 // Issue 21: the selection, colour pages, sheets and finishing, and thumbnails of the selected pages.
 function selectionLines(job) {
-  const range = job.page_range ? "pages " + job.page_range : "all pages";
-  const lines = [plural(job.pages_selected, "page", "pages") + " of " + job.pages + " (" + range + ") · " +
-    (job.pages_per_sheet > 1 ? job.pages_per_sheet + " per side · " : "") + plural(job.sheets, "sheet", "sheets") + " " + job.paper_size];
-  if (job.analysis === "pending") lines.push("Reading the pages for colour…");
+  const range = job.page_range ? fmt(gettext("pages %(range)s"), { range: job.page_range }) : gettext("all pages");
+  const selected = fmt(ngettext("%(n)s page of %(pages)s", "%(n)s pages of %(pages)s", job.pages_selected), { n: job.pages_selected, pages: job.pages });
+  const perSide = job.pages_per_sheet > 1 ? fmt(gettext("%(n)s per side"), { n: job.pages_per_sheet }) + " · " : "";
+  const lines = [selected + " (" + range + ") · " + perSide + plural(job.sheets, ngettext("%(n)s sheet", "%(n)s sheets", job.sheets)) + " " + job.paper_size];
+  if (job.analysis === "pending") lines.push(gettext("Reading the pages for colour…"));
   else if (job.colour_mode === "auto") {
-    lines.push(job.colour_pages.length ? "Colour pages: " + job.colour_pages.join(", ") : "No colour pages");
-  } else lines.push("Black and white");
-  if (job.finishing_names && job.finishing_names.length) lines.push("Finishing (per copy): " + job.finishing_names.join(", "));
-  if (job.estimated_ready_at) lines.push("Ready by " + stamp(job.estimated_ready_at));
+    lines.push(job.colour_pages.length ? fmt(gettext("Colour pages: %(pages)s"), { pages: job.colour_pages.join(", ") }) : gettext("No colour pages"));
+  } else lines.push(gettext("Black and white"));
+  if (job.finishing_names && job.finishing_names.length) lines.push(fmt(gettext("Finishing (per copy): %(names)s"), { names: job.finishing_names.join(", ") }));
+  if (job.estimated_ready_at) lines.push(fmt(gettext("Ready by %(time)s"), { time: stamp(job.estimated_ready_at) }));
   return lines;
 }
 
@@ -36,35 +38,35 @@ function previews(job) {
   const colour = new Set(job.colour_pages || []);
   return selectedPages(job).map((n) => ({
     src: config.api_base + "print-jobs/" + job.id + "/pages/" + n + ".png",
-    label: "p. " + n + (colour.has(n) ? " · colour" : ""), colour: colour.has(n),
+    label: fmt(gettext("p. %(n)s"), { n }) + (colour.has(n) ? " · " + gettext("colour") : ""), colour: colour.has(n),
   }));
 }
 
 function jobCard(job, serviceName, isNew) {
-  const sided = job.double_sided ? " · double-sided" : " · single-sided";
+  const sided = " · " + (job.double_sided ? gettext("double-sided") : gettext("single-sided"));
   const card = {
     ...cardBase("job", job),
     total: job.amount_paise ? rupees(job.amount_paise) : "≈ " + rupees(job.estimated_paise),
     isNew: isNew && job.status === "submitted", items: [],
-    lines: [serviceName + " · " + plural(job.copies, "copy", "copies") + sided, ...selectionLines(job)],
+    lines: [serviceName + " · " + plural(job.copies, ngettext("%(n)s copy", "%(n)s copies", job.copies)) + sided, ...selectionLines(job)],
     previews: previews(job),
-    sent: "Sent " + stamp(job.created_at) + " · ",
+    sent: fmt(gettext("Sent %(time)s"), { time: stamp(job.created_at) }) + " · ",
     download: config.api_base + "print-jobs/" + job.id + "/file", downloadName: "print-job-" + job.id + ".pdf",
     amountInitial: paiseToInput(job.amount_paise || job.estimated_paise), estimatedPaise: job.estimated_paise,
   };
-  if (job.amount_reason) card.lines.push("Estimate " + rupees(job.estimated_paise) + " · why more: " + job.amount_reason);
-  const reject = { noun: "job", placeholder: "Reason, e.g. file is blank" };
+  if (job.amount_reason) card.lines.push(fmt(gettext("Estimate %(estimate)s · why more: %(reason)s"), { estimate: rupees(job.estimated_paise), reason: job.amount_reason }));
+  const reject = { button: gettext("Reject job"), label: gettext("Reason for rejecting job %(id)s"), placeholder: gettext("Reason, e.g. file is blank") };
   if (job.status === "submitted") {
-    card.actions = [{ verb: "accept", label: "Accept", cls: "btn btn--primary" }];
+    card.actions = [{ verb: "accept", label: gettext("Accept"), cls: "btn btn--primary" }];
     card.reject = reject;
   } else if (job.status === "accepted") {
     card.form = "amount";
     card.reject = reject;
   } else if (job.status === "ready") {
-    card.actionNote = { text: "Waiting for the student to pay " + rupees(job.amount_paise) + ".", cls: "order__meta" };
+    card.actionNote = { text: fmt(gettext("Waiting for the student to pay %(amount)s."), { amount: rupees(job.amount_paise) }), cls: "order__meta" };
     card.reject = reject;
   } else if (job.status === "paid") {
-    card.lines.push("Paid " + rupees(job.amount_paise) + " · ask for the release code");
+    card.lines.push(fmt(gettext("Paid %(amount)s · ask for the release code"), { amount: rupees(job.amount_paise) }));
     card.form = "pickup";
   } else {
     card.paymentKey = "print_job:" + job.id;
@@ -97,7 +99,7 @@ export function printQueue() {
 
     serviceName(id) {
       const s = this.services[id];
-      return s ? s.name + (s.unit === "job" ? " (per job)" : "") : "Service #" + id;
+      return s ? s.name + (s.unit === "job" ? " " + gettext("(per job)") : "") : fmt(gettext("Service #%(id)s"), { id });
     },
 
     get cards() {
@@ -118,7 +120,7 @@ export function printQueue() {
       acted[result.id] = Date.now();
       if (ENDED.includes(result.status)) {
         this.finished[result.id] = Date.now() + KEEP_ENDED_MS;
-        this.$store.dash.showBanner("Print job #" + result.id + " " + result.status + ".");
+        this.$store.dash.showBanner(fmt(gettext("Print job #%(id)s %(status)s."), { id: result.id, status: ENDED_WORDS[result.status] || result.status }));
       }
       this.jobs[result.id] = result;
       this.count();
@@ -170,8 +172,8 @@ export function printQueue() {
       this.count();
       if (arrivals.length) {
         this.$store.dash.cue(arrivals.length === 1
-          ? "New print job #" + arrivals[0].id + " · " + arrivals[0].pages + " pages × " + arrivals[0].copies
-          : arrivals.length + " new print jobs: " + arrivals.map((j) => "#" + j.id).join(", "));
+          ? fmt(gettext("New print job #%(id)s · %(pages)s pages × %(copies)s"), { id: arrivals[0].id, pages: arrivals[0].pages, copies: arrivals[0].copies })
+          : fmt(gettext("%(count)s new print jobs: %(ids)s"), { count: arrivals.length, ids: arrivals.map((j) => "#" + j.id).join(", ") }));
       }
       const unsettled = Object.keys(this.finished).map(Number).filter((id) => !this.$store.payments.settled("print_job:" + id));
       await this.$store.payments.load("print_job", unsettled).catch(() => {});

@@ -10,6 +10,7 @@
 
    Plain closures, no class fields: Alpine wraps the component holding this in a Proxy. */
 import { config } from "./api.js";
+import { fmt, gettext } from "./i18n.js";
 
 export const PICKUP_CODE = /^[0-9]{6}$/;
 const SCAN_EVERY_MS = 200;
@@ -104,13 +105,13 @@ export function scanner({ onCode, jsqrUrl = config.jsqr_url || JSQR_URL, paused 
     stop();
     const mine = generation;
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      throw new ScanError("This browser cannot use the camera here. Type the code.");
+      throw new ScanError(gettext("This browser cannot use the camera here. Type the code."));
     }
     let opened;
     try {
       opened = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
     } catch (error) {
-      throw new ScanError("The camera could not be opened (" + (error.name || "refused") + "). Type the code.");
+      throw new ScanError(fmt(gettext("The camera could not be opened (%(reason)s). Type the code."), { reason: error.name || gettext("refused") }));
     }
     if (mine !== generation) {
       opened.getTracks().forEach((track) => track.stop());
@@ -127,7 +128,7 @@ export function scanner({ onCode, jsqrUrl = config.jsqr_url || JSQR_URL, paused 
     } catch (error) {
       if (mine !== generation) return "";
       stop();
-      throw new ScanError("Scanning does not work in this browser. Type the code.");
+      throw new ScanError(gettext("Scanning does not work in this browser. Type the code."));
     }
     if (mine !== generation) return ""; // stopped while the camera was starting
     decode = decoder.decode;

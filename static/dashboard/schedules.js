@@ -2,8 +2,10 @@
    whenever one changes; this editor lists, adds, edits and deletes them, then asks the slots table
    to load again (the "slots-changed" event). */
 import { listAll, patch, post, remove } from "./api.js";
+import { plural } from "./format.js";
+import { fmt, gettext, ngettext } from "./i18n.js";
 
-const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const DAYS = [gettext("Mon"), gettext("Tue"), gettext("Wed"), gettext("Thu"), gettext("Fri"), gettext("Sat"), gettext("Sun")];
 const blank = () => ({ weekdays: ["0", "1", "2", "3", "4"], first_start: "12:00", last_end: "14:00", slot_minutes: "30", capacity: "20", capacity_units: "" });
 const whole = (text) => (/^\s*\d+\s*$/.test(String(text)) ? parseInt(text, 10) : NaN);
 
@@ -34,15 +36,17 @@ export function scheduleEditor() {
 
     describe(s) {
       const days = s.weekdays.map((d) => DAYS[d]).join(", ");
-      const units = s.capacity_units ? " · " + s.capacity_units + " kitchen units" : "";
-      const off = s.is_active ? "" : " · stopped";
-      return days + " · " + s.first_start + "–" + s.last_end + " · every " + s.slot_minutes + " min · " + s.capacity + " orders" + units + off;
+      const units = s.capacity_units ? " · " + fmt(gettext("%(units)s kitchen units"), { units: s.capacity_units }) : "";
+      const off = s.is_active ? "" : " · " + gettext("stopped");
+      const every = fmt(gettext("every %(minutes)s min"), { minutes: s.slot_minutes });
+      const orders = plural(s.capacity, ngettext("%(n)s order", "%(n)s orders", s.capacity));
+      return days + " · " + s.first_start + "–" + s.last_end + " · " + every + " · " + orders + units + off;
     },
     closureLabel(c) { return c.date + (c.reason ? " · " + c.reason : ""); },
-    formTitle() { return this.editing ? "Change the weekly schedule" : "Add a weekly schedule"; },
-    saveLabel() { return this.editing ? "Save schedule" : "Add schedule"; },
-    deleteLabel(s) { return this.confirming[s.id] ? "Really delete?" : "Delete"; },
-    editLabel(s) { return "Edit " + this.describe(s); },
+    formTitle() { return this.editing ? gettext("Change the weekly schedule") : gettext("Add a weekly schedule"); },
+    saveLabel() { return this.editing ? gettext("Save schedule") : gettext("Add schedule"); },
+    deleteLabel(s) { return this.confirming[s.id] ? gettext("Really delete?") : gettext("Delete"); },
+    editLabel(s) { return fmt(gettext("Edit %(what)s"), { what: this.describe(s) }); },
 
     body() {
       const f = this.form;
@@ -54,11 +58,11 @@ export function scheduleEditor() {
         capacity: whole(f.capacity),
         capacity_units: String(f.capacity_units).trim() === "" ? null : whole(f.capacity_units),
       };
-      if (!body.weekdays.length) return { error: "Tick at least one weekday." };
-      if (!body.first_start || !body.last_end || body.last_end <= body.first_start) return { error: "The last end must be after the first start." };
-      if (!(body.slot_minutes >= 5 && body.slot_minutes <= 240)) return { error: "Each slot lasts 5 to 240 minutes." };
-      if (!(body.capacity >= 1 && body.capacity <= 1000)) return { error: "Orders per slot: 1 to 1000." };
-      if (body.capacity_units !== null && !(body.capacity_units >= 1)) return { error: "Kitchen units: a whole number, or empty for no cap." };
+      if (!body.weekdays.length) return { error: gettext("Tick at least one weekday.") };
+      if (!body.first_start || !body.last_end || body.last_end <= body.first_start) return { error: gettext("The last end must be after the first start.") };
+      if (!(body.slot_minutes >= 5 && body.slot_minutes <= 240)) return { error: gettext("Each slot lasts 5 to 240 minutes.") };
+      if (!(body.capacity >= 1 && body.capacity <= 1000)) return { error: gettext("Orders per slot: 1 to 1000.") };
+      if (body.capacity_units !== null && !(body.capacity_units >= 1)) return { error: gettext("Kitchen units: a whole number, or empty for no cap.") };
       return { body };
     },
 
@@ -72,7 +76,7 @@ export function scheduleEditor() {
         if (this.editing) await patch("slot-schedules/" + this.editing, planned.body);
         else await post("slot-schedules", planned.body);
         dash.clearError();
-        dash.showBanner(this.editing ? "Schedule saved; its slots follow." : "Schedule added; its slots are made for the week ahead.");
+        dash.showBanner(this.editing ? gettext("Schedule saved; its slots follow.") : gettext("Schedule added; its slots are made for the week ahead."));
         this.cancelEdit();
         await this.load();
         this.$dispatch("slots-changed");
@@ -94,7 +98,7 @@ export function scheduleEditor() {
       if (!this.confirming[s.id]) { this.confirming[s.id] = true; return; }
       try {
         await remove("slot-schedules/" + s.id);
-        this.$store.dash.showBanner("Schedule deleted; slots with orders stay.");
+        this.$store.dash.showBanner(gettext("Schedule deleted; slots with orders stay."));
         await this.load();
         this.$dispatch("slots-changed");
       } catch (error) {
@@ -106,11 +110,11 @@ export function scheduleEditor() {
 
     async addClosure() {
       const dash = this.$store.dash;
-      if (!this.closure.date) { dash.showError({ message: "Pick the day you are closed." }); return; }
+      if (!this.closure.date) { dash.showError({ message: gettext("Pick the day you are closed.") }); return; }
       try {
         await post("closures", { date: this.closure.date, reason: this.closure.reason.trim() });
         dash.clearError();
-        dash.showBanner("Closed on " + this.closure.date + "; that day's empty slots are gone.");
+        dash.showBanner(fmt(gettext("Closed on %(date)s; that day's empty slots are gone."), { date: this.closure.date }));
         this.closure = { date: "", reason: "" };
         await this.load();
         this.$dispatch("slots-changed");
@@ -121,7 +125,7 @@ export function scheduleEditor() {
     async removeClosure(c) {
       try {
         await remove("closures/" + c.id);
-        this.$store.dash.showBanner("Open again on " + c.date + ".");
+        this.$store.dash.showBanner(fmt(gettext("Open again on %(date)s."), { date: c.date }));
         await this.load();
         this.$dispatch("slots-changed");
       } catch (error) {

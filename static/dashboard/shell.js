@@ -4,6 +4,7 @@
  */
 import { config, get, inWords, onSignedOut, patch } from "./api.js";
 import { clock } from "./format.js";
+import { fmt, gettext } from "./i18n.js";
 
 const SOUND_KEY = "tnt-dashboard-sound";
 const BANNER_MS = 15000;
@@ -24,8 +25,8 @@ export function shellStore() {
     tab: null,
     alert: { text: "", visible: false, signedOut: false },
     banner: { text: "", visible: false },
-    live: { text: "Connecting…", stale: false, title: "" },
-    shop: { open: false, known: false, busy: false, label: "Loading…" },
+    live: { text: gettext("Connecting…"), stale: false, title: "" },
+    shop: { open: false, known: false, busy: false, label: gettext("Loading…") },
     sound: { wanted: window.localStorage.getItem(SOUND_KEY) !== "off", unlocked: false },
     setup: setupState(config.setup),
     waiting: 0,
@@ -33,20 +34,20 @@ export function shellStore() {
     init() {
       onSignedOut((error) => {
         this.alert = { text: error.message + " ", visible: true, signedOut: true };
-        this.live = { text: "Signed out", stale: true, title: "" };
+        this.live = { text: gettext("Signed out"), stale: true, title: "" };
       });
       // Browsers only let a page make sound after a tap; the first tap anywhere unlocks it.
       document.addEventListener("pointerdown", () => this.unlockSound(), { once: true });
       get("vendor/shop").then(
         (shop) => this.showOpen(!!shop.is_open),
-        (error) => { this.shop.label = "Shop state unknown"; this.showError(error); },
+        (error) => { this.shop.label = gettext("Shop state unknown"); this.showError(error); },
       );
       this.refreshSetup();
     },
 
     /* --- alert and banner --- */
     showError(error) {
-      const text = error && error.message ? inWords(error) : "Something went wrong. Try again.";
+      const text = error && error.message ? inWords(error) : gettext("Something went wrong. Try again.");
       if (this.alert.signedOut) return text;
       this.alert = { text, visible: true, signedOut: false };
       clearTimeout(timers.alert);
@@ -74,7 +75,7 @@ export function shellStore() {
 
     /* --- open / closed --- */
     showOpen(isOpen) {
-      this.shop = { open: isOpen, known: true, busy: false, label: isOpen ? "Open · taking orders" : "Closed · paused" };
+      this.shop = { open: isOpen, known: true, busy: false, label: isOpen ? gettext("Open · taking orders") : gettext("Closed · paused") };
     },
     async setShopOpen(wanted) {
       if (!this.shop.known || this.shop.busy) return; // still loading, or being changed
@@ -112,8 +113,8 @@ export function shellStore() {
         () => { audio.muted = false; });
     },
     soundLabel() {
-      if (!this.sound.wanted) return "Sound off";
-      return this.sound.unlocked ? "Sound on" : "Tap to enable sound";
+      if (!this.sound.wanted) return gettext("Sound off");
+      return this.sound.unlocked ? gettext("Sound on") : gettext("Tap to enable sound");
     },
     toggleSound() {
       this.sound.wanted = !this.sound.wanted;
@@ -134,16 +135,16 @@ export function shellStore() {
 
     /* --- live status, from the poller --- */
     polled() {
-      this.live = { text: "Live · updated " + clock(new Date()), stale: false, title: "" };
+      this.live = { text: fmt(gettext("Live · updated %(time)s"), { time: clock(new Date()) }), stale: false, title: "" };
       this.refreshSetup();
     },
     pollFailed(error) {
       if (this.alert.signedOut) return;
-      this.live = { text: "Connection problem: retrying", stale: true, title: error.message || "" };
+      this.live = { text: gettext("Connection problem: retrying"), stale: true, title: error.message || "" };
     },
     countTitle(waiting) {
       this.waiting = waiting;
-      document.title = (waiting ? "(" + waiting + ") " : "") + config.shop_name + " · Dashboard · Tap N Take";
+      document.title = (waiting ? "(" + waiting + ") " : "") + config.shop_name + " · " + gettext("Dashboard") + " · Tap N Take";
     },
   };
 }

@@ -1,6 +1,7 @@
 /* Pickup slots (food): make a day's slots in one go, then change capacity, pause or delete them. */
 import { ApiError, config, listAll, patch, post, remove } from "./api.js";
-import { dayOf, localIso, slotLabel, today } from "./format.js";
+import { dayOf, localIso, plural, slotLabel, today } from "./format.js";
+import { fmt, gettext, ngettext } from "./i18n.js";
 
 const minutes = (hhmm) => { const [h, m] = hhmm.split(":"); return parseInt(h, 10) * 60 + parseInt(m, 10); };
 const hhmm = (total) => String(Math.floor(total / 60)).padStart(2, "0") + ":" + String(total % 60).padStart(2, "0");
@@ -22,19 +23,19 @@ export function slotsEditor() {
 
     label(slot) { return slotLabel(slot) + (slot.schedule ? " · weekly" : ""); },
     units(slot) { return slot.capacity_units ? slot.reserved_units + " / " + slot.capacity_units : String(slot.reserved_units || 0); },
-    capLabel(slot) { return "Capacity of " + slotLabel(slot); },
-    activeLabel(slot) { return "Taking orders for " + slotLabel(slot); },
+    capLabel(slot) { return fmt(gettext("Capacity of %(slot)s"), { slot: slotLabel(slot) }); },
+    activeLabel(slot) { return fmt(gettext("Taking orders for %(slot)s"), { slot: slotLabel(slot) }); },
     isBusy(slot) { return !!this.rowBusy[slot.id]; },
     minCap(slot) { return String(Math.max(1, slot.reserved)); },
-    deleteLabel(slot) { return this.confirming[slot.id] ? "Really delete?" : "Delete"; },
+    deleteLabel(slot) { return this.confirming[slot.id] ? gettext("Really delete?") : gettext("Delete"); },
 
     plan() {
       const b = this.batch;
       const length = parseInt(b.minutes, 10);
       const capacity = parseInt(b.capacity, 10);
-      if (!b.date || !b.first || !b.last) return { error: "Pick a day, a first start and a last end." };
-      if (!(length >= 5 && length <= 240)) return { error: "Each slot lasts 5 to 240 minutes." };
-      if (!(capacity >= 1 && capacity <= 1000)) return { error: "Orders per slot: 1 to 1000." };
+      if (!b.date || !b.first || !b.last) return { error: gettext("Pick a day, a first start and a last end.") };
+      if (!(length >= 5 && length <= 240)) return { error: gettext("Each slot lasts 5 to 240 minutes.") };
+      if (!(capacity >= 1 && capacity <= 1000)) return { error: gettext("Orders per slot: 1 to 1000.") };
       const slots = [];
       for (let start = minutes(b.first); start + length <= minutes(b.last); start += length) {
         slots.push({
@@ -42,13 +43,14 @@ export function slotsEditor() {
           starts_at: localIso(b.date, hhmm(start), config.utc_offset), ends_at: localIso(b.date, hhmm(start + length), config.utc_offset),
         });
       }
-      if (!slots.length) return { error: "The last slot must end after the first one starts, at least one slot length later." };
-      if (slots.length > 48) return { error: "That is " + slots.length + " slots; make at most 48 at once." };
+      if (!slots.length) return { error: gettext("The last slot must end after the first one starts, at least one slot length later.") };
+      if (slots.length > 48) return { error: fmt(gettext("That is %(n)s slots; make at most 48 at once."), { n: slots.length }) };
       return { slots };
     },
     preview() {
       const p = this.plan();
-      return p.error || p.slots.length + " slot" + (p.slots.length === 1 ? "" : "s") + ": " + p.slots.map((s) => s.label).join(", ");
+      if (p.error) return p.error;
+      return plural(p.slots.length, ngettext("%(n)s slot", "%(n)s slots", p.slots.length)) + ": " + p.slots.map((s) => s.label).join(", ");
     },
 
     async create() {
@@ -68,7 +70,7 @@ export function slotsEditor() {
           failures.push(slot.label + ": " + error.message);
         }
       }
-      const summary = "Created " + made + " of " + p.slots.length + " slots.";
+      const summary = fmt(gettext("Created %(made)s of %(all)s slots."), { made, all: p.slots.length });
       if (failures.length) dash.showError(new ApiError(400, "partial", summary + " " + failures.join(" ")));
       else { dash.clearError(); dash.showBanner(summary); }
       this.day = this.batch.date;
@@ -98,7 +100,7 @@ export function slotsEditor() {
         this.slots = this.slots.map((s) => (s.id === result.id ? result : s));
         this.caps[result.id] = String(result.capacity);
         this.$store.dash.clearError();
-        this.$store.dash.showBanner("Saved " + slotLabel(result) + ".");
+        this.$store.dash.showBanner(fmt(gettext("Saved %(slot)s."), { slot: slotLabel(result) }));
       } catch (error) {
         undo();
         this.$store.dash.showError(error);
@@ -108,7 +110,7 @@ export function slotsEditor() {
     },
     saveCapacity(slot) {
       const value = parseInt(this.caps[slot.id], 10);
-      if (!(value >= 1)) { this.$store.dash.showError({ message: "Capacity is a whole number of orders, at least 1." }); return; }
+      if (!(value >= 1)) { this.$store.dash.showError({ message: gettext("Capacity is a whole number of orders, at least 1.") }); return; }
       this.change(slot, { capacity: value }, () => { this.caps[slot.id] = String(slot.capacity); });
     },
     toggleActive(slot, checkbox) {
@@ -120,7 +122,7 @@ export function slotsEditor() {
       try {
         await remove("slots/" + slot.id);
         this.slots = this.slots.filter((s) => s.id !== slot.id);
-        this.$store.dash.showBanner("Deleted " + slotLabel(slot) + ".");
+        this.$store.dash.showBanner(fmt(gettext("Deleted %(slot)s."), { slot: slotLabel(slot) }));
       } catch (error) {
         this.$store.dash.showError(error);
       } finally {

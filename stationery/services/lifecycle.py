@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import InvalidTransition, ValidationFailed
@@ -120,7 +121,7 @@ def print_job_cancel(*, student: User, job_id: int) -> PrintJob:
     job = job_lock(job_id=job_id, student_id=student.pk)
     if job.status == PrintJob.Status.READY and not job.is_above_estimate_tolerance:
         raise InvalidTransition(
-            "This job is printed at about its estimate; it can no longer be cancelled.",
+            _("This job is printed at about its estimate; it can no longer be cancelled."),
             details={"status": job.status},
         )
     return _transition(job=job, to_status=PrintJob.Status.CANCELLED, actor=student)

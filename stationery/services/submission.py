@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.errors import ShopClosed
@@ -114,7 +115,7 @@ def print_job_quote(
     choices = choices or PrintChoices(copies=copies)
     copies = choices.copies
     if not student.is_student:
-        raise Forbidden("Only students can send print jobs.")
+        raise Forbidden(_("Only students can send print jobs."))
     if upload.size is not None and upload.size > max_upload_bytes():
         raise FileTooLarge(max_mb=settings.PRINT_MAX_UPLOAD_MB)
     if not 1 <= copies <= MAX_COPIES:
