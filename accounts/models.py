@@ -1,6 +1,5 @@
 import contextlib
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -40,6 +39,10 @@ class UserManager(BaseUserManager):
         return self.create_user(phone, password, **fields)
 
 
+# The languages a person can choose: settings.LANGUAGES, written out because a model is read at
+# import time (tests/test_language_switcher.py keeps the two the same).
+LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person on campus. The phone number is the login."""
 
@@ -55,7 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(max_length=13, unique=True, help_text="E.164, e.g. +919876543210")
     name = models.CharField(max_length=120, blank=True)
     # Issue 25: the language the person chose with the switcher ("" = none yet: cookie, then Accept-Language).
-    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True, default="")
+    language = models.CharField(max_length=8, choices=LANGUAGES, blank=True, default="")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.STUDENT, db_index=True)
     vendor_type = models.CharField(max_length=10, choices=VendorType.choices, null=True, blank=True)
     is_active = models.BooleanField(default=True, help_text="Unset to block the account everywhere at once.")
@@ -89,7 +92,7 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_staff_role_is_staff",
             ),
             models.CheckConstraint(
-                condition=Q(language__in=["", *(code for code, _ in settings.LANGUAGES)]),
+                condition=Q(language__in=["", *(code for code, _ in LANGUAGES)]),
                 name="user_language_known",
             ),
         ]

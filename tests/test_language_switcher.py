@@ -80,3 +80,9 @@ def test_every_page_and_the_dashboard_carry_the_switcher(client):
     dashboard = client.get("/dashboard/").content.decode()
     assert 'action="/language"' in dashboard
     assert 'name="language" value="hi"' in dashboard
+
+
+def test_the_users_language_choices_are_the_sites_languages():
+    from accounts.models import LANGUAGES
+
+    assert [tuple(choice) for choice in LANGUAGES] == [tuple(choice) for choice in settings.LANGUAGES]

@@ -376,8 +376,7 @@ SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 MIDDLEWARE.insert(0, "core.middleware.MetricsMiddleware")
 # Sentry: off unless SENTRY_DSN is set (core.apps starts it); events scrubbed of personal data (core.sentry).
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
-SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="")
-SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+SENTRY_ENVIRONMENT, SENTRY_RELEASE = env.str("SENTRY_ENVIRONMENT", default=""), env.str("SENTRY_RELEASE", default="")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 # --- Menus (issue 19): public photos in their own storage (catalog.media serves them here) ---
 MENU_IMAGE_ROOT = Path(env.str("MENU_IMAGE_ROOT", default=str(BASE_DIR / "var" / "menu-images")))
@@ -390,11 +389,8 @@ CELERY_BEAT_SCHEDULE["reset-daily-stock"] = {
     "task": "catalog.tasks.reset_daily_stock",
     "schedule": crontab(minute=0, hour=STOCK_RESET_HOUR),  # noqa: F405 - from tunables
 }
-# --- Kitchen flow (issue 20): the weekly schedules' slots, made again every night (campus time) ---
-CELERY_BEAT_SCHEDULE["generate-slots"] = {
-    "task": "ordering.tasks.generate_slots",
-    "schedule": crontab(minute=10, hour=0),
-}
+# --- Kitchen flow (issue 20): the weekly schedules' slots, made again every night at 00:10 (campus time) ---
+CELERY_BEAT_SCHEDULE["generate-slots"] = {"task": "ordering.tasks.generate_slots", "schedule": crontab(10, 0)}
 # Ready orders not collected PICKUP_GRACE_MINUTES after their slot become unclaimed.
 CELERY_BEAT_SCHEDULE["mark-unclaimed-orders"] = {
     "task": "ordering.tasks.mark_unclaimed_orders",

@@ -73,6 +73,8 @@ def test_metrics_refuses_writes():
 
 
 def test_every_named_series_is_exposed(scrape, settings):
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    SlotFactory(starts_at=midnight, ends_at=midnight + timedelta(minutes=30))  # a slot of today at any hour of the run
     order = paid_order()
     ordering_services.order_reject(order_id=order.pk, vendor=order.vendor, reason="out of stock")
     open_payment(payer=StudentFactory(), order_=place_order())
