@@ -86,3 +86,11 @@ def test_the_users_language_choices_are_the_sites_languages():
     from accounts.models import LANGUAGES
 
     assert [tuple(choice) for choice in LANGUAGES] == [tuple(choice) for choice in settings.LANGUAGES]
+
+
+def test_on_a_page_with_its_own_next_the_switcher_goes_back_by_the_referer(client):
+    page = client.get("/login?next=https://evil.example/print").content.decode()
+    assert "evil.example" not in page
+    back = "http://testserver/login?next=/print"
+    response = client.post("/language", {"language": "hi"}, HTTP_REFERER=back)
+    assert response.status_code == 302 and response["Location"] == back
