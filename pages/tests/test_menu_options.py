@@ -67,7 +67,7 @@ def test_a_dish_is_added_twice_with_different_options_and_placed_as_two_lines(st
         response.status_code == 303
         and response["Location"] == f"/vendors/{campus.canteen.vendor_id}#item-{campus.dosa.pk}"
     )
-    masala_field = f"qty_{campus.dosa.pk}_{'-'.join(sorted([str(o['masala'].pk), str(o['cheese'].pk)]))}"
+    masala_field = f"qty_{campus.dosa.pk}_{'-'.join(map(str, sorted([o['masala'].pk, o['cheese'].pk])))}"
     plain_field = f"qty_{campus.dosa.pk}_{o['plain'].pk}"
     assert _cart(student_client, campus) == {masala_field: 2}
     # The sheet sends the menu's lines along (all of them, as the menu shows them): Chai counted
