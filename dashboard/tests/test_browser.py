@@ -235,7 +235,7 @@ def test_the_sales_chart_and_the_balance_show_todays_sales(open_dashboard, sandb
     today = timezone.localdate().isoformat()
     days = page.locator("#sales-chart g.day")
     expect(days).to_have_count(14)
-    expect(days.last).to_have_attribute("data-date", today)
+    expect(days.last).to_have_attribute("data-date", today, timeout=15_000)  # the statement's fetch, under load
     expect(days.last).to_have_attribute("data-paise", "36000")
     expect(days.last.locator("rect.bar")).to_have_attribute("height", re.compile(r"^[1-9]"))
     expect(page.locator("#sales-chart svg")).to_contain_text("₹360")
@@ -811,7 +811,7 @@ def test_every_figure_on_the_money_tab_is_the_statements_and_the_ledgers(
 
     page = open_dashboard(vendor, viewport)
     page.locator('.tab[data-tab="money"]').click()
-    expect(page.locator('#balance [data-total="gross_paise"]')).not_to_have_text("–")
+    expect(page.locator('#balance [data-total="gross_paise"]')).not_to_have_text("–", timeout=15_000)  # under load
     shown = page.evaluate(
         "() => Object.fromEntries([...document.querySelectorAll('#balance [data-total]')]"
         ".map(el => [el.dataset.total, [Number(el.dataset.paise), el.textContent]]))"
