@@ -28,22 +28,6 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 GSTIN = "29ABCDE1234F1Z5"
 
 
-@pytest.fixture
-def campus():
-    return factories.campus()
-
-
-@pytest.fixture
-def student():
-    return StudentFactory(name="Asha")
-
-
-@pytest.fixture
-def student_client(client, student):
-    client.force_login(student)
-    return client
-
-
 def _menu(campus) -> str:
     return f"/vendors/{campus.canteen.vendor_id}"
 

@@ -29,22 +29,6 @@ from . import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def campus():
-    return factories.campus()
-
-
-@pytest.fixture
-def student():
-    return StudentFactory(name="Asha")
-
-
-@pytest.fixture
-def student_client(client, student):
-    client.force_login(student)
-    return client
-
-
 def _paid(order: Order) -> Order:
     payment = Payment.objects.create(
         payer_id=order.student_id, order=order, amount_paise=order.total_paise, razorpay_order_id=f"order_S{order.pk}"

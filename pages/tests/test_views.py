@@ -26,22 +26,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def campus():
-    return factories.campus()
-
-
-@pytest.fixture
-def student():
-    return StudentFactory(name="Asha")
-
-
-@pytest.fixture
-def student_client(client, student):
-    client.force_login(student)
-    return client
-
-
-@pytest.fixture
 def ask_code(django_capture_on_commit_callbacks):
     """POST /login, running the on-commit callbacks (the SMS is queued on commit) as a real commit would."""
 
