@@ -24,7 +24,7 @@ from ordering.services import order_accept
 from payments.models import Payment, Refund
 from stationery.models import PrintJob
 
-from .conftest import LAPTOP, TABLET, press_until
+from .conftest import LAPTOP, TABLET
 from .factories import (
     dish,
     food_vendor,
@@ -162,7 +162,8 @@ def test_a_vendor_rejects_a_paid_order_with_a_reason_and_it_shows_rejected_and_r
     expect(page.locator("#live-status")).to_contain_text("Live · updated")  # the first poll has settled
 
     confirm = card.get_by_role("button", name="Reject order")
-    press_until(card.get_by_role("button", name="Reject…"), confirm)
+    card.get_by_role("button", name="Reject…").click()
+    expect(confirm).to_be_visible()
     # No reason, no request: the student must be told why.
     confirm.click()
     expect(card.locator(".order__error")).to_contain_text("type a reason")
@@ -209,7 +210,8 @@ def test_the_prep_sheet_totals_each_item_over_the_slots_live_orders(open_dashboa
 
     sheet = group.locator(".prep")
     prep = group.get_by_role("button", name="Prep sheet")
-    press_until(prep, group.locator('button[aria-expanded="true"]'))
+    prep.click()
+    expect(group.locator('button[aria-expanded="true"]')).to_be_visible()
     expect(sheet.locator("tr")).to_have_count(2, timeout=ARRIVAL_TIMEOUT_MS)
     expect(sheet.locator('tr[data-item="Masala dosa"] .qty')).to_have_text("× 3")
     expect(sheet.locator('tr[data-item="Filter coffee"] .qty')).to_have_text("× 1")
@@ -321,7 +323,8 @@ def test_slot_management_creates_a_day_in_one_go_and_changes_capacity(open_dashb
     vendor = food_vendor()
     page = open_dashboard(vendor)
     form = page.locator("#slot-batch-form")
-    press_until(page.locator('.tab[data-tab="slots"]'), form)
+    page.locator('.tab[data-tab="slots"]').click()
+    expect(form).to_be_visible()
     tomorrow = timezone.localdate() + timedelta(days=1)
     form.get_by_label("Day").fill(tomorrow.isoformat())
     form.get_by_label("First slot starts").fill("12:00")
@@ -376,6 +379,28 @@ def test_the_open_closed_switch_pauses_taking_orders(open_dashboard):
     expect(label).to_have_text("Open · taking orders")
     expect(page.locator("#shop-open")).to_be_enabled()
     assert Shop.objects.get(vendor=vendor).is_open is True
+
+
+@pytest.mark.parametrize("viewport", [{"width": 360, "height": 780}, LAPTOP], ids=["phone", "laptop"])
+def test_the_first_press_on_the_page_opens_what_it_presses(open_dashboard, viewport):
+    """The first press anywhere lets the page play sound, and the sound button's words change with
+    it. They changed on pointer-down, so the top bar rewrapped under the held button and the tabs
+    moved: the release landed elsewhere and the vendor's first tap did nothing. Now the words wait
+    for the click, and the tabs hold still while the button is held."""
+    shop = stationery_vendor()
+    page = open_dashboard(shop, viewport)
+    expect(page.locator("#shop-open-label")).to_have_text("Open · taking orders")
+    page.wait_for_load_state("networkidle")
+    tab = page.locator('.tab[data-tab="services"]')
+    before = tab.bounding_box()
+    page.mouse.move(before["x"] + before["width"] / 2, before["y"] + before["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(400)  # room for the audio's play() to settle while the button is held
+    assert tab.bounding_box() == before
+    page.mouse.up()
+    expect(page.locator("#panel-services")).to_be_visible()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#sound-toggle")).to_have_text("Sound on")
 
 
 def test_order_history_filters_by_status_and_slot(open_dashboard, sandbox):

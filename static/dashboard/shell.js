@@ -36,8 +36,10 @@ export function shellStore() {
         this.alert = { text: error.message + " ", visible: true, signedOut: true };
         this.live = { text: gettext("Signed out"), stale: true, title: "" };
       });
-      // Browsers only let a page make sound after a tap; the first tap anywhere unlocks it.
-      document.addEventListener("pointerdown", () => this.unlockSound(), { once: true });
+      // Browsers only let a page make sound after a tap; the first tap anywhere unlocks it. On the
+      // click, not on pointer-down: the sound button's words change with it and rewrap the top bar,
+      // and changed under a held finger they moved the tabs away before the release (a lost tap).
+      document.addEventListener("click", () => this.unlockSound(), { once: true, capture: true });
       get("vendor/shop").then(
         (shop) => this.showOpen(!!shop.is_open),
         (error) => { this.shop.label = gettext("Shop state unknown"); this.showError(error); },
