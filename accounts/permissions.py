@@ -8,6 +8,7 @@ Superusers have every permission; `is_staff` alone has none. The groups of
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions
 
 from .errors import VendorNotApproved, WrongVendorType
@@ -108,7 +109,7 @@ class IsApprovedVendor(permissions.BasePermission):
         _signed_in(request)
         user = request.user
         if user.role != User.Role.VENDOR:
-            raise _Refusal("Only vendors can do this.")
+            raise _Refusal(_("Only vendors can do this."))
         if not user.is_approved:
             raise VendorNotApproved()
         if self.vendor_type and user.vendor_type != self.vendor_type:

@@ -158,7 +158,7 @@ def user_sign_up(
     elif role == User.Role.STUDENT:
         user = User.objects.create_user(phone, name=name.strip(), role=User.Role.STUDENT)
     else:
-        raise ValidationFailed(details={"role": ["Sign up as a student or a vendor."]})
+        raise ValidationFailed(details={"role": [_("Sign up as a student or a vendor.")]})
     AccountEvent.objects.create(user=user, actor=None, kind=AccountEvent.Kind.SIGNED_UP)
     return user
 
@@ -223,7 +223,7 @@ def _locked(user: User) -> User:
 
 def _ensure_vendor(user: User) -> None:
     if user.role != User.Role.VENDOR:
-        raise ValidationFailed(_("Only vendors are approved or rejected."), details={"user": ["Not a vendor."]})
+        raise ValidationFailed(_("Only vendors are approved or rejected."), details={"user": [_("Not a vendor.")]})
 
 
 @transaction.atomic
@@ -296,9 +296,16 @@ def user_block(*, user: User, by: User, reason: str = "", until: datetime | None
     _ensure_may_block(user=user, by=by)
     reason = reason.strip()
     if len(reason) > BLOCK_REASON_MAX_LENGTH:
-        raise ValidationFailed(details={"reason": [f"At most {BLOCK_REASON_MAX_LENGTH} characters."]})
+        raise ValidationFailed(
+            details={
+                "reason": [
+                    _("At most %(block_reason_max_length)s characters.")
+                    % {"block_reason_max_length": BLOCK_REASON_MAX_LENGTH}
+                ]
+            }
+        )
     if until is not None and until <= timezone.now():
-        raise ValidationFailed(details={"until": ["The end of a block must be in the future."]})
+        raise ValidationFailed(details={"until": [_("The end of a block must be in the future.")]})
     user = _locked(user)
     was_active = user.is_active
     if was_active:

@@ -77,6 +77,10 @@ def production_env(work: Path) -> dict[str, str]:
         LOG_LEVEL="INFO",
         MEDIA_ROOT=str(work / "media"),
         PYTHONUNBUFFERED="1",
+        # No worker replacement (gunicorn.conf.py's max_requests) during a measurement: a replaced
+        # worker's CPU leaves /proc with it, so the web CPU per request would read low, and its
+        # restart (loading Django again) would land inside some scenario's timing.
+        GUNICORN_MAX_REQUESTS="0",
     )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env

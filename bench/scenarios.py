@@ -24,7 +24,7 @@ SCENARIOS = [
     ("menu", "GET /vendors/{id}/menu", True),
     ("orders_vendor", "GET /orders (vendor, 200 live)", True),
     ("orders_post", "POST /orders (many slots)", False),
-    ("orders_hot", "POST /orders (one hot slot)", False),
+    ("orders_hot", "POST /orders (hot slot, stocked dish)", False),
     ("webhooks", "webhooks, 30% duplicates", False),
 ]
 # The outside anchor (bench/bare.py), run first on its own gunicorn; not one of the project's scenarios.

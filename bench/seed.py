@@ -5,7 +5,8 @@
 Makes 20 approved food vendors × 60 menu items (issue 19's menus: every item with a diet mark,
 most with allergens or tags and a photo's names, half with a pick-exactly-1 "Size" group and a
 third with an up-to-3 "Extras" group; orders choose a size where one is required and sometimes
-an extra), 40 slots per vendor (capacity 1000), one hot slot, 2,000 students with API tokens
+an extra), 40 slots per vendor (capacity 1000), one hot slot with one stocked dish that every
+hot order takes a portion of, 2,000 students with API tokens
 (and 2,000 more who hold the seeded orders), 200 live orders at the first vendor (its queue),
 and 4,000 open payments waiting for their capture webhook. Writes one `<scenario>.req` file per
 scenario: one request per line, `METHOD<TAB>PATH<TAB>HEADERS<TAB>BODY`, headers as
@@ -62,7 +63,7 @@ def seed(out: Path, webhook_secret: str) -> dict:
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
-    from catalog.models import ALLERGENS, DIETS, TAGS, MenuItem, Option, OptionGroup, Shop
+    from catalog.models import ALLERGENS, DIETS, MAX_STOCK, TAGS, MenuItem, Option, OptionGroup, Shop
     from ordering.models import Order, OrderEvent, OrderItem, Slot
     from payments.models import Payment
 
@@ -157,6 +158,10 @@ def seed(out: Path, webhook_secret: str) -> dict:
         )
         vendor_token = Token.objects.create(key=secrets.token_hex(20), user=vendors[0])
 
+        # The hot vendor's first dish is stocked: every hot order takes a portion of it in the same
+        # statement as the slot's place (the path a biryani that sells out runs), enough for the run.
+        hot_dish = MenuItem.objects.filter(vendor=hot_vendor).order_by("pk").first()
+        MenuItem.objects.filter(pk=hot_dish.pk).update(stock=MAX_STOCK, daily_stock=MAX_STOCK)
         items = {v.pk: [] for v in vendors}
         for item_id, vendor_id, price in MenuItem.objects.values_list("pk", "vendor_id", "price_paise"):
             items[vendor_id].append((item_id, price))
@@ -223,8 +228,10 @@ def seed(out: Path, webhook_secret: str) -> dict:
             chosen.append(rng.choice(extras[item_id]))
         return chosen
 
-    def order_line(vendor, slot_id: int) -> str:
+    def order_line(vendor, slot_id: int, *, with_item: int | None = None) -> str:
         picked = rng.sample(items[vendor.pk], rng.randint(1, 3))
+        if with_item is not None:
+            picked = [(with_item, None), *(p for p in picked if p[0] != with_item)][:3]
         body = {
             "vendor": vendor.pk,
             "slot": slot_id,
@@ -238,7 +245,7 @@ def seed(out: Path, webhook_secret: str) -> dict:
         vendor = rng.choice(food)
         many.append(order_line(vendor, rng.choice(slots[vendor.pk])))
     write("orders_post", many)
-    write("orders_hot", [order_line(hot_vendor, hot_slot.pk) for _ in range(REQUESTS_PER_FILE)])
+    write("orders_hot", [order_line(hot_vendor, hot_slot.pk, with_item=hot_dish.pk) for _ in range(REQUESTS_PER_FILE)])
 
     def delivery(event: str, event_id: str, payment: Payment, n: int) -> str:
         entity = {
@@ -290,6 +297,7 @@ def seed(out: Path, webhook_secret: str) -> dict:
         "open_payments": len(payments),
         "webhook_deliveries": len(deliveries),
         "hot_slot": hot_slot.pk,
+        "hot_dish": hot_dish.pk,
     }
 
 

@@ -7,6 +7,7 @@ or group up in the caller's own live menu, so another vendor's is 404 and unchan
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -56,7 +57,7 @@ class MenuItemImageView(APIView):
             raise ImageTooLarge(details={"max_mb": int(settings.MENU_IMAGE_MAX_MB)})
         uploaded = request.FILES.get("image")
         if uploaded is None:
-            raise InvalidImage(details={"image": ["Attach the photo as `image`."]})
+            raise InvalidImage(details={"image": [_("Attach the photo as `image`.")]})
         images.menu_item_photo_set(vendor=request.user, item_id=item_id, uploaded=uploaded)
         return _item_answer(request, item_id)
 

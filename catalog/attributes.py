@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import ValidationFailed
 
 from .models import ALLERGENS, DIETS, MAX_PREP_UNITS, MAX_STOCK, TAGS, MenuItem
@@ -28,10 +30,17 @@ MAX_SORT_ORDER = 10_000
 
 def _subset(value: Any, *, field: str, allowed: tuple[str, ...]) -> list[str]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise ValidationFailed(details={field: ["Send a list of names."]})
+        raise ValidationFailed(details={field: [_("Send a list of names.")]})
     unknown = sorted(set(value) - set(allowed))
     if unknown:
-        raise ValidationFailed(details={field: [f"Not one of {', '.join(allowed)}: {', '.join(unknown)}."]})
+        raise ValidationFailed(
+            details={
+                field: [
+                    _("Not one of %(allowed)s: %(unknown)s.")
+                    % {"allowed": ", ".join(allowed), "unknown": ", ".join(unknown)}
+                ]
+            }
+        )
     return [name for name in allowed if name in set(value)]  # fixed order, no duplicates
 
 
@@ -39,14 +48,18 @@ def _whole(value: Any, *, field: str, low: int, high: int, nullable: bool) -> in
     if value is None and nullable:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationFailed(details={field: [f"Enter a whole number from {low} to {high}."]})
+        raise ValidationFailed(
+            details={field: [_("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}]}
+        )
     return value
 
 
 def _clean(field: str, value: Any) -> Any:
     if field == "diet":
         if value is not None and value not in DIETS:
-            raise ValidationFailed(details={"diet": [f"Choose one of {', '.join(DIETS)}, or null."]})
+            raise ValidationFailed(
+                details={"diet": [_("Choose one of %(diets)s, or null.") % {"diets": ", ".join(DIETS)}]}
+            )
         return value
     if field == "allergens":
         return _subset(value, field=field, allowed=ALLERGENS)
@@ -65,7 +78,7 @@ def menu_item_attributes_clean(data: dict[str, Any]) -> dict[str, Any]:
     """The attributes given in `data`, checked and normalised (ValidationFailed naming the field)."""
     unknown = sorted(set(data) - set(ATTRIBUTE_FIELDS))
     if unknown:
-        raise ValidationFailed(details={name: ["Unknown field."] for name in unknown})
+        raise ValidationFailed(details={name: [_("Unknown field.")] for name in unknown})
     return {field: _clean(field, data[field]) for field in ATTRIBUTE_FIELDS if field in data}
 
 

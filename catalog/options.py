@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ValidationFailed
@@ -28,25 +29,35 @@ _NAME_MAX = OptionGroup._meta.get_field("name").max_length
 
 def _name(value: Any, *, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationFailed(details={field: ["Enter a name."]})
+        raise ValidationFailed(details={field: [_("Enter a name.")]})
     if len(value.strip()) > _NAME_MAX:
-        raise ValidationFailed(details={field: [f"Use at most {_NAME_MAX} characters."]})
+        raise ValidationFailed(details={field: [_("Use at most %(name_max)s characters.") % {"name_max": _NAME_MAX}]})
     return value.strip()
 
 
 def _count(value: Any, *, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationFailed(details={field: [f"Enter a whole number from {low} to {high}."]})
+        raise ValidationFailed(
+            details={field: [_("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}]}
+        )
     return value
 
 
 def _clean_options(options: Any) -> list[dict]:
     if not isinstance(options, list) or not 1 <= len(options) <= MAX_OPTIONS_PER_GROUP:
-        raise ValidationFailed(details={"options": [f"Give 1 to {MAX_OPTIONS_PER_GROUP} options."]})
+        raise ValidationFailed(
+            details={
+                "options": [
+                    _("Give 1 to %(max_options_per_group)s options.") % {"max_options_per_group": MAX_OPTIONS_PER_GROUP}
+                ]
+            }
+        )
     cleaned: list[dict] = []
     for index, option in enumerate(options):
         if not isinstance(option, dict):
-            raise ValidationFailed(details={"options": [f"Option {index + 1}: send an object."]})
+            raise ValidationFailed(
+                details={"options": [_("Option %(number)s: send an object.") % {"number": index + 1}]}
+            )
         delta = option.get("price_delta_paise", 0)
         cleaned.append(
             {
@@ -58,15 +69,15 @@ def _clean_options(options: Any) -> list[dict]:
         )
     names = [o["name"].lower() for o in cleaned]
     if len(set(names)) != len(names):
-        raise ValidationFailed(details={"options": ["Two options have the same name."]})
+        raise ValidationFailed(details={"options": [_("Two options have the same name.")]})
     return cleaned
 
 
 def _check_choices(*, min_choices: int, max_choices: int, option_count: int) -> None:
     if min_choices > max_choices:
-        raise ValidationFailed(details={"min_choices": ["Cannot be more than max_choices."]})
+        raise ValidationFailed(details={"min_choices": [_("Cannot be more than max_choices.")]})
     if min_choices > option_count:
-        raise ValidationFailed(details={"min_choices": ["The group has fewer options than that."]})
+        raise ValidationFailed(details={"min_choices": [_("The group has fewer options than that.")]})
 
 
 def _own_item(*, vendor: User, item_id: int) -> MenuItem:
@@ -83,7 +94,7 @@ def _save(obj) -> None:
             obj.save()
     except IntegrityError as exc:
         if "unique" in str(exc).lower():
-            raise ValidationFailed(details={"name": ["This item already has a group with this name."]}) from exc
+            raise ValidationFailed(details={"name": [_("This item already has a group with this name.")]}) from exc
         raise
 
 
@@ -91,7 +102,7 @@ def _replace_options(group: OptionGroup, options: list[dict]) -> None:
     existing = {option.pk: option for option in group.options.all()}
     kept_ids = {o["id"] for o in options if o["id"] is not None}
     if not kept_ids <= set(existing):
-        raise ValidationFailed(details={"options": ["An option id is not one of this group's."]})
+        raise ValidationFailed(details={"options": [_("An option id is not one of this group's.")]})
     Option.objects.filter(group=group).exclude(pk__in=kept_ids).delete()
     # Renames may swap names between kept options: park them under unique temporary names first.
     for pk in kept_ids:
@@ -114,7 +125,14 @@ def option_group_create(
     item = _own_item(vendor=vendor, item_id=item_id)
     count = OptionGroup.objects.filter(menu_item=item).count()
     if count >= MAX_GROUPS_PER_ITEM:
-        raise ValidationFailed(details={"option_groups": [f"An item has at most {MAX_GROUPS_PER_ITEM} groups."]})
+        raise ValidationFailed(
+            details={
+                "option_groups": [
+                    _("An item has at most %(max_groups_per_item)s groups.")
+                    % {"max_groups_per_item": MAX_GROUPS_PER_ITEM}
+                ]
+            }
+        )
     cleaned = _clean_options(options)
     group = OptionGroup(
         menu_item=item,
@@ -137,7 +155,7 @@ def option_group_update(*, vendor: User, group_id: int, **data: Any) -> OptionGr
     group = _own_group(vendor=vendor, group_id=group_id)
     unknown = sorted(set(data) - {"name", "min_choices", "max_choices", "sort_order", "options"})
     if unknown:
-        raise ValidationFailed(details={name: ["Unknown field."] for name in unknown})
+        raise ValidationFailed(details={name: [_("Unknown field.")] for name in unknown})
     if "name" in data:
         group.name = _name(data["name"], field="name")
     for field, low in (("min_choices", 0), ("max_choices", 1)):

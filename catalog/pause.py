@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 
@@ -25,12 +26,12 @@ def _pause_until_clean(value: Any, *, now: datetime) -> datetime | None:
     if value is None:
         return None  # resume now
     if not isinstance(value, datetime) or timezone.is_naive(value):
-        raise ValidationFailed(details={"paused_until": ["Give a moment with its offset, or null."]})
+        raise ValidationFailed(details={"paused_until": [_("Give a moment with its offset, or null.")]})
     hours = int(settings.SHOP_PAUSE_MAX_HOURS)
     if value <= now:
-        raise ValidationFailed(details={"paused_until": ["Must be in the future (null resumes)."]})
+        raise ValidationFailed(details={"paused_until": [_("Must be in the future (null resumes).")]})
     if value > now + timedelta(hours=hours):
-        raise ValidationFailed(details={"paused_until": [f"Pause for at most {hours} hours."]})
+        raise ValidationFailed(details={"paused_until": [_("Pause for at most %(hours)s hours.") % {"hours": hours}]})
     return value
 
 
@@ -41,14 +42,14 @@ def shop_kitchen_clean(data: dict[str, Any], *, now: datetime | None = None) -> 
     now = now or timezone.now()
     unknown = sorted(set(data) - {*KITCHEN_FIELDS, "pause_minutes"})
     if unknown:
-        raise ValidationFailed(details={name: ["Unknown field."] for name in unknown})
+        raise ValidationFailed(details={name: [_("Unknown field.")] for name in unknown})
     cleaned: dict[str, Any] = {}
     if "paused_until" in data and "pause_minutes" in data:
-        raise ValidationFailed(details={"pause_minutes": ["Send paused_until or pause_minutes, not both."]})
+        raise ValidationFailed(details={"pause_minutes": [_("Send paused_until or pause_minutes, not both.")]})
     if "pause_minutes" in data:
         minutes = data["pause_minutes"]
         if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1:
-            raise ValidationFailed(details={"pause_minutes": ["Enter a whole number of minutes."]})
+            raise ValidationFailed(details={"pause_minutes": [_("Enter a whole number of minutes.")]})
         cleaned["paused_until"] = _pause_until_clean(now + timedelta(minutes=minutes), now=now)
     if "paused_until" in data:
         cleaned["paused_until"] = _pause_until_clean(data["paused_until"], now=now)
@@ -58,7 +59,12 @@ def shop_kitchen_clean(data: dict[str, Any], *, now: datetime | None = None) -> 
             isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_CUTOFF_MINUTES
         ):
             raise ValidationFailed(
-                details={"order_cutoff_minutes": [f"Enter minutes from 0 to {MAX_CUTOFF_MINUTES}, or null."]}
+                details={
+                    "order_cutoff_minutes": [
+                        _("Enter minutes from 0 to %(max_cutoff_minutes)s, or null.")
+                        % {"max_cutoff_minutes": MAX_CUTOFF_MINUTES}
+                    ]
+                }
             )
         cleaned["order_cutoff_minutes"] = value
     return cleaned

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from accounts.errors import VendorNotApproved, WrongVendorType
 from accounts.models import User
@@ -47,20 +48,30 @@ def _require_vendor(vendor: User, *, vendor_type: str | None = None, approved: b
 
 def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> str:
     if not isinstance(value, str):
-        raise ValidationFailed(details={field: ["Enter text."]})
+        raise ValidationFailed(details={field: [_("Enter text.")]})
     value = value.strip()
     if required and not value:
-        raise ValidationFailed(details={field: ["This field may not be blank."]})
+        raise ValidationFailed(details={field: [_("This field may not be blank.")]})
     if len(value) > max_length:
-        raise ValidationFailed(details={field: [f"Ensure this field has no more than {max_length} characters."]})
+        raise ValidationFailed(
+            details={
+                field: [_("Ensure this field has no more than %(max_length)s characters.") % {"max_length": max_length}]
+            }
+        )
     return value
 
 
 def _check_price(price_paise: int) -> int:
     if not is_paise(price_paise, minimum=None):
-        raise ValidationFailed(details={"price_paise": ["Enter a whole number of paise."]})
+        raise ValidationFailed(details={"price_paise": [_("Enter a whole number of paise.")]})
     if not 1 <= price_paise <= MAX_PRICE_PAISE:
-        raise ValidationFailed(details={"price_paise": [f"Enter a price from 1 to {MAX_PRICE_PAISE} paise."]})
+        raise ValidationFailed(
+            details={
+                "price_paise": [
+                    _("Enter a price from 1 to %(max_price_paise)s paise.") % {"max_price_paise": MAX_PRICE_PAISE}
+                ]
+            }
+        )
     return price_paise
 
 
@@ -69,7 +80,7 @@ def _check_name_free(model: type[Model], *, vendor: User, name: str, exclude_pk:
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise DuplicateName(details={"name": ["You already have one with this name."]})
+        raise DuplicateName(details={"name": [_("You already have one with this name.")]})
 
 
 def _save_unique(save: Callable[[], Any], *, constraint: str) -> None:
@@ -79,7 +90,7 @@ def _save_unique(save: Callable[[], Any], *, constraint: str) -> None:
             save()
     except IntegrityError as exc:
         if constraint in str(exc):
-            raise DuplicateName(details={"name": ["You already have one with this name."]}) from exc
+            raise DuplicateName(details={"name": [_("You already have one with this name.")]}) from exc
         raise
 
 
@@ -88,10 +99,17 @@ def _save_unique(save: Callable[[], Any], *, constraint: str) -> None:
 
 def _check_category_order(names: list[str]) -> list[str]:
     if not isinstance(names, list) or len(names) > 50 or not all(isinstance(n, str) for n in names):
-        raise ValidationFailed(details={"category_order": ["Send up to 50 category names."]})
+        raise ValidationFailed(details={"category_order": [_("Send up to 50 category names.")]})
     cleaned = [n.strip() for n in names]
     if any(len(n) > _ITEM_CATEGORY_MAX for n in cleaned):
-        raise ValidationFailed(details={"category_order": [f"Names have at most {_ITEM_CATEGORY_MAX} characters."]})
+        raise ValidationFailed(
+            details={
+                "category_order": [
+                    _("Names have at most %(item_category_max)s characters.")
+                    % {"item_category_max": _ITEM_CATEGORY_MAX}
+                ]
+            }
+        )
     return list(dict.fromkeys(n for n in cleaned if n))
 
 
@@ -275,7 +293,7 @@ _SERVICE_FIELDS = (
 
 def _check_unit(unit: str) -> str:
     if unit not in PrintService.Unit.values:
-        raise ValidationFailed(details={"unit": [f'"{unit}" is not a valid choice.']})
+        raise ValidationFailed(details={"unit": [_('"%(unit)s" is not a valid choice.') % {"unit": unit}]})
     return unit
 
 
@@ -290,12 +308,19 @@ def _check_print_extras(
     if colour_price_paise is not _UNSET:
         if colour_price_paise is not None and not is_paise(colour_price_paise, maximum=MAX_PRICE_PAISE):
             raise ValidationFailed(
-                details={"colour_price_paise": [f"Enter a price from 1 to {MAX_PRICE_PAISE} paise, or null."]}
+                details={
+                    "colour_price_paise": [
+                        _("Enter a price from 1 to %(max_price_paise)s paise, or null.")
+                        % {"max_price_paise": MAX_PRICE_PAISE}
+                    ]
+                }
             )
         values["colour_price_paise"] = colour_price_paise
     if paper_size is not _UNSET:
         if paper_size not in PrintService.PaperSize.values:
-            raise ValidationFailed(details={"paper_size": [f'"{paper_size}" is not a valid choice.']})
+            raise ValidationFailed(
+                details={"paper_size": [_('"%(paper_size)s" is not a valid choice.') % {"paper_size": paper_size}]}
+            )
         values["paper_size"] = paper_size
     if pages_per_minute is not _UNSET:
         if (
@@ -303,7 +328,7 @@ def _check_print_extras(
             or isinstance(pages_per_minute, bool)
             or not 1 <= pages_per_minute <= 1000
         ):
-            raise ValidationFailed(details={"pages_per_minute": ["Enter a whole number from 1 to 1000."]})
+            raise ValidationFailed(details={"pages_per_minute": [_("Enter a whole number from 1 to 1000.")]})
         values["pages_per_minute"] = pages_per_minute
     return values
 

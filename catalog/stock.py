@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ValidationFailed
@@ -33,9 +34,13 @@ def menu_item_stock_adjust(*, vendor: User, item_id: int, add: int | None = None
     """
     _require_vendor(vendor, vendor_type=User.VendorType.FOOD)
     if sold_out == (add is not None):
-        raise ValidationFailed(details={"stock": ["Send either sold_out or add."]})
+        raise ValidationFailed(details={"stock": [_("Send either sold_out or add.")]})
     if add is not None and (isinstance(add, bool) or not isinstance(add, int) or not -MAX_STOCK <= add <= MAX_STOCK):
-        raise ValidationFailed(details={"add": [f"Enter a whole number from -{MAX_STOCK} to {MAX_STOCK}."]})
+        raise ValidationFailed(
+            details={
+                "add": [_("Enter a whole number from -%(max_stock)s to %(max_stock)s.") % {"max_stock": MAX_STOCK}]
+            }
+        )
     item = own_entry_lock(MenuItem, vendor_id=vendor.pk, obj_id=item_id)
     if sold_out:
         item.stock = 0

@@ -117,9 +117,13 @@ class RupeesField(forms.Field):
         if value is None:
             return
         if value < self.min_paise:
-            raise forms.ValidationError(f"Enter at least {rupees(self.min_paise)}.", code="min_value")
+            raise forms.ValidationError(
+                _("Enter at least %(minimum)s.") % {"minimum": rupees(self.min_paise)}, code="min_value"
+            )
         if self.max_paise is not None and value > self.max_paise:
-            raise forms.ValidationError(f"At most {rupees(self.max_paise)}.", code="max_value")
+            raise forms.ValidationError(
+                _("At most %(maximum)s.") % {"maximum": rupees(self.max_paise)}, code="max_value"
+            )
 
 
 def money_column(field: str, description: str) -> Callable[[Any, Any], str]:

@@ -161,7 +161,9 @@ def run_idempotent(request: Request, handler: Callable[[], Response], *, atomic:
     if key is None or not request.user.is_authenticated:
         return handler()
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
-        raise ValidationFailed(details={HEADER: [f"Must be 1 to {MAX_KEY_LENGTH} characters."]})
+        raise ValidationFailed(
+            details={HEADER: [_("Must be 1 to %(max_key_length)s characters.") % {"max_key_length": MAX_KEY_LENGTH}]}
+        )
 
     claimed = _claim(request, key, fingerprint_of(request))
     if isinstance(claimed, Response):

@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from core.errors import RateLimited
 
@@ -28,7 +29,9 @@ def pickup_attempts_check(*, scope: str, pk: int, noun: str = "order", max_misse
     limit = int(settings.PICKUP_CODE_MAX_ATTEMPTS) if max_misses is None else max_misses
     if cache.get(_key(scope, pk), 0) >= limit:
         raise RateLimited(
-            f"Too many wrong pickup codes for this {noun}. Try again later.",
+            _("Too many wrong pickup codes for this print job. Try again later.")
+            if noun == "print job"
+            else _("Too many wrong pickup codes for this order. Try again later."),
             headers={"Retry-After": str(int(settings.PICKUP_CODE_LOCKOUT_SECONDS))},
         )
 

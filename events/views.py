@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import JSONRenderer
@@ -42,7 +43,7 @@ class EventStreamView(APIView):
     def get(self, request):
         last_event_id = request.headers.get("Last-Event-ID") or request.query_params.get("last_event_id") or ""
         if last_event_id and not bus.is_event_id(last_event_id):
-            raise ValidationFailed(details={"last_event_id": ["Not an event id."]})
+            raise ValidationFailed(details={"last_event_id": [_("Not an event id.")]})
         user_id = request.user.pk
         if isinstance(request._request, ASGIRequest):
             frames = stream.async_frames(user_id=user_id, last_event_id=last_event_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .models import MAX_CAPACITY_UNITS, Closure, SlotSchedule
@@ -58,7 +59,7 @@ class SlotScheduleInputSerializer(_StrictMixin, serializers.Serializer):
     def validate(self, attrs):
         first, last = attrs.get("first_start"), attrs.get("last_end")
         if first is not None and last is not None and last <= first:
-            raise serializers.ValidationError({"last_end": ["Must be after the first start."]})
+            raise serializers.ValidationError({"last_end": [_("Must be after the first start.")]})
         return attrs
 
 

@@ -87,7 +87,12 @@ def _price_line(line, item: MenuItem) -> PricedLine:
     foreign = [pk for pk in line.options if pk not in by_id]
     if foreign:
         raise ValidationFailed(
-            details={"items": [f"{item.name}: option {', '.join(map(str, foreign))} is not one of this item's."]}
+            details={
+                "items": [
+                    _("%(item_name)s: option %(foreign)s is not one of this item's.")
+                    % {"item_name": item.name, "foreign": ", ".join(map(str, foreign))}
+                ]
+            }
         )
     unavailable = [pk for pk in line.options if not by_id[pk][1].is_available]
     if unavailable:
@@ -100,10 +105,12 @@ def _price_line(line, item: MenuItem) -> PricedLine:
         count = chosen.get(group.pk, 0)
         if not group.min_choices <= count <= group.max_choices:
             if group.min_choices == group.max_choices:
-                wanted = f"exactly {group.min_choices}"
+                message = _("%(item_name)s: choose exactly %(count)s of “%(group_name)s”.")
             else:
-                wanted = f"{group.min_choices} to {group.max_choices}"
-            raise ValidationFailed(details={"items": [f"{item.name}: choose {wanted} of “{group.name}”."]})
+                message = _("%(item_name)s: choose %(low)s to %(high)s of “%(group_name)s”.")
+            values = {"item_name": item.name, "group_name": group.name, "count": group.min_choices}
+            values.update(low=group.min_choices, high=group.max_choices)
+            raise ValidationFailed(details={"items": [message % values]})
     options = tuple(
         sorted((by_id[pk][1] for pk in line.options), key=lambda o: (by_id[o.pk][0].sort_order, o.sort_order, o.pk))
     )
@@ -127,7 +134,11 @@ def lines_price(*, vendor_id: int, lines: list) -> list[PricedLine]:
     menu = _menu(vendor_id=vendor_id, item_ids={line.menu_item_id for line in lines})
     unknown = sorted({line.menu_item_id for line in lines} - set(menu))
     if unknown:
-        raise ValidationFailed(details={"items": [f"No such item at this vendor: {', '.join(map(str, unknown))}."]})
+        raise ValidationFailed(
+            details={
+                "items": [_("No such item at this vendor: %(unknown)s.") % {"unknown": ", ".join(map(str, unknown))}]
+            }
+        )
     unavailable = sorted(pk for pk, item in menu.items() if item.is_deleted or not item.is_available)
     if unavailable:
         raise ItemUnavailable(details={"items": unavailable})
@@ -136,7 +147,13 @@ def lines_price(*, vendor_id: int, lines: list) -> list[PricedLine]:
     over = [menu[pk] for pk, n in totals.items() if menu[pk].max_per_order is not None and n > menu[pk].max_per_order]
     if over:
         raise ValidationFailed(
-            details={"items": [f"{item.name}: at most {item.max_per_order} on one order." for item in over]}
+            details={
+                "items": [
+                    _("%(item_name)s: at most %(count)s on one order.")
+                    % {"item_name": item.name, "count": item.max_per_order}
+                    for item in over
+                ]
+            }
         )
     return priced
 

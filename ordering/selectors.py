@@ -289,7 +289,7 @@ def order_reorder_plan(*, student: User, order_id: int) -> ReorderPlan:
     ordered. An option no longer available is left out (and named) unless that leaves its group
     short of its minimum, when the whole line is left out. NotFound for anyone else's order."""
     if not student.is_student:
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     order = order_get_for(user=student, order_id=order_id)
     plan = ReorderPlan(vendor_id=order.vendor_id)
     try:

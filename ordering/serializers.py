@@ -55,7 +55,7 @@ class SlotCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["ends_at"] <= attrs["starts_at"]:
-            raise serializers.ValidationError({"ends_at": ["Must be after the start."]})
+            raise serializers.ValidationError({"ends_at": [_("Must be after the start.")]})
         return attrs
 
 

@@ -155,7 +155,10 @@ class CaseRefundForm(forms.Form):
         amount = cleaned.get("amount")
         left = self.payments[payment_id].refundable_paise
         if amount is not None and amount > left:
-            raise forms.ValidationError(f"At most {money(left)} is left to refund on payment #{payment_id}.")
+            raise forms.ValidationError(
+                _("At most %(left)s is left to refund on payment #%(payment_id)s.")
+                % {"left": money(left), "payment_id": payment_id}
+            )
         cleaned["payment_ids"], cleaned["amount_paise"] = [payment_id], amount
         return cleaned
 

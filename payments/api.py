@@ -183,7 +183,7 @@ class StatementView(APIView):
         user = request.user
         if user.is_staff or user.role == User.Role.STAFF:
             if "vendor" not in params:
-                raise ValidationFailed(details={"vendor": ["Staff name the vendor."]})
+                raise ValidationFailed(details={"vendor": [_("Staff name the vendor.")]})
             if not User.objects.filter(pk=params["vendor"], role=User.Role.VENDOR).exists():
                 raise NotFound(_("No such vendor."))
             vendor_id = params["vendor"]
@@ -220,13 +220,13 @@ class RazorpayWebhookView(APIView):
             raise SignatureInvalid(_("The webhook signature is not valid."))
         event_id = (request.headers.get("X-Razorpay-Event-Id") or "").strip()
         if not event_id or len(event_id) > 64:
-            raise ValidationFailed(details={"X-Razorpay-Event-Id": ["This header is required (1–64 characters)."]})
+            raise ValidationFailed(details={"X-Razorpay-Event-Id": [_("This header is required (1–64 characters).")]})
         try:
             payload = json.loads(body)
         except ValueError:
-            raise ValidationFailed(details={"body": ["Not JSON."]}) from None
+            raise ValidationFailed(details={"body": [_("Not JSON.")]}) from None
         if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
-            raise ValidationFailed(details={"event": ["Missing."]})
+            raise ValidationFailed(details={"event": [_("Missing.")]})
         created = services.webhook_receive(event_id=event_id, event_type=payload["event"], body=body.decode("utf-8"))[1]
         # Stored: answered at once; a worker applies it (WebhookEvent.status says when it has).
         return Response({"status": "accepted" if created else "duplicate"})

@@ -66,5 +66,5 @@ def payment_receipt_for_order(*, user: User, order_id: int) -> Payment:
         .first()
     )
     if payment is None:
-        raise NotFound("No receipt for this order.")
+        raise NotFound(_("No receipt for this order."))
     return payment

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -157,9 +158,11 @@ class StatementQuerySerializer(serializers.Serializer):
         from .statement import MAX_DAYS
 
         if attrs["from"] > attrs["to"]:
-            raise serializers.ValidationError({"from": ["Must not be after `to`."]})
+            raise serializers.ValidationError({"from": [_("Must not be after `to`.")]})
         if (attrs["to"] - attrs["from"]).days + 1 > MAX_DAYS:
-            raise serializers.ValidationError({"to": [f"At most {MAX_DAYS} days in one statement."]})
+            raise serializers.ValidationError(
+                {"to": [_("At most %(max_days)s days in one statement.") % {"max_days": MAX_DAYS}]}
+            )
         return attrs
 
 

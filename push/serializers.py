@@ -13,7 +13,7 @@ def _decoded(value: str, *, what: str) -> bytes:
     try:
         return b64url_decode(value)
     except ValueError:
-        raise serializers.ValidationError(f"The {what} is not base64url.") from None
+        raise serializers.ValidationError(_("The %(what)s is not base64url.") % {"what": what}) from None
 
 
 class PushKeysSerializer(serializers.Serializer):

@@ -44,7 +44,9 @@ def _manage(*args: str) -> None:
 
 
 def _extract() -> None:
-    options = ["--no-location", "--no-obsolete", *(arg for pattern in IGNORE for arg in ("--ignore", pattern))]
+    # --no-wrap: one line per msgid, as committed, so a new text is a small diff
+    ignores = (arg for pattern in IGNORE for arg in ("--ignore", pattern))
+    options = ["--no-location", "--no-obsolete", "--no-wrap", *ignores]
     for language in LANGUAGES:
         for domain in DOMAINS:
             _manage("makemessages", "--locale", language, "--domain", domain, *options)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from catalog.models import PrintService
 from core.errors import ValidationFailed
@@ -73,7 +74,13 @@ def finishing_for(*, service: PrintService, ids: tuple[int, ...] | list[int]) ->
     """The shop's live, available `job` services with these ids (binding, lamination); else ValidationFailed."""
     ids = list(ids)
     if len(ids) > MAX_FINISHING or len(set(ids)) != len(ids):
-        raise ValidationFailed(details={"finishing": [f"Choose up to {MAX_FINISHING} different finishing services."]})
+        raise ValidationFailed(
+            details={
+                "finishing": [
+                    _("Choose up to %(max_finishing)s different finishing services.") % {"max_finishing": MAX_FINISHING}
+                ]
+            }
+        )
     if not ids:
         return []
     found = {
@@ -85,20 +92,24 @@ def finishing_for(*, service: PrintService, ids: tuple[int, ...] | list[int]) ->
     missing = [str(pk) for pk in ids if pk not in found]
     if missing:
         raise ValidationFailed(
-            details={"finishing": [f"No such finishing service at this shop: {', '.join(missing)}."]}
+            details={
+                "finishing": [
+                    _("No such finishing service at this shop: %(missing)s.") % {"missing": ", ".join(missing)}
+                ]
+            }
         )
     return [found[pk] for pk in ids]
 
 
 def _check_choices(*, service: PrintService, choices: PrintChoices) -> None:
     if choices.pages_per_sheet not in PAGES_PER_SHEET_CHOICES:
-        raise ValidationFailed(details={"pages_per_sheet": ["Choose 1, 2 or 4 pages per sheet."]})
+        raise ValidationFailed(details={"pages_per_sheet": [_("Choose 1, 2 or 4 pages per sheet.")]})
     if choices.colour_mode not in PrintJob.ColourMode.values:
-        raise ValidationFailed(details={"colour_mode": ['Choose "bw" or "auto".']})
+        raise ValidationFailed(details={"colour_mode": [_('Choose "bw" or "auto".')]})
     if choices.colour_mode == PrintJob.ColourMode.AUTO and (
         service.unit != PrintService.Unit.PAGE or service.colour_price_paise is None
     ):
-        raise ValidationFailed(details={"colour_mode": ["This service prints black and white only."]})
+        raise ValidationFailed(details={"colour_mode": [_("This service prints black and white only.")]})
 
 
 def document_read(*, service: PrintService, upload: UploadedFile, choices: PrintChoices) -> DocumentQuote:

@@ -59,5 +59,5 @@ def upload_lock(*, upload_id: int, student_id: int) -> PrintUpload:
     """
     upload = PrintUpload.objects.select_for_update().filter(pk=upload_id, student_id=student_id).first()
     if upload is None:
-        raise NotFound("No such uploaded file. Choose the file again.")
+        raise NotFound(_("No such uploaded file. Choose the file again."))
     return upload

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from core.errors import ValidationFailed
 
 from .models import PAGE_RANGE_MAX
@@ -27,21 +30,30 @@ def page_range_parse(text: str | None, *, pages: int) -> list[int]:
     if not text:
         return list(range(1, pages + 1))
     if len(text) > PAGE_RANGE_MAX:
-        raise _refuse(f"At most {PAGE_RANGE_MAX} characters.")
+        raise _refuse(_("At most %(page_range_max)s characters.") % {"page_range_max": PAGE_RANGE_MAX})
     selected: set[int] = set()
     for raw in text.split(","):
         part = raw.strip()
         match = _PART.match(part)
         if not match:
-            raise _refuse(f'"{part}" is not a page or a range like 12-40.')
+            raise _refuse(_('"%(part)s" is not a page or a range like 12-40.') % {"part": part})
         first = int(match.group(1))
         last = int(match.group(2)) if match.group(2) else first
         if first < 1:
-            raise _refuse("Pages are numbered from 1.")
+            raise _refuse(_("Pages are numbered from 1."))
         if last < first:
-            raise _refuse(f'"{part}" runs backwards; write {last}-{first}.')
+            raise _refuse(
+                _('"%(part)s" runs backwards; write %(last)s-%(first)s.') % {"part": part, "last": last, "first": first}
+            )
         if last > pages:
-            raise _refuse(f'The document has {pages} page{"s" if pages != 1 else ""}; "{part}" goes past the end.')
+            raise _refuse(
+                ngettext(
+                    'The document has %(pages)s page; "%(part)s" goes past the end.',
+                    'The document has %(pages)s pages; "%(part)s" goes past the end.',
+                    pages,
+                )
+                % {"pages": pages, "part": part}
+            )
         selected.update(range(first, last + 1))
     return sorted(selected)
 

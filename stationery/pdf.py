@@ -70,5 +70,8 @@ def pdf_inspect(stream: IO[bytes], *, max_pages: int | None = None) -> PdfInfo:
     if pages < 1:
         raise InvalidFile(_("The PDF has no pages."))
     if pages > max_pages:
-        raise InvalidFile(f"The PDF has {pages} pages; at most {max_pages} can be printed in one job.")
+        raise InvalidFile(
+            _("The PDF has %(pages)s pages; at most %(max_pages)s can be printed in one job.")
+            % {"pages": pages, "max_pages": max_pages}
+        )
     return PdfInfo(pages=pages)

@@ -80,7 +80,7 @@ def print_upload_get_for(*, user: User, upload_id: int, now: datetime | None = N
     """One of the student's own pending uploads; NotFound for anyone else's, UploadExpired once past its time."""
     upload = PrintUpload.objects.filter(pk=upload_id, student_id=user.pk).first()
     if upload is None:
-        raise NotFound("No such uploaded file. Choose the file again.")
+        raise NotFound(_("No such uploaded file. Choose the file again."))
     if upload.expires_at <= (now or timezone.now()):
         raise UploadExpired()
     return upload

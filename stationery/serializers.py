@@ -1,5 +1,6 @@
 """Input and output shapes of the print-job API (`print_job` in API.md)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -125,9 +126,9 @@ class PrintJobSubmitSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if "file" not in attrs and "upload" not in attrs:
-            raise serializers.ValidationError({"file": ["No file was submitted."]})
+            raise serializers.ValidationError({"file": [_("No file was submitted.")]})
         if "file" in attrs and "upload" in attrs:
-            raise serializers.ValidationError({"upload": ["Send the file or the id of its upload, not both."]})
+            raise serializers.ValidationError({"upload": [_("Send the file or the id of its upload, not both.")]})
         return attrs
 
 

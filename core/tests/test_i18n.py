@@ -114,3 +114,97 @@ def test_dates_are_campus_time_and_named_in_the_language():
             december = str(MONTHS[12])  # Django's own Hindi name of the month
             assert december != "December"
             assert template.render(Context({"moment": moment})) == f"3 {december}, 12:00"
+
+
+def test_a_services_field_message_is_in_the_active_language_with_its_values_filled_in():
+    """The services' own field messages (here the printed page range's) are marked too, values and
+    plural included: a Hindi student reads why, not only that, the request was refused."""
+    from core.errors import ValidationFailed
+    from stationery.pages import page_range_parse
+
+    for language, expected in (
+        ("hi", 'दस्तावेज़ में 3 पेज हैं; "2-9" उनके आगे जाता है।'),
+        ("en", 'The document has 3 pages; "2-9" goes past the end.'),
+    ):
+        with translation.override(language), pytest.raises(ValidationFailed) as refused:
+            page_range_parse("2-9", pages=3)
+        assert expected in str(refused.value.details), refused.value.details
+    with translation.override("hi"), pytest.raises(ValidationFailed) as refused:
+        page_range_parse("1-2", pages=1)
+    assert "दस्तावेज़ में 1 पेज है;" in str(refused.value.details)
+
+
+# The apps whose refusals reach a user (API callers, the pages, the admin). The ledger's and the SMS
+# backends' own exceptions are for the engineer's log, in English, and are left out.
+_USER_FACING_APPS = (
+    "accounts",
+    "catalog",
+    "core",
+    "dashboard",
+    "events",
+    "ordering",
+    "payments",
+    "push",
+    "stationery",
+)
+_ENGINEER_ONLY = {
+    "ValueError",
+    "AssertionError",
+    "RuntimeError",
+    "LookupError",
+    "CommandError",
+    "TypeError",
+    "KeyError",
+    "SmsError",
+    "SmsRejected",
+    "ConnectionError",
+    "Http404",
+    "NotImplementedError",
+}
+
+
+def _unmarked_messages() -> list[str]:
+    """Each text in a `raise X(...)` of the user-facing apps (its message, or a field message in its
+    details) written as a plain string or f-string rather than through gettext."""
+    import ast
+    from pathlib import Path
+
+    found = []
+    root = Path(settings.BASE_DIR)
+    marked_calls = {"_", "gettext", "ngettext", "gettext_lazy", "pgettext"}
+    for app in _USER_FACING_APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            if {"tests", "migrations", "management"} & set(path.relative_to(root).parts):
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                    continue
+                name = getattr(node.exc.func, "id", getattr(node.exc.func, "attr", ""))
+                if name in _ENGINEER_ONLY:
+                    continue
+                inside_gettext = {
+                    id(inner)
+                    for call in ast.walk(node.exc)
+                    if isinstance(call, ast.Call) and getattr(call.func, "id", "") in marked_calls
+                    for inner in ast.walk(call)
+                }
+                messages = [*node.exc.args, *(k.value for k in node.exc.keywords if k.arg in ("details", "message"))]
+                while messages:
+                    value = messages.pop()
+                    if isinstance(value, ast.List | ast.Tuple):
+                        messages.extend(value.elts)
+                    elif isinstance(value, ast.Dict):
+                        messages.extend(value.values)
+                    elif isinstance(value, ast.DictComp):
+                        messages.append(value.value)
+                    elif isinstance(value, ast.JoinedStr | ast.Constant) and id(value) not in inside_gettext:
+                        sentence = isinstance(value, ast.JoinedStr) or (
+                            isinstance(value.value, str) and " " in value.value
+                        )
+                        if sentence:
+                            found.append(f"{path.relative_to(root)}:{value.lineno}")
+    return found
+
+
+def test_every_refusal_a_user_reads_is_marked_for_translation():
+    assert _unmarked_messages() == []

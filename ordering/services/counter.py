@@ -79,20 +79,30 @@ def order_delay(*, order_id: int, vendor: User, minutes: int) -> Order:
     `delay_minutes`. NotFound for another vendor's order; ValidationFailed for minutes out
     of range or a total over DELAY_TOTAL_MAX_MINUTES; InvalidTransition (409) unless accepted.
     """
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not (
-        DELAY_MIN_MINUTES <= minutes <= DELAY_MAX_MINUTES
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not (DELAY_MIN_MINUTES <= minutes <= DELAY_MAX_MINUTES)
     ):
         raise ValidationFailed(
-            details={"minutes": [f"Between {DELAY_MIN_MINUTES} and {DELAY_MAX_MINUTES} minutes."]}
+            details={
+                "minutes": [
+                    _("Between %(delay_min_minutes)s and %(delay_max_minutes)s minutes.")
+                    % {"delay_min_minutes": DELAY_MIN_MINUTES, "delay_max_minutes": DELAY_MAX_MINUTES}
+                ]
+            }
         )
     locked = order_lock(order_id=order_id, vendor_id=vendor.pk)
     if locked.status != Status.ACCEPTED:
-        raise InvalidTransition(
-            _("Only an accepted order can be marked late."), details={"status": locked.status}
-        )
+        raise InvalidTransition(_("Only an accepted order can be marked late."), details={"status": locked.status})
     if locked.delay_minutes + minutes > DELAY_TOTAL_MAX_MINUTES:
         raise ValidationFailed(
-            details={"minutes": [f"An order can be late by at most {DELAY_TOTAL_MAX_MINUTES} minutes in all."]}
+            details={
+                "minutes": [
+                    _("An order can be late by at most %(delay_total_max_minutes)s minutes in all.")
+                    % {"delay_total_max_minutes": DELAY_TOTAL_MAX_MINUTES}
+                ]
+            }
         )
     base = locked.estimated_ready_at or Slot.objects.values_list("starts_at", flat=True).get(pk=locked.slot_id)
     model_update(

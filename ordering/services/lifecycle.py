@@ -189,7 +189,7 @@ def order_reject(*, order_id: int, vendor: User, reason: str) -> Order:
     locked = order_lock(order_id=order_id, vendor_id=vendor.pk)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(details={"reason": ["Tell the student why."]})
+        raise ValidationFailed(details={"reason": [_("Tell the student why.")]})
     _order_transition(order=locked, to_status=Status.REJECTED, actor=vendor, reason=reason, fields={"reason": reason})
     was_paid = _order_was_paid(locked)
     if was_paid:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.errors import ShopClosed
@@ -51,14 +52,14 @@ def _slot_for_ordering(*, vendor_id: int, slot_id: int) -> Slot:
     vendor = slot.vendor if slot is not None else User.objects.select_related("shop").filter(pk=vendor_id).first()
     shop = _shop_of(vendor)
     if not _is_orderable_food_vendor(vendor) or shop is None:
-        raise ValidationFailed(details={"vendor": ["No such food vendor."]})
+        raise ValidationFailed(details={"vendor": [_("No such food vendor.")]})
     if not shop.is_open:
         raise ShopClosed()
     paused_until = shop.paused_until_now()
     if paused_until is not None:
         raise ShopPaused(details={"paused_until": timezone.localtime(paused_until).isoformat()})
     if slot is None or slot.is_deleted:
-        raise ValidationFailed(details={"slot": ["No such pickup slot at this vendor."]})
+        raise ValidationFailed(details={"slot": [_("No such pickup slot at this vendor.")]})
     return slot
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ValidationFailed
@@ -43,29 +44,34 @@ def _schedule_clean(data: dict[str, Any]) -> dict[str, Any]:
         or not weekdays
         or any(isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6 for day in weekdays)
     ):
-        raise ValidationFailed(details={"weekdays": ["Choose one or more weekdays, 0 (Monday) to 6 (Sunday)."]})
+        raise ValidationFailed(details={"weekdays": [_("Choose one or more weekdays, 0 (Monday) to 6 (Sunday).")]})
     cleaned = {**data, "weekdays": sorted(set(weekdays))}
     first_start, last_end = data["first_start"], data["last_end"]
     if first_start.second or last_end.second or first_start.microsecond or last_end.microsecond:
-        raise ValidationFailed(details={"first_start": ["Give times as HH:MM."]})
+        raise ValidationFailed(details={"first_start": [_("Give times as HH:MM.")]})
     if last_end <= first_start:
-        raise ValidationFailed(details={"last_end": ["Must be after the first start."]})
+        raise ValidationFailed(details={"last_end": [_("Must be after the first start.")]})
     minutes = data["slot_minutes"]
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 5 <= minutes <= 240:
-        raise ValidationFailed(details={"slot_minutes": ["Enter a whole number of minutes from 5 to 240."]})
+        raise ValidationFailed(details={"slot_minutes": [_("Enter a whole number of minutes from 5 to 240.")]})
     if _minutes(last_end) - _minutes(first_start) < minutes:
         raise ValidationFailed(
-            details={"slot_minutes": ["One slot is longer than the time from first start to last end."]}
+            details={"slot_minutes": [_("One slot is longer than the time from first start to last end.")]}
         )
     capacity = data["capacity"]
     if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= 1000:
-        raise ValidationFailed(details={"capacity": ["Enter a whole number from 1 to 1000."]})
+        raise ValidationFailed(details={"capacity": [_("Enter a whole number from 1 to 1000.")]})
     units = data.get("capacity_units")
     if units is not None and (
         isinstance(units, bool) or not isinstance(units, int) or not 1 <= units <= MAX_CAPACITY_UNITS
     ):
         raise ValidationFailed(
-            details={"capacity_units": [f"Enter a whole number from 1 to {MAX_CAPACITY_UNITS}, or null."]}
+            details={
+                "capacity_units": [
+                    _("Enter a whole number from 1 to %(max_capacity_units)s, or null.")
+                    % {"max_capacity_units": MAX_CAPACITY_UNITS}
+                ]
+            }
         )
     return cleaned
 
@@ -83,7 +89,12 @@ def _schedule_conflicts_check(*, vendor_id: int, candidate: SlotSchedule, now: d
             raise ValidationFailed(
                 details={
                     "first_start": [
-                        f"Overlaps your schedule {other.first_start:%H:%M}–{other.last_end:%H:%M} on {days}."
+                        _("Overlaps your schedule %(other_first_start)s–%(other_last_end)s on %(days)s.")
+                        % {
+                            "other_first_start": format(other.first_start, "%H:%M"),
+                            "other_last_end": format(other.last_end, "%H:%M"),
+                            "days": days,
+                        }
                     ]
                 }
             )
@@ -102,7 +113,12 @@ def _schedule_conflicts_check(*, vendor_id: int, candidate: SlotSchedule, now: d
         if any(slot.starts_at < want.ends_at and slot.ends_at > want.starts_at for want in wanted):
             local = timezone.localtime(slot.starts_at, campus_zone())
             raise ValidationFailed(
-                details={"first_start": [f"Overlaps your slot of {local:%a %d %b %H:%M}; move or delete it first."]}
+                details={
+                    "first_start": [
+                        _("Overlaps your slot of %(local)s; move or delete it first.")
+                        % {"local": format(local, "%a %d %b %H:%M")}
+                    ]
+                }
             )
 
 
@@ -113,7 +129,13 @@ def slot_schedule_create(*, vendor: User, data: dict[str, Any], now: datetime | 
     vendor_lock(vendor_id=vendor.pk)
     cleaned = _schedule_clean({"capacity_units": None, "is_active": True, **data})
     if SlotSchedule.objects.filter(vendor_id=vendor.pk).count() >= MAX_SCHEDULES:
-        raise ValidationFailed(details={"weekdays": [f"At most {MAX_SCHEDULES} schedules; change one instead."]})
+        raise ValidationFailed(
+            details={
+                "weekdays": [
+                    _("At most %(max_schedules)s schedules; change one instead.") % {"max_schedules": MAX_SCHEDULES}
+                ]
+            }
+        )
     schedule = SlotSchedule(vendor=vendor, **{field: cleaned[field] for field in SCHEDULE_FIELDS})
     _schedule_conflicts_check(vendor_id=vendor.pk, candidate=schedule, now=now)
     schedule.save()
@@ -161,21 +183,21 @@ def closure_create(*, vendor: User, day: date, reason: str = "", now: datetime |
     now = now or timezone.now()
     today = now.astimezone(campus_zone()).date()
     if day < today:
-        raise ValidationFailed(details={"date": ["This day has passed."]})
+        raise ValidationFailed(details={"date": [_("This day has passed.")]})
     if day > today + timedelta(days=MAX_CLOSURE_DAYS_AHEAD):
-        raise ValidationFailed(details={"date": ["At most a year ahead."]})
+        raise ValidationFailed(details={"date": [_("At most a year ahead.")]})
     reason = (reason or "").strip()
     if len(reason) > Closure._meta.get_field("reason").max_length:
-        raise ValidationFailed(details={"reason": ["Too long."]})
+        raise ValidationFailed(details={"reason": [_("Too long.")]})
     vendor_lock(vendor_id=vendor.pk)
     if Closure.objects.filter(vendor_id=vendor.pk, date=day).exists():
-        raise ValidationFailed(details={"date": ["You are already closed that day."]})
+        raise ValidationFailed(details={"date": [_("You are already closed that day.")]})
     closure = Closure(vendor=vendor, date=day, reason=reason)
     try:
         with transaction.atomic():
             closure.save()
     except IntegrityError as exc:  # under the vendor's lock only a write bypassing it gets here
-        raise ValidationFailed(details={"date": ["You are already closed that day."]}) from exc
+        raise ValidationFailed(details={"date": [_("You are already closed that day.")]}) from exc
     slots_generate(vendor_id=vendor.pk, now=now)
     return closure
 

@@ -39,7 +39,7 @@ SLOT_FIELDS = ("starts_at", "ends_at", "capacity", "capacity_units", "is_active"
 
 def _slot_validate_times(*, starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
-        raise ValidationFailed(details={"ends_at": ["Must be after the start."]})
+        raise ValidationFailed(details={"ends_at": [_("Must be after the start.")]})
 
 
 def _slot_overlap_check(
@@ -91,7 +91,7 @@ def slot_create(
     """
     _slot_validate_times(starts_at=starts_at, ends_at=ends_at)
     if starts_at <= timezone.now():
-        raise ValidationFailed(details={"starts_at": ["Must be in the future."]})
+        raise ValidationFailed(details={"starts_at": [_("Must be in the future.")]})
     vendor_lock(vendor_id=vendor.pk)
     _slot_overlap_check(vendor_id=vendor.pk, starts_at=starts_at, ends_at=ends_at)
     slot = Slot(
@@ -124,12 +124,20 @@ def slot_update(*, slot_id: int, vendor: User, data: dict[str, Any]) -> Slot:
     _slot_validate_times(starts_at=after["starts_at"], ends_at=after["ends_at"])
     if "capacity" in changed and after["capacity"] < locked.reserved:
         raise ValidationFailed(
-            details={"capacity": [f"{locked.reserved} places are already taken; capacity cannot be lower."]}
+            details={
+                "capacity": [
+                    _("%(taken)s places are already taken; capacity cannot be lower.") % {"taken": locked.reserved}
+                ]
+            }
         )
     units_cap = after["capacity_units"]
     if "capacity_units" in changed and units_cap is not None and units_cap < locked.reserved_units:
         raise ValidationFailed(
-            details={"capacity_units": [f"{locked.reserved_units} units are already taken; the cap cannot be lower."]}
+            details={
+                "capacity_units": [
+                    _("%(taken)s units are already taken; the cap cannot be lower.") % {"taken": locked.reserved_units}
+                ]
+            }
         )
     if {"starts_at", "ends_at"} & set(changed) and _slot_has_live_orders(locked):
         raise SlotHasOrders(_("Students have orders for this slot; it cannot be moved."))

@@ -91,7 +91,7 @@ def payment_capture(
     the payable is not marked paid then. NotFound when no payment matches.
     """
     if not is_paise(amount_paise):
-        raise ValidationFailed(details={"amount": ["must be a positive number of paise"]})
+        raise ValidationFailed(details={"amount": [_("must be a positive number of paise")]})
     found = _payment_lookup(payment_id=payment_id, razorpay_order_id=razorpay_order_id)
     payable_type, object_id = _payable_of(found)
     with transaction.atomic():

@@ -68,10 +68,11 @@ def _refund_reserve(
     if payment.status not in Payment.CAPTURED_STATUSES:
         raise NotRefundable()
     if not is_paise(amount_paise):
-        raise ValidationFailed(details={"amount_paise": ["must be a positive number of paise"]})
+        raise ValidationFailed(details={"amount_paise": [_("must be a positive number of paise")]})
     if amount_paise > payment.refundable_paise:
         raise RefundExceedsCaptured(
-            f"At most {payment.refundable_paise} paise can still be refunded on this payment.",
+            _("At most %(refundable)s paise can still be refunded on this payment.")
+            % {"refundable": payment.refundable_paise},
             details={"refundable_paise": payment.refundable_paise},
         )
     refund = Refund.objects.create(
@@ -121,7 +122,7 @@ def payment_refund(
         raise Forbidden(_("Only campus staff can refund payments."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(details={"reason": ["Say why the money goes back."]})
+        raise ValidationFailed(details={"reason": [_("Say why the money goes back.")]})
     found = Payment.objects.filter(pk=payment_id).first()
     if found is None:
         raise NotFound(_("No such payment."))

@@ -34,9 +34,11 @@ _REFUND_CANCELS = {status: (PrintJob.Status.CANCELLED,) for status in PrintJob.R
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(details={"reason": ["Say why."]})
+        raise ValidationFailed(details={"reason": [_("Say why.")]})
     if len(reason) > REASON_MAX:
-        raise ValidationFailed(details={"reason": [f"At most {REASON_MAX} characters."]})
+        raise ValidationFailed(
+            details={"reason": [_("At most %(reason_max)s characters.") % {"reason_max": REASON_MAX}]}
+        )
     return reason
 
 
@@ -58,10 +60,19 @@ def print_job_mark_ready(*, vendor: User, job_id: int, amount_paise: int, reason
     The student gets an SMS with the amount once this commits.
     """
     if not is_paise(amount_paise, maximum=MAX_AMOUNT_PAISE):
-        raise ValidationFailed(details={"amount_paise": [f"Enter a whole number of paise, 1 to {MAX_AMOUNT_PAISE}."]})
+        raise ValidationFailed(
+            details={
+                "amount_paise": [
+                    _("Enter a whole number of paise, 1 to %(max_amount_paise)s.")
+                    % {"max_amount_paise": MAX_AMOUNT_PAISE}
+                ]
+            }
+        )
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
-        raise ValidationFailed(details={"reason": [f"At most {REASON_MAX} characters."]})
+        raise ValidationFailed(
+            details={"reason": [_("At most %(reason_max)s characters.") % {"reason_max": REASON_MAX}]}
+        )
     job = job_lock(job_id=job_id, vendor_id=vendor.pk)
     if (
         not reason
@@ -69,8 +80,9 @@ def print_job_mark_ready(*, vendor: User, job_id: int, amount_paise: int, reason
         and amount_exceeds_tolerance(amount_paise=amount_paise, estimated_paise=job.estimated_paise)
     ):
         raise ValidationFailed(
-            f"This is more than {settings.PRINT_PRICE_TOLERANCE_PCT}% above the estimate; tell the student why.",
-            details={"reason": ["Say why the amount is above the estimate."]},
+            _("This is more than %(print_price_tolerance_pct)s%% above the estimate; tell the student why.")
+            % {"print_price_tolerance_pct": settings.PRINT_PRICE_TOLERANCE_PCT},
+            details={"reason": [_("Say why the amount is above the estimate.")]},
         )
     _transition(
         job=job,

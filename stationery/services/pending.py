@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import Forbidden
@@ -53,7 +54,7 @@ def print_upload_create(*, student: User, upload: UploadedFile, now: datetime | 
     are deleted. Raises Forbidden (not a student), FileTooLarge, InvalidFile.
     """
     if not student.is_student:
-        raise Forbidden("Only students can send print jobs.")
+        raise Forbidden(_("Only students can send print jobs."))
     if upload.size is not None and upload.size > max_upload_bytes():
         raise FileTooLarge(max_mb=settings.PRINT_MAX_UPLOAD_MB)
     pdf = document_as_pdf(upload)

@@ -58,7 +58,7 @@ def print_job_estimate(*, service: PrintService, pages: int, copies: int) -> int
 def _service_for_submission(*, service_id: int) -> PrintService:
     service = print_service_orderable(service_id=service_id)
     if service is None:
-        raise ValidationFailed(details={"service": ["No such print service."]})
+        raise ValidationFailed(details={"service": [_("No such print service.")]})
     try:
         shop = service.vendor.shop
     except Shop.DoesNotExist:
@@ -119,9 +119,11 @@ def print_job_quote(
     if upload.size is not None and upload.size > max_upload_bytes():
         raise FileTooLarge(max_mb=settings.PRINT_MAX_UPLOAD_MB)
     if not 1 <= copies <= MAX_COPIES:
-        raise ValidationFailed(details={"copies": [f"Choose between 1 and {MAX_COPIES} copies."]})
+        raise ValidationFailed(
+            details={"copies": [_("Choose between 1 and %(max_copies)s copies.") % {"max_copies": MAX_COPIES}]}
+        )
     if len((note or "").strip()) > NOTE_MAX:
-        raise ValidationFailed(details={"note": [f"At most {NOTE_MAX} characters."]})
+        raise ValidationFailed(details={"note": [_("At most %(note_max)s characters.") % {"note_max": NOTE_MAX}]})
 
     service = _service_for_submission(service_id=service_id)
     # The page range, colour pages, sheets and finishing: stationery.documents.
@@ -129,9 +131,12 @@ def print_job_quote(
     estimate = document.estimated_paise
     if estimate > MAX_AMOUNT_PAISE:
         raise ValidationFailed(
-            f"This job would cost about {rupees(estimate)}; one print job can cost at most "
-            f"{rupees(MAX_AMOUNT_PAISE)}. Send fewer copies or split the document.",
-            details={"copies": ["Too many pages × copies for one print job."]},
+            _(
+                "This job would cost about %(estimate)s; one print job can cost at most %(maximum)s. "
+                "Send fewer copies or split the document."
+            )
+            % {"estimate": rupees(estimate), "maximum": rupees(MAX_AMOUNT_PAISE)},
+            details={"copies": [_("Too many pages × copies for one print job.")]},
         )
     return PrintQuote(service=service, pages=document.pages, copies=copies, estimated_paise=estimate, document=document)
 
