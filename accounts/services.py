@@ -30,7 +30,7 @@ from .errors import (
     PrivilegesOnlyBySuperuser,
     StaffOnlyBySuperuser,
 )
-from .hooks import run_vendor_access_changed, run_vendor_signup
+from .hooks import run_user_blocked, run_vendor_access_changed, run_vendor_signup
 from .models import AccountEvent, RevokedCredential, User
 from .selectors import credential_digest, user_find_by_phone
 
@@ -329,6 +329,7 @@ def user_block(*, user: User, by: User, reason: str = "", until: datetime | None
     RevokedCredential.objects.bulk_create(revoked, ignore_conflicts=True)
     Token.objects.filter(user=user).delete()
     Session.objects.filter(session_key__in=session_keys).delete()
+    run_user_blocked(user=user)  # e.g. events: end the streams opened before the block
     logger.info("user blocked", extra={"user_id": user.pk, "by_user_id": by.pk, "sessions": len(session_keys)})
     return user
 

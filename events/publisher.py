@@ -23,3 +23,13 @@ def event_publish(*, user_ids: Iterable[int | None], type: str, id: int, status:
         return
     data = json.dumps({"type": type, "id": id, "status": status})
     transaction.on_commit(lambda: bus.publish(user_ids=users, data=data), robust=True)
+
+
+# Sent to a user who is blocked: each of their open streams relays it and ends (stream.py), and
+# the browser's reconnect is refused like any request of a blocked account.
+ACCOUNT_BLOCKED = "account.blocked"
+
+
+def on_user_blocked(*, user) -> None:
+    """The accounts hook: once the block commits, end the user's streams opened before it."""
+    event_publish(user_ids=[user.pk], type=ACCOUNT_BLOCKED, id=user.pk, status="blocked")

@@ -3,11 +3,13 @@
 Both go the same way: subscribe first, then say `retry:` (so a client that has read it is
 subscribed), then replay what came after `Last-Event-ID`, then relay live events, dropping any
 the replay already gave (ids only grow), with a `: ping` comment every EVENTS_HEARTBEAT_SECONDS.
-Whatever ends the stream (the client gone, the feed lost), the subscriber is removed.
+Whatever ends the stream (the client gone, the feed lost, the account blocked: the block sends
+one last event, `account.blocked`, which is relayed before the stream ends), the subscriber is removed.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -17,11 +19,17 @@ from django.conf import settings
 
 from . import bus
 from .fanout import CLOSED, TIMEOUT, Event, event_key
+from .publisher import ACCOUNT_BLOCKED
 
 logger = logging.getLogger(__name__)
 
 RETRY = b"retry: 3000\n\n"
 PING = b": ping\n\n"
+
+
+def _ends_stream(event: Event) -> bool:
+    """The event a block sends (publisher.on_user_blocked): relayed, then the stream ends."""
+    return json.loads(event.data).get("type") == ACCOUNT_BLOCKED
 
 
 def frame(event: Event) -> bytes:
@@ -69,6 +77,8 @@ def sync_frames(*, user_id: int, last_event_id: str = "") -> Iterator[bytes]:
                 return
             else:
                 yield from cursor.fresh([item])
+                if _ends_stream(item):
+                    return
     except redis.RedisError:
         logger.warning("events: the replay could not be read", exc_info=True)
     finally:
@@ -96,6 +106,8 @@ async def async_frames(*, user_id: int, last_event_id: str = "") -> AsyncIterato
             else:
                 for chunk in cursor.fresh([item]):
                     yield chunk
+                if _ends_stream(item):
+                    return
     except redis.RedisError:
         logger.warning("events: the replay could not be read", exc_info=True)
     finally:

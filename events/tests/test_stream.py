@@ -184,6 +184,47 @@ def test_a_blocked_user_is_refused_the_stream(client, api_client):
 
 
 @pytest.mark.django_db
+def test_a_stream_open_when_its_user_is_blocked_ends_and_others_go_on(
+    any_bus, fast_heartbeat, django_capture_on_commit_callbacks
+):
+    """Blocking shuts the user out of streams opened before it too: each gets `account.blocked`
+    and ends (the browser's reconnect is then refused, above); another user's stream goes on."""
+    from accounts import services as account_services
+    from accounts.tests.factories import StaffFactory
+
+    student, other = StudentFactory(), StudentFactory()
+    blocked_stream, other_stream = stream.sync_frames(user_id=student.pk), stream.sync_frames(user_id=other.pk)
+    assert next(blocked_stream) == next(other_stream) == stream.RETRY
+    with django_capture_on_commit_callbacks(execute=True):
+        account_services.user_block(user=student, by=StaffFactory(), reason="abuse")
+
+    got = frames_until(blocked_stream, 1)
+    assert [_data(f) for f in event_frames(got)] == [{"type": "account.blocked", "id": student.pk, "status": "blocked"}]
+    with pytest.raises(StopIteration):
+        next(blocked_stream)  # ended, not waiting for the next heartbeat
+    _publish(other.pk, 9)
+    assert [_data(f)["id"] for f in event_frames(frames_until(other_stream, 1))] == [9]
+    other_stream.close()
+
+
+def test_the_async_stream_ends_on_account_blocked_too(redis_bus, fast_heartbeat):
+    """The `events` process's stream (ASGI) relays the block's event and ends like the sync one."""
+    import asyncio
+
+    async def read() -> list[bytes]:
+        frames = stream.async_frames(user_id=43)
+        got = [await frames.__anext__()]  # retry: subscribed
+        bus.publish(user_ids=[43], data=json.dumps({"type": "account.blocked", "id": 43, "status": "blocked"}))
+        async with asyncio.timeout(3):
+            got += [chunk async for chunk in frames]  # ends by itself
+        return got
+
+    got = asyncio.run(read())
+    assert got[0] == stream.RETRY
+    assert [_data(f)["type"] for f in event_frames(got[1:])] == ["account.blocked"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("given", ["yesterday", "1-2-3", "9" * 40 + "-0"])
 def test_a_malformed_last_event_id_is_a_400(make_client, given):
     client = make_client(StudentFactory())
