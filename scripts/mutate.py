@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from mutants import MUTANTS  # noqa: E402
 
 PYTEST_TIMEOUT = 300
+BASELINE_TIMEOUT = 1500
 IGNORE = shutil.ignore_patterns(
     ".git", "__pycache__", "*.pyc", "staticfiles", "var", "media", "db.sqlite3", ".ruff_cache"
 )
@@ -107,13 +108,15 @@ def _create_databases(workers: int) -> None:
                 conn.execute(f'CREATE DATABASE "tnt_mutate_{worker}"')
 
 
-def _pytest(copy: Path, env: dict[str, str], tests: list[str], k: str | None) -> tuple[int, str]:
+def _pytest(
+    copy: Path, env: dict[str, str], tests: list[str], k: str | None, timeout: float = PYTEST_TIMEOUT
+) -> tuple[int, str]:
     command = [str(ROOT / ".venv/bin/python"), "-m", "pytest", *tests, "-x", "-q", "-p", "no:cacheprovider"]
     command += ["-p", "no:randomly", "--reuse-db"]
     if k:
         command += ["-k", k]
     try:
-        done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, timeout=PYTEST_TIMEOUT)
+        done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return -1, "timeout"
     return done.returncode, (done.stdout + done.stderr)[-3000:]
@@ -150,7 +153,8 @@ def run_one(mutant: dict, copy: Path, env: dict[str, str]) -> dict:
 def baseline(copy: Path, env: dict[str, str], mutants: list[dict]) -> tuple[int, str]:
     """The unmutated tests must pass, or a 'kill' would mean nothing."""
     tests = sorted({test for mutant in mutants for test in mutant["tests"]})
-    return _pytest(copy, env, tests, None)
+    # Every mutant's tests at once (a third of the suite, browser tests included): far longer than one mutant's.
+    return _pytest(copy, env, tests, None, timeout=BASELINE_TIMEOUT)
 
 
 def main() -> int:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from typing import Any
 
 import pytest
 
@@ -82,3 +85,23 @@ class Streams:
         for subscriber, fanout in self.subscribed.values():
             fanout.remove(subscriber)
 
+
+def run_async(coroutine: Coroutine) -> Any:
+    """`asyncio.run(coroutine)` in a thread of its own. Once a browser test has run in this pytest
+    process, Playwright's sync API keeps an event loop marked running on the main thread, and
+    asyncio.run refuses to start there ("cannot be called from a running event loop"): the events
+    tests then failed whenever a browser test came first (`make mutate`'s sorted run)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised on the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="events-test-loop")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

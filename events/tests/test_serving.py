@@ -26,6 +26,8 @@ from ordering import services as ordering
 from ordering.tests.factories import paid_order
 from tests.faults.conftest import PYTHON, REPO, app_env, free_port, wait_until
 
+from .conftest import run_async
+
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
@@ -146,7 +148,7 @@ def test_asgi_streams_share_one_pubsub_connection_and_no_threads_and_a_disconnec
         await sync_to_async(db_connections.close_all)()  # the sync thread's, before the test database goes
         return open_streams, pubsub, [each.body for each in connections], the_hub.fanout.count()
 
-    open_streams, pubsub, bodies, left = asyncio.run(scenario())
+    open_streams, pubsub, bodies, left = run_async(scenario())
     assert open_streams == 30
     assert pubsub == before + 1  # thirty streams, one pub/sub connection
     assert left == 0
@@ -166,7 +168,7 @@ def test_async_frames_replay_after_last_event_id(redis_bus):
         await frames.aclose()
         return got
 
-    retry, replayed = asyncio.run(read())
+    retry, replayed = run_async(read())
     assert retry == b"retry: 3000\n\n"
     assert replayed.endswith(b'"status": "accepted"}\n\n')
 

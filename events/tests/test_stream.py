@@ -16,7 +16,7 @@ from events import bus, stream
 from ordering import services as ordering
 from ordering.tests.factories import paid_order
 
-from .conftest import event_frames, frames_until
+from .conftest import event_frames, frames_until, run_async
 
 
 def _publish(user_id: int, order_id: int, status: str = "paid") -> None:
@@ -219,7 +219,7 @@ def test_the_async_stream_ends_on_account_blocked_too(redis_bus, fast_heartbeat)
             got += [chunk async for chunk in frames]  # ends by itself
         return got
 
-    got = asyncio.run(read())
+    got = run_async(read())
     assert got[0] == stream.RETRY
     assert [_data(f)["type"] for f in event_frames(got[1:])] == ["account.blocked"]
 
