@@ -296,14 +296,8 @@ def user_block(*, user: User, by: User, reason: str = "", until: datetime | None
     _ensure_may_block(user=user, by=by)
     reason = reason.strip()
     if len(reason) > BLOCK_REASON_MAX_LENGTH:
-        raise ValidationFailed(
-            details={
-                "reason": [
-                    _("At most %(block_reason_max_length)s characters.")
-                    % {"block_reason_max_length": BLOCK_REASON_MAX_LENGTH}
-                ]
-            }
-        )
+        message = _("At most %(block_reason_max_length)s characters.")
+        raise ValidationFailed(details={"reason": [message % {"block_reason_max_length": BLOCK_REASON_MAX_LENGTH}]})
     if until is not None and until <= timezone.now():
         raise ValidationFailed(details={"until": [_("The end of a block must be in the future.")]})
     user = _locked(user)

@@ -53,11 +53,8 @@ def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> s
     if required and not value:
         raise ValidationFailed(details={field: [_("This field may not be blank.")]})
     if len(value) > max_length:
-        raise ValidationFailed(
-            details={
-                field: [_("Ensure this field has no more than %(max_length)s characters.") % {"max_length": max_length}]
-            }
-        )
+        message = _("Ensure this field has no more than %(max_length)s characters.")
+        raise ValidationFailed(details={field: [message % {"max_length": max_length}]})
     return value
 
 
@@ -65,13 +62,8 @@ def _check_price(price_paise: int) -> int:
     if not is_paise(price_paise, minimum=None):
         raise ValidationFailed(details={"price_paise": [_("Enter a whole number of paise.")]})
     if not 1 <= price_paise <= MAX_PRICE_PAISE:
-        raise ValidationFailed(
-            details={
-                "price_paise": [
-                    _("Enter a price from 1 to %(max_price_paise)s paise.") % {"max_price_paise": MAX_PRICE_PAISE}
-                ]
-            }
-        )
+        message = _("Enter a price from 1 to %(max_price_paise)s paise.")
+        raise ValidationFailed(details={"price_paise": [message % {"max_price_paise": MAX_PRICE_PAISE}]})
     return price_paise
 
 
@@ -102,14 +94,8 @@ def _check_category_order(names: list[str]) -> list[str]:
         raise ValidationFailed(details={"category_order": [_("Send up to 50 category names.")]})
     cleaned = [n.strip() for n in names]
     if any(len(n) > _ITEM_CATEGORY_MAX for n in cleaned):
-        raise ValidationFailed(
-            details={
-                "category_order": [
-                    _("Names have at most %(item_category_max)s characters.")
-                    % {"item_category_max": _ITEM_CATEGORY_MAX}
-                ]
-            }
-        )
+        message = _("Names have at most %(item_category_max)s characters.")
+        raise ValidationFailed(details={"category_order": [message % {"item_category_max": _ITEM_CATEGORY_MAX}]})
     return list(dict.fromkeys(n for n in cleaned if n))
 
 
@@ -307,20 +293,13 @@ def _check_print_extras(
     values: dict[str, object] = {}
     if colour_price_paise is not _UNSET:
         if colour_price_paise is not None and not is_paise(colour_price_paise, maximum=MAX_PRICE_PAISE):
-            raise ValidationFailed(
-                details={
-                    "colour_price_paise": [
-                        _("Enter a price from 1 to %(max_price_paise)s paise, or null.")
-                        % {"max_price_paise": MAX_PRICE_PAISE}
-                    ]
-                }
-            )
+            message = _("Enter a price from 1 to %(max_price_paise)s paise, or null.")
+            raise ValidationFailed(details={"colour_price_paise": [message % {"max_price_paise": MAX_PRICE_PAISE}]})
         values["colour_price_paise"] = colour_price_paise
     if paper_size is not _UNSET:
         if paper_size not in PrintService.PaperSize.values:
-            raise ValidationFailed(
-                details={"paper_size": [_('"%(paper_size)s" is not a valid choice.') % {"paper_size": paper_size}]}
-            )
+            message = _('"%(paper_size)s" is not a valid choice.') % {"paper_size": paper_size}
+            raise ValidationFailed(details={"paper_size": [message]})
         values["paper_size"] = paper_size
     if pages_per_minute is not _UNSET:
         if (
