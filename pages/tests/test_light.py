@@ -22,7 +22,10 @@ from django.urls import resolve
 from accounts import sms
 from accounts.models import User
 from ordering.models import Order
+from stationery import services as stationery_services
+from stationery.models import PrintJob
 
+from . import factories
 from .test_a11y import _campus_with_one_of_everything, _student_pages, _visit
 from .test_browser import PHONE_WIDTH, WAIT_MS, _latest_code, _session_cookie
 
@@ -186,7 +189,7 @@ def test_static_files_have_hashed_names_gzip_and_a_cache_of_a_year_with_the_mani
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_without_javascript_a_student_signs_in_and_places_a_food_order(chromium, live_server):
+def test_without_javascript_a_student_signs_in_places_a_food_order_and_sends_a_print(chromium, live_server):
     campus, *_ = _campus_with_one_of_everything()
     context = chromium.new_context(
         viewport={"width": PHONE_WIDTH, "height": 780}, base_url=live_server.url, java_script_enabled=False
@@ -217,5 +220,31 @@ def test_without_javascript_a_student_signs_in_and_places_a_food_order(chromium,
         assert (order.total_paise, order.status) == (2 * 1500, Order.Status.PENDING_PAYMENT)
         assert page.url.endswith(f"/orders/{order.pk}")
         assert "Waiting for payment" in page.get_by_test_id("order-status").inner_text()
+
+        # A print: the form posts the file itself, for its price first and then to send it.
+        page.goto(f"/print/{campus.xerox.vendor_id}")
+        pdf = {"name": "notes.pdf", "mimeType": "application/pdf", "buffer": factories.pdf_bytes(3)}
+        page.get_by_label("PDF file or photo").set_input_files(pdf)
+        page.get_by_label("Copies").fill("2")
+        page.get_by_role("button", name="Show the price first").click()
+        page.wait_for_load_state()
+        assert "Estimate: ₹12 for 3 of 3 pages" in page.get_by_test_id("estimate").inner_text()
+        assert not PrintJob.objects.filter(student=student).exists()  # priced, nothing sent
+        assert page.get_by_label("Copies").input_value() == "2"  # the form came back as it was
+        page.get_by_label("PDF file or photo").set_input_files(pdf)  # as the estimate says, chosen again
+        page.get_by_role("button", name="Send to the shop").click()
+        page.wait_for_url(f"{live_server.url}/print-jobs")
+        job = PrintJob.objects.get(student=student)
+        assert (job.pages, job.copies, job.status) == (3, 2, PrintJob.Status.SUBMITTED)
+        assert page.locator(f"#job-{job.pk} [data-testid=print-job-status]").inner_text() == "Submitted"
+        assert f"Print #{job.pk} sent to Library Xerox" in page.locator(".messages").inner_text()
+        # Printed and priced by the shop: My prints shows the amount to pay, and that paying needs a script.
+        stationery_services.print_job_accept(vendor=campus.xerox.vendor, job_id=job.pk)
+        stationery_services.print_job_mark_ready(vendor=campus.xerox.vendor, job_id=job.pk, amount_paise=1200)
+        page.reload()
+        item = page.locator(f"#job-{job.pk}")
+        assert item.get_by_test_id("print-job-status").inner_text() == "Ready to pay"
+        assert item.get_by_role("button", name="Pay ₹12 now").is_visible()
+        assert "Paying needs JavaScript turned on" in item.inner_text()
     finally:
         context.close()
