@@ -12,7 +12,7 @@ from accounts import sms
 from accounts.tests.factories import StudentFactory
 from catalog.tests.factories import OptionFactory, OptionGroupFactory
 from ordering import services as ordering_services
-from payments.models import Payment
+from payments.tests.factories import capture, open_payment
 from stationery import services as stationery_services
 from tests.a11y import describe, serious_violations, tab_to
 
@@ -33,7 +33,9 @@ def _fresh_outbox():
 
 
 def _campus_with_one_of_everything():
-    """The page-test campus, a dish with options, a paid and an unpaid order and a print job ready to pay."""
+    """The page-test campus, a dish with options, and the student's orders and print jobs in the states
+    their pages differ by: a paid order (with its receipt), an unpaid one, one ready to collect (its
+    big pickup code), a print job ready to pay and a paid one (its release code)."""
     campus = factories.campus()
     size = OptionGroupFactory(menu_item=campus.dosa, name="Size", min_choices=1, max_choices=1)
     OptionFactory(group=size, name="Plain", sort_order=0)
@@ -41,33 +43,54 @@ def _campus_with_one_of_everything():
     extras = OptionGroupFactory(menu_item=campus.dosa, name="Extras", max_choices=2, sort_order=1)
     OptionFactory(group=extras, name="Ghee", price_delta_paise=1000, sort_order=0)
     student = StudentFactory(name="Kiran")
+    vendor = campus.canteen.vendor
+    # Paid through payments' one capture path (as Razorpay's webhook applies it): the receipt is real.
     paid = factories.order(student=student, slot=campus.lunch, items=[(campus.chai, 2)])
-    payment = Payment.objects.create(
-        payer=student, order=paid, amount_paise=paid.total_paise, razorpay_order_id="order_A11Y00001"
-    )
-    ordering_services.order_mark_paid(order_id=paid.pk, payment=payment)
+    capture(open_payment(payer=student, order_=paid))
     unpaid = factories.order(student=student, slot=campus.lunch, items=[(campus.chai, 1)])
-    job = stationery_services.print_job_submit(
-        student=student, service_id=campus.bw.pk, upload=SimpleUploadedFile("notes.pdf", factories.pdf_bytes(2))
-    )
-    stationery_services.print_job_accept(vendor=campus.xerox.vendor, job_id=job.pk)
-    stationery_services.print_job_mark_ready(vendor=campus.xerox.vendor, job_id=job.pk, amount_paise=400)
-    return campus, student, paid, unpaid
+    ready = factories.order(student=student, slot=campus.lunch, items=[(campus.chai, 3)])
+    capture(open_payment(payer=student, order_=ready))
+    ordering_services.order_accept(order_id=ready.pk, vendor=vendor)
+    ordering_services.order_mark_ready(order_id=ready.pk, vendor=vendor)
+    for pages, pay in ((2, False), (1, True)):
+        job = stationery_services.print_job_submit(
+            student=student, service_id=campus.bw.pk, upload=SimpleUploadedFile("notes.pdf", factories.pdf_bytes(pages))
+        )
+        stationery_services.print_job_accept(vendor=campus.xerox.vendor, job_id=job.pk)
+        job = stationery_services.print_job_mark_ready(
+            vendor=campus.xerox.vendor, job_id=job.pk, amount_paise=200 * pages
+        )
+        if pay:
+            capture(open_payment(payer=student, job=job))
+    return campus, student, paid, unpaid, ready
 
 
-def _student_pages(campus, paid, unpaid) -> tuple[dict[str, str], dict[str, str]]:
+def _student_pages(campus, paid, unpaid, ready) -> tuple[dict[str, str], dict[str, str]]:
+    """Every student page reached by a plain GET, signed out and signed in (the code entry, reached by
+    posting a phone number, is walked to by the tests themselves)."""
     menu = f"/vendors/{campus.canteen.vendor_id}"
-    signed_out = {"home": "/", "menu": menu, "print shops": "/print", "sign in": "/login", "offline": "/offline"}
+    print_form = f"/print/{campus.xerox.vendor_id}"
+    signed_out = {
+        "home": "/",
+        "menu": menu,
+        "print shops": "/print",
+        "print form (signed out)": print_form,
+        "sign in": "/login",
+        "register a shop": "/register-shop",
+        "offline": "/offline",
+    }
     signed_in = {
         "home (signed in)": "/",
         "menu (signed in)": menu,
         "item form": f"{menu}/items/{campus.dosa.pk}",
         "order to pay": f"/orders/{unpaid.pk}",
         "paid order": f"/orders/{paid.pk}",
+        "ready order (pickup code)": f"/orders/{ready.pk}",
+        "receipt": f"/orders/{paid.pk}/receipt",
         "my orders": "/orders",
         "print shops (signed in)": "/print",
-        "print form": f"/print/{campus.xerox.vendor_id}",
-        "print jobs": "/print-jobs",
+        "print form": print_form,
+        "print jobs (ready to pay, paid with its release code)": "/print-jobs",
     }
     return signed_out, signed_in
 
@@ -79,8 +102,8 @@ def _visit(page, path: str) -> None:
 
 
 def test_every_student_page_passes_axe_core_shows_its_focus_and_has_44_px_targets(chromium, live_server):
-    campus, student, paid, unpaid = _campus_with_one_of_everything()
-    signed_out, signed_in = _student_pages(campus, paid, unpaid)
+    campus, student, *orders = _campus_with_one_of_everything()
+    signed_out, signed_in = _student_pages(campus, *orders)
     problems, small, csp = [], [], []
     for width in (PHONE_WIDTH, DESKTOP_WIDTH):
         context = chromium.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url)
@@ -106,6 +129,11 @@ def test_every_student_page_passes_axe_core_shows_its_focus_and_has_44_px_target
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("alert").wait_for()
         check("code entry with an error", tab=False)  # the focus is already on the error
+        page.goto("/register-shop")
+        page.get_by_label("Shop's mobile number").fill("9876506666")
+        page.get_by_role("button", name="Send me a code").click()
+        page.wait_for_url("**/register-shop/code")
+        check("shop code entry")
 
         context.clear_cookies()
         _session_cookie(page, student, live_server)

@@ -9,6 +9,7 @@ changed in place rather than reloading.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,9 @@ WAIT_MS = 15_000
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 800}
 STREAM_OPEN = "html[data-live-stream=open]"
+EVENTS_URL = re.compile(r"/api/v1/events(\?|$)")
+# Where a screen reader hears a change without moving: a polite live region.
+LIVE_REGIONS = "[aria-live=polite], [role=status]"
 
 
 @pytest.fixture
@@ -50,7 +54,9 @@ def open_page(chromium, live_server):
     """`open_page(user, path, viewport=PHONE)` → a signed-in page; script errors and CSP violations fail the test."""
     contexts, errors, watches = [], [], []
 
-    def open_(user, path: str, viewport: dict | None = None, permissions: list[str] | None = None):
+    def open_(
+        user, path: str, viewport: dict | None = None, permissions: list[str] | None = None, block_events: bool = False
+    ):
         client = Client()
         client.force_login(user)
         context = chromium.new_context(viewport=viewport or PHONE, base_url=live_server.url)
@@ -59,6 +65,8 @@ def open_page(chromium, live_server):
             context.grant_permissions(permissions, origin=live_server.url)
         cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        if block_events:  # the event stream refused: the page lives on its poll, as when the stream is down
+            context.route(EVENTS_URL, lambda route: route.abort())
         contexts.append(context)
         watches.append(watch_csp(context))
         page = context.new_page()
@@ -72,6 +80,11 @@ def open_page(chromium, live_server):
     assert errors == [], f"script errors: {errors}"
     violations = [line for watch in watches for line in watch]
     assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+
+def announced(page, words: str):
+    """The live regions of the page whose text says `words` (case aside)."""
+    return page.locator(LIVE_REGIONS).filter(has_text=re.compile(re.escape(words), re.IGNORECASE))
 
 
 def mark_page(page) -> None:
@@ -94,6 +107,7 @@ def test_the_order_page_turns_ready_by_itself_and_says_so(open_page, slow_polls)
     expect(status).to_have_text("Paid")
     page.wait_for_selector(STREAM_OPEN, state="attached")
     mark_page(page)
+    expect(announced(page, "order is ready")).to_have_count(0)
 
     ordering.order_accept(order_id=order.pk, vendor=campus.canteen.vendor)
     expect(status).to_have_text("Accepted")
@@ -104,11 +118,32 @@ def test_the_order_page_turns_ready_by_itself_and_says_so(open_page, slow_polls)
     note = page.get_by_test_id("live-note")
     expect(note).to_have_text("Your order is ready. Show your pickup code at the counter.")
     assert note.get_attribute("aria-live") == "polite"
+    expect(announced(page, "order is ready")).to_have_text(note.inner_text())  # the one region that says it
     expect(page.get_by_test_id("timeline")).to_contain_text("Ready for pickup")
     expect(page.get_by_test_id("pickup-code")).to_have_text(order.pickup_code)
     assert same_document(page), "the page reloaded instead of updating in place"
     order.refresh_from_db()
     assert order.status == Order.Status.READY
+
+
+def test_with_the_stream_down_the_poll_brings_the_change_and_announces_it(open_page, monkeypatch):
+    monkeypatch.setattr("pages.views.orders.ORDER_POLL_SECONDS", 1)
+    campus = factories.campus()
+    student = StudentFactory()
+    order = paid_order(student=student, slot=campus.lunch, lines={campus.dosa: 1})
+    page = open_page(student, f"/orders/{order.pk}", block_events=True)
+    status = page.get_by_test_id("order-status")
+    expect(status).to_have_text("Paid")
+    expect(page.locator("html")).to_have_attribute("data-live-stream", "closed")
+    mark_page(page)
+    expect(announced(page, "order is ready")).to_have_count(0)
+
+    ordering.order_accept(order_id=order.pk, vendor=campus.canteen.vendor)
+    ordering.order_mark_ready(order_id=order.pk, vendor=campus.canteen.vendor)
+    expect(status).to_have_text("Ready for pickup")
+    expect(announced(page, "order is ready")).to_have_text("Your order is ready. Show your pickup code at the counter.")
+    assert same_document(page), "the page reloaded instead of updating in place"
+    expect(page.locator("html")).to_have_attribute("data-live-stream", "closed")  # it was the poll
 
 
 def test_an_event_for_another_order_leaves_the_page_alone(open_page, slow_polls):

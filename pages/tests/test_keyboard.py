@@ -1,6 +1,7 @@
-"""Issue 25, the keyboard alone: a student signs in, orders a dish with options, pays in the sandbox
-and sends a print with Tab, Shift+Tab, Enter, Space and the arrows only (no clicks), seeing where
-the focus is at every stop (pages/tests/test_a11y.py checks each page's first stop and target sizes)."""
+"""Issue 25, the keyboard alone: a student signs in, orders a dish with options, pays in the sandbox,
+sends a print and pays for it once printed, with Tab, Shift+Tab, Enter, Space and the arrows only
+(no clicks), seeing where the focus is at every stop (pages/tests/test_a11y.py checks each page's
+first stop and target sizes; dashboard/tests/test_keyboard.py the shops' side)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from accounts import sms
 from accounts.models import User
 from accounts.tests.factories import StudentFactory
 from ordering.models import Order
+from stationery import services as stationery_services
 from stationery.models import PrintJob
 from tests.a11y import tab_to
 
@@ -21,6 +23,7 @@ from .csp import watch_csp
 from .test_browser import PHONE_WIDTH, WAIT_MS, _latest_code, _session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_outbox():
@@ -120,7 +123,7 @@ def test_a_student_signs_in_orders_with_options_and_pays_with_the_keyboard_alone
     assert order.status == Order.Status.PAID
 
 
-def test_a_student_sends_a_print_with_the_keyboard_alone(keyboard_page, live_server):
+def test_a_student_sends_a_print_and_pays_for_it_with_the_keyboard_alone(keyboard_page, live_server, sandbox):
     campus = factories.campus()
     student = StudentFactory()
     page = keyboard_page
@@ -156,3 +159,21 @@ def test_a_student_sends_a_print_with_the_keyboard_alone(keyboard_page, live_ser
     page.wait_for_url(f"{live_server.url}/print-jobs")
     job = PrintJob.objects.get(student=student)
     assert (job.pages, job.copies, job.service_id) == (2, 3, campus.bw.pk)
+
+    # The shop prints it and sets the amount; My prints brings the Pay button by itself.
+    page.wait_for_selector("html[data-live-stream=open]", state="attached")
+    stationery_services.print_job_accept(vendor=campus.xerox.vendor, job_id=job.pk)
+    stationery_services.print_job_mark_ready(vendor=campus.xerox.vendor, job_id=job.pk, amount_paise=1200)
+    # Once the page has said so, it is done updating itself (each update draws the list anew).
+    expect(page.get_by_test_id("live-note")).to_have_text(f"Print #{job.pk} is printed: pay to collect it.")
+    pay = page.locator(f"#job-{job.pk}").get_by_role("button", name="Pay ₹12 now")
+    tab_to(page, pay)
+    with page.expect_popup() as popup_info:
+        page.keyboard.press("Enter")
+    checkout = popup_info.value
+    checkout.wait_for_load_state()
+    tab_to(checkout, checkout.get_by_test_id("pay"))
+    checkout.keyboard.press("Enter")
+    expect(page.locator(f"#job-{job.pk}").get_by_test_id("release-code")).to_be_visible()
+    job.refresh_from_db()
+    assert job.status == PrintJob.Status.PAID

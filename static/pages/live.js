@@ -117,6 +117,14 @@ function start(root) {
     }
   }
 
+  // The page's poll (site.js) saw the status move while the stream was down: as the stream's event.
+  document.addEventListener("tnt:status-moved", (moved) => {
+    const detail = moved.detail || {};
+    if (id !== null && detail.id !== id) return;
+    moved.preventDefault();
+    refresh(words({ type, id: detail.id, status: detail.status }, status));
+  });
+
   follow({
     onEvent(event) {
       if (event.type !== type) return;

@@ -344,6 +344,11 @@ import { request } from "../common/api.js";
           var analysis = el.dataset.pollAnalysis;
           // While the event stream is open it brings status changes (live.js); the poll still watches the rest.
           var streaming = document.documentElement.dataset.liveStream === "open";
+          if (!streaming && data.status && data.status !== current) {
+            // live.js, on the page, takes it as the stream's event: updated in place, and said in its live region.
+            var moved = new CustomEvent("tnt:status-moved", { cancelable: true, detail: { id: data.id, status: data.status } });
+            if (!document.dispatchEvent(moved)) { current = data.status; setTimeout(poll, every); return; }
+          }
           if ((!streaming && data.status && data.status !== current) || (analysis && data.analysis && data.analysis !== analysis)) {
             if (!window.TNT_RELOADING) { window.TNT_RELOADING = true; window.location.reload(); }
             return;
