@@ -25,7 +25,11 @@ from . import factories
 from .test_a11y import _campus_with_one_of_everything
 from .test_browser import DESKTOP_WIDTH, PHONE_WIDTH, SCREENSHOTS, WAIT_MS, _session_cookie
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("compiled_messages")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("compiled_messages"),
+]
 
 # The campus's names (pages/tests/test_a11y.py, factories.campus), upper-cased too where CSS may do it.
 NAMES = ("Main Canteen", "Hot meals", "Masala Dosa", "Chai", "Meals", "MEALS", "Drinks", "DRINKS", "Size",
