@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .phones import PHONE_REGEX, InvalidPhone, normalize_phone
 
@@ -52,8 +53,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         STAFF = "staff", "Staff"
 
     class VendorType(models.TextChoices):
-        FOOD = "food", "Food"
-        STATIONERY = "stationery", "Stationery"
+        FOOD = "food", _("Food")
+        STATIONERY = "stationery", _("Stationery")
 
     phone = models.CharField(max_length=13, unique=True, help_text="E.164, e.g. +919876543210")
     name = models.CharField(max_length=120, blank=True)

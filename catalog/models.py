@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 models.CharField.register_lookup(Length)
 
@@ -87,9 +88,9 @@ class MenuItem(models.Model):
     """
 
     class Diet(models.TextChoices):
-        VEG = "veg", "Veg"
-        EGG = "egg", "Egg"
-        NON_VEG = "non_veg", "Non-veg"
+        VEG = "veg", _("Veg")
+        EGG = "egg", _("Egg")
+        NON_VEG = "non_veg", _("Non-veg")
 
     vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="menu_items")
     name = models.CharField(max_length=120)

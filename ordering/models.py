@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 # On PostgreSQL an exclusion constraint (btree_gist, migration 0003) keeps one vendor's
 # not-deleted slots from sharing any moment; the services check first, for a clear 409.
@@ -132,17 +133,17 @@ class Closure(models.Model):
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        PENDING_PAYMENT = "pending_payment", "Waiting for payment"
-        PAID = "paid", "Paid"
-        ACCEPTED = "accepted", "Accepted"
-        READY = "ready", "Ready for pickup"
+        PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+        PAID = "paid", _("Paid")
+        ACCEPTED = "accepted", _("Accepted")
+        READY = "ready", _("Ready for pickup")
         # Ready, and not collected PICKUP_GRACE_MINUTES after its slot ended: the money stays
         # pending and the vendor can still hand it over against the pickup code.
-        UNCLAIMED = "unclaimed", "Not collected"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
-        REJECTED = "rejected", "Rejected"
-        EXPIRED = "expired", "Expired"
+        UNCLAIMED = "unclaimed", _("Not collected")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED = "expired", _("Expired")
 
     # The only moves an order can make; every status change checks this map.
     TRANSITIONS: dict[str, frozenset[str]] = {

@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts import selectors as account_selectors
 from accounts.models import User
@@ -57,17 +58,21 @@ def not_for_role_response(request: HttpRequest) -> HttpResponse | None:
     user = request.user
     if user.role == User.Role.VENDOR:
         context = {
-            "heading": "This page is for students",
-            "explanation": "You are signed in as a vendor. Your orders, menu and payouts are on the vendor dashboard.",
+            "heading": _("This page is for students"),
+            "explanation": _(
+                "You are signed in as a vendor. Your orders, menu and payouts are on the vendor dashboard."
+            ),
             "target_url": reverse("dashboard:home"),
-            "target_label": "Go to the dashboard",
+            "target_label": _("Go to the dashboard"),
         }
     elif user.is_campus_staff:
         context = {
-            "heading": "This page is for students",
-            "explanation": "You are signed in as campus staff. Vendors, users and payments are managed in the admin.",
+            "heading": _("This page is for students"),
+            "explanation": _(
+                "You are signed in as campus staff. Vendors, users and payments are managed in the admin."
+            ),
             "target_url": reverse("admin:index"),
-            "target_label": "Go to the admin",
+            "target_label": _("Go to the admin"),
         }
     else:
         return None

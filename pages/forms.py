@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.phones import InvalidPhone, normalize_phone
@@ -12,7 +14,7 @@ from .cart import lines_from
 
 
 class PhoneForm(forms.Form):
-    phone = forms.CharField(max_length=20, error_messages={"required": "Enter your mobile number."})
+    phone = forms.CharField(max_length=20, error_messages={"required": _("Enter your mobile number.")})
 
     def clean_phone(self) -> str:
         try:
@@ -25,7 +27,10 @@ class CodeForm(forms.Form):
     code = forms.RegexField(
         regex=r"^\d{6}$",
         max_length=6,
-        error_messages={"required": "Enter the 6-digit code from the SMS.", "invalid": "Enter the 6-digit code."},
+        error_messages={
+            "required": _("Enter the 6-digit code from the SMS."),
+            "invalid": _("Enter the 6-digit code."),
+        },
     )
     name = forms.CharField(max_length=120, required=False)
 
@@ -47,15 +52,15 @@ class ShopSignUpForm(CodeForm):
     shop_name = forms.CharField(
         max_length=SHOP_NAME_MAX,
         error_messages={
-            "required": "Enter your shop's name.",
-            "max_length": f"Keep the shop's name to {SHOP_NAME_MAX} characters.",
+            "required": _("Enter your shop's name."),
+            "max_length": format_lazy(_("Keep the shop's name to {count} characters."), count=SHOP_NAME_MAX),
         },
     )
     vendor_type = forms.ChoiceField(
         choices=User.VendorType.choices,
         error_messages={
-            "required": "Choose what your shop sells: food or stationery.",
-            "invalid_choice": "Choose what your shop sells: food or stationery.",
+            "required": _("Choose what your shop sells: food or stationery."),
+            "invalid_choice": _("Choose what your shop sells: food or stationery."),
         },
     )
 
@@ -71,7 +76,7 @@ class OrderForm(forms.Form):
     """The cart: one quantity field per line (`qty_<item id>`, or `qty_<item id>_<option ids>` for
     a dish with options; pages/cart.py), the slot and a note."""
 
-    slot = forms.IntegerField(min_value=1, error_messages={"required": "Choose a pickup time."})
+    slot = forms.IntegerField(min_value=1, error_messages={"required": _("Choose a pickup time.")})
     note = forms.CharField(max_length=300, required=False)
 
     def __init__(self, *args, item_ids: list[int], **kwargs) -> None:
@@ -81,24 +86,26 @@ class OrderForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.malformed:
-            raise forms.ValidationError("Enter a whole number for each quantity.")
+            raise forms.ValidationError(_("Enter a whole number for each quantity."))
         if not self.errors and not self.lines:
-            raise forms.ValidationError("Your cart is empty. Add at least one item.")
+            raise forms.ValidationError(_("Your cart is empty. Add at least one item."))
         return cleaned
 
 
 class PrintJobForm(forms.Form):
     """The print form: the file itself, or (with the page script) the id of its upload (issue 22)."""
 
-    service = forms.IntegerField(min_value=1, error_messages={"required": "Choose a print service."})
+    service = forms.IntegerField(min_value=1, error_messages={"required": _("Choose a print service.")})
     file = forms.FileField(required=False)
     # The file chosen on this form, already uploaded once by the page script (POST /print-uploads).
     upload = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput)
     copies = forms.IntegerField(
-        min_value=1, initial=1, error_messages={"required": "Say how many copies.", "invalid": "Enter a whole number."}
+        min_value=1,
+        initial=1,
+        error_messages={"required": _("Say how many copies."), "invalid": _("Enter a whole number.")},
     )
     double_sided = forms.TypedChoiceField(
-        choices=[("false", "Single-sided"), ("true", "Double-sided")],
+        choices=[("false", _("Single-sided")), ("true", _("Double-sided"))],
         coerce=lambda value: value == "true",
         required=False,
         empty_value=False,
@@ -107,7 +114,7 @@ class PrintJobForm(forms.Form):
     # Issue 21: the selection, colour, layout and finishing (checked by stationery.documents).
     page_range = forms.CharField(max_length=200, required=False)
     colour_mode = forms.ChoiceField(
-        choices=[("bw", "Black and white"), ("auto", "Colour pages in colour")], required=False
+        choices=[("bw", _("Black and white")), ("auto", _("Colour pages in colour"))], required=False
     )
     pages_per_sheet = forms.TypedChoiceField(
         choices=[("1", "1"), ("2", "2"), ("4", "4")], coerce=int, required=False, empty_value=1
@@ -123,7 +130,7 @@ class PrintJobForm(forms.Form):
         service_id = self.cleaned_data["service"]
         # Only this shop's services are offered on its page; the service checks the rest.
         if service_id not in self.service_ids:
-            raise forms.ValidationError("Choose one of this shop's print services.")
+            raise forms.ValidationError(_("Choose one of this shop's print services."))
         return service_id
 
     def clean(self) -> dict:
@@ -132,5 +139,5 @@ class PrintJobForm(forms.Form):
         if cleaned.get("file"):
             cleaned["upload"] = None
         elif not cleaned.get("upload") and "file" not in self.errors:
-            self.add_error("file", "Choose a PDF file to print.")
+            self.add_error("file", _("Choose a PDF file to print."))
         return cleaned

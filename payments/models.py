@@ -8,16 +8,17 @@ so). Status changes only through `payments.services`, which checks
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 # The payment methods Razorpay reports (the payment entity's `method`), in the words a receipt uses.
 PAYMENT_METHODS: dict[str, str] = {
     "upi": "UPI",
-    "card": "Card",
-    "netbanking": "Net banking",
-    "wallet": "Wallet",
+    "card": _("Card"),
+    "netbanking": _("Net banking"),
+    "wallet": _("Wallet"),
     "emi": "EMI",
-    "cardless_emi": "Cardless EMI",
-    "paylater": "Pay later",
+    "cardless_emi": _("Cardless EMI"),
+    "paylater": _("Pay later"),
 }
 
 
@@ -130,7 +131,7 @@ class Payment(models.Model):
 
     @property
     def method_display(self) -> str:
-        return PAYMENT_METHODS.get(self.method, "Online payment")
+        return PAYMENT_METHODS.get(self.method, _("Online payment"))
 
     @property
     def refundable_paise(self) -> int:

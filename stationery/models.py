@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 # Where uploaded print files live in the (private) default storage.
 PRINT_FILE_FOLDER = "print-jobs"
@@ -34,13 +35,13 @@ def amount_exceeds_tolerance(*, amount_paise: int, estimated_paise: int) -> bool
 
 class PrintJob(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        ACCEPTED = "accepted", "Accepted"
-        READY = "ready", "Ready to pay"
-        PAID = "paid", "Paid"
-        COMPLETED = "completed", "Completed"
-        REJECTED = "rejected", "Rejected"
-        CANCELLED = "cancelled", "Cancelled"
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        READY = "ready", _("Ready to pay")
+        PAID = "paid", _("Paid")
+        COMPLETED = "completed", _("Completed")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
 
     TRANSITIONS: dict[str, frozenset[str]] = {
         Status.SUBMITTED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.CANCELLED}),

@@ -143,6 +143,7 @@ _USER_FACING_APPS = (
     "dashboard",
     "events",
     "ordering",
+    "pages",
     "payments",
     "push",
     "stationery",

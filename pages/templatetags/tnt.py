@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 
 import qrcode
 import qrcode.image.svg
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from core import money
@@ -43,3 +44,18 @@ def menu_photo_url(name: str) -> str:
     from catalog.images import photo_url
 
     return photo_url(name) or ""
+
+
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def script_words(script: str) -> SafeString:
+    """A script's words in the page's language (pages/script_words.py), as a JSON block the script
+    reads: `<script type="application/json" id="words-site">`. Written as UTF-8 (lighter than
+    json_script's \\u escapes for Hindi), with json_script's escapes of < > &."""
+    from pages.script_words import words_for
+
+    text = json.dumps(words_for(script), ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    safe = mark_safe(text)  # noqa: S308 - JSON of our own catalogue's texts, with < > & escaped as json_script does
+    return format_html('<script type="application/json" id="words-{}">{}</script>', script, safe)

@@ -25,6 +25,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -95,10 +97,10 @@ def _slot_state(slot: Slot, *, paused: bool) -> str:
 
 def _day_label(day: date, *, today: date) -> str:
     if day == today:
-        return "Today"
+        return _("Today")
     if (day - today).days == 1:
-        return "Tomorrow"
-    return f"{day:%A} {day.day} {day:%b}"
+        return _("Tomorrow")
+    return date_format(day, "l j M")  # "Monday 7 Dec", the weekday and month in the page's language
 
 
 def slot_days(slots: list[Slot], *, shop: Shop, now: datetime | None = None) -> list[SlotDay]:
@@ -135,7 +137,10 @@ def refusal_places(exc: ApplicationError, *, item_names: dict[int, str]) -> dict
     if exc.code == "item_sold_out" and details.get("menu_item") in item_names:
         left = details.get("remaining")
         if isinstance(left, int):
-            message = f"Only {left} left of {item_names[details['menu_item']]}. Lower the quantity and try again."
+            message = _("Only %(left)s left of %(item)s. Lower the quantity and try again.") % {
+                "left": left,
+                "item": item_names[details["menu_item"]],
+            }
         return {f"item-{details['menu_item']}": message}
     if exc.code == "item_unavailable":
         ids = details["items"] if isinstance(details.get("items"), list) else [details.get("menu_item")]
@@ -161,7 +166,7 @@ def wants_json(request: HttpRequest) -> bool:
 
 def refusal_json(*, code: str, places: dict[str, str], status: int) -> JsonResponse:
     """The API's error envelope; `details` holds each message under the place it belongs."""
-    first = next(iter(places.values()), "Please check your order.")
+    first = next(iter(places.values()), _("Please check your order."))
     details = {where: [message] for where, message in places.items()}
     return JsonResponse({"error": {"code": code, "message": first, "details": details}}, status=status)
 
@@ -184,7 +189,7 @@ def placed_json(order: Order, *, shop_name: str) -> JsonResponse:
 
 
 def pay_description(order: Order, *, shop_name: str) -> str:
-    return f"Order #{order.pk} at {shop_name}"
+    return _("Order #%(id)s at %(shop)s") % {"id": order.pk, "shop": shop_name}
 
 
 # --- the student's own order ------------------------------------------------------------------------------------
@@ -220,7 +225,7 @@ def receipt_for(request: HttpRequest, order: Order) -> Receipt | None:
     shop = Shop.objects.filter(vendor_id=order.vendor_id).only("name", "gstin").first()
     return Receipt(
         order=order,
-        shop_name=shop.name if shop else shop_names([order.vendor_id]).get(order.vendor_id, "Campus vendor"),
+        shop_name=shop.name if shop else shop_names([order.vendor_id]).get(order.vendor_id, _("Campus vendor")),
         gstin=shop.gstin if shop else "",
         payment_id=payment.razorpay_payment_id or "",
         method=payment.method_display,
@@ -257,8 +262,8 @@ def pay_return(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(next_url)
     fields = {name: request.POST.get(name, "") for name in _CHECKOUT_FIELDS}
     if not all(fields.values()):
-        reason = request.POST.get("error[description]") or "The payment was not completed."
-        messages.error(request, f"{reason} Nothing was charged; you can try again.")
+        reason = request.POST.get("error[description]") or _("The payment was not completed.")
+        messages.error(request, _("%(reason)s Nothing was charged; you can try again.") % {"reason": reason})
         return redirect(next_url)
     try:
         payments_rate_limit(request, group="verify")
@@ -266,5 +271,5 @@ def pay_return(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, plain_error(exc))
     else:
-        messages.success(request, "Payment received. Thank you!")
+        messages.success(request, _("Payment received. Thank you!"))
     return redirect(next_url)

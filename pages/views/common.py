@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from catalog import selectors as catalog_selectors
@@ -77,9 +78,9 @@ class RefundRow:
 
 # What a student reads for each refund state: a failed refund is never called refunded.
 _REFUND_STATES = {
-    "processed": "processed",
-    "pending": "on its way",
-    "failed": "delayed — the campus office is on it",
+    "processed": gettext_lazy("processed"),
+    "pending": gettext_lazy("on its way"),
+    "failed": gettext_lazy("delayed — the campus office is on it"),
 }
 
 

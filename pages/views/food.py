@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
@@ -122,12 +123,17 @@ def menu_context(
     user = request.user
     days = checkout.slot_days(list(ordering_selectors.slot_list_open_for_vendor(vendor_id=shop.vendor_id)), shop=shop)
     total = sum(line.quantity * line.unit_price_paise for line in priced)
+    hidden = [line for line in priced if line.item.pk not in shown]
     return {
         "nav": "home",
         "shop": shop,
         "rows": rows,
         # Lines of items the veg filter hides stay in the cart (hidden fields of the form).
-        "hidden_lines": [line for line in priced if line.item.pk not in shown],
+        "hidden_lines": hidden,
+        "hidden_summary": ", ".join(
+            f"{line.quantity} × {line.item.name}" + (f" ({line.option_names})" if line.option_names else "")
+            for line in hidden
+        ),
         "slot_days": days,
         "can_order": shop.is_open and (not user.is_authenticated or user.role == User.Role.STUDENT),
         "max_quantity": ordering_services.MAX_QUANTITY,
@@ -191,7 +197,7 @@ def _order_place(request: HttpRequest, *, shop: Shop) -> HttpResponse:
             cart.cart_clear(request, vendor_id=shop.vendor_id)
             if checkout.wants_json(request):
                 return checkout.placed_json(order, shop_name=shop.name)
-            messages.success(request, f"Order #{order.pk} placed. Pay now to confirm it.")
+            messages.success(request, _("Order #%(id)s placed. Pay now to confirm it.") % {"id": order.pk})
             return redirect("pages:order", order_id=order.pk)
     else:
         if form.cleaned_data.get("slot"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog import selectors as catalog_selectors
@@ -24,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         to_collect = ordering_selectors.order_list_to_collect_for(student=request.user)
         names = shop_names(order.vendor_id for order in to_collect)
         for order in to_collect:
-            order.vendor_shop_name = names.get(order.vendor_id, "Campus vendor")
+            order.vendor_shop_name = names.get(order.vendor_id, _("Campus vendor"))
     context = {"nav": "home", "to_collect": to_collect, "query": query, "veg_only": veg}
     if query:
         context["found_shops"], context["found_items"] = catalog_selectors.catalog_search_public(query=query)

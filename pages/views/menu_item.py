@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
@@ -49,14 +50,17 @@ def _chosen(request: HttpRequest) -> list[int]:
 def _quantity(request: HttpRequest) -> int:
     value = request.POST.get("quantity", "1").strip() or "1"
     if not value.isdigit() or not 1 <= int(value) <= ordering_services.MAX_QUANTITY:
-        raise ValidationFailed(details={"quantity": [f"Choose 1 to {ordering_services.MAX_QUANTITY}."]})
+        raise ValidationFailed(
+            details={"quantity": [_("Choose 1 to %(max)s.") % {"max": ordering_services.MAX_QUANTITY}]}
+        )
     return int(value)
 
 
 def _check(*, shop: Shop, item: MenuItem, lines: list[cart.Line]) -> None:
     """Refuse the item's lines as placing would (ValidationFailed / ItemUnavailable); reads only."""
     if item.is_sold_out:
-        raise ValidationFailed(details={"items": [f"{item.name} is sold out for today."]})
+        sold_out = _("%(item_name)s is sold out for today.") % {"item_name": item.name}
+        raise ValidationFailed(details={"items": [sold_out]})
     order_lines = [
         ordering_services.OrderLine(menu_item_id=line.item_id, quantity=line.quantity, options=line.options)
         for line in lines
@@ -80,7 +84,7 @@ def menu_item(request: HttpRequest, vendor_id: int, item_id: int) -> HttpRespons
         return remember_veg(request, render(request, "pages/menu_item.html", context))
 
     # The cart's lines sent along with the form: what the menu showed, kept as it was.
-    sent, _ = cart.lines_from(request.POST, item_ids=item_ids)
+    sent, _malformed = cart.lines_from(request.POST, item_ids=item_ids)
     if any(cart.parse_field(name) for name in request.POST):
         cart.cart_replace(request, vendor_id=shop.vendor_id, lines=sent)
     if "choose" in request.POST or not context["can_order"]:
@@ -100,10 +104,12 @@ def menu_item(request: HttpRequest, vendor_id: int, item_id: int) -> HttpRespons
     except ApplicationError as exc:
         context["error"] = plain_error(exc, item_names={item.pk: item.name})
         if exc.code == "item_unavailable" and exc.details.get("options"):
-            context["error"] = "Some of these choices are not available right now. Choose another."
+            context["error"] = _("Some of these choices are not available right now. Choose another.")
         return render(request, "pages/menu_item.html", context, status=exc.status_code)
     cart.cart_replace(request, vendor_id=shop.vendor_id, lines=[*kept, line])
-    messages.success(request, f"Added {quantity} × {item.name} to your cart.")
+    messages.success(
+        request, _("Added %(quantity)s × %(item)s to your cart.") % {"quantity": quantity, "item": item.name}
+    )
     response = HttpResponse(status=303)
     response["Location"] = reverse("pages:menu", args=[shop.vendor_id]) + f"#item-{item.pk}"
     return response

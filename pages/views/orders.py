@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
@@ -26,30 +28,38 @@ ORDER_POLL_SECONDS = 4
 
 # The timeline's words for each status an order moved to.
 _ORDER_EVENT_LABELS = {
-    Order.Status.PENDING_PAYMENT: "Order placed",
-    Order.Status.PAID: "Paid",
-    Order.Status.ACCEPTED: "Accepted by the shop",
-    Order.Status.READY: "Ready for pickup",
-    Order.Status.UNCLAIMED: "Not collected in time: still at the counter",
-    Order.Status.COMPLETED: "Collected",
-    Order.Status.CANCELLED: "Cancelled",
-    Order.Status.REJECTED: "Rejected by the shop",
-    Order.Status.EXPIRED: "Expired: not paid in time",
+    Order.Status.PENDING_PAYMENT: gettext_lazy("Order placed"),
+    Order.Status.PAID: gettext_lazy("Paid"),
+    Order.Status.ACCEPTED: gettext_lazy("Accepted by the shop"),
+    Order.Status.READY: gettext_lazy("Ready for pickup"),
+    Order.Status.UNCLAIMED: gettext_lazy("Not collected in time: still at the counter"),
+    Order.Status.COMPLETED: gettext_lazy("Collected"),
+    Order.Status.CANCELLED: gettext_lazy("Cancelled"),
+    Order.Status.REJECTED: gettext_lazy("Rejected by the shop"),
+    Order.Status.EXPIRED: gettext_lazy("Expired: not paid in time"),
 }
 _PICKUP_STATUSES = (Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY, Order.Status.UNCLAIMED)
 # Statuses in which the student waits for the kitchen: the page shows when to come.
 _WAITING_STATUSES = (Order.Status.PAID, Order.Status.ACCEPTED)
 # The tracker after paying: each step and the statuses in which it is done.
 _TRACKER_STEPS = (
-    ("paid", "Paid", (Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY, Order.Status.UNCLAIMED)),
-    ("accepted", "Accepted by the shop", (Order.Status.ACCEPTED, Order.Status.READY, Order.Status.UNCLAIMED)),
-    ("ready", "Ready for pickup", (Order.Status.READY, Order.Status.UNCLAIMED)),
-    ("collected", "Collected", ()),
+    (
+        "paid",
+        gettext_lazy("Paid"),
+        (Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY, Order.Status.UNCLAIMED),
+    ),
+    (
+        "accepted",
+        gettext_lazy("Accepted by the shop"),
+        (Order.Status.ACCEPTED, Order.Status.READY, Order.Status.UNCLAIMED),
+    ),
+    ("ready", gettext_lazy("Ready for pickup"), (Order.Status.READY, Order.Status.UNCLAIMED)),
+    ("collected", gettext_lazy("Collected"), ()),
 )
 # The order page's words after the page script's payment did not finish (`?payment=`).
 _PAYMENT_NOTES = {
-    "failed": "The payment did not go through. Nothing was charged; you can pay again below.",
-    "stopped": "The payment was not finished. Nothing was charged; you can pay below.",
+    "failed": gettext_lazy("The payment did not go through. Nothing was charged; you can pay again below."),
+    "stopped": gettext_lazy("The payment was not finished. Nothing was charged; you can pay below."),
 }
 
 
@@ -63,7 +73,7 @@ class TrackerStep:
 def tracker_steps(order: Order) -> list[TrackerStep]:
     """paid → accepted → ready → collected for a paid order, each done or still to come."""
     if order.status == Order.Status.COMPLETED:
-        return [TrackerStep(key, label, "done") for key, label, _ in _TRACKER_STEPS]
+        return [TrackerStep(key, label, "done") for key, label, _statuses in _TRACKER_STEPS]
     steps, current_given = [], False
     for key, label, done_in in _TRACKER_STEPS:
         if order.status in done_in:
@@ -86,7 +96,7 @@ def orders(request: HttpRequest) -> HttpResponse:
     page_obj = page_of(request, past)
     names = shop_names([order.vendor_id for order in active] + [order.vendor_id for order in page_obj])
     for order in [*active, *page_obj]:
-        order.vendor_shop_name = names.get(order.vendor_id, "Campus vendor")
+        order.vendor_shop_name = names.get(order.vendor_id, _("Campus vendor"))
         order.item_summary = _item_summary(order)
     context = {"nav": "orders", "active": active, "past": page_obj, "page_obj": page_obj}
     return render(request, "pages/orders.html", context)
@@ -122,8 +132,8 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     refunds = refund_rows(order)
     refund_note = ""
     if was_paid and not refunds and order.status in (Order.Status.CANCELLED, Order.Status.REJECTED):
-        refund_note = "You paid for this order, so the full amount is being refunded to how you paid."
-    shop_name = shop_names([order.vendor_id]).get(order.vendor_id, "Campus vendor")
+        refund_note = _("You paid for this order, so the full amount is being refunded to how you paid.")
+    shop_name = shop_names([order.vendor_id]).get(order.vendor_id, _("Campus vendor"))
     now = timezone.now()
     # Past its hold an unpaid order can no longer be paid, even before the expiry task has run.
     is_expired = order.status == Order.Status.EXPIRED or (
@@ -168,5 +178,5 @@ def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, plain_error(exc))
     else:
-        messages.success(request, f"Order #{order.pk} is cancelled.")
+        messages.success(request, _("Order #%(id)s is cancelled.") % {"id": order.pk})
     return redirect("pages:order", order_id=order.pk)

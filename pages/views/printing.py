@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -180,13 +181,15 @@ def _print_submit(request: HttpRequest, *, shop: Shop, services) -> HttpResponse
             else:
                 job = _send(request, form)
                 messages.success(
-                    request, f"Print #{job.pk} sent to {shop.name}. We will text you when it is ready to pay."
+                    request,
+                    _("Print #%(id)s sent to %(shop)s. We will text you when it is ready to pay.")
+                    % {"id": job.pk, "shop": shop.name},
                 )
                 return redirect("pages:print-jobs")
         except ApplicationError as exc:
             error, status = plain_error(exc), exc.status_code
     elif form.errors and not error:
-        error = "Please check the form."
+        error = _("Please check the form.")
     context = _print_form_context(
         shop=shop,
         services=services,
@@ -233,11 +236,12 @@ def print_jobs(request: HttpRequest) -> HttpResponse:
     rows = [
         _JobRow(
             job=job,
-            shop_name=names.get(job.vendor_id, "Print shop"),
+            shop_name=names.get(job.vendor_id, _("Print shop")),
             can_cancel=_print_job_cancellable(job),
             pay_url=reverse("print-job-pay", args=[job.pk]),
             pay_status_id=f"pay-status-{job.pk}",
-            pay_description=f"Print #{job.pk} at {names.get(job.vendor_id, 'the print shop')}",
+            pay_description=_("Print #%(id)s at %(shop)s")
+            % {"id": job.pk, "shop": names.get(job.vendor_id) or _("the print shop")},
             refunds=refund_rows(job),
         )
         for job in page_obj
@@ -266,5 +270,5 @@ def print_job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, plain_error(exc))
     else:
-        messages.success(request, f"Print #{job_id} is cancelled.")
+        messages.success(request, _("Print #%(id)s is cancelled.") % {"id": job_id})
     return redirect("pages:print-jobs")

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import NotFound
@@ -25,7 +26,7 @@ def order_reorder(request: HttpRequest, order_id: int) -> HttpResponse:
     except NotFound:
         raise Http404("No such order.") from None
     if not plan.shop_listed:
-        messages.error(request, "That shop is not on Tap N Take any more, so this order cannot be made again.")
+        messages.error(request, _("That shop is not on Tap N Take any more, so this order cannot be made again."))
         return redirect("pages:orders")
     lines = [cart.Line(item_id=line.menu_item_id, options=line.options, quantity=line.quantity) for line in plan.lines]
     cart.cart_add(request, vendor_id=plan.vendor_id, lines=lines, max_quantity=ordering_services.MAX_QUANTITY)

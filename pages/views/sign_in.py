@@ -11,6 +11,8 @@ from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import limits as otp_limits
@@ -65,7 +67,7 @@ def _already_signed_in(request: HttpRequest, *, flow: _OtpFlow, next_url: str) -
     if flow.register_shop and user.role != User.Role.VENDOR:
         messages.info(
             request,
-            "You are already signed in. To register a shop, sign out first and use the shop's own phone number.",
+            _("You are already signed in. To register a shop, sign out first and use the shop's own phone number."),
         )
     return redirect(next_url or landing_for(user))
 
@@ -101,14 +103,22 @@ def _otp_phone_step(request: HttpRequest, *, flow: _OtpFlow) -> HttpResponse:
                         resend_after=int(wait),
                         expires_in=pending.get("expires_in") or settings.OTP_TTL_SECONDS,
                     )
-                    messages.info(request, f"We sent a code moments ago. You can ask for a new one in {wait} seconds.")
+                    messages.info(
+                        request,
+                        ngettext(
+                            "We sent a code moments ago. You can ask for a new one in %(count)s second.",
+                            "We sent a code moments ago. You can ask for a new one in %(count)s seconds.",
+                            int(wait),
+                        )
+                        % {"count": wait},
+                    )
                     return redirect(with_next(reverse(flow.code_url), next_url))
                 error, status = plain_error(exc), 429
             except ApplicationError as exc:
                 error, status = plain_error(exc), exc.status_code
             else:
                 _remember_code_sent(request, phone=phone, resend_after=sent.resend_after, expires_in=sent.expires_in)
-                messages.success(request, "We sent you a code by SMS.")
+                messages.success(request, _("We sent you a code by SMS."))
                 return redirect(with_next(reverse(flow.code_url), next_url))
     context = {**_flow_context(flow), "form": form, "error": error, "next": next_url}
     return render(request, "pages/login.html", context, status=status)
@@ -123,14 +133,22 @@ def _signed_in_redirect(
         if user.role == User.Role.VENDOR:
             # Its dashboard says the rest: pending approval, or the shop itself.
             return redirect(landing_for(user))
-        kind = "a student" if user.role == User.Role.STUDENT else "a staff"
-        messages.warning(
-            request,
-            f"This number already has {kind} account, so no shop was registered: you are signed in with it. "
-            "To register a shop, sign out and use the shop's own phone number.",
-        )
+        if user.role == User.Role.STUDENT:
+            warning = _(
+                "This number already has a student account, so no shop was registered: you are signed in with it. "
+                "To register a shop, sign out and use the shop's own phone number."
+            )
+        else:
+            warning = _(
+                "This number already has a staff account, so no shop was registered: you are signed in with it. "
+                "To register a shop, sign out and use the shop's own phone number."
+            )
+        messages.warning(request, warning)
         return redirect(landing_for(user))
-    messages.success(request, f"You are signed in{', ' + user.name if user.name else ''}.")
+    if user.name:
+        messages.success(request, _("You are signed in, %(name)s.") % {"name": user.name})
+    else:
+        messages.success(request, _("You are signed in."))
     if user.role != User.Role.STUDENT:
         return redirect(landing_for(user))
     return redirect(next_url or landing_for(user))
@@ -171,7 +189,9 @@ def _otp_code_step(request: HttpRequest, *, flow: _OtpFlow) -> HttpResponse:
                 request.session.pop(_OTP_PENDING, None)
                 return _signed_in_redirect(request, signed_in=signed_in, flow=flow, next_url=next_url)
         elif flow.register_shop:
-            error = "Please check: " + " ".join(e for errors in form.errors.values() for e in errors)
+            error = _("Please check: %(problems)s") % {
+                "problems": " ".join(e for errors in form.errors.values() for e in errors)
+            }
     context = {
         **_flow_context(flow),
         "form": form,
@@ -219,5 +239,5 @@ def register_shop_code(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     """End this browser's session. An API token the user holds elsewhere keeps working."""
     logout(request)
-    messages.success(request, "You are signed out.")
+    messages.success(request, _("You are signed out."))
     return redirect("pages:home")

@@ -16,32 +16,21 @@ import { follow } from "../common/events.js";
 const NEEDS_SCRIPT = "form[data-item-form], form[data-cart], form[data-estimate-url], [data-cooldown-seconds], [data-focus]";
 const NOTE_KEY = "tnt-live-note";
 
-const ORDER_WORDS = {
-  paid: "Your order is paid. The shop has it.",
-  accepted: "The shop accepted your order.",
-  ready: "Your order is ready. Show your pickup code at the counter.",
-  unclaimed: "Your order was not collected in time. The shop is keeping it.",
-  completed: "Your order was collected.",
-  rejected: "The shop rejected your order.",
-  cancelled: "Your order was cancelled.",
-  expired: "Your order expired: it was not paid in time.",
-};
-const JOB_WORDS = {
-  accepted: "The shop accepted print #{id}.",
-  ready: "Print #{id} is printed: pay to collect it.",
-  paid: "Print #{id} is paid. Collect it at the shop.",
-  completed: "Print #{id} was collected.",
-  rejected: "The shop rejected print #{id}.",
-  cancelled: "Print #{id} was cancelled.",
-};
+// The page's words in its language: a JSON block the template writes ({% script_words "live" %}).
+const WORDS = (() => {
+  const el = document.getElementById("words-live");
+  try { return el ? JSON.parse(el.textContent) : {}; } catch { return {}; }
+})();
+const say = (key, id) => (WORDS[key] || key).replace("%(id)s", String(id));
+const ORDER_STATUSES = ["paid", "accepted", "ready", "unclaimed", "completed", "rejected", "cancelled", "expired"];
+const JOB_STATUSES = ["accepted", "ready", "paid", "completed", "rejected", "cancelled"];
 
 function words(event, before) {
   if (event.type.startsWith("order.")) {
-    if (before === event.status) return "Your order was updated.";
-    return ORDER_WORDS[event.status] || "Your order was updated.";
+    if (before === event.status || !ORDER_STATUSES.includes(event.status)) return say("order_updated");
+    return say("order_" + event.status);
   }
-  const text = JOB_WORDS[event.status] || "Print #{id} was updated.";
-  return text.replace("{id}", String(event.id));
+  return say(JOB_STATUSES.includes(event.status) ? "job_" + event.status : "job_updated", event.id);
 }
 
 function liveRegion(root) {

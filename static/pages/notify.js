@@ -12,6 +12,12 @@
 import { request } from "../common/api.js";
 
 const ID_KEY = "tnt-push-subscription";
+// The page's words in its language: a JSON block the template writes ({% script_words "notify" %}).
+const WORDS = (() => {
+  const el = document.getElementById("words-notify");
+  try { return el ? JSON.parse(el.textContent) : {}; } catch { return {}; }
+})();
+const t = (key) => WORDS[key] || key;
 const READY_MS = 10000;
 
 const box = document.querySelector("[data-notify]");
@@ -37,7 +43,7 @@ function worker() {
   // The page script registers the worker; give up if it never becomes ready.
   return Promise.race([
     navigator.serviceWorker.ready,
-    new Promise((_, reject) => setTimeout(() => reject(new Error("The service worker did not start.")), READY_MS)),
+    new Promise((_, reject) => setTimeout(() => reject(new Error(t("no_worker"))), READY_MS)),
   ]);
 }
 
@@ -64,7 +70,7 @@ async function start(box) {
     button.hidden = mode === "blocked";
     button.disabled = false;
     button.removeAttribute("aria-busy");
-    button.textContent = mode === "on" ? "Turn off notifications" : "Notify me on this phone";
+    button.textContent = mode === "on" ? t("turn_off") : t("turn_on");
     button.setAttribute("aria-pressed", mode === "on" ? "true" : "false");
   }
 
@@ -82,10 +88,10 @@ async function start(box) {
     try {
       const prefs = await request(box.dataset.preferencesUrl, { method: "PUT", body: { sms: wanted } });
       smsInput.checked = prefs.sms;
-      state.textContent = prefs.sms ? "SMS on: you also get an SMS." : "SMS off: notifications come to this phone only.";
+      state.textContent = prefs.sms ? t("sms_on") : t("sms_off");
     } catch (error) {
       smsInput.checked = !wanted;
-      state.textContent = (error && error.message) || "That did not work. Try again.";
+      state.textContent = (error && error.message) || t("failed");
     } finally {
       smsInput.disabled = false;
     }
@@ -112,15 +118,13 @@ async function start(box) {
   async function turnOn() {
     const permission = await Notification.requestPermission();
     if (permission !== "granted") {
-      show(permission === "denied" ? "blocked" : "off", permission === "denied"
-        ? "Notifications are blocked for this site in your browser's settings. We will send an SMS instead."
-        : "Not turned on. We will send an SMS instead.");
+      show(permission === "denied" ? "blocked" : "off", permission === "denied" ? t("blocked") : t("not_on"));
       return;
     }
     const subscription = (await current()) ||
       (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }));
     await save(subscription);
-    show("on", "Turned on: this phone will tell you when your order changes.");
+    show("on", t("turned_on"));
     offerSms();
   }
 
@@ -137,7 +141,7 @@ async function start(box) {
     if (subscription) await subscription.unsubscribe();
     try { window.localStorage.removeItem(ID_KEY); } catch { /* ignore */ }
     smsBox.hidden = true;
-    show("off", "Turned off. We will send an SMS instead.");
+    show("off", t("turned_off"));
   }
 
   button.addEventListener("click", async () => {
@@ -147,22 +151,22 @@ async function start(box) {
     try {
       await (on ? turnOff() : turnOn());
     } catch (error) {
-      show(on ? "on" : "off", (error && error.message) || "That did not work. Try again.");
+      show(on ? "on" : "off", (error && error.message) || t("failed"));
     }
   });
 
   if (Notification.permission === "denied") {
-    show("blocked", "Notifications are blocked for this site in your browser's settings. We will send an SMS instead.");
+    show("blocked", t("blocked"));
     return;
   }
   try {
     const subscription = Notification.permission === "granted" ? await current() : null;
     if (subscription) {
       await save(subscription); // the server may have dropped it (a 410): saved again, same id
-      show("on", "On: this phone tells you when your order changes.");
+      show("on", t("on"));
       offerSms();
       return;
     }
   } catch { /* shown as off */ }
-  show("off", "Get a notification on this phone when your order is accepted or ready, instead of an SMS.");
+  show("off", t("offer"));
 }

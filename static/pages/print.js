@@ -21,9 +21,22 @@ import { request } from "../common/api.js";
   var out = form.querySelector("[data-estimate]");
   var shelf = form.querySelector("[data-previews]");
 
+  /* The page's words in its language: a JSON block the template writes ({% script_words "print" %},
+     pages/script_words.py). A counted text comes as [form for 1, form for any other count]. */
+  var WORDS = (function () {
+    var el = document.getElementById("words-print");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+  function t(key, values) {
+    var text = WORDS[key];
+    if (Array.isArray(text)) text = text[values && values.count === 1 ? 0 : 1];
+    if (typeof text !== "string") return key;
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) { return values && name in values ? String(values[name]) : whole; });
+  }
+
   var MESSAGES = {
-    network: "No connection. Check your network and try again.",
-    http: function (status) { return "Something went wrong (" + status + "). Please try again."; }
+    network: t("network"),
+    http: function (status) { return t("http", { status: status }); }
   };
   // What the price depends on; the note is not among them.
   var PRICED = ["service", "copies", "double_sided", "page_range", "colour_mode", "pages_per_sheet", "finishing"];
@@ -50,8 +63,6 @@ import { request } from "../common/api.js";
     out.className = "alert" + (kind ? " alert-" + kind : "");
   }
 
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
-
   function choices() {
     var data = new FormData(form);
     var number = function (name, fallback) {
@@ -76,23 +87,28 @@ import { request } from "../common/api.js";
     out.innerHTML = "";
     var strong = document.createElement("strong");
     strong.textContent = rupees(result.estimated_paise);
-    out.appendChild(document.createTextNode("Estimate: "));
+    var colour = result.colour_pages === null ? t("colour_later") :
+      (result.colour_pages.length ? t("colour_pages", { count: result.colour_pages.length, pages: result.colour_pages.join(", ") }) : t("colour_none"));
+    // The one sentence; the estimate (in bold) goes where it says %(price)s.
+    var sentence = t(result.double_sided ? "estimate_double" : "estimate", {
+      selected: result.pages_selected, pages: t("pages", { count: result.pages }), colour: colour,
+      copies: t("copies", { count: result.copies }), sheets: t("sheets", { count: result.sheets }), paper: result.paper_size
+    });
+    if (result.analysis === "pending") {
+      sentence = sentence.replace("%(price)s", t("price_range", { max: rupees(result.estimated_max_paise) }));
+    }
+    var parts = sentence.split("%(price)s");
+    out.appendChild(document.createTextNode(parts[0]));
     out.appendChild(strong);
-    if (result.analysis === "pending") out.appendChild(document.createTextNode(" to " + rupees(result.estimated_max_paise)));
-    var colour = result.colour_pages === null ? "colour pages are counted once it is sent" :
-      (result.colour_pages.length ? result.colour_pages.length + " in colour: " + result.colour_pages.join(", ") : "none in colour");
-    out.appendChild(document.createTextNode(" for " + result.pages_selected + " of " + plural(result.pages, "page", "pages") +
-      " (" + colour + ") \u00D7 " + plural(result.copies, "copy", "copies") + ": " +
-      plural(result.sheets, "sheet", "sheets") + " of " + result.paper_size +
-      (result.double_sided ? ", double-sided" : ", single-sided") + ". The shop confirms the final amount."));
+    out.appendChild(document.createTextNode(parts.slice(1).join("")));
     if (!shelf) return;
     shelf.innerHTML = "";
     (result.previews || []).forEach(function (preview) {
       var figure = document.createElement("figure");
       var img = document.createElement("img");
-      img.src = preview.src; img.alt = "Page " + preview.page; img.width = 90;
+      img.src = preview.src; img.alt = t("page_alt", { page: preview.page }); img.width = 90;
       var caption = document.createElement("figcaption");
-      caption.textContent = "p. " + preview.page + ((result.colour_pages || []).indexOf(preview.page) >= 0 ? " \u00B7 colour" : "");
+      caption.textContent = t((result.colour_pages || []).indexOf(preview.page) >= 0 ? "page_caption_colour" : "page_caption", { page: preview.page });
       figure.appendChild(img); figure.appendChild(caption); shelf.appendChild(figure);
     });
   }
@@ -101,7 +117,7 @@ import { request } from "../common/api.js";
   function quote() {
     if (!uploadField.value) return;
     var mine = ++quoteSeq;
-    estimateSays("Working out the price\u2026", "");
+    estimateSays(t("working"), "");
     request(form.dataset.estimateUrl, { method: "POST", body: choices(), messages: MESSAGES }).then(function (result) {
       if (mine === quoteSeq) showPrice(result);
     }, function (err) {
@@ -117,15 +133,15 @@ import { request } from "../common/api.js";
     uploadError = "";
     quoteSeq++;  // a price of the file before this one no longer counts
     if (shelf) shelf.innerHTML = "";
-    if (!file) { uploading = null; show(uploadStatus, ""); estimateSays("Choose a PDF to see the price before you send it.", ""); return; }
-    show(uploadStatus, "Uploading " + file.name + "\u2026");
-    estimateSays("Reading the pages\u2026", "");
+    if (!file) { uploading = null; show(uploadStatus, ""); estimateSays(t("choose_to_price"), ""); return; }
+    show(uploadStatus, t("uploading", { name: file.name }));
+    estimateSays(t("reading"), "");
     var body = new FormData();
     body.append("file", file);
     var current = request(form.dataset.uploadUrl, { method: "POST", form: body, messages: MESSAGES }).then(function (result) {
       if (mine !== uploadSeq) return null;
       uploadField.value = String(result.id);
-      show(uploadStatus, "Uploaded: " + file.name + ", " + plural(result.pages, "page", "pages") + ".");
+      show(uploadStatus, t("uploaded", { name: file.name, count: result.pages }));
       quote();
       return result;
     }, function (err) {
@@ -164,7 +180,7 @@ import { request } from "../common/api.js";
       // Still uploading: send as soon as it is up (the tap is not lost).
       event.preventDefault();
       var submitter = event.submitter;
-      show(uploadStatus, "Sending as soon as your file has uploaded\u2026");
+      show(uploadStatus, t("sending_after_upload"));
       uploading.then(function () {
         if (uploadField.value) form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
       });
@@ -178,7 +194,7 @@ import { request } from "../common/api.js";
     }
     if (!uploadField.value && !(fileInput.files && fileInput.files.length)) {
       event.preventDefault();
-      show(uploadStatus, "Choose a PDF file to print first.", "error");
+      show(uploadStatus, t("choose_file"), "error");
       fileInput.focus();
       return;
     }
@@ -189,5 +205,5 @@ import { request } from "../common/api.js";
   window.addEventListener("pageshow", function () { fileInput.disabled = false; });
 
   if (uploadField.value) quote();  // a form shown again after a refusal still holds its upload
-  else estimateSays("Choose a PDF to see the price before you send it.", "");
+  else estimateSays(t("choose_to_price"), "");
 })();

@@ -6,10 +6,23 @@ import { request } from "../common/api.js";
 (function () {
   "use strict";
 
+  /* The page's words in its language: a JSON block the template writes ({% script_words "site" %},
+     pages/script_words.py). A counted text comes as [form for 1, form for any other count]. */
+  var WORDS = (function () {
+    var el = document.getElementById("words-site");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+  function t(key, values) {
+    var text = WORDS[key];
+    if (Array.isArray(text)) text = text[values && values.count === 1 ? 0 : 1];
+    if (typeof text !== "string") return key;
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) { return values && name in values ? String(values[name]) : whole; });
+  }
+
   // The pages' own words for failures that carry no API envelope.
   var MESSAGES = {
-    network: "No connection. Check your network and try again.",
-    http: function (status) { return "Something went wrong (" + status + "). Please try again."; }
+    network: t("network"),
+    http: function (status) { return t("http", { status: status }); }
   };
 
   function rupees(paise) {
@@ -77,12 +90,12 @@ import { request } from "../common/api.js";
       if (left <= 0) {
         button.disabled = false;
         button.textContent = label;
-        if (note) note.textContent = "You can ask for a new code now.";
+        if (note) note.textContent = t("code_now");
         return;
       }
       button.disabled = true;
-      button.textContent = label + " (" + left + " s)";
-      if (note) note.textContent = "You can ask for a new code in " + left + " seconds.";
+      button.textContent = t("cooldown", { label: label, count: left });
+      if (note) note.textContent = t("code_in", { count: left });
       left -= 1;
       setTimeout(tick, 1000);
     }
@@ -122,7 +135,7 @@ import { request } from "../common/api.js";
         event.preventDefault();
         var group = missing[0];
         var min = parseInt(group.dataset.min, 10);
-        showStatus(errorEl, "Choose " + (min === 1 ? "one" : min) + " of \u201C" + group.dataset.name + "\u201D.", "error");
+        showStatus(errorEl, t("choose_options", { count: min, group: group.dataset.name }), "error");
         var first = group.querySelector("input:not([disabled])");
         if (first) first.focus();
       }
@@ -175,7 +188,7 @@ import { request } from "../common/api.js";
       });
       if (totalEl) totalEl.textContent = rupees(total);
       if (payTotalEl) payTotalEl.textContent = rupees(total);
-      if (countEl) countEl.textContent = count === 1 ? "1 item" : count + " items";
+      if (countEl) countEl.textContent = t("items", { count: count });
       // Nothing to pay for, or no pickup time chosen: Pay waits (the server refuses both anyway).
       if (submit && orderForm.dataset.placing !== "1") {
         submit.disabled = count === 0 || !orderForm.querySelector("input[name=slot]:checked");
@@ -258,26 +271,28 @@ import { request } from "../common/api.js";
         if (orderForm.dataset.placing === "1") return;
         clearErrors();
         if (!orderForm.querySelector("input[name=slot]:checked")) {
-          showErrors({ details: { slot: ["Choose a pickup time."] } });
+          showErrors({ details: { slot: [t("choose_slot")] } });
           return;
         }
         orderForm.dataset.placing = "1";
         submit.disabled = true; submit.setAttribute("aria-busy", "true");
-        showStatus(payStatus, "Placing your order\u2026", "");
+        showStatus(payStatus, t("placing"), "");
         var done = function () { orderForm.dataset.placing = "0"; submit.removeAttribute("aria-busy"); render(); };
         request(orderForm.action, { method: "POST", form: new FormData(orderForm), messages: MESSAGES }).then(function (placed) {
           var order = placed.order;
           try { sessionStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
           var link = document.createElement("a");
-          link.href = order.url; link.textContent = "Order #" + order.id;
+          link.href = order.url; link.textContent = t("order_link", { id: order.id });
           pay({
             payUrl: order.pay_url, verifyUrl: orderForm.dataset.verifyUrl, checkoutJs: orderForm.dataset.checkoutJs,
             callbackUrl: orderForm.dataset.callbackUrl ? orderForm.dataset.callbackUrl + "?next=" + encodeURIComponent(order.url) : "",
             description: order.description, status: payStatus, returnUrl: order.url,
             opened: function () {
-              showStatus(payStatus, "Finish paying in the payment window. ", "");
+              // The one sentence, with the order's link where it says %(order)s.
+              var parts = t("placed_and_held").split("%(order)s");
+              showStatus(payStatus, parts[0], "");
               payStatus.appendChild(link);
-              payStatus.appendChild(document.createTextNode(" is placed and held for you."));
+              payStatus.appendChild(document.createTextNode(parts.slice(1).join("")));
             },
             // Placed but not paid: its page holds the countdown and the way to pay again.
             failed: function () { window.location.assign(order.url + "?payment=failed"); },
@@ -367,13 +382,13 @@ import { request } from "../common/api.js";
       if (document.querySelector('script[src="' + src + '"]')) { resolve(); return; }
       var s = document.createElement("script");
       s.src = src; s.onload = resolve;
-      s.onerror = function () { reject(new Error("Could not load the payment page. Check your connection.")); };
+      s.onerror = function () { reject(new Error(t("checkout_failed"))); };
       document.head.appendChild(s);
     });
   }
 
   function verify(verifyUrl, fields, status, returnUrl) {
-    showStatus(status, "Confirming your payment\u2026", "");
+    showStatus(status, t("confirming"), "");
     return postJson(verifyUrl, {
       razorpay_order_id: fields.razorpay_order_id,
       razorpay_payment_id: fields.razorpay_payment_id,
@@ -388,7 +403,7 @@ import { request } from "../common/api.js";
      then `returnUrl` opens to show the new status. `failed(message)` and `dismissed(message)` say
      how an attempt ended without paying; `opened()` that the payment window is up. */
   function pay(o) {
-    showStatus(o.status, "Opening the payment page\u2026", "");
+    showStatus(o.status, t("opening"), "");
     postJson(o.payUrl, {}, { "Idempotency-Key": randomKey() }).then(function (checkout) {
       return loadScript(o.checkoutJs).then(function () {
         var options = {
@@ -398,16 +413,16 @@ import { request } from "../common/api.js";
             verify(o.verifyUrl, response, o.status, o.returnUrl).catch(function (err) { o.failed(err.message); });
           },
           modal: { ondismiss: function () {
-            o.dismissed("Payment not finished. Nothing was charged; you can pay now or later from this page.");
+            o.dismissed(t("not_finished"));
           } }
         };
         if (o.callbackUrl) options.callback_url = new URL(o.callbackUrl, window.location.href).toString();
         var checkoutForm = new window.Razorpay(options);
         checkoutForm.on("payment.failed", function (response) {
           var reason = response && response.error && response.error.description;
-          o.failed("The payment did not go through" + (reason ? " (" + reason + ")" : "") + ". You can try again.");
+          o.failed(reason ? t("failed_because", { reason: reason }) : t("failed"));
         });
-        showStatus(o.status, "Finish paying in the payment window.", "");
+        showStatus(o.status, t("finish_paying"), "");
         checkoutForm.open();
         if (o.opened) o.opened();
       });

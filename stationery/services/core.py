@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from core.errors import InvalidTransition
@@ -31,7 +31,9 @@ def _file_storage():
 
 
 def _job_refusal(from_status: str, to_status: str) -> str:
-    return f"A print job that is {PrintJob.Status(from_status).label.lower()} cannot become {to_status}."
+    # An English sentence (not in the catalogue yet): its status word stays English too.
+    with translation.override("en"):
+        return f"A print job that is {PrintJob.Status(from_status).label.lower()} cannot become {to_status}."
 
 
 def _transition(
