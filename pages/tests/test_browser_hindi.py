@@ -63,7 +63,7 @@ def _ready_order(campus, student):
 
 @pytest.mark.parametrize("width", [PHONE_WIDTH, DESKTOP_WIDTH])
 def test_every_student_page_in_hindi_has_no_english_left(chromium, live_server, width):
-    campus, student, paid, unpaid = _campus_with_one_of_everything()
+    campus, student, paid, unpaid, _ready = _campus_with_one_of_everything()
     ready = _ready_order(campus, student)
     student.language = "hi"
     student.save(update_fields=["language"])
@@ -122,7 +122,9 @@ def test_every_student_page_in_hindi_has_no_english_left(chromium, live_server, 
         ):
             page.goto(path)
             check(name, ready_selector)
-        expect(page.locator("[data-testid=print-job-status]")).to_have_text("भुगतान के लिए तैयार")
+        statuses = page.locator("[data-testid=print-job-status]")  # one job ready to pay, one paid
+        expect(statuses.filter(has_text="भुगतान के लिए तैयार")).to_have_count(1)
+        expect(statuses.filter(has_text="भुगतान हो गया")).to_have_count(1)
     finally:
         context.close()
     assert problems == [], "English left or too wide in Hindi:\n" + "\n".join(problems)
