@@ -120,9 +120,9 @@ MUTANTS: list[dict] = [
         "id": "print-quote-disables-send",
         "file": "static/pages/print.js",
         "function": "<module: quote>",
-        "find": 'estimateSays("Working out the price\\u2026", "");',
+        "find": 'estimateSays(t("working"), "");',
         "replace": (
-            'estimateSays("Working out the price\\u2026", ""); var held = form.querySelector("[data-send]");'
+            'estimateSays(t("working"), ""); var held = form.querySelector("[data-send]");'
             " held.disabled = true; setTimeout(function () { held.disabled = false; }, 400);"
         ),
         "tests": ["pages/tests/test_browser_print.py"],
