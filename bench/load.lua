@@ -62,7 +62,7 @@ function response(status, headers, body)
   elseif status >= 200 and status < 300 then
     s2xx = s2xx + 1
     if body and string.find(body, '"status":"duplicate"', 1, true) then duplicates = duplicates + 1
-    elseif body and string.find(body, '"status":"processed"', 1, true) then processed = processed + 1 end
+    elseif body and string.find(body, '"status":"accepted"', 1, true) then processed = processed + 1 end
   else other = other + 1 end
 end
 

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from bench.scenarios import BARE, RUSH_ROWS, SCENARIOS, TARGETS, TWO_NODE_ROWS
+from bench.scenarios import APPLY_P99_MS, BARE, RUSH_ROWS, SCENARIOS, TARGETS, TWO_NODE_ROWS
 
 PROFILE_BUCKETS = [
     ("SQL: psycopg execute/fetch (waiting on PostgreSQL included)", "(psycopg/"),
@@ -67,6 +67,13 @@ def verdicts(results: dict[str, dict]) -> list[str]:
         what = "the bare Django view" if of == "bare" else "the ceiling"
         verdict = "met" if ratio >= target else "SHORT"
         lines.append(f"target {name}: {ratio:.2f} of {what} (target ≥ {target}) {verdict}")
+    applied = results.get("webhooks", {}).get("applied")
+    if applied:
+        p99 = applied["apply_p99_ms"]
+        verdict = "met" if p99 <= APPLY_P99_MS and not applied["pending"] else "SHORT"
+        lines.append(
+            f"target webhooks_applied: received → applied p99 {p99:.0f} ms (target ≤ {APPLY_P99_MS}) {verdict}"
+        )
     return lines
 
 
@@ -157,6 +164,14 @@ def print_report(results: dict[str, dict], *, title: str, invariants: dict, serv
             f"webhooks: {hooks['processed']} processed, {hooks['duplicates']} answered duplicate "
             f"({hooks['duplicates'] / max(1, hooks['s2xx']):.0%} of 2xx)"
         )
+    if (applied := results.get("webhooks", {}).get("applied")) is not None:
+        print(
+            f"webhooks applied by the worker: {applied['applied']} of {applied['stored']} stored "
+            f"({applied['failed']} failed, {applied['pending']} pending), the last {applied['drained_after_s']} s "
+            f"after the load ended; received → applied p50 {applied['apply_p50_ms']:.0f} ms, "
+            f"p95 {applied['apply_p95_ms']:.0f} ms, p99 {applied['apply_p99_ms']:.0f} ms, "
+            f"max {applied['apply_max_ms']:.0f} ms"
+        )
     if "orders_hot" in results:
         hot = results["orders_hot"]
         print(f"hot slot: {hot['s2xx']} placed, {hot['s4xx']} refused (slot_full once its 1000 places are gone)")
@@ -192,6 +207,9 @@ def failures(results: dict[str, dict], *, invariants: dict, server_errors: int) 
         found.append("an invariant is broken")
     if server_errors or any(r["s5xx"] for r in results.values()):
         found.append("5xx answers")
+    applied = results.get("webhooks", {}).get("applied")
+    if applied and (applied["pending"] or applied["failed"]):
+        found.append("webhooks stored but not applied")
     if any(r["socket_errors"] or r["timeouts"] for r in results.values()):
         found.append("socket errors or timeouts")
     return found

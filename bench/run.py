@@ -40,6 +40,7 @@ if __package__ in (None, ""):  # run as a file (`python bench/run.py`, as `make 
     sys.path.insert(0, str(REPO))
 
 from bench import events, rush, twonode  # noqa: E402
+from bench.applied import database_now, webhooks_applied  # noqa: E402
 from bench.measure import CpuMeter, start_profile  # noqa: E402
 from bench.processes import stop, wait_live  # noqa: E402
 from bench.report import failures, print_report, write_numbers  # noqa: E402
@@ -165,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             cwd=REPO, env=env, stdout=web_out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         worker = subprocess.Popen(
-            [PYTHON, "-m", "celery", "-A", "tntproject", "worker", "--concurrency", "1", "--loglevel", "WARNING"],
+            [PYTHON, "-m", "celery", "-A", "tntproject", "worker", "--concurrency",
+             env.get("CELERY_CONCURRENCY", "2"), "--loglevel", "WARNING"],
             cwd=REPO, env=env, stdout=worker_out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     results: dict[str, dict] = {}
@@ -179,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             results[BARE[0]] = run_bare(wrk, work=work, env=env, workers=workers, seconds=seconds)
         for name, label, warm in (s for s in SCENARIOS if s[0] in selected):
             requests_file = work / f"{name}.req"
+            stored_since = database_now(env) if name == "webhooks" else ""
             if warm:
                 run_wrk(wrk, base, requests_file, 2, env)
             log(f"{label}: {seconds}s")
@@ -193,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
             results[name]["web_cpu_ms"] = (after["web"] - before["web"]) * 1000 / served
             results[name]["db_cpu_ms"] = max(0.0, after["db"] - before["db"]) * 1000 / served
             results[name]["machine_busy"] = (after["busy"] - before["busy"]) / max(1e-9, after["all"] - before["all"])
+            if name == "webhooks":  # answered at once; how long the worker took to apply them
+                results[name]["applied"] = webhooks_applied(env, stored_since)
 
         def wrk_run(at: str, requests_file: Path, duration: int, with_env: dict) -> dict:
             return run_wrk(wrk, at, requests_file, duration, with_env)

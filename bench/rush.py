@@ -33,6 +33,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.applied import database_now, webhooks_applied
 from bench.events import STREAM_PREFIX, Streams, start_events_process
 from bench.measure import CpuMeter, process_tree_cpu
 from bench.processes import start_web, stop, wait_live
@@ -127,6 +128,7 @@ async def _measure(env, *, web, web_port, events, events_port, worker_pid, work,
     client = redis.Redis.from_url(env["REDIS_URL"])
     seconds_now, micros = client.time()
     since = f"{seconds_now * 1000 + micros // 1000}-0"
+    stored_since = await asyncio.to_thread(database_now, env)
     meter = CpuMeter(web.pid)
     before = meter.sample()
     side_before = {"events": process_tree_cpu(events.pid), "celery": process_tree_cpu(worker_pid)}
@@ -136,12 +138,20 @@ async def _measure(env, *, web, web_port, events, events_port, worker_pid, work,
     after = meter.sample()
     side = {name: process_tree_cpu(pid) - side_before[name] for name, pid in (("events", events.pid),
                                                                              ("celery", worker_pid))}  # fmt: skip
-    await asyncio.sleep(2)  # the last events on their way
-    published = {u["user"]: len(client.xrange(f"{STREAM_PREFIX}{u['user']}", min=since)) for u in users}
+    # The captures are applied by the worker after their webhooks were answered: wait for it, then
+    # for the last events on their way (compared by entry id, as in bench/events.py).
+    applied = await asyncio.to_thread(webhooks_applied, env, stored_since)
+    await asyncio.sleep(2)
+    published = {
+        u["user"]: {entry.decode() for entry, _ in client.xrange(f"{STREAM_PREFIX}{u['user']}", min=since)}
+        for u in users
+    }
+    await asyncio.sleep(1)
     await streams.close()
     return {
         "elapsed": elapsed,
         "load": load,
+        "applied": applied,
         "cpu": {
             "web": after["web"] - before["web"],
             "db": max(0.0, after["db"] - before["db"]),
@@ -156,9 +166,9 @@ async def _measure(env, *, web, web_port, events, events_port, worker_pid, work,
             "opened": streams.opened,
             "open_seconds": open_seconds,
             "failed": streams.failed[:5],
-            "events_published": sum(published.values()),
-            "events_received": len(streams.latencies_ms),
-            "events_lost": sum(max(0, published[u] - streams.received.get(u, 0)) for u in published),
+            "events_published": sum(len(entries) for entries in published.values()),
+            "events_received": sum(len(published[u] & streams.received.get(u, set())) for u in published),
+            "events_lost": sum(len(published[u] - streams.received.get(u, set())) for u in published),
             "p50_ms": percentile(streams.latencies_ms, 0.50),
             "p95_ms": percentile(streams.latencies_ms, 0.95),
             "p99_ms": percentile(streams.latencies_ms, 0.99),
@@ -254,7 +264,7 @@ def summarise(measured: dict, spent: dict[str, list], *, server_errors: int, tra
         "machine_seconds": cpu["machine"],
         "requests_by_kind": {kind: load.next_of[kind] for kind in KINDS},
     }
-    rows["rush_streams"] = {**measured["streams"], "tracebacks": tracebacks}
+    rows["rush_streams"] = {**measured["streams"], "tracebacks": tracebacks, "applied": measured["applied"]}
     rows["rush_server_errors"] = server_errors
     return rows
 
@@ -276,6 +286,12 @@ def report(results: dict) -> list[str]:
         f"{streams['events_lost']} lost; publish → received p50 {streams['p50_ms']:.1f} ms, "
         f"p95 {streams['p95_ms']:.1f} ms, p99 {streams['p99_ms']:.1f} ms"
     )
+    applied = streams["applied"]
+    lines.append(
+        f"rush: captures applied by the worker: {applied['applied']} of {applied['stored']} stored, the last "
+        f"{applied['drained_after_s']} s after the rush; received → applied p50 {applied['apply_p50_ms']:.0f} ms, "
+        f"p99 {applied['apply_p99_ms']:.0f} ms"
+    )
     return lines
 
 
@@ -286,6 +302,8 @@ def failures(results: dict) -> list[str]:
         found.append("rush event streams that did not open or broke")
     if streams["events_lost"]:
         found.append("rush events published but not delivered")
+    if streams["applied"]["pending"] or streams["applied"]["failed"]:
+        found.append("rush webhooks stored but not applied")
     if streams["tracebacks"] or results["rush_server_errors"]:
         found.append("5xx or tracebacks in the rush's processes")
     return found

@@ -48,6 +48,9 @@ TARGETS = {
     "webhooks": ("live", 0.3),
 }
 
+# A stored capture webhook applied by the worker within this many ms at p99 (the webhooks scenario).
+APPLY_P99_MS = 2000
+
 
 def log(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)

@@ -29,6 +29,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+from bench.applied import database_now, webhooks_applied
 from bench.measure import CpuMeter
 from bench.processes import start_web, stop, wait_live
 
@@ -167,6 +168,7 @@ def run(
             wrk_run(f"http://127.0.0.1:{port}", work / "live.req", 2, env)  # every worker loads the app first
         meters = {node: CpuMeter(process.pid) for node, process in nodes.items()}
         before = {node: meter.sample() for node, meter in meters.items()}
+        stored_since = database_now(env)
 
         def drive(node: str, port: int) -> None:
             results[f"twonode_{node}"] = wrk_run(f"http://127.0.0.1:{port}", work / f"twonode_{node}.req", seconds, env)
@@ -198,6 +200,7 @@ def run(
     results["server_errors"] = sum(
         len(re.findall(rb'"status": ?5\d\d', (work / f"twonode_{node}.log").read_bytes())) for node in NODES
     )
+    results["applied"] = webhooks_applied(env, stored_since)  # the captures, applied by the worker
     read = subprocess.run(
         [PYTHON, "-m", "bench.twonode", "state", str(work)], cwd=REPO, env=env, capture_output=True, text=True
     )
@@ -236,6 +239,11 @@ def report(results: dict, ceiling_rps: float) -> list[str]:
             f"two nodes: slot {s['live_orders']} live orders, reserved {s['reserved']} of {s['capacity']}; hot dish "
             f"{s['portions_sold']} portions sold of {s['stock_start']}, {s['stock_left']} left; "
             f"{s['captures']} captures, {s['capture_postings']} capture postings"
+        )
+    if applied := results.get("applied"):
+        lines.append(
+            f"two nodes: webhooks applied by the worker: {applied['applied']} of {applied['stored']} stored; "
+            f"received → applied p50 {applied['apply_p50_ms']:.0f} ms, p99 {applied['apply_p99_ms']:.0f} ms"
         )
     return lines
 
