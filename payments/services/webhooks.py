@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -117,10 +118,7 @@ def _webhook_apply(event_type: str, payload: dict) -> str:
 
 
 def _webhook_seen(*, event_id: str, body_sha256: str) -> WebhookEvent | None:
-    return (
-        WebhookEvent.objects.filter(event_id=event_id).first()
-        or WebhookEvent.objects.filter(body_sha256=body_sha256).first()
-    )
+    return WebhookEvent.objects.filter(Q(event_id=event_id) | Q(body_sha256=body_sha256)).order_by("pk").first()
 
 
 def _apply_on_commit(webhook_event_id: int) -> None:
@@ -136,23 +134,23 @@ def webhook_receive(*, event_id: str, event_type: str, body: str) -> tuple[Webho
     same event id, or the same raw body (by its SHA-256) under a new event id, since the
     `X-Razorpay-Event-Id` header is not covered by the signature and a captured body could
     otherwise be replayed. Nothing is applied here: `webhook_apply` does that in a worker.
+
+    The unique constraints on both decide it: a new event is one INSERT (its own transaction,
+    not a look-up first), and a duplicate is the INSERT refused, then the stored row read.
     """
     body_sha256 = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    with transaction.atomic():
-        if seen := _webhook_seen(event_id=event_id, body_sha256=body_sha256):
-            return seen, False
-        try:
-            with transaction.atomic():
-                event = WebhookEvent.objects.create(
-                    event_id=event_id, event_type=event_type[:60], body=body, body_sha256=body_sha256
-                )
-        except IntegrityError:
-            seen = _webhook_seen(event_id=event_id, body_sha256=body_sha256)
-            if seen is None:
-                raise
-            return seen, False
-        _apply_on_commit(event.pk)
-        return event, True
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(
+                event_id=event_id, event_type=event_type[:60], body=body, body_sha256=body_sha256
+            )
+            _apply_on_commit(event.pk)
+    except IntegrityError:
+        seen = _webhook_seen(event_id=event_id, body_sha256=body_sha256)
+        if seen is None:
+            raise
+        return seen, False
+    return event, True
 
 
 def webhook_apply(*, webhook_event_id: int) -> tuple[WebhookEvent | None, bool]:

@@ -27,8 +27,8 @@ MUTANTS: list[dict] = [
         "id": "hook-applied-in-the-request",
         "file": WEBHOOKS,
         "function": "webhook_receive",
-        "find": "        _apply_on_commit(event.pk)\n        return event, True",
-        "replace": "        webhook_apply(webhook_event_id=event.pk)\n        return event, True",
+        "find": "            _apply_on_commit(event.pk)\n    except IntegrityError:",
+        "replace": "            webhook_apply(webhook_event_id=event.pk)\n    except IntegrityError:",
         "tests": [WORKER_TESTS],
         "k": "answer_comes_before",
         "why": "the event is applied inside the request: Razorpay waits for the capture, a failure fails the answer",
@@ -37,14 +37,8 @@ MUTANTS: list[dict] = [
         "id": "hook-duplicate-queued-again",
         "file": WEBHOOKS,
         "function": "webhook_receive",
-        "find": (
-            "        if seen := _webhook_seen(event_id=event_id, body_sha256=body_sha256):\n"
-            "            return seen, False"
-        ),
-        "replace": (
-            "        if seen := _webhook_seen(event_id=event_id, body_sha256=body_sha256):\n"
-            "            _apply_on_commit(seen.pk)\n            return seen, False"
-        ),
+        "find": "            raise\n        return seen, False",
+        "replace": "            raise\n        _apply_on_commit(seen.pk)\n        return seen, False",
         "tests": [WORKER_TESTS],
         "k": "duplicate_of_a_pending",
         "why": "a duplicate delivery queues the stored event again",
