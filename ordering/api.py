@@ -187,8 +187,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             lines=data.lines(),
             note=data.validated_data["note"],
         )
-        # order_place hands back the order with its slot and vendor loaded; only its lines
-        # are read back, and the answer has GET's shape.
+        # order_place hands back the order with its slot, vendor and lines loaded: the answer
+        # (GET's shape) reads nothing back.
         return Response(OrderSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

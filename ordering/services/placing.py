@@ -87,9 +87,10 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
     ShopClosed, ShopPaused, ItemUnavailable, SlotClosed, SlotFull, ItemSoldOut or TooManyUnpaidOrders (the
     student already holds MAX_UNPAID_ORDERS unpaid orders); nothing is written then.
 
-    Eight statements when it succeeds (slot with vendor and shop, items, the student's row
-    lock and unpaid count, the slot's UPDATE, three INSERTs). The returned order holds its
-    slot and vendor, so answering with it only reads its lines back.
+    Ten statements when it succeeds (slot with vendor and shop, items with their option groups
+    and options, the student's row lock and unpaid count, the slot's UPDATE, three INSERTs), and
+    one more per stocked item. The returned order holds its slot, vendor and lines, so answering
+    with it reads nothing back.
     """
     pricing.lines_validate(lines)
     slot = _slot_for_ordering(vendor_id=vendor_id, slot_id=slot_id)
@@ -116,6 +117,12 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
     )
     for item in items:
         item.order = order
-    OrderItem.objects.bulk_create(items)
+    OrderItem.objects.bulk_create(items)  # ids from the INSERT's RETURNING, in the order sent
     OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=student)
+    # The order's lines are the ones just written (OrderItem's ordering is by id): the answer
+    # serialises them from here instead of reading them back.
+    # As prefetch_related leaves them: a queryset whose results are already there.
+    lines_written = order.items.all()
+    lines_written._result_cache, lines_written._prefetch_done = items, True
+    order._prefetched_objects_cache = {"items": lines_written}
     return order
