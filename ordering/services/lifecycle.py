@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -41,9 +41,11 @@ _REFUND_CANCELS: dict[str, tuple[str, ...]] = {status: (Status.CANCELLED,) for s
 
 
 def _order_refusal(from_status: str, to_status: str) -> str:
-    # An English sentence (not in the catalogue yet): its status words stay English too.
-    with translation.override("en"):
-        return f"An order that is {Status(from_status).label.lower()} cannot become {Status(to_status).label.lower()}."
+    # One sentence in the caller's language, the two statuses as the app names them.
+    return _("An order that is %(from_status)s cannot become %(to_status)s.") % {
+        "from_status": str(Status(from_status).label).lower(),
+        "to_status": str(Status(to_status).label).lower(),
+    }
 
 
 def _order_transition_check(*, from_status: str, to_status: str) -> None:

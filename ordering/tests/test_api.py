@@ -423,6 +423,23 @@ class TestTransitionsApi:
         order.refresh_from_db()
         assert (order.status, OrderEvent.objects.count(), Slot.objects.get(pk=order.slot_id).reserved) == before
 
+    @pytest.mark.parametrize(
+        ("language", "message"),
+        [
+            ("en", "An order that is waiting for payment cannot become accepted."),
+            ("hi", "जिस ऑर्डर की स्थिति “भुगतान का इंतज़ार” है, वह “स्वीकार किया” नहीं हो सकता।"),
+        ],
+    )
+    def test_an_illegal_transition_is_refused_in_the_callers_language(self, make_client, language, message):
+        order = place_order()
+
+        response = make_client(order.vendor).post(
+            f"/api/v1/orders/{order.pk}/accept", format="json", HTTP_ACCEPT_LANGUAGE=language
+        )
+
+        assert response.status_code == 409
+        assert response.json()["error"]["message"] == message
+
     @pytest.mark.parametrize("code", ["wrong", "12345", ""])
     def test_wrong_pickup_code(self, make_client, code):
         order = ready_order()

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import InvalidTransition
@@ -31,9 +32,11 @@ def _file_storage():
 
 
 def _job_refusal(from_status: str, to_status: str) -> str:
-    # An English sentence (not in the catalogue yet): its status word stays English too.
-    with translation.override("en"):
-        return f"A print job that is {PrintJob.Status(from_status).label.lower()} cannot become {to_status}."
+    # One sentence in the caller's language, the two statuses as the app names them.
+    return _("A print job that is %(from_status)s cannot become %(to_status)s.") % {
+        "from_status": str(PrintJob.Status(from_status).label).lower(),
+        "to_status": str(PrintJob.Status(to_status).label).lower(),
+    }
 
 
 def _transition(

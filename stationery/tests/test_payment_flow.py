@@ -63,6 +63,12 @@ def test_upload_estimate_ready_pay_complete_and_the_ledger_credits_the_vendor(
     # Completing before it is paid is refused.
     refused = vendor_client.post(_job_url(job_id, "complete"))
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "invalid_transition"
+    # A move the job's statuses do not allow is refused in one sentence, in the caller's language.
+    again = vendor_client.post(_job_url(job_id, "accept"))
+    assert again.status_code == 409
+    assert again.json()["error"]["message"] == "A print job that is ready to pay cannot become accepted."
+    again = vendor_client.post(_job_url(job_id, "accept"), HTTP_ACCEPT_LANGUAGE="hi")
+    assert again.json()["error"]["message"] == "जिस प्रिंट जॉब की स्थिति “भुगतान के लिए तैयार” है, वह “स्वीकार किया” नहीं हो सकती।"
 
     checkout = student_client.post(_job_url(job_id, "pay"), HTTP_IDEMPOTENCY_KEY="pay-print-1")
     assert checkout.status_code == 200, checkout.content
