@@ -41,6 +41,18 @@ def test_the_manifest_is_json_with_the_icons_the_site_has(client):
             assert f"{image.width}x{image.height}" == icon["sizes"]
 
 
+def test_the_manifest_speaks_the_language_it_is_asked_in(client):
+    english = json.loads(client.get("/manifest.webmanifest").content)
+    hindi = client.get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="hi")
+    assert (english["lang"], english["description"]) == (
+        "en-IN",
+        "Campus food and prints: order ahead, pick up when it is ready.",
+    )
+    assert json.loads(hindi.content)["lang"] == "hi-IN"
+    assert json.loads(hindi.content)["description"] == "कैंपस का खाना और प्रिंट: पहले से ऑर्डर करें, तैयार होने पर ले जाएँ।"
+    assert "Accept-Language" in hindi["Vary"]
+
+
 def test_every_page_links_the_manifest_and_registers_the_worker(client):
     html = client.get("/").content.decode()
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html

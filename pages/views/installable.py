@@ -17,6 +17,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -43,14 +45,16 @@ def manifest(request: HttpRequest) -> JsonResponse:
     body = {
         "name": "Tap N Take",
         "short_name": "Tap N Take",
-        "description": "Campus food and prints: order ahead, pick up when it is ready.",
+        "description": _("Campus food and prints: order ahead, pick up when it is ready."),
         "id": "/",
         "start_url": "/",
         "scope": "/",
         "display": "standalone",
         "theme_color": THEME_COLOUR,
         "background_color": BACKGROUND_COLOUR,
-        "lang": "en-IN",
+        # The language the page asked in (LanguageMiddleware; the answer varies on it).
+        "lang": f"{translation.get_language()}-IN",
+        "dir": "ltr",
         "icons": icons,
     }
     return JsonResponse(body, content_type="application/manifest+json", json_dumps_params={"indent": 2})
