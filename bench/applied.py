@@ -4,7 +4,8 @@ The webhook endpoint stores an event and answers at once; a Celery worker applie
 until no event received since SINCE (an ISO datetime) is pending (at most `--wait` seconds), then
 prints one JSON line: how many were stored, applied, failed and still pending, how long the last
 one waited after the load ended, and received → applied latency (p50/p95/p99/max, in ms) over
-the applied ones, from the rows' own `received_at` and `processed_at` (both PostgreSQL's clock).
+the applied ones, from the rows' own `received_at` and `processed_at` (written by the web and worker
+processes on this machine, so one clock with the bench's).
 """
 
 from __future__ import annotations
@@ -15,24 +16,19 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import django
 
+from bench.measure import percentile
+
 REPO = Path(__file__).resolve().parents[1]
 
 
-def database_now(env: dict[str, str]) -> str:
-    """PostgreSQL's clock now (ISO): the webhook rows' received_at and processed_at are read against it."""
-    code = (
-        "from django.db import connection; c = connection.cursor(); c.execute('SELECT now()'); "
-        "print(c.fetchone()[0].isoformat())"
-    )
-    found = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=REPO, env=env, check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return found.stdout.strip().splitlines()[-1]
+def now_iso() -> str:
+    """Now, as `applied` reads it: the rows' times are this machine's clock too (the web and worker processes')."""
+    return datetime.now(UTC).isoformat()
 
 
 def webhooks_applied(env: dict[str, str], since: str) -> dict:
@@ -41,13 +37,6 @@ def webhooks_applied(env: dict[str, str], since: str) -> dict:
         [sys.executable, "-m", "bench.applied", since], cwd=REPO, env=env, check=True, capture_output=True, text=True
     )
     return json.loads(found.stdout.strip().splitlines()[-1])
-
-
-def _percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def applied(since: str, *, wait: float) -> dict:
@@ -73,9 +62,9 @@ def applied(since: str, *, wait: float) -> dict:
         "failed": counts["failed"],
         "pending": counts["pending"],
         "drained_after_s": round(drained, 2),
-        "apply_p50_ms": _percentile(latencies, 0.50),
-        "apply_p95_ms": _percentile(latencies, 0.95),
-        "apply_p99_ms": _percentile(latencies, 0.99),
+        "apply_p50_ms": percentile(latencies, 0.50),
+        "apply_p95_ms": percentile(latencies, 0.95),
+        "apply_p99_ms": percentile(latencies, 0.99),
         "apply_max_ms": max(latencies, default=0.0),
     }
 

@@ -28,7 +28,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.applied import database_now, webhooks_applied
+from bench.applied import now_iso, webhooks_applied
+from bench.measure import percentile
 from bench.processes import stop, wait_live
 
 REPO = Path(__file__).resolve().parents[1]
@@ -165,11 +166,21 @@ class Streams:
         await asyncio.gather(*self.tasks, return_exceptions=True)
 
 
-def _percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+def published_entries(client, users: list[dict], since: str) -> dict[int, set[str]]:
+    """The Redis stream entry ids published to each stream user from `since` on."""
+    return {
+        u["user"]: {entry.decode() for entry, _ in client.xrange(f"{STREAM_PREFIX}{u['user']}", min=since)}
+        for u in users
+    }
+
+
+def delivery(published: dict[int, set[str]], received: dict[int, set[str]]) -> dict[str, int]:
+    """What was published to the stream users against what their streams received, entry by entry."""
+    return {
+        "events_published": sum(len(entries) for entries in published.values()),
+        "events_received": sum(len(entries & received.get(user, set())) for user, entries in published.items()),
+        "events_lost": sum(len(entries - received.get(user, set())) for user, entries in published.items()),
+    }
 
 
 async def _measure(env, wrk_run, base: str, work: Path, seconds: int, events_pid: int, port: int) -> dict:
@@ -192,7 +203,7 @@ async def _measure(env, wrk_run, base: str, work: Path, seconds: int, events_pid
     client = redis.Redis.from_url(env["REDIS_URL"])
     seconds_now, micros = client.time()
     since = f"{seconds_now * 1000 + micros // 1000}-0"  # only what is published from now on counts
-    stored_since = await asyncio.to_thread(database_now, env)
+    stored_since = now_iso()
     sampler = asyncio.create_task(sample())
     hooks, orders = await asyncio.gather(
         asyncio.to_thread(wrk_run, base, work / "events_webhooks.req", seconds, env),
@@ -204,24 +215,18 @@ async def _measure(env, wrk_run, base: str, work: Path, seconds: int, events_pid
     applied = await asyncio.to_thread(webhooks_applied, env, stored_since)
     await asyncio.sleep(2)
     sampler.cancel()
-    published = {
-        u["user"]: {entry.decode() for entry, _ in client.xrange(f"{STREAM_PREFIX}{u['user']}", min=since)}
-        for u in users
-    }
+    published = published_entries(client, users, since)
     await asyncio.sleep(1)
     await streams.close()
-    lost = sum(len(published[u] - streams.received.get(u, set())) for u in published)
     latencies = streams.latencies_ms
     return {
         "streams": len(users),
         "opened": streams.opened,
         "open_seconds": open_seconds,
         "failed": streams.failed[:5],
-        "events_published": sum(len(entries) for entries in published.values()),
-        "events_received": sum(len(published[u] & streams.received.get(u, set())) for u in published),
-        "events_lost": lost,
-        "p50_ms": _percentile(latencies, 0.50),
-        "p99_ms": _percentile(latencies, 0.99),
+        **delivery(published, streams.received),
+        "p50_ms": percentile(latencies, 0.50),
+        "p99_ms": percentile(latencies, 0.99),
         "max_ms": max(latencies, default=0.0),
         "mean_ms": statistics.fmean(latencies) if latencies else 0.0,
         "rss_idle_mb": idle_rss,

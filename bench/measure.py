@@ -77,3 +77,11 @@ def start_profile(name: str, web_pid: int, seconds: int, out: Path) -> subproces
          "--format", "raw", "--output", str(out / f"profile-{name}.txt"), "--nonblocking"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value at `share` (0–1) of the sorted values, nearest rank; 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]

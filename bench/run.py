@@ -40,7 +40,7 @@ if __package__ in (None, ""):  # run as a file (`python bench/run.py`, as `make 
     sys.path.insert(0, str(REPO))
 
 from bench import events, rush, twonode  # noqa: E402
-from bench.applied import database_now, webhooks_applied  # noqa: E402
+from bench.applied import now_iso, webhooks_applied  # noqa: E402
 from bench.measure import CpuMeter, start_profile  # noqa: E402
 from bench.processes import stop, wait_live  # noqa: E402
 from bench.report import failures, print_report, write_numbers  # noqa: E402
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             results[BARE[0]] = run_bare(wrk, work=work, env=env, workers=workers, seconds=seconds)
         for name, label, warm in (s for s in SCENARIOS if s[0] in selected):
             requests_file = work / f"{name}.req"
-            stored_since = database_now(env) if name == "webhooks" else ""
+            stored_since = now_iso() if name == "webhooks" else ""
             if warm:
                 run_wrk(wrk, base, requests_file, 2, env)
             log(f"{label}: {seconds}s")

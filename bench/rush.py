@@ -33,12 +33,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench.applied import database_now, webhooks_applied
-from bench.events import STREAM_PREFIX, Streams, start_events_process
-from bench.measure import CpuMeter, process_tree_cpu
+from bench.applied import now_iso, webhooks_applied
+from bench.events import Streams, delivery, published_entries, start_events_process
+from bench.measure import CpuMeter, percentile, process_tree_cpu
 from bench.processes import start_web, stop, wait_live
 from bench.rush_kinds import KINDS, MIX
-from bench.rush_load import Load, cpu_by_kind, percentile, read_requests
+from bench.rush_load import Load, cpu_by_kind, read_requests
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -128,7 +128,7 @@ async def _measure(env, *, web, web_port, events, events_port, worker_pid, work,
     client = redis.Redis.from_url(env["REDIS_URL"])
     seconds_now, micros = client.time()
     since = f"{seconds_now * 1000 + micros // 1000}-0"
-    stored_since = await asyncio.to_thread(database_now, env)
+    stored_since = now_iso()
     meter = CpuMeter(web.pid)
     before = meter.sample()
     side_before = {"events": process_tree_cpu(events.pid), "celery": process_tree_cpu(worker_pid)}
@@ -142,10 +142,7 @@ async def _measure(env, *, web, web_port, events, events_port, worker_pid, work,
     # for the last events on their way (compared by entry id, as in bench/events.py).
     applied = await asyncio.to_thread(webhooks_applied, env, stored_since)
     await asyncio.sleep(2)
-    published = {
-        u["user"]: {entry.decode() for entry, _ in client.xrange(f"{STREAM_PREFIX}{u['user']}", min=since)}
-        for u in users
-    }
+    published = published_entries(client, users, since)
     await asyncio.sleep(1)
     await streams.close()
     return {
@@ -166,9 +163,7 @@ async def _measure(env, *, web, web_port, events, events_port, worker_pid, work,
             "opened": streams.opened,
             "open_seconds": open_seconds,
             "failed": streams.failed[:5],
-            "events_published": sum(len(entries) for entries in published.values()),
-            "events_received": sum(len(published[u] & streams.received.get(u, set())) for u in published),
-            "events_lost": sum(len(published[u] - streams.received.get(u, set())) for u in published),
+            **delivery(published, streams.received),
             "p50_ms": percentile(streams.latencies_ms, 0.50),
             "p95_ms": percentile(streams.latencies_ms, 0.95),
             "p99_ms": percentile(streams.latencies_ms, 0.99),

@@ -92,13 +92,6 @@ class Load:
         return time.monotonic() - began
 
 
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def cpu_by_kind(folder: Path) -> dict[str, list]:
     """{kind: [requests, CPU seconds]} summed over every worker's file (bench/rush_gunicorn.py)."""
     total: dict[str, list] = {}

@@ -29,7 +29,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from bench.applied import database_now, webhooks_applied
+from bench.applied import now_iso, webhooks_applied
 from bench.measure import CpuMeter
 from bench.processes import start_web, stop, wait_live
 
@@ -168,7 +168,7 @@ def run(
             wrk_run(f"http://127.0.0.1:{port}", work / "live.req", 2, env)  # every worker loads the app first
         meters = {node: CpuMeter(process.pid) for node, process in nodes.items()}
         before = {node: meter.sample() for node, meter in meters.items()}
-        stored_since = database_now(env)
+        stored_since = now_iso()
 
         def drive(node: str, port: int) -> None:
             results[f"twonode_{node}"] = wrk_run(f"http://127.0.0.1:{port}", work / f"twonode_{node}.req", seconds, env)

@@ -119,9 +119,8 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
         item.order = order
     OrderItem.objects.bulk_create(items)  # ids from the INSERT's RETURNING, in the order sent
     OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=student)
-    # The order's lines are the ones just written (OrderItem's ordering is by id): the answer
-    # serialises them from here instead of reading them back.
-    # As prefetch_related leaves them: a queryset whose results are already there.
+    # The answer serialises the lines just written (OrderItem is ordered by id) instead of reading
+    # them back: a queryset holding them, as prefetch_related leaves one.
     lines_written = order.items.all()
     lines_written._result_cache, lines_written._prefetch_done = items, True
     order._prefetched_objects_cache = {"items": lines_written}
