@@ -44,6 +44,16 @@ MUTANTS: list[dict] = [
         "why": "a duplicate delivery queues the stored event again",
     },
     {
+        "id": "hook-body-replay-not-recognised",
+        "file": WEBHOOKS,
+        "function": "_webhook_seen",
+        "find": "filter(Q(event_id=event_id) | Q(body_sha256=body_sha256))",
+        "replace": "filter(Q(event_id=event_id))",
+        "tests": ["payments/tests/test_webhooks.py"],
+        "k": "replayed_under_a_new_event_id",
+        "why": "a body replayed under a new event id is refused by its hash constraint, then not found as a duplicate",
+    },
+    {
         "id": "hook-applied-twice",
         "file": WEBHOOKS,
         "function": "webhook_apply",
