@@ -32,6 +32,7 @@ STREAM_PREFIX = "tnt:events:u:"
 # The most events one reconnect replays (a stream holds at most EVENTS_REPLAY_SECONDS of them).
 REPLAY_MAX = 1000
 EVENT_ID = re.compile(r"^\d{1,15}-\d{1,15}$")
+SEQ_MAX = 10**15 - 1  # the largest sequence number EVENT_ID accepts
 
 # KEYS: the users' streams. ARGV: window in ms, the JSON, the channel, then the user ids.
 _PUBLISH_SCRIPT = """
@@ -173,6 +174,32 @@ def publish(*, user_ids: list[int], data: str) -> None:
         _redis_publish(url, user_ids=user_ids, data=data)
     except redis.RedisError:
         logger.warning("events: could not publish to Redis", exc_info=True)
+
+
+def position(user_id: int) -> str:
+    """An event id that every event for `user_id` published from now on comes after ("" when
+    Redis cannot say): the user's latest event, or just before this millisecond if there is none.
+
+    A page takes it before it reads what it shows, and its stream opens with it as `last_event_id`:
+    what changed between the page's reading and the stream's opening is replayed, not lost."""
+    url = settings.REDIS_URL
+    if not url:
+        with local._lock:
+            events = local._by_user.get(user_id)
+            latest = events[-1].id if events else None
+        return latest or f"{int(time.time() * 1000) - 1}-{SEQ_MAX}"
+    try:
+        pipe = _client(url).pipeline(transaction=False)
+        pipe.xrevrange(_stream(user_id), max="+", min="-", count=1)
+        pipe.time()
+        latest, (seconds, micros) = pipe.execute()
+    except redis.RedisError:
+        logger.warning("events: could not ask Redis where the stream is", exc_info=True)
+        return ""
+    if latest:
+        return _text(latest[0][0])
+    # No event yet: any to come is XADDed at this millisecond or later.
+    return f"{seconds * 1000 + micros // 1000 - 1}-{SEQ_MAX}"
 
 
 def replay(*, user_id: int, after: str) -> list[Event]:

@@ -60,6 +60,30 @@ def test_last_event_id_replays_what_came_after_it_and_then_goes_on_live(any_bus,
     assert _ids(replayed) == [event.id for event in published[1:]]
 
 
+def test_a_position_taken_before_a_reading_replays_every_event_published_after_it(any_bus, fast_heartbeat):
+    _publish(48, 1)
+    since = bus.position(48)  # what a page takes before it reads the order
+    assert bus.is_event_id(since)
+    _publish(48, 2)
+    _publish(48, 3)
+    frames = stream.sync_frames(user_id=48, last_event_id=since)
+    got = frames_until(frames, 3)
+    frames.close()
+    assert [_data(frame)["id"] for frame in event_frames(got)] == [2, 3]
+    # A user with no event yet: a position just before now, and the first event comes after it.
+    fresh = bus.position(50)
+    _publish(50, 9)
+    assert [json.loads(e.data)["id"] for e in bus.replay(user_id=50, after=fresh)] == [9]
+
+
+def test_without_redis_to_ask_there_is_no_position_and_the_page_still_renders(settings, caplog):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        settings.REDIS_URL = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    assert bus.position(49) == ""
+    assert "events: could not ask Redis where the stream is" in caplog.text
+
+
 def test_replay_gives_nothing_older_than_the_window(any_bus, fast_heartbeat, settings):
     settings.EVENTS_REPLAY_SECONDS = 1
     _publish(43, 1)

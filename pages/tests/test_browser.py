@@ -88,7 +88,7 @@ def test_student_signs_in_orders_pays_and_collects(phone_page, live_server, sand
 
     page.goto("/")
     page.get_by_role("link", name="Sign in").click()
-    assert page.title() == "Sign in · Tap N Take"
+    expect(page).to_have_title("Sign in · Tap N Take")
     page.get_by_label("Mobile number").fill("98765 01234")
     page.get_by_role("button", name="Send me a code").click()
     page.wait_for_url("**/login/code")
@@ -103,8 +103,8 @@ def test_student_signs_in_orders_pays_and_collects(phone_page, live_server, sand
     expect(page.locator(".cart-bar")).to_be_hidden()  # nothing in the cart yet
     page.get_by_role("button", name="Add Masala Dosa").click()
     page.get_by_role("button", name="Add Chai").click()
-    assert page.get_by_label("Quantity of Masala Dosa").input_value() == "1"
-    assert page.locator("[data-cart-total]").inner_text() == "₹75"
+    expect(page.get_by_label("Quantity of Masala Dosa")).to_have_value("1")
+    expect(page.locator("[data-cart-total]")).to_have_text("₹75")
     expect(page.get_by_label(re.compile("5 places left"))).to_be_checked()  # the next open time is chosen
     page.get_by_label(re.compile("5 places left")).check()
 
@@ -116,7 +116,7 @@ def test_student_signs_in_orders_pays_and_collects(phone_page, live_server, sand
     page.wait_for_url(re.compile(r"/orders/\d+\?payment=failed$"))
     order = Order.objects.get()
     assert order.total_paise == 7500 and order.items.count() == 2
-    assert page.get_by_test_id("order-status").inner_text() == "Waiting for payment"
+    expect(page.get_by_test_id("order-status")).to_have_text("Waiting for payment")
     expect(page.get_by_test_id("payment-note")).to_contain_text("The payment did not go through")
     expect(page.get_by_test_id("hold")).to_contain_text("Pay within")
 
@@ -223,7 +223,7 @@ def test_student_prints_a_pdf_and_pays_when_ready(phone_page, live_server, sandb
 
     page.goto("/print")
     page.get_by_role("link", name=re.compile("Library Xerox")).click()
-    assert page.title() == "Print at Library Xerox · Tap N Take"
+    expect(page).to_have_title("Print at Library Xerox · Tap N Take")  # waits for the click's navigation
     send = page.get_by_role("button", name="Send to the shop")
     page.get_by_label(re.compile("Black and white A4")).check()
     page.get_by_label("Copies").fill("2")
@@ -242,7 +242,7 @@ def test_student_prints_a_pdf_and_pays_when_ready(phone_page, live_server, sandb
     page.wait_for_url(f"{live_server.url}/print-jobs")
     job = PrintJob.objects.get()
     assert (job.pages, job.copies, job.double_sided, job.estimated_paise) == (3, 2, True, 1200)
-    assert page.get_by_test_id("print-job-status").inner_text() == "Submitted"
+    expect(page.get_by_test_id("print-job-status")).to_have_text("Submitted")
 
     vendor = make_client(campus.xerox.vendor)
     assert vendor.post(f"/api/v1/print-jobs/{job.pk}/accept").status_code == 200
@@ -357,7 +357,7 @@ def test_vendor_registers_a_stationery_shop_and_lands_on_its_pending_dashboard(b
     page.goto("/login")
     page.get_by_role("link", name="Register your shop").click()
     page.wait_for_url(f"{live_server.url}/register-shop")
-    assert page.title() == "Register your shop · Tap N Take"
+    expect(page).to_have_title("Register your shop · Tap N Take")
     overflowing = _shoot(page, "register-shop", None, PHONE_WIDTH, prefix="vendor")
 
     # Keyboard only from here on: each step starts with the focus in its first field.

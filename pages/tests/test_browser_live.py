@@ -55,7 +55,12 @@ def open_page(chromium, live_server):
     contexts, errors, watches = [], [], []
 
     def open_(
-        user, path: str, viewport: dict | None = None, permissions: list[str] | None = None, block_events: bool = False
+        user,
+        path: str,
+        viewport: dict | None = None,
+        permissions: list[str] | None = None,
+        block_events: bool = False,
+        hold_events: list | None = None,
     ):
         client = Client()
         client.force_login(user)
@@ -67,6 +72,8 @@ def open_page(chromium, live_server):
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
         if block_events:  # the event stream refused: the page lives on its poll, as when the stream is down
             context.route(EVENTS_URL, lambda route: route.abort())
+        if hold_events is not None:  # the stream's first request waits in the list until the test lets it go
+            context.route(EVENTS_URL, lambda route: hold_events.append(route) if not hold_events else route.continue_())
         contexts.append(context)
         watches.append(watch_csp(context))
         page = context.new_page()
@@ -124,6 +131,49 @@ def test_the_order_page_turns_ready_by_itself_and_says_so(open_page, slow_polls)
     assert same_document(page), "the page reloaded instead of updating in place"
     order.refresh_from_db()
     assert order.status == Order.Status.READY
+
+
+def test_a_change_between_the_page_and_its_stream_opening_is_replayed(open_page, slow_polls):
+    # The order is accepted after the page is read but before its stream opens (the stream's
+    # request is held back meanwhile): the stream starts where the page's reading did.
+    campus = factories.campus()
+    student = StudentFactory()
+    order = paid_order(student=student, slot=campus.lunch, lines={campus.dosa: 1})
+    held = []
+    page = open_page(student, f"/orders/{order.pk}", hold_events=held)
+    status = page.get_by_test_id("order-status")
+    expect(status).to_have_text("Paid")
+    for _ in range(150):  # the page's script has asked for its stream
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert len(held) == 1 and "last_event_id=" in held[0].request.url
+    mark_page(page)
+
+    ordering.order_accept(order_id=order.pk, vendor=campus.canteen.vendor)
+    held[0].continue_()
+    page.wait_for_selector(STREAM_OPEN, state="attached")
+    expect(status).to_have_text("Accepted")
+    expect(page.get_by_test_id("live-note")).to_have_text("The shop accepted your order.")
+    assert same_document(page)
+
+
+def test_a_change_the_open_stream_missed_is_brought_by_the_poll(open_page, monkeypatch):
+    # The stream is open but never tells of the change (its publishing lost): the poll seeing the new
+    # status twice takes it, in place, as the stream's event would have.
+    monkeypatch.setattr("pages.views.orders.ORDER_POLL_SECONDS", 1)
+    campus = factories.campus()
+    student = StudentFactory()
+    order = paid_order(student=student, slot=campus.lunch, lines={campus.dosa: 1})
+    page = open_page(student, f"/orders/{order.pk}")
+    page.wait_for_selector(STREAM_OPEN, state="attached")
+    mark_page(page)
+
+    monkeypatch.setattr("events.bus.publish", lambda **kwargs: None)
+    ordering.order_accept(order_id=order.pk, vendor=campus.canteen.vendor)
+    expect(page.get_by_test_id("order-status")).to_have_text("Accepted")
+    expect(page.locator("html")).to_have_attribute("data-live-stream", "open")  # it was the poll
+    assert same_document(page)
 
 
 def test_with_the_stream_down_the_poll_brings_the_change_and_announces_it(open_page, monkeypatch):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
+from events import bus as event_bus
 from ordering import selectors as ordering_selectors
 from ordering import services as ordering_services
 from ordering.models import Order
@@ -118,6 +119,7 @@ class _TimelineEntry:
 
 @student_required
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    live_since = event_bus.position(request.user.pk)  # before the reading: the stream replays what changes after
     order = _order_for(request, order_id)
     events = [
         _TimelineEntry(
@@ -148,6 +150,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         "shop_name": shop_name,
         "events": events,
         "is_live": order.status in Order.LIVE_STATUSES,
+        "live_since": live_since,
         "poll_seconds": ORDER_POLL_SECONDS,
         "show_pickup": order.status in _PICKUP_STATUSES,
         # Set when the shop accepts (ordering.services.estimates), moved when it says it runs late.

@@ -23,6 +23,7 @@ from accounts.models import User
 from catalog import selectors as catalog_selectors
 from catalog.models import PrintService, Shop
 from core.errors import ApplicationError, NotFound
+from events import bus as event_bus
 from stationery import selectors as stationery_selectors
 from stationery import services as stationery_services
 from stationery.errors import FileTooLarge
@@ -231,6 +232,7 @@ def _print_job_cancellable(job: PrintJob) -> bool:
 
 @student_required
 def print_jobs(request: HttpRequest) -> HttpResponse:
+    live_since = event_bus.position(request.user.pk)  # before the reading: the stream replays what changes after
     page_obj = page_of(request, stationery_selectors.print_job_list_for(user=request.user))
     names = shop_names(job.vendor_id for job in page_obj)
     rows = [
@@ -253,6 +255,7 @@ def print_jobs(request: HttpRequest) -> HttpResponse:
         "gateway": gateway_context(),
         "any_live": any(row.job.status not in PrintJob.ENDED_STATUSES for row in rows),
         "poll_seconds": PRINT_JOB_POLL_SECONDS,
+        "live_since": live_since,
         "ended_statuses": PrintJob.ENDED_STATUSES,
     }
     return render(request, "pages/print_jobs.html", context)

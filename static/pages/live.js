@@ -9,6 +9,8 @@
  * as they are across swaps (the notify button with its state). Pay buttons and confirming forms
  * work in swapped content (site.js listens on the document); content that needs more of the page
  * script than that makes the page reload instead, and it says what changed after the reload. Without JavaScript the page refreshes itself as before.
+ * The stream opens at the page's `data-live-since` (an event id taken before the page was read), so
+ * a change between the page's reading and the stream's opening is replayed.
  */
 import { follow } from "../common/events.js";
 
@@ -114,7 +116,10 @@ function start(root) {
     refresh(words({ type, id: detail.id, status: detail.status }, status));
   });
 
+  // The stream starts where the page's reading did: what changed in between is replayed, not lost.
+  const since = root.dataset.liveSince || "";
   follow({
+    url: since ? "/api/v1/events?last_event_id=" + encodeURIComponent(since) : undefined,
     onEvent(event) {
       if (event.type !== type) return;
       if (id !== null && event.id !== id) return;

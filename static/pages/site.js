@@ -347,6 +347,7 @@ import { request } from "../common/api.js";
   document.querySelectorAll("[data-poll-url]").forEach(function (el) {
     var url = el.dataset.pollUrl, current = el.dataset.pollStatus;
     var every = (parseInt(el.dataset.pollSeconds, 10) || 5) * 1000;
+    var unheard = null;  // a new status the poll saw while the stream was open, not yet brought by it
     function poll() {
       // live.js swaps the page's content in place: follow the element that took this one's place.
       if (!el.isConnected) {
@@ -359,6 +360,10 @@ import { request } from "../common/api.js";
           var analysis = el.dataset.pollAnalysis;
           // While the event stream is open it brings status changes (live.js); the poll still watches the rest.
           var streaming = document.documentElement.dataset.liveStream === "open";
+          // Still not brought one poll later: the stream missed it, and the poll takes it.
+          if (streaming && data.status && data.status !== current) {
+            if (unheard === data.status) streaming = false; else unheard = data.status;
+          } else unheard = null;
           if (!streaming && data.status && data.status !== current) {
             // live.js, on the page, takes it as the stream's event: updated in place, and said in its live region.
             var moved = new CustomEvent("tnt:status-moved", { cancelable: true, detail: { id: data.id, status: data.status } });
