@@ -133,6 +133,27 @@ def test_the_order_page_turns_ready_by_itself_and_says_so(open_page, slow_polls)
     assert order.status == Order.Status.READY
 
 
+def test_focus_stays_on_its_control_when_the_page_updates_itself(open_page, slow_polls):
+    # A keyboard or screen-reader user on the page's "My orders" link: the swap puts a fresh link
+    # there, and focus goes to it rather than falling back to the top of the document.
+    campus = factories.campus()
+    student = StudentFactory()
+    order = paid_order(student=student, slot=campus.lunch, lines={campus.dosa: 1})
+    page = open_page(student, f"/orders/{order.pk}")
+    page.wait_for_selector(STREAM_OPEN, state="attached")
+    mark_page(page)
+    back = page.locator("[data-live] a.back")
+    back.focus()
+    expect(back).to_be_focused()
+    page.evaluate("() => { window.__before = document.activeElement; }")
+
+    ordering.order_accept(order_id=order.pk, vendor=campus.canteen.vendor)
+    expect(page.get_by_test_id("order-status")).to_have_text("Accepted")
+    assert same_document(page)
+    assert page.evaluate("() => window.__before.isConnected") is False  # the link is a fresh one
+    expect(back).to_be_focused()
+
+
 def test_a_change_between_the_page_and_its_stream_opening_is_replayed(open_page, slow_polls):
     # The order is accepted after the page is read but before its stream opens (the stream's
     # request is held back meanwhile): the stream starts where the page's reading did.

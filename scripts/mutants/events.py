@@ -94,4 +94,14 @@ MUTANTS: list[dict] = [
         "k": "blocked_ends",
         "why": "blocking a user leaves their open streams running (nothing tells them)",
     },
+    {
+        "id": "events-position-ahead-of-now",
+        "file": "events/bus.py",
+        "function": "position",
+        "find": "    return f\"{seconds * 1000 + micros // 1000 - 1}-{SEQ_MAX}\"",
+        "replace": "    return f\"{seconds * 1000 + micros // 1000 + 1000}-{SEQ_MAX}\"",
+        "tests": ["events/tests/test_stream.py"],
+        "k": "position_taken_before",
+        "why": "a page's stream opens a second ahead of its reading: the first change to the order is never shown",
+    },
 ]

@@ -11,12 +11,37 @@
  * script than that makes the page reload instead, and it says what changed after the reload. Without JavaScript the page refreshes itself as before.
  * The stream opens at the page's `data-live-since` (an event id taken before the page was read), so
  * a change between the page's reading and the stream's opening is replayed.
+ * Focus inside the container stays where it was across a swap (the same element by id, else the
+ * same n-th control of its kind); when that control is gone, the container takes it, not the body.
  */
 import { follow } from "../common/events.js";
 
 // What site.js binds to elements at load (not on the document): such content needs a reload.
 const NEEDS_SCRIPT = "form[data-item-form], form[data-cart], form[data-estimate-url], [data-cooldown-seconds], [data-focus]";
 const NOTE_KEY = "tnt-live-note";
+const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+
+// Where focus is inside `root`, in words that survive the swap (null: it is not inside).
+function focusPlace(root) {
+  const el = document.activeElement;
+  if (!el || el === root || !root.contains(el)) return null;
+  const same = Array.from(root.querySelectorAll(el.tagName)).filter((c) => c.matches(FOCUSABLE));
+  return { id: el.id, tag: el.tagName, index: same.indexOf(el), text: (el.textContent || "").trim() };
+}
+
+function focusBack(root, place) {
+  if (!place || root.contains(document.activeElement)) return;
+  let el = place.id ? document.getElementById(place.id) : null;
+  if (!el || !root.contains(el)) {
+    const same = Array.from(root.querySelectorAll(place.tag)).filter((c) => c.matches(FOCUSABLE));
+    el = same.find((c) => (c.textContent || "").trim() === place.text) || same[place.index] || null;
+  }
+  if (!el || el.disabled || el.hidden) {
+    if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "-1");
+    el = root;
+  }
+  el.focus({ preventScroll: true });
+}
 
 // The page's words in its language: a JSON block the template writes ({% script_words "live" %}).
 const WORDS = (() => {
@@ -90,12 +115,14 @@ function start(root) {
       const next = fresh.querySelector("[data-live]");
       if (!next || next.dataset.liveType !== root.dataset.liveType) { reloadWith(note); return; }
       if (next.querySelector(NEEDS_SCRIPT)) { reloadWith(note); return; }
+      const place = focusPlace(root); // before the kept elements move (moving one drops its focus)
       for (const kept of root.querySelectorAll("[data-live-keep][id]")) {
         const twin = next.querySelector("#" + CSS.escape(kept.id));
         if (twin) twin.replaceWith(kept);
       }
       const nodes = Array.from(next.childNodes); // a copy: adopting a node takes it out of `next`
       root.replaceChildren(...nodes.map((node) => document.adoptNode(node)));
+      focusBack(root, place);
       status = next.dataset.liveStatus || status;
       root.dataset.liveStatus = status;
       if (fresh.title) document.title = fresh.title;
