@@ -69,9 +69,32 @@ def _datetime_formatter():
     return when
 
 
-def order_rows(orders: QuerySet[Order]) -> QuerySet:
-    """The columns of `orders` (a scoped, ordered queryset) that a page of the list needs, as dicts."""
-    return orders.select_related(None).prefetch_related(None).values(*_ORDER_COLUMNS)
+class OrderRows:
+    """The columns of `orders` (a scoped, ordered queryset) that a page of the list needs, as
+    dicts, for the paginator: sliced, the rows joined with their slot and student; counted, the
+    scoped orders alone. Each order has exactly one slot and one student (non-null foreign keys),
+    so the joins cannot change the count, and the count need not read every student and slot
+    of the vendor's orders (bench/README.md)."""
+
+    ordered = True  # for Django's Paginator: the rows keep `orders`' order
+
+    def __init__(self, orders: QuerySet[Order]) -> None:
+        self._orders = orders.select_related(None).prefetch_related(None)
+        self._rows = self._orders.values(*_ORDER_COLUMNS)
+
+    def count(self) -> int:
+        return self._orders.order_by().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return self._rows[index]
+
+
+def order_rows(orders: QuerySet[Order]) -> OrderRows:
+    """`orders`' page rows and count for the list (OrderRows)."""
+    return OrderRows(orders)
 
 
 def _lines_by_order(order_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

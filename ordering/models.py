@@ -173,7 +173,10 @@ class Order(models.Model):
     HANDOVER_STATUSES = (Status.READY, Status.UNCLAIMED)
 
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
-    vendor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendor_orders")
+    # No index of its own: order_vendor_status and order_vendor_created lead with the vendor.
+    vendor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendor_orders", db_index=False
+    )
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING_PAYMENT)
     total_paise = models.PositiveIntegerField()
@@ -216,6 +219,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["student", "created_at"], name="order_student_created"),
             models.Index(fields=["vendor", "status"], name="order_vendor_status"),
+            # The vendor's list, newest first (ordering/listing.py): a page is read off the index.
+            models.Index(fields=["vendor", "-created_at", "-id"], name="order_vendor_created"),
             models.Index(fields=["slot", "status"], name="order_slot_status"),
             models.Index(fields=["status", "payment_due_by"], name="order_status_due"),
         ]

@@ -186,3 +186,21 @@ def test_the_list_takes_the_same_number_of_queries_for_ten_orders_and_for_a_hund
     assert len(many_response.json()["results"]) == 99
     assert many == few
     assert few <= 4  # the count, the page of orders with slot and student, their lines, their refunds
+
+
+def test_the_count_reads_the_orders_alone_and_agrees_with_the_page_under_every_filter(menu, make_client):
+    # The page joins each order's slot and student; the count need not (one of each per order),
+    # so it is one scan of the vendor's orders, whatever the filter.
+    client = make_client(menu.vendor)
+    _orders_in_every_state(menu, StudentFactory())
+    day = timezone.localtime(menu.slot.starts_at).date().isoformat()
+    for query in ("", "?status=paid", f"?slot={menu.slot.pk}", f"?date={day}", "?status=cancelled&date=" + day):
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get("/api/v1/orders" + query + ("&" if query else "?") + "page_size=100").json()
+        counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+        assert len(counts) == 1, query
+        assert answer["count"] == len(answer["results"]), query
+        if "date" not in query:  # the date is the slot's: only that filter joins the slot
+            assert "JOIN" not in counts[0], counts[0]
+        assert "accounts_user" not in counts[0], counts[0]
+    assert client.get("/api/v1/orders").json()["count"] == 9
