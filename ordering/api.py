@@ -188,8 +188,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             note=data.validated_data["note"],
         )
         # order_place hands back the order with its slot, vendor and lines loaded: the answer
-        # (GET's shape) reads nothing back.
-        return Response(OrderSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        # (GET's shape, ordering/listing.py) reads nothing back.
+        return Response(listing.order_placed_render(order, viewer=request.user), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Cancel your order before it is accepted", request=OrderCancelSerializer, responses=OrderSerializer

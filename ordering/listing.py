@@ -1,4 +1,5 @@
-"""The lean output of `GET /orders` (issue 27): a page of orders as plain dicts, from four queries.
+"""The lean output of `GET /orders` (issue 27): a page of orders as plain dicts, from four queries;
+and the answer of `POST /orders` from the order just placed, from none.
 
 The vendor's dashboard polls its live list (up to 200 orders, 100 a page). Serialising each
 order through `OrderSerializer` builds a model instance per order, line and refund and runs
@@ -97,6 +98,25 @@ def order_rows(orders: QuerySet[Order]) -> OrderRows:
     return OrderRows(orders)
 
 
+def _line(menu_item_id: int, name: str, unit_price: int, quantity: int, line_total: int, options) -> dict[str, Any]:
+    return {
+        "menu_item": menu_item_id,
+        "name": name,
+        "unit_price_paise": unit_price,
+        "quantity": quantity,
+        "line_total_paise": line_total,
+        "options": [
+            {
+                "option": int(option["option"]),
+                "group": str(option["group"]),
+                "name": str(option["name"]),
+                "price_delta_paise": int(option["price_delta_paise"]),
+            }
+            for option in options or ()
+        ],
+    }
+
+
 def _lines_by_order(order_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
     found = (
@@ -104,25 +124,8 @@ def _lines_by_order(order_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         .order_by("id")
         .values_list("order_id", "menu_item_id", "name", "unit_price_paise", "quantity", "line_total_paise", "options")
     )
-    for order_id, menu_item_id, name, unit_price, quantity, line_total, options in found:
-        lines[order_id].append(
-            {
-                "menu_item": menu_item_id,
-                "name": name,
-                "unit_price_paise": unit_price,
-                "quantity": quantity,
-                "line_total_paise": line_total,
-                "options": [
-                    {
-                        "option": int(option["option"]),
-                        "group": str(option["group"]),
-                        "name": str(option["name"]),
-                        "price_delta_paise": int(option["price_delta_paise"]),
-                    }
-                    for option in options or ()
-                ],
-            }
-        )
+    for order_id, *columns in found:
+        lines[order_id].append(_line(*columns))
     return lines
 
 
@@ -150,12 +153,16 @@ def _refunds_by_order(order_ids: list[int], when) -> dict[int, list[dict[str, An
     return refunds
 
 
-def order_rows_render(*, rows: list[dict[str, Any]], viewer: User) -> list[dict[str, Any]]:
+def order_rows_render(
+    *, rows: list[dict[str, Any]], viewer: User, lines: dict[int, list[dict[str, Any]]] | None = None
+) -> list[dict[str, Any]]:
     """The `order` objects of API.md for `rows` (from `order_rows`), exactly as `OrderSerializer`
-    renders them for `viewer`: the pickup code only to the order's own student, once paid."""
+    renders them for `viewer`: the pickup code only to the order's own student, once paid.
+    `lines` (order id -> its rendered lines) when the caller holds them; else they are read."""
     when = _datetime_formatter()
     ids = [row["id"] for row in rows]
-    lines = _lines_by_order(ids)
+    if lines is None:
+        lines = _lines_by_order(ids)
     # An order waiting for payment has taken no money, so it has no refunds (OrderSerializer.refunds_of).
     refunds = _refunds_by_order([row["id"] for row in rows if row["status"] != Order.Status.PENDING_PAYMENT], when)
     viewer_id = viewer.pk
@@ -194,3 +201,18 @@ def order_rows_render(*, rows: list[dict[str, Any]], viewer: User) -> list[dict[
             }
         )
     return rendered
+
+
+def order_placed_render(order: Order, *, viewer: User) -> dict[str, Any]:
+    """The `order` object for an order just placed, as `OrderSerializer` renders it, from the
+    instance alone: `ordering.services.order_place` hands it back with its slot, student and
+    lines loaded, so nothing is read (POST /orders answers GET /orders/{id}'s shape)."""
+    row = {}
+    for column in _ORDER_COLUMNS:
+        relation, _, name = column.partition("__")
+        row[column] = getattr(getattr(order, relation), name) if name else getattr(order, column)
+    written = [
+        _line(line.menu_item_id, line.name, line.unit_price_paise, line.quantity, line.line_total_paise, line.options)
+        for line in order.items.all()
+    ]
+    return order_rows_render(rows=[row], viewer=viewer, lines={order.pk: written})[0]

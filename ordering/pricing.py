@@ -7,8 +7,9 @@ with different options, an item's quantity over all lines is at most its `max_pe
 A line's unit price is the item's price plus its options' deltas, and the line keeps a
 snapshot of the options (name, delta) as they were, like the item's name and price.
 
-Reading is three queries whatever the number of lines and options (items, their groups,
-the groups' options).
+Reading is one query whatever the number of lines and options: the items joined with their
+groups and the groups' options, only the columns placing needs, read as plain rows
+(`MenuRow`, `MenuGroup`, `MenuOption`) rather than model instances (bench/README.md).
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from catalog.models import MenuItem, Option, OptionGroup
+from catalog.models import MenuItem
 from core.errors import ValidationFailed
 
 from .errors import ItemUnavailable
@@ -30,11 +30,50 @@ MAX_QUANTITY = 20
 MAX_OPTIONS_PER_LINE = 40
 
 
+@dataclass(frozen=True, slots=True)
+class MenuOption:
+    """An option of a group, as placing reads it."""
+
+    pk: int
+    group_id: int
+    name: str
+    price_delta_paise: int
+    is_available: bool
+    sort_order: int
+
+
+@dataclass(slots=True)
+class MenuGroup:
+    """An item's group of choices, with its options in the menu's order."""
+
+    pk: int
+    name: str
+    min_choices: int
+    max_choices: int
+    sort_order: int
+    options: list[MenuOption] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class MenuRow:
+    """The columns of a menu item that placing an order reads, with its groups in the menu's order."""
+
+    pk: int
+    name: str
+    price_paise: int
+    is_available: bool
+    is_deleted: bool
+    max_per_order: int | None
+    stock: int | None
+    prep_units: int
+    groups: list[MenuGroup] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class PricedLine:
-    item: MenuItem
+    item: MenuRow
     quantity: int
-    options: tuple[Option, ...]
+    options: tuple[MenuOption, ...]
     unit_price_paise: int
     options_key: str
     groups: dict[int, str] = field(default_factory=dict)  # group id -> name, for the snapshot
@@ -73,17 +112,63 @@ def lines_validate(lines: list) -> None:
         raise ValidationFailed(details={"items": errors})
 
 
-def _menu(*, vendor_id: int, item_ids: set[int]) -> dict[int, MenuItem]:
-    options = Prefetch("options", queryset=Option.objects.order_by("sort_order", "id"))
-    groups = Prefetch(
-        "option_groups", queryset=OptionGroup.objects.order_by("sort_order", "id").prefetch_related(options)
+_MENU_COLUMNS = (
+    "id",
+    "name",
+    "price_paise",
+    "is_available",
+    "is_deleted",
+    "max_per_order",
+    "stock",
+    "prep_units",
+    "option_groups__id",
+    "option_groups__name",
+    "option_groups__min_choices",
+    "option_groups__max_choices",
+    "option_groups__sort_order",
+    "option_groups__options__id",
+    "option_groups__options__name",
+    "option_groups__options__price_delta_paise",
+    "option_groups__options__is_available",
+    "option_groups__options__sort_order",
+)
+
+
+def _menu(*, vendor_id: int, item_ids: set[int]) -> dict[int, MenuRow]:
+    """The vendor's items among `item_ids`, with their groups and options: one query, one row
+    per option (the joins are outer: an item without groups, a group without options, still
+    comes). Groups and options in the menu's order (sort_order, id)."""
+    rows = (
+        MenuItem.objects.filter(pk__in=item_ids, vendor_id=vendor_id)
+        .order_by(
+            "id",
+            "option_groups__sort_order",
+            "option_groups__id",
+            "option_groups__options__sort_order",
+            "option_groups__options__id",
+        )
+        .values_list(*_MENU_COLUMNS)
     )
-    items = MenuItem.objects.filter(pk__in=item_ids, vendor_id=vendor_id).prefetch_related(groups)
-    return {item.pk: item for item in items}
+    menu: dict[int, MenuRow] = {}
+    groups: dict[int, MenuGroup] = {}
+    for row in rows:
+        item = menu.get(row[0])
+        if item is None:
+            item = menu[row[0]] = MenuRow(*row[:8])
+        group_pk, option_pk = row[8], row[13]
+        if group_pk is None:
+            continue
+        group = groups.get(group_pk)
+        if group is None:
+            group = groups[group_pk] = MenuGroup(*row[8:13])
+            item.groups.append(group)
+        if option_pk is not None:
+            group.options.append(MenuOption(option_pk, group_pk, *row[14:]))
+    return menu
 
 
-def _price_line(line, item: MenuItem) -> PricedLine:
-    by_id = {option.pk: (group, option) for group in item.option_groups.all() for option in group.options.all()}
+def _price_line(line, item: MenuRow) -> PricedLine:
+    by_id = {option.pk: (group, option) for group in item.groups for option in group.options}
     foreign = [pk for pk in line.options if pk not in by_id]
     if foreign:
         raise ValidationFailed(
@@ -101,7 +186,7 @@ def _price_line(line, item: MenuItem) -> PricedLine:
             details={"menu_item": item.pk, "options": unavailable},
         )
     chosen = Counter(by_id[pk][0].pk for pk in line.options)
-    for group in item.option_groups.all():
+    for group in item.groups:
         count = chosen.get(group.pk, 0)
         if not group.min_choices <= count <= group.max_choices:
             if group.min_choices == group.max_choices:
@@ -120,7 +205,7 @@ def _price_line(line, item: MenuItem) -> PricedLine:
         options=options,
         unit_price_paise=item.price_paise + sum(option.price_delta_paise for option in options),
         options_key=options_key(line.options),
-        groups={group.pk: group.name for group in item.option_groups.all()},
+        groups={group.pk: group.name for group in item.groups},
     )
 
 
@@ -170,7 +255,7 @@ def order_items(priced: list[PricedLine], *, stocked: set[int]) -> list[OrderIte
     """The unsaved lines of the order; `stocked` holds the items whose stock the order took."""
     return [
         OrderItem(
-            menu_item=line.item,
+            menu_item_id=line.item.pk,
             name=line.item.name,
             unit_price_paise=line.unit_price_paise,
             quantity=line.quantity,

@@ -52,10 +52,10 @@ MUTANTS: list[dict] = [
         "file": PRICING,
         "function": "_price_line",
         "find": (
-            "by_id = {option.pk: (group, option) for group in item.option_groups.all()"
-            " for option in group.options.all()}"
+            "by_id = {option.pk: (group, option) for group in item.groups for option in group.options}"
         ),
         "replace": (
+            "from catalog.models import Option; "
             "by_id = {option.pk: (option.group, option) for option in Option.objects.filter(pk__in=line.options)}"
         ),
         "tests": TESTS,
