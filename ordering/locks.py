@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Exists, OuterRef
+from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from core.errors import NotFound
 
 from .models import Closure, Order, Slot, SlotSchedule
+
+_USER_LOCK_SQL = "SELECT id FROM accounts_user WHERE id = %s FOR NO KEY UPDATE"
 
 
 def user_lock(*, user_id: int) -> None:
@@ -23,9 +26,16 @@ def user_lock(*, user_id: int) -> None:
 
     It serialises what one user does to their own limits and slots. NO KEY, not a full FOR
     UPDATE: inserting an order takes FOR KEY SHARE on its student's and vendor's rows, and a
-    full lock here deadlocked a slot move against an order being placed.
+    full lock here deadlocked a slot move against an order being placed. Written out (every
+    order placed takes it) rather than compiled by the ORM each time; like `select_for_update`,
+    it refuses to run outside a transaction and locks nothing on SQLite (one writer at a time).
     """
-    User.objects.select_for_update(no_key=True).filter(pk=user_id).values_list("pk", flat=True).first()
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("user_lock outside a transaction would lock nothing.")
+    if not connection.features.has_select_for_no_key_update:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_USER_LOCK_SQL, [user_id])
 
 
 def vendor_lock(*, vendor_id: int) -> None:
@@ -96,15 +106,29 @@ def order_lock_ready_uncollected(*, order_id: int, ended_by: datetime) -> Order 
     )
 
 
-def stocked_items_lock(item_ids, *, extra=None) -> dict[int, tuple[int, int]]:
+def stocked_items_lock(item_ids, *, not_reset_since: datetime | None = None) -> dict[int, tuple[int, int]]:
     """The menu items among `item_ids` that have a stock limit, locked FOR NO KEY UPDATE in id
-    order: {id: (stock, vendor_id)}. Rank: `stock` (after the slot place, in the same transaction)."""
-    from catalog.models import MenuItem
+    order: {id: (stock, vendor_id)}. Rank: `stock` (after the slot place, in the same transaction).
 
-    rows = MenuItem.objects.select_for_update(no_key=True).filter(pk__in=item_ids, stock__isnull=False)
-    if extra is not None:
-        rows = rows.filter(extra)
-    return {pk: (stock, vendor) for pk, stock, vendor in rows.order_by("pk").values_list("pk", "stock", "vendor_id")}
+    `not_reset_since`: only items whose stock was not reset at or after that moment. Written out
+    (every order of a stocked item takes it) rather than compiled by the ORM each time.
+    """
+    ids = sorted(set(item_ids))
+    if not ids:
+        return {}
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("stocked_items_lock outside a transaction would lock nothing.")
+    query = "SELECT id, stock, vendor_id FROM catalog_menuitem WHERE id IN ({ids}) AND stock IS NOT NULL"
+    params: list = list(ids)
+    if not_reset_since is not None:
+        query += " AND (stock_reset_at IS NULL OR stock_reset_at < %s)"
+        params.append(connection.ops.adapt_datetimefield_value(not_reset_since))
+    query += " ORDER BY id"
+    if connection.features.has_select_for_no_key_update:
+        query += " FOR NO KEY UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(query.format(ids=", ".join(["%s"] * len(ids))), params)
+        return {pk: (stock, vendor) for pk, stock, vendor in cursor.fetchall()}
 
 
 def schedule_lock(*, schedule_id: int, vendor_id: int) -> SlotSchedule:

@@ -161,6 +161,7 @@ _ENGINEER_ONLY = {
     "ConnectionError",
     "Http404",
     "NotImplementedError",
+    "TransactionManagementError",  # a service called outside its transaction: a programming error
 }
 
 

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.errors import ShopClosed
 from catalog.models import Shop
+from core import sql
 from core.errors import ValidationFailed
 
 from .. import pricing, stock
-from ..errors import ShopPaused, TooManyUnpaidOrders
+from ..errors import ShopPaused, SlotClosed, SlotFull, TooManyUnpaidOrders
 from ..locks import user_lock
-from ..models import Order, OrderEvent, OrderItem, Slot
-from .core import OrderLine, Status
-from .slots import _slot_reserve
+from ..models import Order, OrderEvent, Slot
+from .core import OrderLine, Status, order_cutoff
 
 
 def _shop_of(vendor: User | None) -> Shop | None:
@@ -39,15 +40,46 @@ def _is_orderable_food_vendor(vendor: User | None) -> bool:
     )
 
 
+@cache
+def _slot_read_sql() -> str:
+    return (
+        f"SELECT {sql.columns(Slot, 's')}, {sql.columns(User, 'u')}, {sql.columns(Shop, 'sh')}"  # noqa: S608
+        " FROM ordering_slot s JOIN accounts_user u ON u.id = s.vendor_id"
+        " LEFT JOIN catalog_shop sh ON sh.vendor_id = u.id"
+        " WHERE s.id = %s AND s.vendor_id = %s"
+    )
+
+
+def _slot_with_vendor_and_shop(*, slot_id: int, vendor_id: int) -> Slot | None:
+    """The vendor's slot (deleted or not) with its vendor and the vendor's shop, in one statement
+    written out: what `select_related("vendor__shop")` reads, without compiling it per order."""
+    with connection.cursor() as cursor:
+        cursor.execute(_slot_read_sql(), [slot_id, vendor_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    after_slot = len(Slot._meta.concrete_fields)
+    after_user = after_slot + len(User._meta.concrete_fields)
+    slot = sql.instance_from_row(Slot, row[:after_slot])
+    vendor = sql.instance_from_row(User, row[after_slot:after_user])
+    shop = sql.instance_from_row(Shop, row[after_user:]) if row[after_user] is not None else None
+    Slot._meta.get_field("vendor").set_cached_value(slot, vendor)
+    shop_field = Shop._meta.get_field("vendor")
+    shop_field.remote_field.set_cached_value(vendor, shop)  # None: vendor.shop raises DoesNotExist
+    if shop is not None:
+        shop_field.set_cached_value(shop, vendor)
+    return slot
+
+
 def _slot_for_ordering(*, vendor_id: int, slot_id: int) -> Slot:
     """The slot, with its food vendor and shop, read in one query (a join).
 
     Refuses, in this order: a vendor students may not order from (ValidationFailed `vendor`),
     a closed shop (ShopClosed), a paused shop (ShopPaused, `details.paused_until`), a slot that
     is not this vendor's or is deleted
-    (ValidationFailed `slot`). Whether the slot still takes orders is `_slot_reserve`'s to say.
+    (ValidationFailed `slot`). Whether the slot still takes orders is `_place_take`'s to say.
     """
-    slot = Slot.objects.select_related("vendor__shop").filter(pk=slot_id, vendor_id=vendor_id).first()
+    slot = _slot_with_vendor_and_shop(slot_id=slot_id, vendor_id=vendor_id)
     # Not this vendor's slot: read the vendor alone, to refuse the vendor first if it is the wrong one.
     vendor = slot.vendor if slot is not None else User.objects.select_related("shop").filter(pk=vendor_id).first()
     shop = _shop_of(vendor)
@@ -63,17 +95,54 @@ def _slot_for_ordering(*, vendor_id: int, slot_id: int) -> Slot:
     return slot
 
 
-def _unpaid_orders_check(*, student: User) -> None:
-    """TooManyUnpaidOrders once `student` holds MAX_UNPAID_ORDERS orders waiting for payment.
+# One place and its units, if the slot still takes orders and the student holds fewer unpaid
+# orders than the limit: the slot's conditional UPDATE (it takes the slot's row lock, rank
+# `slot`). Written out once rather than compiled by the ORM on every order (the hottest write).
+# The count runs in the UPDATE's own snapshot, taken after `user_lock` returned, so it sees every
+# order a concurrent placement of the same student committed while this one waited.
+_PLACE_TAKE_SQL = """\
+UPDATE ordering_slot
+SET reserved = reserved + 1, reserved_units = reserved_units + %s, updated_at = %s
+WHERE id = %s AND vendor_id = %s AND is_active AND NOT is_deleted AND starts_at > %s
+  AND reserved < capacity
+  AND (capacity_units IS NULL OR reserved_units <= capacity_units - %s)
+  AND (SELECT COUNT(*) FROM ordering_order WHERE student_id = %s AND status = %s) < %s
+"""
 
-    Takes the student's row lock first, so concurrent placements of one student queue
-    here and each counts the others' committed orders (lock order: student, then slot).
+
+def _place_take(*, student: User, slot_id: int, vendor_id: int, units: int, cutoff_minutes: int) -> None:
+    """Take one place and `units` kitchen units in the slot for an order of `student`.
+
+    Refuses, in this order: TooManyUnpaidOrders once `student` holds MAX_UNPAID_ORDERS orders
+    waiting for payment, SlotClosed (deleted, inactive, past the shop's cut-off), SlotFull
+    (places or units). Takes the student's row lock first, so concurrent placements of one
+    student queue there and each counts the others' committed orders (lock order: student,
+    then slot). Must run inside the transaction that creates the order: the slot row stays
+    locked until it commits and all is given back if it rolls back.
     """
     user_lock(user_id=student.pk)
-    unpaid = Order.objects.filter(student_id=student.pk, status=Status.PENDING_PAYMENT).count()
     limit = settings.MAX_UNPAID_ORDERS
-    if unpaid >= limit:
+    cutoff = order_cutoff(minutes=cutoff_minutes)
+    ops = connection.ops
+    params = [units, ops.adapt_datetimefield_value(timezone.now()), slot_id, vendor_id]
+    params += [ops.adapt_datetimefield_value(cutoff), units, student.pk, Status.PENDING_PAYMENT, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(_PLACE_TAKE_SQL, params)
+        if cursor.rowcount == 1:
+            return
+    # Why not? Read it back to word the refusal. (Another request can change the slot or pay an
+    # order in between; that may change which reason is given, never that nothing was written.)
+    if Order.objects.filter(student_id=student.pk, status=Status.PENDING_PAYMENT).count() >= limit:
         raise TooManyUnpaidOrders(details={"max_unpaid_orders": limit})
+    slot = Slot.objects.filter(pk=slot_id, vendor_id=vendor_id).first()
+    if slot is None or slot.is_deleted or not slot.is_active or slot.starts_at <= cutoff:
+        raise SlotClosed()
+    if slot.reserved < slot.capacity and slot.capacity_units is not None:
+        raise SlotFull(
+            _("This pickup slot's kitchen is full for this order."),
+            details={"remaining_units": slot.remaining_units, "units": units},
+        )
+    raise SlotFull()
 
 
 @transaction.atomic
@@ -87,9 +156,10 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
     ShopClosed, ShopPaused, ItemUnavailable, SlotClosed, SlotFull, ItemSoldOut or TooManyUnpaidOrders (the
     student already holds MAX_UNPAID_ORDERS unpaid orders); nothing is written then.
 
-    Ten statements when it succeeds (slot with vendor and shop, items with their option groups
-    and options, the student's row lock and unpaid count, the slot's UPDATE, three INSERTs), and
-    one more per stocked item. The returned order holds its slot, vendor and lines, so answering
+    Seven statements when it succeeds (slot with vendor and shop, items with their option
+    groups and options, the student's row lock, the slot's UPDATE that counts the unpaid orders
+    too, three INSERTs written out by `core.sql.rows_insert`), and two more when a line's item
+    has a stock limit. The returned order holds its slot, vendor and lines, so answering
     with it reads nothing back.
     """
     pricing.lines_validate(lines)
@@ -97,15 +167,15 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
     vendor = slot.vendor
     priced = pricing.lines_price(vendor_id=vendor.pk, lines=lines)  # options, prices, max_per_order
 
-    _unpaid_orders_check(student=student)
     units = sum(line.quantity * line.item.prep_units for line in priced)
     # Writes start here; everything above only read.
-    _slot_reserve(slot_id=slot_id, vendor_id=vendor.pk, units=units, cutoff_minutes=vendor.shop.cutoff_minutes)
+    cutoff_minutes = vendor.shop.cutoff_minutes
+    _place_take(student=student, slot_id=slot_id, vendor_id=vendor.pk, units=units, cutoff_minutes=cutoff_minutes)
     stocked = stock.stock_take(priced)  # ItemSoldOut rolls the place back with it
 
     items = pricing.order_items(priced, stocked=stocked)
     now = timezone.now()
-    order = Order.objects.create(
+    order = Order(
         student=student,
         vendor=vendor,
         slot=slot,
@@ -115,10 +185,11 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
         slot_units=units,
         payment_due_by=now + timedelta(minutes=settings.PAYMENT_WINDOW_MINUTES),
     )
+    sql.rows_insert([order])
     for item in items:
         item.order = order
-    OrderItem.objects.bulk_create(items)  # ids from the INSERT's RETURNING, in the order sent
-    OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=student)
+    sql.rows_insert(items)  # ids in the order sent
+    sql.rows_insert([OrderEvent(order=order, from_status="", to_status=order.status, actor=student)])
     # The answer serialises the lines just written (OrderItem is ordered by id) instead of reading
     # them back: a queryset holding them, as prefetch_related leaves one.
     lines_written = order.items.all()

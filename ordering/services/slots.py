@@ -2,8 +2,8 @@
 
 Capacity: a slot's `reserved` counts its live orders and `reserved_units` their kitchen load
 (Σ quantity × prep_units, kept on the order as `slot_units`). Placing an order takes a place
-and its units with one conditional UPDATE (`reserved < capacity` and, when the slot caps
-units, `reserved_units + units <= capacity_units`), so no number of concurrent requests can
+and its units with one conditional UPDATE (`placing._place_take`: `reserved < capacity` and,
+when the slot caps units, `reserved_units + units <= capacity_units`), so no number of concurrent requests can
 overfill a slot; the check constraints `slot_reserved_within_capacity` and
 `slot_reserved_units_within_capacity` are the last line of defence. The place and the units
 go back together when, and only when, an order moves from a live status to cancelled,
@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,10 +27,9 @@ from accounts.models import User
 from core.errors import ValidationFailed
 from core.services import model_update
 
-from ..errors import SlotClosed, SlotFull, SlotHasOrders, SlotOverlaps
+from ..errors import SlotHasOrders, SlotOverlaps
 from ..locks import slot_lock, vendor_lock
 from ..models import SLOT_NO_OVERLAP_CONSTRAINT, Order, Slot
-from .core import order_cutoff
 
 logger = logging.getLogger(__name__)
 
@@ -167,38 +166,6 @@ def slot_delete(*, slot_id: int, vendor: User) -> None:
         model_update(instance=locked, fields=("is_deleted", "is_active"), data={"is_deleted": True, "is_active": False})
     else:
         locked.delete()
-
-
-def _slot_reserve(*, slot_id: int, vendor_id: int, units: int = 0, cutoff_minutes: int | None = None) -> None:
-    """Take one place and `units` kitchen units in the slot, atomically (the UPDATE takes its row
-    lock, rank `slot`). `cutoff_minutes`: the shop's own cut-off (None: ORDER_CUTOFF_MINUTES).
-
-    Raises SlotFull (places or units) or SlotClosed. Must run inside the transaction that
-    creates the order: the row stays locked until it commits and all is given back if it rolls back.
-    """
-    cutoff = order_cutoff(minutes=cutoff_minutes)
-    units_fit = Q(capacity_units__isnull=True) | Q(reserved_units__lte=F("capacity_units") - Value(units))
-    taken = Slot.objects.filter(
-        units_fit,
-        pk=slot_id,
-        vendor_id=vendor_id,
-        is_active=True,
-        is_deleted=False,
-        starts_at__gt=cutoff,
-        reserved__lt=F("capacity"),
-    ).update(reserved=F("reserved") + 1, reserved_units=F("reserved_units") + Value(units), updated_at=timezone.now())
-    if taken == 1:
-        return
-    # Why not? Read it back to give the right refusal.
-    slot = Slot.objects.filter(pk=slot_id, vendor_id=vendor_id).first()
-    if slot is None or slot.is_deleted or not slot.is_active or slot.starts_at <= cutoff:
-        raise SlotClosed()
-    if slot.reserved < slot.capacity and slot.capacity_units is not None:
-        raise SlotFull(
-            _("This pickup slot's kitchen is full for this order."),
-            details={"remaining_units": slot.remaining_units, "units": units},
-        )
-    raise SlotFull()
 
 
 def _slot_release(*, slot_id: int, units: int = 0) -> None:

@@ -293,14 +293,14 @@ def test_a_slot_cannot_be_moved_while_an_order_for_it_is_being_placed(monkeypatc
     student = StudentFactory()
     starts_at, ends_at = slot.starts_at, slot.ends_at
     place_taken, release = threading.Event(), threading.Event()
-    real_reserve = services.placing._slot_reserve
+    real_reserve = services.placing._place_take
 
     def reserve_then_hold(**kwargs):
         real_reserve(**kwargs)
         place_taken.set()
         assert release.wait(timeout=30)
 
-    monkeypatch.setattr(services.placing, "_slot_reserve", reserve_then_hold)
+    monkeypatch.setattr(services.placing, "_place_take", reserve_then_hold)
     results: dict[str, object] = {}
 
     def run(name, job):

@@ -28,14 +28,14 @@ def test_the_answer_of_placing_equals_reading_the_order_back(make_client):
 
 def test_placing_takes_a_fixed_number_of_queries(make_client, django_assert_num_queries):
     """Token, slot with vendor and shop, the items with their option groups and options (one
-    query, ordering/pricing.py), the student's row lock and unpaid count, the slot's UPDATE,
-    three INSERTs (the answer's lines are the ones written, not read back), and the two
-    savepoint statements of the test's transaction (BEGIN/COMMIT outside tests). Stock adds its
-    lock and UPDATE only for items with a limit."""
+    query, ordering/pricing.py), the student's row lock, the slot's UPDATE (which counts the
+    student's unpaid orders too), three INSERTs (the answer's lines are the ones written, not
+    read back), and the two savepoint statements of the test's transaction (BEGIN/COMMIT
+    outside tests). Stock adds its lock and UPDATE only for items with a limit."""
     slot = SlotFactory()
     item = MenuItemFactory(vendor=slot.vendor)
     client = make_client(StudentFactory())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         placed = client.post(
             "/api/v1/orders",
             {"vendor": slot.vendor_id, "slot": slot.pk, "items": [{"menu_item": item.pk, "quantity": 1}]},
@@ -45,7 +45,7 @@ def test_placing_takes_a_fixed_number_of_queries(make_client, django_assert_num_
 
 
 def test_options_add_no_query_to_placing(make_client, django_assert_num_queries):
-    """Three items, each with a required size and optional extras: the same eleven statements as
+    """Three items, each with a required size and optional extras: the same ten statements as
     one plain item, and every chosen option priced and kept in the lines' snapshots."""
     slot = SlotFactory()
     client = make_client(StudentFactory())
@@ -65,7 +65,7 @@ def test_options_add_no_query_to_placing(make_client, django_assert_num_queries)
         expected.append(
             [("Extras", "Onion", 300), ("Extras", "Cheese", 700), ("Size", "Large", 1500)] if n else [("Size", "Small", 0)]
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         placed = client.post("/api/v1/orders", {"vendor": slot.vendor_id, "slot": slot.pk, "items": lines}, format="json")
     assert placed.status_code == 201, placed.json()
     answer = placed.json()

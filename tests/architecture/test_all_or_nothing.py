@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.tests.factories import StudentFactory
+from core import sql as core_sql
 from ordering.models import Order, OrderEvent, OrderItem, Slot
 from ordering.tests.factories import MenuItemFactory, SlotFactory, place_order
 
@@ -21,14 +22,18 @@ def test_order_place_failing_after_its_writes_leaves_no_order_items_or_reserved_
     item = MenuItemFactory(vendor=slot.vendor)
     student = StudentFactory()
 
-    def fail(**kwargs):
+    real_insert = core_sql.rows_insert
+
+    def fail_at_the_event(objs):
+        if not isinstance(objs[0], OrderEvent):
+            return real_insert(objs)
         # By now the slot place is taken and the order and its items are written.
         assert Order.objects.filter(student=student).exists()
         assert OrderItem.objects.filter(order__student=student).exists()
         assert Slot.objects.get(pk=slot.pk).reserved == 1
         raise _Boom("the last write of the service fails")
 
-    monkeypatch.setattr(OrderEvent.objects, "create", fail)
+    monkeypatch.setattr(core_sql, "rows_insert", fail_at_the_event)
     with pytest.raises(_Boom):
         place_order(student=student, slot=slot, items=[item])
 
