@@ -156,11 +156,11 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
     ShopClosed, ShopPaused, ItemUnavailable, SlotClosed, SlotFull, ItemSoldOut or TooManyUnpaidOrders (the
     student already holds MAX_UNPAID_ORDERS unpaid orders); nothing is written then.
 
-    Seven statements when it succeeds (slot with vendor and shop, items with their option
+    Five statements when it succeeds (slot with vendor and shop, items with their option
     groups and options, the student's row lock, the slot's UPDATE that counts the unpaid orders
-    too, three INSERTs written out by `core.sql.rows_insert`), and two more when a line's item
-    has a stock limit. The returned order holds its slot, vendor and lines, so answering
-    with it reads nothing back.
+    too, the order with its lines and first event in one INSERT written out by
+    `core.sql.family_insert`), and two more when a line's item has a stock limit. The returned
+    order holds its slot, vendor and lines, so answering with it reads nothing back.
     """
     pricing.lines_validate(lines)
     slot = _slot_for_ordering(vendor_id=vendor_id, slot_id=slot_id)
@@ -185,11 +185,8 @@ def order_place(*, student: User, vendor_id: int, slot_id: int, lines: list[Orde
         slot_units=units,
         payment_due_by=now + timedelta(minutes=settings.PAYMENT_WINDOW_MINUTES),
     )
-    sql.rows_insert([order])
-    for item in items:
-        item.order = order
-    sql.rows_insert(items)  # ids in the order sent
-    sql.rows_insert([OrderEvent(order=order, from_status="", to_status=order.status, actor=student)])
+    first_event = OrderEvent(order=order, from_status="", to_status=order.status, actor=student)
+    sql.family_insert(order, items, [first_event])  # one statement on PostgreSQL; the lines' ids in the order sent
     # The answer serialises the lines just written (OrderItem is ordered by id) instead of reading
     # them back: a queryset holding them, as prefetch_related leaves one.
     lines_written = order.items.all()

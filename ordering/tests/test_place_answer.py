@@ -29,13 +29,14 @@ def test_the_answer_of_placing_equals_reading_the_order_back(make_client):
 def test_placing_takes_a_fixed_number_of_queries(make_client, django_assert_num_queries):
     """Token, slot with vendor and shop, the items with their option groups and options (one
     query, ordering/pricing.py), the student's row lock, the slot's UPDATE (which counts the
-    student's unpaid orders too), three INSERTs (the answer's lines are the ones written, not
-    read back), and the two savepoint statements of the test's transaction (BEGIN/COMMIT
-    outside tests). Stock adds its lock and UPDATE only for items with a limit."""
+    student's unpaid orders too), one INSERT of the order with its lines and first event (the
+    answer's lines are the ones written, not read back), and the two savepoint statements of the
+    test's transaction (BEGIN/COMMIT outside tests). Stock adds its lock and UPDATE only for
+    items with a limit."""
     slot = SlotFactory()
     item = MenuItemFactory(vendor=slot.vendor)
     client = make_client(StudentFactory())
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         placed = client.post(
             "/api/v1/orders",
             {"vendor": slot.vendor_id, "slot": slot.pk, "items": [{"menu_item": item.pk, "quantity": 1}]},
@@ -45,7 +46,7 @@ def test_placing_takes_a_fixed_number_of_queries(make_client, django_assert_num_
 
 
 def test_options_add_no_query_to_placing(make_client, django_assert_num_queries):
-    """Three items, each with a required size and optional extras: the same ten statements as
+    """Three items, each with a required size and optional extras: the same eight statements as
     one plain item, and every chosen option priced and kept in the lines' snapshots."""
     slot = SlotFactory()
     client = make_client(StudentFactory())
@@ -65,7 +66,7 @@ def test_options_add_no_query_to_placing(make_client, django_assert_num_queries)
         expected.append(
             [("Extras", "Onion", 300), ("Extras", "Cheese", 700), ("Size", "Large", 1500)] if n else [("Size", "Small", 0)]
         )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         placed = client.post("/api/v1/orders", {"vendor": slot.vendor_id, "slot": slot.pk, "items": lines}, format="json")
     assert placed.status_code == 201, placed.json()
     answer = placed.json()
@@ -100,3 +101,27 @@ def test_the_lean_answer_is_what_the_order_serializer_renders(rf):
     expected = OrderSerializer(order, context={"request": request}).data
     assert order_placed_render(order, viewer=student) == expected
     assert expected["items"][0]["options"][0]["name"] == "Large" and expected["note"] == "No onions"
+
+
+def test_the_placed_order_holds_the_ids_its_rows_were_written_with():
+    """order_place writes the order, its lines and its first event in one statement
+    (core.sql.family_insert) and hands back the instances with the ids PostgreSQL gave them:
+    the lines' ids in the order sent, each pointing at the order."""
+    from ordering import services
+    from ordering.models import Order, OrderEvent, OrderItem
+
+    slot = SlotFactory()
+    student = StudentFactory()
+    items = [MenuItemFactory(vendor=slot.vendor, name=f"Dish {n}") for n in (2, 0, 1)]
+    lines = [services.OrderLine(menu_item_id=item.pk, quantity=1) for item in items]
+
+    order = services.order_place(student=student, vendor_id=slot.vendor_id, slot_id=slot.pk, lines=lines)
+
+    assert Order.objects.filter(pk=order.pk, student=student).exists()
+    assert [(line.pk, line.order_id, line.name) for line in order.items.all()] == list(
+        OrderItem.objects.order_by("id").values_list("id", "order_id", "name")
+    )
+    assert [line.name for line in order.items.all()] == ["Dish 2", "Dish 0", "Dish 1"]
+    assert list(OrderEvent.objects.values_list("order_id", "from_status", "to_status", "actor_id")) == [
+        (order.pk, "", "pending_payment", student.pk)
+    ]

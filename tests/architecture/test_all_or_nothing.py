@@ -22,18 +22,18 @@ def test_order_place_failing_after_its_writes_leaves_no_order_items_or_reserved_
     item = MenuItemFactory(vendor=slot.vendor)
     student = StudentFactory()
 
-    real_insert = core_sql.rows_insert
+    real_insert = core_sql.family_insert
 
-    def fail_at_the_event(objs):
-        if not isinstance(objs[0], OrderEvent):
-            return real_insert(objs)
-        # By now the slot place is taken and the order and its items are written.
+    def fail_after_the_last_write(*args):
+        real_insert(*args)
+        # By now the slot place is taken and the order, its items and its event are written.
         assert Order.objects.filter(student=student).exists()
         assert OrderItem.objects.filter(order__student=student).exists()
+        assert OrderEvent.objects.filter(order__student=student).exists()
         assert Slot.objects.get(pk=slot.pk).reserved == 1
-        raise _Boom("the last write of the service fails")
+        raise _Boom("the service fails after its last write")
 
-    monkeypatch.setattr(core_sql, "rows_insert", fail_at_the_event)
+    monkeypatch.setattr(core_sql, "family_insert", fail_after_the_last_write)
     with pytest.raises(_Boom):
         place_order(student=student, slot=slot, items=[item])
 
