@@ -21,6 +21,14 @@ from .models import Closure, Order, Slot, SlotSchedule
 _USER_LOCK_SQL = "SELECT id FROM accounts_user WHERE id = %s FOR NO KEY UPDATE"
 
 
+def _row_locks_taken(what: str) -> bool:
+    """Whether a written-out lock may run: TransactionManagementError outside a transaction
+    (it would lock nothing, as `select_for_update` refuses); False on SQLite (one writer at a time)."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError(f"{what} outside a transaction would lock nothing.")
+    return connection.features.has_select_for_no_key_update
+
+
 def user_lock(*, user_id: int) -> None:
     """Lock a student's or vendor's own user row, FOR NO KEY UPDATE. Rank: `user`.
 
@@ -30,9 +38,7 @@ def user_lock(*, user_id: int) -> None:
     order placed takes it) rather than compiled by the ORM each time; like `select_for_update`,
     it refuses to run outside a transaction and locks nothing on SQLite (one writer at a time).
     """
-    if not connection.in_atomic_block:
-        raise TransactionManagementError("user_lock outside a transaction would lock nothing.")
-    if not connection.features.has_select_for_no_key_update:
+    if not _row_locks_taken("user_lock"):
         return
     with connection.cursor() as cursor:
         cursor.execute(_USER_LOCK_SQL, [user_id])
@@ -116,15 +122,14 @@ def stocked_items_lock(item_ids, *, not_reset_since: datetime | None = None) -> 
     ids = sorted(set(item_ids))
     if not ids:
         return {}
-    if not connection.in_atomic_block:
-        raise TransactionManagementError("stocked_items_lock outside a transaction would lock nothing.")
+    locking = _row_locks_taken("stocked_items_lock")
     query = "SELECT id, stock, vendor_id FROM catalog_menuitem WHERE id IN ({ids}) AND stock IS NOT NULL"
     params: list = list(ids)
     if not_reset_since is not None:
         query += " AND (stock_reset_at IS NULL OR stock_reset_at < %s)"
         params.append(connection.ops.adapt_datetimefield_value(not_reset_since))
     query += " ORDER BY id"
-    if connection.features.has_select_for_no_key_update:
+    if locking:
         query += " FOR NO KEY UPDATE"
     with connection.cursor() as cursor:
         cursor.execute(query.format(ids=", ".join(["%s"] * len(ids))), params)

@@ -5,7 +5,8 @@ Taking runs right after the slot's conditional UPDATE, in the same transaction a
 that have a limit in id order (one SELECT … ORDER BY id FOR NO KEY UPDATE: every path takes
 item locks in the same order, so two orders cannot deadlock on them) and takes all of them
 with one conditional UPDATE (`stock >= wanted` per item, in the statement's CASE); fewer rows
-updated than locked is ItemSoldOut. Two statements whatever the number of lines, none when no item has a limit.
+updated than locked is ItemSoldOut. Two statements whatever the number of lines, none when no
+item has a limit.
 
 Giving back runs inside the transition that gives the slot place back (cancel, reject,
 expiry, staff refund), which happens at most once per order; it adds each line's

@@ -7,10 +7,11 @@ the stock is short, and cancelled (its place and stock come back).
 """
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tntproject.tests.embedded import embedded_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,14 +66,7 @@ print("RESULT " + json.dumps(answer))
 
 
 def test_an_order_is_placed_refused_and_cancelled_on_sqlite(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
-    env.update(
-        DEBUG="1",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'placing.sqlite3'}",
-        MEDIA_ROOT=str(tmp_path / "media"),
-        SMS_BACKEND="console",
-        SMS_FILE_PATH=str(tmp_path / "sms.jsonl"),
-    )
+    env = embedded_env(tmp_path, "placing.sqlite3")
     run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 180}
     migrated = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], **run)
     assert migrated.returncode == 0, migrated.stderr[-3000:]

@@ -1,6 +1,5 @@
 """`make run`'s embedded mode: SQLite, local-memory cache, a server that gets ready fast."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -8,6 +7,8 @@ import time
 from pathlib import Path
 
 import requests
+
+from tntproject.tests.embedded import embedded_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,14 +20,7 @@ def _free_port() -> int:
 
 
 def test_embedded_server_is_ready_within_a_minute(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
-    env.update(
-        DEBUG="1",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'embedded.sqlite3'}",
-        MEDIA_ROOT=str(tmp_path / "media"),
-        SMS_FILE_PATH=str(tmp_path / "sms.jsonl"),
-        SMS_BACKEND="console",
-    )
+    env = embedded_env(tmp_path, "embedded.sqlite3")
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=ROOT,
